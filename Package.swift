@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vitopt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vitopt", targets: ["vitopt"]),
+        .library(name: "Graph", targets: ["Graph"]),
+        .library(name: "Formats", targets: ["Formats"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries. Each is a Debian -dev package; `make deps` installs them.
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+
+        // Tensors, the IR, passes and the fp32 executor.
+        .target(name: "Graph", dependencies: ["COpenBLAS"]),
+        // Checkpoint and data formats, naming conventions, the ViT builder front-end.
+        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG"]),
+        // The thin command-line shell.
+        .executableTarget(
+            name: "vitopt",
+            dependencies: [
+                "Graph", "Formats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Graph"], resources: []),
+        .testTarget(name: "CLITests", dependencies: ["Formats", "Graph"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

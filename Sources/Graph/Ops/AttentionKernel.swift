@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Multi-head self-attention core: `Attention(qkv[N,T,3D]) {num_heads}` (timm's packed layout:
+/// q, k, v each D wide, heads contiguous inside each) or `Attention(q[N,T,D], k[N,T,D], v[N,T,D])`.
+///
+/// Per batch item and head: `softmax(scale·Q·Kᵀ)·V` with `scale = attribute "scale"` or `1/sqrt(D/heads)`,
+/// softmax subtracting the row max. Output `[N,T,D]` with heads concatenated, ready for the projection.
+/// GEMMs through OpenBLAS; (batch, head) pairs run in parallel on the context's threads.
+struct AttentionKernel: OpKernel {
+    let kind = "Attention"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        guard inputs.count == 1 || inputs.count == 3 else {
+            throw GraphError.arity(node: node.name, op: kind, expected: "1 (packed qkv) or 3 (q, k, v)", got: inputs.count)
+        }
+        guard let heads = node.int("num_heads"), heads > 0 else { throw GraphError.missingAttribute(node: node.name, name: "num_heads") }
+        for i in inputs { try KernelCheck.rank(node, i, 3) }
+        let width = try KernelCheck.fixed(node, inputs[0], axis: 2)
+        let d = inputs.count == 1 ? width / 3 : width
+        try KernelCheck.require(inputs.count == 3 || width % 3 == 0, node, "packed qkv width \(width) is not a multiple of 3")
+        try KernelCheck.require(d % heads == 0, node, "width \(d) is not divisible by \(heads) heads")
+        if inputs.count == 3 {
+            try KernelCheck.require(inputs[1].shape == inputs[0].shape && inputs[2].shape == inputs[0].shape, node,
+                                    "q, k, v shapes differ: \(inputs.map { $0.shape.shapeDescription })")
+        }
+        return [ValueInfo(name: "", shape: [inputs[0].shape[0], inputs[0].shape[1], .fixed(d)])]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let heads = node.int("num_heads")!
+        let n = inputs[0].shape[0], t = inputs[0].shape[1]
+        let packed = inputs.count == 1
+        let d = packed ? inputs[0].shape[2] / 3 : inputs[0].shape[2]
+        let dh = d / heads
+        let scale = node.float("scale") ?? 1 / Float(dh).squareRoot()
+        let ld = packed ? 3 * d : d
+        let q = inputs[0].floats
+        let k = packed ? q + d : inputs[1].floats
+        let v = packed ? q + 2 * d : inputs[2].floats
+        let out = Tensor(zeros: .f32, shape: [n, t, d])
+        let y = out.mutableFloats
+        let pairs = n * heads
+        let workers = min(context.threads, pairs)
+        let scratch = Tensor(zeros: .f32, shape: [workers, t, t])
+        let s0 = scratch.mutableFloats
+        if workers > 1 { BLAS.setThreads(1) }
+        let perWorker = (pairs + workers - 1) / workers
+        ExecutionContext(threads: workers).parallelFor(workers) { range in
+            for w in range {
+                let s = s0 + w * t * t
+                for pair in (w * perWorker)..<min(pairs, (w + 1) * perWorker) {
+                    let b = pair / heads, h = pair % heads
+                    let off = b * t * ld + h * dh
+                    BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: scale, a: q + off, lda: ld, b: k + off, ldb: ld,
+                               c: s, ldc: t)
+                    Softmax.rows(s, rows: t, width: t)
+                    BLAS.sgemm(m: t, n: dh, k: t, a: s, lda: t, b: v + off, ldb: ld, c: y + b * t * d + h * dh, ldc: d)
+                }
+            }
+        }
+        if workers > 1 { BLAS.setThreads(context.threads) }
+        return [out]
+    }
+}
+
+/// Row-wise softmax in place: `exp(x − max) / Σ exp(x − max)`.
+enum Softmax {
+    static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for r in 0..<rows {
+            let row = x + r * width
+            var m = -Float.infinity
+            for i in 0..<width where row[i] > m { m = row[i] }
+            var sum: Float = 0
+            for i in 0..<width { let e = expf(row[i] - m); row[i] = e; sum += e }
+            let inv = 1 / sum
+            for i in 0..<width { row[i] *= inv }
+        }
+    }
+}

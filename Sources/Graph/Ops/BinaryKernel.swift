@@ -1,0 +1,96 @@
+/// Elementwise binary ops with NumPy broadcasting: `Add`, `Mul`.
+///
+/// Each output element is one fp32 operation on the two broadcast operands, so results are
+/// bit-identical to PyTorch's elementwise ops.
+struct BinaryKernel: OpKernel {
+    let kind: String
+    let apply: @Sendable (Float, Float) -> Float
+
+    static let add = BinaryKernel(kind: "Add") { $0 + $1 }
+    static let mul = BinaryKernel(kind: "Mul") { $0 * $1 }
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 2...2)
+        let a = inputs[0].shape, b = inputs[1].shape
+        let rank = max(a.count, b.count)
+        let pa = [Dim](repeating: .fixed(1), count: rank - a.count) + a
+        let pb = [Dim](repeating: .fixed(1), count: rank - b.count) + b
+        var out: [Dim] = []
+        for (x, y) in zip(pa, pb) {
+            if x == y { out.append(x) } else if x == .fixed(1) { out.append(y) } else if y == .fixed(1) { out.append(x) } else {
+                throw GraphError.shapeMismatch(node: node.name, detail: "cannot broadcast \(a.shapeDescription) with \(b.shapeDescription)")
+            }
+        }
+        return [ValueInfo(name: "", dtype: inputs[0].dtype, shape: out)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let a = inputs[0], b = inputs[1]
+        let shape = Broadcast.shape(a.shape, b.shape)
+        let out = Tensor(zeros: .f32, shape: shape)
+        let y = out.mutableFloats, pa = a.floats, pb = b.floats
+        let n = out.count
+        let f = apply
+        if a.count == n && b.count == n {
+            context.parallelFor(n, minChunk: 1 << 15) { r in for i in r { y[i] = f(pa[i], pb[i]) } }
+        } else if a.count == n && Broadcast.isTrailing(b.shape, of: shape) {
+            let m = b.count
+            context.parallelFor(n / m, minChunk: max(1, (1 << 15) / m)) { r in
+                for row in r { let base = row * m; for j in 0..<m { y[base + j] = f(pa[base + j], pb[j]) } }
+            }
+        } else if b.count == n && Broadcast.isTrailing(a.shape, of: shape) {
+            let m = a.count
+            context.parallelFor(n / m, minChunk: max(1, (1 << 15) / m)) { r in
+                for row in r { let base = row * m; for j in 0..<m { y[base + j] = f(pa[j], pb[base + j]) } }
+            }
+        } else {
+            let sa = Broadcast.strides(a.shape, into: shape), sb = Broadcast.strides(b.shape, into: shape)
+            var index = [Int](repeating: 0, count: shape.count)
+            for i in 0..<n {
+                var oa = 0, ob = 0
+                for d in 0..<shape.count { oa += index[d] * sa[d]; ob += index[d] * sb[d] }
+                y[i] = f(pa[oa], pb[ob])
+                var d = shape.count - 1
+                while d >= 0 {
+                    index[d] += 1
+                    if index[d] < shape[d] { break }
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
+        return [out]
+    }
+}
+
+/// NumPy broadcasting arithmetic on concrete shapes.
+public enum Broadcast {
+    /// The broadcast shape of `a` and `b` (callers have validated compatibility).
+    public static func shape(_ a: [Int], _ b: [Int]) -> [Int] {
+        let rank = max(a.count, b.count)
+        let pa = [Int](repeating: 1, count: rank - a.count) + a
+        let pb = [Int](repeating: 1, count: rank - b.count) + b
+        return zip(pa, pb).map { max($0, $1) == 0 || min($0, $1) == 0 ? 0 : max($0, $1) }
+    }
+
+    /// Whether `small` (left-padded with 1s) is 1 on a leading run of axes and equal to `full` after it,
+    /// so that it repeats every `small.count` elements of `full`.
+    public static func isTrailing(_ small: [Int], of full: [Int]) -> Bool {
+        let padded = [Int](repeating: 1, count: full.count - small.count) + small
+        var i = 0
+        while i < padded.count && padded[i] == 1 && full[i] != 1 { i += 1 }
+        return Array(padded[i...]) == Array(full[i...])
+    }
+
+    /// Element strides of `shape` broadcast into `full` (0 along broadcast axes).
+    public static func strides(_ shape: [Int], into full: [Int]) -> [Int] {
+        let padded = [Int](repeating: 1, count: full.count - shape.count) + shape
+        var strides = [Int](repeating: 0, count: full.count)
+        var s = 1
+        for d in stride(from: full.count - 1, through: 0, by: -1) {
+            strides[d] = padded[d] == 1 ? 0 : s
+            s *= padded[d]
+        }
+        return strides
+    }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `Gelu(x) {approximate = "none" | "tanh"}`: `0.5·x·(1 + erf(x/√2))` with the C library's `erff`
+/// (exact to ≈1 ulp), or the tanh form when asked. Matches `torch.nn.GELU` to fp32 rounding.
+struct GeluKernel: OpKernel {
+    let kind = "Gelu"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...1)
+        if let a = node.string("approximate"), a != "none" && a != "tanh" {
+            throw GraphError.shapeMismatch(node: node.name, detail: "approximate must be \"none\" or \"tanh\", is \"\(a)\"")
+        }
+        return [ValueInfo(name: "", shape: inputs[0].shape)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0]
+        let out = Tensor(zeros: .f32, shape: x.shape)
+        let src = x.floats, dst = out.mutableFloats
+        let tanhForm = node.string("approximate") == "tanh"
+        context.parallelFor(x.count, minChunk: 1 << 14) { range in
+            if tanhForm {
+                for i in range {
+                    let v = src[i]
+                    dst[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+                }
+            } else {
+                for i in range { let v = src[i]; dst[i] = 0.5 * v * (1 + erff(v * 0.70710678118654752)) }
+            }
+        }
+        return [out]
+    }
+}

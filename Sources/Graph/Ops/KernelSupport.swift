@@ -1,0 +1,31 @@
+/// Checks shared by the kernels' shape inference.
+enum KernelCheck {
+    /// Throws unless `count` inputs fall in `range`.
+    static func arity(_ node: Node, _ count: Int, _ range: ClosedRange<Int>) throws {
+        guard range.contains(count) else {
+            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"
+            throw GraphError.arity(node: node.name, op: node.op, expected: expected, got: count)
+        }
+    }
+
+    /// Throws unless `info` has rank `rank`.
+    static func rank(_ node: Node, _ info: ValueInfo, _ rank: Int) throws {
+        guard info.shape.count == rank else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "'\(info.name)' must have rank \(rank), has shape \(info.shape.shapeDescription)")
+        }
+    }
+
+    /// The fixed size of dimension `axis` (negative counts from the end).
+    static func fixed(_ node: Node, _ info: ValueInfo, axis: Int) throws -> Int {
+        let a = axis < 0 ? info.shape.count + axis : axis
+        guard a >= 0, a < info.shape.count, let v = info.shape[a].value else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "'\(info.name)' needs a fixed dimension \(axis), has \(info.shape.shapeDescription)")
+        }
+        return v
+    }
+
+    /// Throws a shape mismatch unless `condition` holds.
+    static func require(_ condition: Bool, _ node: Node, _ detail: @autoclosure () -> String) throws {
+        if !condition { throw GraphError.shapeMismatch(node: node.name, detail: detail()) }
+    }
+}

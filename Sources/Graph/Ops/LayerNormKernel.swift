@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `LayerNorm(x[..., D], gamma[D], beta[D]) {epsilon}`: normalises over the last axis.
+///
+/// `y = (x − mean) / sqrt(var + eps) · gamma + beta` with the biased variance, computed in fp32 with
+/// a two-pass mean/variance (PyTorch uses Welford; the two agree to a few ulps for ViT activations).
+struct LayerNormKernel: OpKernel {
+    let kind = "LayerNorm"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 3...3)
+        let d = try KernelCheck.fixed(node, inputs[0], axis: -1)
+        for p in inputs[1...] {
+            try KernelCheck.require(p.shape == [.fixed(d)], node, "'\(p.name)' must be [\(d)], is \(p.shape.shapeDescription)")
+        }
+        guard node.float("epsilon") != nil else { throw GraphError.missingAttribute(node: node.name, name: "epsilon") }
+        return [ValueInfo(name: "", shape: inputs[0].shape)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0]
+        let d = x.shape.last!, rows = x.count / d
+        let eps = node.float("epsilon")!
+        let out = Tensor(zeros: .f32, shape: x.shape)
+        LayerNormKernel.normalize(x.floats, rows: rows, width: d, gamma: inputs[1].floats, beta: inputs[2].floats,
+                                  epsilon: eps, into: out.mutableFloats, context: context)
+        return [out]
+    }
+
+    /// Normalises `rows` rows of `width` floats from `x` into `y` (which may equal `x`).
+    static func normalize(_ x: UnsafePointer<Float>, rows: Int, width d: Int, gamma: UnsafePointer<Float>,
+                          beta: UnsafePointer<Float>, epsilon: Float, into y: UnsafeMutablePointer<Float>,
+                          context: ExecutionContext) {
+        context.parallelFor(rows, minChunk: 16) { range in
+            for r in range {
+                let src = x + r * d, dst = y + r * d
+                var sum: Float = 0
+                for i in 0..<d { sum += src[i] }
+                let mean = sum / Float(d)
+                var sq: Float = 0
+                for i in 0..<d { let c = src[i] - mean; sq += c * c }
+                let inv = 1 / sqrtf(sq / Float(d) + epsilon)
+                for i in 0..<d { dst[i] = (src[i] - mean) * inv * gamma[i] + beta[i] }
+            }
+        }
+    }
+}

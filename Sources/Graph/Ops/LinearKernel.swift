@@ -1,0 +1,35 @@
+/// `Linear(x[..., K], weight[Nout, K], bias[Nout]?) -> [..., Nout]`: `y = x·Wᵀ + b`, PyTorch's layout.
+///
+/// One `cblas_sgemm` over all leading rows with the bias pre-loaded into the output (beta = 1);
+/// fp32 accumulation in OpenBLAS's order (agrees with PyTorch to ≈1e-6 relative).
+struct LinearKernel: OpKernel {
+    let kind = "Linear"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 2...3)
+        let x = inputs[0], w = inputs[1]
+        try KernelCheck.rank(node, w, 2)
+        let k = try KernelCheck.fixed(node, x, axis: -1)
+        let nOut = try KernelCheck.fixed(node, w, axis: 0), wk = try KernelCheck.fixed(node, w, axis: 1)
+        try KernelCheck.require(k == wk, node, "input has \(k) features, weight '\(w.name)' expects \(wk)")
+        if inputs.count == 3 {
+            try KernelCheck.require(inputs[2].shape == [.fixed(nOut)], node, "bias must be [\(nOut)], is \(inputs[2].shape.shapeDescription)")
+        }
+        return [ValueInfo(name: "", shape: Array(x.shape.dropLast()) + [.fixed(nOut)])]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0], w = inputs[1]
+        let k = w.shape[1], nOut = w.shape[0], rows = x.count / k
+        let out = Tensor(zeros: .f32, shape: Array(x.shape.dropLast()) + [nOut])
+        let y = out.mutableFloats
+        var beta: Float = 0
+        if inputs.count == 3 {
+            let b = inputs[2].floats
+            for r in 0..<rows { (y + r * nOut).update(from: b, count: nOut) }
+            beta = 1
+        }
+        BLAS.sgemm(transB: true, m: rows, n: nOut, k: k, a: x.floats, lda: k, b: w.floats, ldb: k, beta: beta, c: y, ldc: nOut)
+        return [out]
+    }
+}

@@ -1,0 +1,61 @@
+/// `PatchEmbed(x[N,C,H,W], weight[D,C,Ph,Pw], bias[D]?) -> [N, (H/Ph)·(W/Pw), D]`.
+///
+/// A stride-equals-kernel convolution computed as one GEMM over the patch matrix; the output is
+/// already flattened to tokens in row-major grid order (rows = height), as timm's `flatten(2).transpose(1, 2)`.
+/// Summation order is OpenBLAS's, so results match PyTorch's conv to fp32 rounding (≈1e-6 relative).
+struct PatchEmbedKernel: OpKernel {
+    let kind = "PatchEmbed"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 2...3)
+        let x = inputs[0], w = inputs[1]
+        try KernelCheck.rank(node, x, 4)
+        try KernelCheck.rank(node, w, 4)
+        let c = try KernelCheck.fixed(node, x, axis: 1), h = try KernelCheck.fixed(node, x, axis: 2), wd = try KernelCheck.fixed(node, x, axis: 3)
+        let d = try KernelCheck.fixed(node, w, axis: 0), wc = try KernelCheck.fixed(node, w, axis: 1)
+        let ph = try KernelCheck.fixed(node, w, axis: 2), pw = try KernelCheck.fixed(node, w, axis: 3)
+        try KernelCheck.require(c == wc, node, "input has \(c) channels, weight expects \(wc)")
+        try KernelCheck.require(h % ph == 0 && wd % pw == 0 && h >= ph && wd >= pw, node,
+                                "image \(h)×\(wd) is not a multiple of the patch size \(ph)×\(pw)")
+        if inputs.count == 3 {
+            try KernelCheck.require(inputs[2].shape == [.fixed(d)], node, "bias must be [\(d)], is \(inputs[2].shape.shapeDescription)")
+        }
+        return [ValueInfo(name: "", shape: [x.shape[0], .fixed((h / ph) * (wd / pw)), .fixed(d)])]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0], w = inputs[1]
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (d, ph, pw) = (w.shape[0], w.shape[2], w.shape[3])
+        let gh = h / ph, gw = wd / pw, tokens = gh * gw, kdim = c * ph * pw
+        let patches = Tensor(zeros: .f32, shape: [n * tokens, kdim])
+        let src = x.floats, dst = patches.mutableFloats
+        context.parallelFor(n * gh) { range in
+            for rowIndex in range {
+                let b = rowIndex / gh, gy = rowIndex % gh
+                for gx in 0..<gw {
+                    let row = dst + ((b * tokens) + gy * gw + gx) * kdim
+                    var col = 0
+                    for ch in 0..<c {
+                        for ky in 0..<ph {
+                            let line = src + ((b * c + ch) * h + gy * ph + ky) * wd + gx * pw
+                            for kx in 0..<pw { row[col + kx] = line[kx] }
+                            col += pw
+                        }
+                    }
+                }
+            }
+        }
+        let out = Tensor(zeros: .f32, shape: [n, tokens, d])
+        let y = out.mutableFloats
+        var beta: Float = 0
+        if inputs.count == 3 {
+            let bias = inputs[2].floats
+            for r in 0..<(n * tokens) { (y + r * d).update(from: bias, count: d) }
+            beta = 1
+        }
+        BLAS.sgemm(transB: true, m: n * tokens, n: d, k: kdim, a: patches.floats, lda: kdim, b: w.floats, ldb: kdim,
+                   beta: beta, c: y, ldc: d)
+        return [out]
+    }
+}

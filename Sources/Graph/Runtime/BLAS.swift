@@ -1,0 +1,20 @@
+import COpenBLAS
+
+/// The fp32 GEMM vitopt uses everywhere: OpenBLAS `cblas_sgemm`, row-major.
+public enum BLAS {
+    /// Sets OpenBLAS's thread count (process-wide).
+    public static func setThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(max(1, n)))
+    }
+
+    /// `C = alpha·op(A)·op(B) + beta·C` with row-major operands; `op` transposes when the flag is set.
+    /// A is m×k after `op`, B is k×n after `op`, C is m×n.
+    @inline(__always)
+    public static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                             b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+}

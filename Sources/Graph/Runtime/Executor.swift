@@ -1,0 +1,77 @@
+/// Runs a `ModelGraph` on concrete inputs, node by node in topological order.
+///
+/// Float initializers are converted to F32 once, at construction (zero-copy for aligned F32
+/// weights); integer initializers are passed to kernels as stored. Intermediate values are
+/// released right after their last consumer runs, so peak memory is the live set, not the sum.
+public final class Executor {
+    public let graph: ModelGraph
+    public let registry: OpRegistry
+    public let context: ExecutionContext
+    private let order: [(node: Node, kernel: any OpKernel)]
+    private let weights: [String: Tensor]
+    /// For each step, the values whose last use is that step.
+    private let releaseAfter: [[String]]
+
+    /// Validates `graph` and prepares it to run with `threads` threads.
+    public init(graph: ModelGraph, registry: OpRegistry = .standard, threads: Int) throws {
+        try graph.validate(registry: registry)
+        self.graph = graph
+        self.registry = registry
+        self.context = ExecutionContext(threads: threads)
+        let nodes = try graph.topologicalOrder()
+        self.order = nodes.map { ($0, registry.kernel(for: $0.op)!) }
+        var w: [String: Tensor] = [:]
+        for (name, t) in graph.initializers { w[name] = t.dtype.isFloatingPoint ? t.asF32() : t }
+        self.weights = w
+        var lastUse: [String: Int] = [:]
+        for (i, node) in nodes.enumerated() { for inp in node.inputs { lastUse[inp] = i } }
+        let keep = Set(graph.outputs).union(graph.initializers.keys)
+        var release = [[String]](repeating: [], count: nodes.count)
+        for (name, step) in lastUse where !keep.contains(name) { release[step].append(name) }
+        self.releaseAfter = release
+    }
+
+    /// Runs the graph.
+    ///
+    /// - Parameter inputs: a tensor for every graph input, by name. Fixed dimensions must match the
+    ///   declared shape; symbolic ones (the batch) bind to whatever the tensor has, consistently.
+    /// - Returns: the graph outputs, by name.
+    /// - Throws: `GraphError.badInput` for a missing or mis-shaped input; kernel errors name the node.
+    public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
+        BLAS.setThreads(context.threads)
+        var env: [String: Tensor] = weights
+        var bindings: [String: Int] = [:]
+        for info in graph.inputs {
+            guard let t = inputs[info.name] else { throw GraphError.badInput(name: info.name, detail: "no tensor given") }
+            guard t.rank == info.shape.count else {
+                throw GraphError.badInput(name: info.name, detail: "expected shape \(info.shape.shapeDescription), got \(t.shape)")
+            }
+            for (d, n) in zip(info.shape, t.shape) {
+                switch d {
+                case .fixed(let want) where want != n:
+                    throw GraphError.badInput(name: info.name, detail: "expected shape \(info.shape.shapeDescription), got \(t.shape)")
+                case .symbol(let s):
+                    if let bound = bindings[s], bound != n {
+                        throw GraphError.badInput(name: info.name, detail: "dimension \(s) is \(bound) elsewhere, \(n) here")
+                    }
+                    if n < 1 { throw GraphError.badInput(name: info.name, detail: "dimension \(s) must be at least 1") }
+                    bindings[s] = n
+                default: break
+                }
+            }
+            env[info.name] = (info.dtype.isFloatingPoint && t.dtype.isFloatingPoint) ? t.asF32() : t
+        }
+        for (step, entry) in order.enumerated() {
+            let args = try entry.node.inputs.map { name -> Tensor in
+                guard let t = env[name] else { throw GraphError.undefinedValue(node: entry.node.name, value: name) }
+                return t
+            }
+            let outs = try entry.kernel.run(node: entry.node, inputs: args, context: context)
+            for (name, t) in zip(entry.node.outputs, outs) { env[name] = t }
+            for name in releaseAfter[step] { env[name] = nil }
+        }
+        var result: [String: Tensor] = [:]
+        for name in graph.outputs { result[name] = env[name] }
+        return result
+    }
+}

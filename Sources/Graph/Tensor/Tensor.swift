@@ -1,0 +1,105 @@
+/// A dense, row-major tensor: a dtype, a shape and a window onto a `TensorStorage`.
+///
+/// Tensors are values: copying one shares its storage. Slicing and reshaping are zero-copy.
+/// Weights loaded from a checkpoint are views of the memory-mapped file.
+public struct Tensor: @unchecked Sendable {
+    public let dtype: DType
+    public let shape: [Int]
+    public let storage: TensorStorage
+    /// Offset of the first element inside `storage`, in bytes.
+    public let byteOffset: Int
+
+    /// Number of elements (1 for a scalar).
+    public var count: Int { shape.reduce(1, *) }
+    /// Number of bytes the elements occupy.
+    public var byteCount: Int { count * dtype.byteSize }
+    /// The rank (number of dimensions).
+    public var rank: Int { shape.count }
+
+    /// Wraps existing storage. `byteOffset + count·byteSize` must lie inside `storage`.
+    public init(dtype: DType, shape: [Int], storage: TensorStorage, byteOffset: Int = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        precondition(byteOffset >= 0 && byteOffset + shape.reduce(1, *) * dtype.byteSize <= storage.byteCount,
+                     "tensor window outside its storage")
+        self.dtype = dtype
+        self.shape = shape
+        self.storage = storage
+        self.byteOffset = byteOffset
+    }
+
+    /// A new zero-filled tensor.
+    public init(zeros dtype: DType, shape: [Int]) {
+        let bytes = shape.reduce(1, *) * dtype.byteSize
+        self.init(dtype: dtype, shape: shape, storage: TensorStorage(byteCount: bytes))
+    }
+
+    /// A new F32 tensor holding `values` (whose count must match `shape`).
+    public init(shape: [Int], floats values: [Float]) {
+        precondition(values.count == shape.reduce(1, *), "\(values.count) values for shape \(shape)")
+        self.init(zeros: .f32, shape: shape)
+        values.withUnsafeBytes { src in
+            if let s = src.baseAddress { mutableRawPointer.copyMemory(from: s, byteCount: src.count) }
+        }
+    }
+
+    /// A new tensor of `dtype` holding a copy of `bytes` (whose length must match).
+    public init(dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == shape.reduce(1, *) * dtype.byteSize, "byte count does not match shape")
+        self.init(zeros: dtype, shape: shape)
+        if let s = bytes.baseAddress, bytes.count > 0 { mutableRawPointer.copyMemory(from: s, byteCount: bytes.count) }
+    }
+
+    /// Read-only pointer to the first element.
+    public var rawPointer: UnsafeRawPointer { UnsafeRawPointer(storage.base + byteOffset) }
+
+    /// Writable pointer to the first element. Only valid for storage vitopt allocated.
+    public var mutableRawPointer: UnsafeMutableRawPointer {
+        precondition(storage.isOwned, "attempt to write into a read-only tensor view")
+        return storage.base + byteOffset
+    }
+
+    /// The elements' bytes.
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: rawPointer, count: byteCount) }
+
+    /// Whether the first element is aligned for its type.
+    public var isAligned: Bool { Int(bitPattern: rawPointer) % dtype.byteSize == 0 }
+
+    /// Pointer to F32 elements. Requires `dtype == .f32` and natural alignment (see `asF32()`).
+    public var floats: UnsafePointer<Float> {
+        precondition(dtype == .f32 && isAligned, "floats needs an aligned F32 tensor, have \(dtype)")
+        return rawPointer.assumingMemoryBound(to: Float.self)
+    }
+
+    /// Writable F32 pointer; the tensor must be F32 and own its storage.
+    public var mutableFloats: UnsafeMutablePointer<Float> {
+        precondition(dtype == .f32, "mutableFloats needs an F32 tensor, have \(dtype)")
+        return mutableRawPointer.assumingMemoryBound(to: Float.self)
+    }
+
+    /// The same elements under another shape with the same element count (zero-copy).
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
+        return Tensor(dtype: dtype, shape: newShape, storage: storage, byteOffset: byteOffset)
+    }
+
+    /// Rows `range` of the first axis (zero-copy).
+    public func slice(rows range: Range<Int>) -> Tensor {
+        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0], "row slice out of range")
+        let rowBytes = shape.dropFirst().reduce(1, *) * dtype.byteSize
+        var s = shape
+        s[0] = range.count
+        return Tensor(dtype: dtype, shape: s, storage: storage, byteOffset: byteOffset + range.lowerBound * rowBytes)
+    }
+
+    /// Whether dtype, shape and every byte are identical.
+    public func bitwiseEqual(_ other: Tensor) -> Bool {
+        guard dtype == other.dtype, shape == other.shape else { return false }
+        return memcmp(rawPointer, other.rawPointer, byteCount) == 0
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,157 @@
+/// Everything that defines a Vision Transformer's architecture (and its expected preprocessing),
+/// independent of any naming convention or file format.
+///
+/// Serialised as JSON with snake_case keys into checkpoint metadata (`vitopt.config`), so a saved
+/// model reloads without guessing.
+public struct ViTConfig: Codable, Equatable, Sendable {
+    /// Input height and width in pixels.
+    public var imageSize: [Int]
+    /// Patch height and width in pixels.
+    public var patchSize: [Int]
+    public var channels: Int
+    public var embedDim: Int
+    public var depth: Int
+    public var numHeads: Int
+    /// Hidden width of each block's MLP.
+    public var mlpHidden: Int
+    /// LayerNorm epsilon (every norm of the model).
+    public var eps: Double
+    public var classToken: Bool
+    /// DeiT's distillation token (with `head_dist`, averaged with `head` at inference).
+    public var distToken: Bool
+    /// Register tokens (timm `reg_tokens`).
+    public var regTokens: Int
+    /// Whether the position embedding covers the prefix tokens too (timm `no_embed_class = false`).
+    public var posEmbedIncludesPrefix: Bool
+    /// Classes of the head; 0 means no classifier.
+    public var numClasses: Int
+    /// `"token"` (first token) or `"avg"` (mean over patch tokens).
+    public var globalPool: String
+    /// timm's `fc_norm` after pooling.
+    public var fcNorm: Bool
+    /// The final LayerNorm over all tokens (timm `norm`, HF `layernorm`).
+    public var finalNorm: Bool
+    public var qkvBias: Bool
+    /// timm LayerScale (`ls1`/`ls2`).
+    public var layerScale: Bool
+    /// Hugging Face `ViTModel` pooler (dense + tanh on the first token).
+    public var pooler: Bool
+    /// `"gelu"` (erf) or `"gelu_tanh"`.
+    public var activation: String
+    /// Class names, index-aligned with the logits, when known.
+    public var labels: [String]?
+    /// How images should be turned into `pixel_values`.
+    public var preprocessing: Preprocessing
+
+    /// Preprocessing recipe: resize, crop, normalise.
+    public struct Preprocessing: Codable, Equatable, Sendable {
+        /// Resize target before the crop: `[h, w]` exact, or with `resizeShorterSide` the shorter side.
+        public var resize: [Int]
+        /// Resize the shorter side to `resize[0]` keeping the aspect ratio (timm) instead of to `[h, w]` (HF).
+        public var resizeShorterSide: Bool
+        /// `"bicubic"` or `"bilinear"` (PIL-style, antialiased when shrinking).
+        public var interpolation: String
+        /// Center-crop size `[h, w]`.
+        public var crop: [Int]
+        public var mean: [Float]
+        public var std: [Float]
+
+        public init(resize: [Int], resizeShorterSide: Bool, interpolation: String, crop: [Int], mean: [Float], std: [Float]) {
+            self.resize = resize
+            self.resizeShorterSide = resizeShorterSide
+            self.interpolation = interpolation
+            self.crop = crop
+            self.mean = mean
+            self.std = std
+        }
+
+        /// timm's eval transform for `size` with a crop fraction (resize shorter side to size/crop_pct, bicubic).
+        public static func timm(size: [Int], cropPct: Double = 0.875, interpolation: String = "bicubic",
+                                mean: [Float] = imagenetMean, std: [Float] = imagenetStd) -> Preprocessing {
+            let scaled = Int((Double(size[0]) / cropPct).rounded(.down))
+            let resize = size[0] == size[1] ? [scaled] : size.map { Int((Double($0) / cropPct).rounded(.down)) }
+            return Preprocessing(resize: resize, resizeShorterSide: size[0] == size[1], interpolation: interpolation,
+                                 crop: size, mean: mean, std: std)
+        }
+
+        /// Hugging Face `ViTImageProcessor`: resize straight to `size`, bilinear, mean/std 0.5.
+        public static func huggingFace(size: [Int], mean: [Float] = [0.5, 0.5, 0.5], std: [Float] = [0.5, 0.5, 0.5]) -> Preprocessing {
+            Preprocessing(resize: size, resizeShorterSide: false, interpolation: "bilinear", crop: size, mean: mean, std: std)
+        }
+
+        public static let imagenetMean: [Float] = [0.485, 0.456, 0.406]
+        public static let imagenetStd: [Float] = [0.229, 0.224, 0.225]
+    }
+
+    public init(imageSize: [Int], patchSize: [Int], channels: Int = 3, embedDim: Int, depth: Int, numHeads: Int,
+                mlpHidden: Int, eps: Double = 1e-6, classToken: Bool = true, distToken: Bool = false, regTokens: Int = 0,
+                posEmbedIncludesPrefix: Bool = true, numClasses: Int, globalPool: String = "token", fcNorm: Bool = false,
+                finalNorm: Bool = true, qkvBias: Bool = true, layerScale: Bool = false, pooler: Bool = false,
+                activation: String = "gelu", labels: [String]? = nil, preprocessing: Preprocessing? = nil) {
+        self.imageSize = imageSize
+        self.patchSize = patchSize
+        self.channels = channels
+        self.embedDim = embedDim
+        self.depth = depth
+        self.numHeads = numHeads
+        self.mlpHidden = mlpHidden
+        self.eps = eps
+        self.classToken = classToken
+        self.distToken = distToken
+        self.regTokens = regTokens
+        self.posEmbedIncludesPrefix = posEmbedIncludesPrefix
+        self.numClasses = numClasses
+        self.globalPool = globalPool
+        self.fcNorm = fcNorm
+        self.finalNorm = finalNorm
+        self.qkvBias = qkvBias
+        self.layerScale = layerScale
+        self.pooler = pooler
+        self.activation = activation
+        self.labels = labels
+        self.preprocessing = preprocessing ?? .timm(size: imageSize)
+    }
+
+    /// Patch grid `[rows, cols]`.
+    public var gridSize: [Int] { [imageSize[0] / patchSize[0], imageSize[1] / patchSize[1]] }
+    /// Number of patch tokens.
+    public var numPatches: Int { gridSize[0] * gridSize[1] }
+    /// Class + distillation + register tokens.
+    public var numPrefixTokens: Int { (classToken ? 1 : 0) + (distToken ? 1 : 0) + regTokens }
+    /// Rows of the position embedding.
+    public var numPositions: Int { numPatches + (posEmbedIncludesPrefix ? numPrefixTokens : 0) }
+
+    /// Checks internal consistency (sizes positive, heads dividing the width, image a multiple of the patch).
+    public func validate() throws {
+        func fail(_ s: String) -> ViTError { .invalidConfig(s) }
+        guard imageSize.count == 2, patchSize.count == 2 else { throw fail("image_size and patch_size need two values [h, w]") }
+        guard imageSize.allSatisfy({ $0 > 0 }), patchSize.allSatisfy({ $0 > 0 }), channels > 0, embedDim > 0, depth >= 0, mlpHidden > 0 else {
+            throw fail("sizes must be positive")
+        }
+        guard imageSize[0] % patchSize[0] == 0, imageSize[1] % patchSize[1] == 0 else {
+            throw fail("image size \(imageSize[0])×\(imageSize[1]) is not a multiple of the patch size \(patchSize[0])×\(patchSize[1])")
+        }
+        guard numHeads > 0, embedDim % numHeads == 0 else { throw fail("embed_dim \(embedDim) is not divisible by num_heads \(numHeads)") }
+        guard globalPool == "token" || globalPool == "avg" else { throw fail("global_pool must be \"token\" or \"avg\", is \"\(globalPool)\"") }
+        guard activation == "gelu" || activation == "gelu_tanh" else { throw fail("activation must be gelu or gelu_tanh, is \(activation)") }
+        guard !(globalPool == "token" && numPrefixTokens == 0) else { throw fail("global_pool \"token\" needs a class token") }
+        guard !distToken || classToken else { throw fail("a distillation token needs a class token") }
+        guard eps > 0 else { throw fail("eps must be positive") }
+    }
+}
+
+extension ViTConfig {
+    enum CodingKeys: String, CodingKey {
+        case imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim", depth
+        case numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, classToken = "class_token", distToken = "dist_token"
+        case regTokens = "reg_tokens", posEmbedIncludesPrefix = "pos_embed_includes_prefix", numClasses = "num_classes"
+        case globalPool = "global_pool", fcNorm = "fc_norm", finalNorm = "final_norm", qkvBias = "qkv_bias"
+        case layerScale = "layer_scale", pooler, activation, labels, preprocessing
+    }
+}
+
+extension ViTConfig.Preprocessing {
+    enum CodingKeys: String, CodingKey {
+        case resize, resizeShorterSide = "resize_shorter_side", interpolation, crop, mean, std
+    }
+}

@@ -1,0 +1,49 @@
+/// The role of one ViT parameter, independent of naming convention.
+public enum ViTPart: String, CaseIterable, Sendable, Codable {
+    case patchWeight = "patch_embed.weight", patchBias = "patch_embed.bias"
+    case clsToken = "cls_token", distToken = "dist_token", regToken = "reg_token", posEmbed = "pos_embed"
+    case norm1Weight = "norm1.weight", norm1Bias = "norm1.bias"
+    /// Packed `[3D, D]` query/key/value projection (timm); the separate parts below are HF's.
+    case qkvWeight = "qkv.weight", qkvBias = "qkv.bias"
+    case qWeight = "q.weight", qBias = "q.bias", kWeight = "k.weight", kBias = "k.bias", vWeight = "v.weight", vBias = "v.bias"
+    case projWeight = "proj.weight", projBias = "proj.bias", ls1 = "ls1"
+    case norm2Weight = "norm2.weight", norm2Bias = "norm2.bias"
+    case fc1Weight = "fc1.weight", fc1Bias = "fc1.bias", fc2Weight = "fc2.weight", fc2Bias = "fc2.bias", ls2 = "ls2"
+    case normWeight = "norm.weight", normBias = "norm.bias", fcNormWeight = "fc_norm.weight", fcNormBias = "fc_norm.bias"
+    case headWeight = "head.weight", headBias = "head.bias", headDistWeight = "head_dist.weight", headDistBias = "head_dist.bias"
+    case poolerWeight = "pooler.weight", poolerBias = "pooler.bias"
+
+    /// Whether the part exists once per transformer block.
+    public var isPerBlock: Bool {
+        switch self {
+        case .norm1Weight, .norm1Bias, .qkvWeight, .qkvBias, .qWeight, .qBias, .kWeight, .kBias, .vWeight, .vBias,
+             .projWeight, .projBias, .ls1, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, .ls2:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// A parameter of a ViT: its role and, for per-block parts, the block index.
+public struct ViTTensorKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let part: ViTPart
+    public let block: Int?
+
+    public init(_ part: ViTPart, block: Int? = nil) {
+        precondition(part.isPerBlock == (block != nil), "block index given for \(part) mismatch")
+        self.part = part
+        self.block = block
+    }
+
+    /// vitopt's canonical spelling, e.g. `blocks.3.qkv.weight`, `patch_embed.weight`.
+    public var description: String {
+        if let b = block { return "blocks.\(b).\(part.rawValue)" }
+        return part.rawValue
+    }
+
+    public static func < (a: ViTTensorKey, b: ViTTensorKey) -> Bool {
+        let ia = ViTPart.allCases.firstIndex(of: a.part)!, ib = ViTPart.allCases.firstIndex(of: b.part)!
+        return ((a.block ?? -1), ia) < ((b.block ?? -1), ib)
+    }
+}
