@@ -1,4 +1,154 @@
 #ifndef VITOPT_CPNG_SHIM_H
 #define VITOPT_CPNG_SHIM_H
 #include <png.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * PNG → 8-bit RGB decoding for vitopt's image preprocessing (Sources/Formats/Images).
+ *
+ * libpng reports fatal errors by calling an error callback that must not return, so recovery
+ * needs setjmp/longjmp; Swift cannot express that, hence this C helper. Everything between the
+ * setjmp and a possible longjmp runs in C (including the read callback), so no Swift frame is
+ * ever jumped over.
+ *
+ * Conversion contract (Pillow's `Image.open(p).convert("RGB")`, except where noted):
+ *   - palette → its RGB entries; a tRNS chunk is ignored (alpha dropped, not composited);
+ *   - gray 1/2/4-bit → scaled to 0…255 (×255, ×85, ×17); gray → R = G = B;
+ *   - 16-bit samples → the high byte (v >> 8), as Pillow does for RGB/RGBA/LA 16-bit
+ *     (Pillow clips 16-bit *gray without alpha* to 255 instead; vitopt does not copy that);
+ *   - alpha channels are discarded; no gamma, sRGB or ICC transform is applied;
+ *   - interlaced (Adam7) images are de-interlaced.
+ * Warnings are swallowed; nothing is printed.
+ */
+
+enum { VITOPT_PNG_MESSAGE_CAPACITY = 256 };
+/* Images with more pixels than this are refused (Pillow's decompression-bomb limit is ~179 M). */
+#define VITOPT_PNG_MAX_PIXELS ((size_t)1 << 28)
+
+typedef struct {
+    /* On success: malloc'd width*height*3 bytes, row-major interleaved RGB; free with free(). */
+    unsigned char *pixels;
+    unsigned int width;
+    unsigned int height;
+    /* On failure: libpng's message (or vitopt's), NUL-terminated. */
+    char message[VITOPT_PNG_MESSAGE_CAPACITY];
+} vitopt_png_result;
+
+typedef struct {
+    jmp_buf jump;
+    const unsigned char *data;
+    size_t size;
+    size_t offset;
+    char *message;
+} vitopt_png_context;
+
+static inline void vitopt_png_copy_message(char *dst, const char *src) {
+    strncpy(dst, src ? src : "unknown libpng error", VITOPT_PNG_MESSAGE_CAPACITY - 1);
+    dst[VITOPT_PNG_MESSAGE_CAPACITY - 1] = '\0';
+}
+
+static inline void vitopt_png_on_error(png_structp png, png_const_charp message) {
+    vitopt_png_context *ctx = (vitopt_png_context *)png_get_error_ptr(png);
+    vitopt_png_copy_message(ctx->message, message);
+    longjmp(ctx->jump, 1);
+}
+
+static inline void vitopt_png_on_warning(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;
+}
+
+static inline void vitopt_png_read(png_structp png, png_bytep out, png_size_t count) {
+    vitopt_png_context *ctx = (vitopt_png_context *)png_get_io_ptr(png);
+    if (count > ctx->size - ctx->offset) png_error(png, "unexpected end of file (truncated PNG)");
+    memcpy(out, ctx->data + ctx->offset, count);
+    ctx->offset += count;
+}
+
+/* Decodes the PNG in data[0..<size]. Returns 0 on success, 1 on a libpng error, 2 when the image
+ * is too large. On failure result->pixels is NULL and result->message says why. */
+static inline int vitopt_png_decode_rgb8(const unsigned char *data, size_t size, vitopt_png_result *result) {
+    vitopt_png_context ctx;
+    png_structp png = NULL;
+    png_infop info = NULL;
+    /* Modified after setjmp and read after longjmp: must be volatile. */
+    unsigned char *volatile rows = NULL;
+    png_bytep *volatile row_pointers = NULL;
+    volatile int status = 1;
+
+    memset(result, 0, sizeof(*result));
+    ctx.data = data;
+    ctx.size = size;
+    ctx.offset = 0;
+    ctx.message = result->message;
+
+    png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, vitopt_png_on_error, vitopt_png_on_warning);
+    if (png == NULL) {
+        vitopt_png_copy_message(result->message, "cannot create libpng read struct (out of memory)");
+        return 1;
+    }
+    info = png_create_info_struct(png);
+    if (info == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        vitopt_png_copy_message(result->message, "cannot create libpng info struct (out of memory)");
+        return 1;
+    }
+    if (setjmp(ctx.jump)) {
+        free(rows);
+        free(row_pointers);
+        png_destroy_read_struct(&png, &info, NULL);
+        return status;
+    }
+    png_set_read_fn(png, &ctx, vitopt_png_read);
+    png_read_info(png, info);
+
+    png_uint_32 width = png_get_image_width(png, info);
+    png_uint_32 height = png_get_image_height(png, info);
+    int color_type = png_get_color_type(png, info);
+    int bit_depth = png_get_bit_depth(png, info);
+    if ((size_t)width * (size_t)height > VITOPT_PNG_MAX_PIXELS) {
+        status = 2;
+        png_error(png, "image too large (more than 2^28 pixels)");
+    }
+    if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (bit_depth == 16) png_set_strip_16(png);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+
+    size_t channels = png_get_channels(png, info);
+    size_t rowbytes = png_get_rowbytes(png, info);
+    if (png_get_bit_depth(png, info) != 8 || channels < 1 || channels > 4 || rowbytes != (size_t)width * channels) {
+        png_error(png, "unexpected sample layout after libpng transforms");
+    }
+    rows = (unsigned char *)malloc(rowbytes * height + 1);
+    row_pointers = (png_bytep *)malloc(sizeof(png_bytep) * (height + 1));
+    if (rows == NULL || row_pointers == NULL) png_error(png, "out of memory");
+    for (png_uint_32 y = 0; y < height; y++) row_pointers[y] = rows + (size_t)y * rowbytes;
+    png_read_image(png, row_pointers);
+    /* No png_read_end: like Pillow, chunks after the image data (and a missing IEND) are ignored. */
+
+    unsigned char *rgb = (unsigned char *)malloc((size_t)width * height * 3 + 1);
+    if (rgb == NULL) png_error(png, "out of memory");
+    size_t n = (size_t)width * height;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *s = rows + i * channels;
+        unsigned char *d = rgb + i * 3;
+        if (channels <= 2) {
+            d[0] = d[1] = d[2] = s[0]; /* gray (alpha, if any, dropped) */
+        } else {
+            d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; /* RGB (alpha, if any, dropped) */
+        }
+    }
+    free(rows);
+    free(row_pointers);
+    png_destroy_read_struct(&png, &info, NULL);
+    result->pixels = rgb;
+    result->width = width;
+    result->height = height;
+    return 0;
+}
+
 #endif

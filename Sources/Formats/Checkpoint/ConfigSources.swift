@@ -1,0 +1,85 @@
+import Foundation
+import Graph
+
+/// Collects `ConfigHints` for a model file from the files beside it and its own metadata.
+public enum ConfigSources {
+    /// Metadata key holding vitopt's full config as JSON.
+    public static let metadataKey = "vitopt.config"
+    /// Metadata key naming the convention the file was written in.
+    public static let namingKey = "vitopt.naming"
+
+    /// Hints from `config.json` (Hugging Face or timm hub format) and `preprocessor_config.json`
+    /// in the model's directory, when present.
+    /// - Throws: `FormatError.config` for a config file that exists but is malformed or not a ViT.
+    public static func sidecarHints(for modelPath: String) throws -> ConfigHints {
+        let dir = (modelPath as NSString).deletingLastPathComponent
+        let configPath = (dir.isEmpty ? "." : dir) + "/config.json"
+        var hints = ConfigHints()
+        guard let json = try readJSON(configPath) else { return hints }
+        if HFConfigParser.recognises(json) {
+            hints = try HFConfigParser.hints(from: json, path: configPath)
+            let ppPath = (dir.isEmpty ? "." : dir) + "/preprocessor_config.json"
+            if let pp = try readJSON(ppPath), let p = HFConfigParser.preprocessing(from: pp, imageSize: hints.imageSize) {
+                hints.preprocessing = p
+                hints.sources.append(ppPath)
+            }
+        } else if TimmConfigParser.recognises(json) {
+            hints = try TimmConfigParser.hints(from: json, path: configPath)
+        } else {
+            throw FormatError.config(path: configPath, detail: "neither a Hugging Face nor a timm config (no model_type, hidden_size or architecture)")
+        }
+        return hints
+    }
+
+    /// Hints from vitopt's own metadata entry, when present.
+    public static func metadataHints(_ metadata: [String: String], path: String) throws -> ConfigHints? {
+        guard let text = metadata[metadataKey] else { return nil }
+        let config: ViTConfig
+        do {
+            config = try JSONDecoder().decode(ViTConfig.self, from: Data(text.utf8))
+        } catch {
+            throw FormatError.config(path: path, detail: "metadata '\(metadataKey)' is not a valid vitopt config: \(error)")
+        }
+        return hints(from: config, source: "\(path) (\(metadataKey))")
+    }
+
+    /// A complete config expressed as hints (every field set).
+    public static func hints(from c: ViTConfig, source: String) -> ConfigHints {
+        var h = ConfigHints()
+        h.numHeads = c.numHeads
+        h.eps = c.eps
+        h.imageSize = c.imageSize
+        h.patchSize = c.patchSize
+        h.embedDim = c.embedDim
+        h.depth = c.depth
+        h.mlpHidden = c.mlpHidden
+        h.numClasses = c.numClasses
+        h.globalPool = c.globalPool
+        h.classToken = c.classToken
+        h.regTokens = c.regTokens
+        h.posEmbedIncludesPrefix = c.posEmbedIncludesPrefix
+        h.activation = c.activation
+        h.labels = c.labels
+        h.preprocessing = c.preprocessing
+        h.sources = [source]
+        return h
+    }
+
+    /// The config serialised for `metadataKey`.
+    public static func metadataValue(_ config: ViTConfig) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? enc.encode(config)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    private static func readJSON(_ path: String) throws -> [String: Any]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FormatError.io(path: path, detail: "cannot read")
+        }
+        guard let obj = try? JSONSerialization.jsonObject(with: data), let dict = obj as? [String: Any] else {
+            throw FormatError.config(path: path, detail: "not a JSON object")
+        }
+        return dict
+    }
+}

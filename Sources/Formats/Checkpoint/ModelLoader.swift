@@ -1,0 +1,51 @@
+import Foundation
+import Graph
+
+/// Opens a model file of any supported format as a `LoadedModel`.
+public enum ModelLoader {
+    /// Loads `path`.
+    /// - Parameters:
+    ///   - hints: overrides from the command line; they win over the file's metadata and `config.json`.
+    ///   - naming: force a naming convention instead of detecting it.
+    /// - Throws: `FormatError` / `ViTError` naming the file and tensor at fault.
+    public static func load(_ path: String, hints: ConfigHints = ConfigHints(), naming: NamingConvention? = nil) throws -> LoadedModel {
+        let head = try MappedFile(path: path).prefix(16)
+        guard let format = ModelFormat.sniff(head) else {
+            let hex = head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw FormatError.notRecognized(path: path, detail: "first bytes \(hex) are not safetensors, ONNX or HDF5")
+        }
+        switch format {
+        case .safetensors:
+            let file = try SafetensorsFile(path: path)
+            return try fromTensors(file.tensors, metadata: file.metadata, path: path, format: .safetensors,
+                                   fileSize: file.fileSize, hints: hints, naming: naming)
+        case .onnx, .hdf5:
+            throw FormatError.unsupported(path: path, detail: "\(format.rawValue) models are not supported yet; use safetensors")
+        }
+    }
+
+    /// Builds a `LoadedModel` from named tensors (shared by every format's reader).
+    public static func fromTensors(_ tensors: [String: Tensor], metadata: [String: String], path: String, format: ModelFormat,
+                                   fileSize: Int, hints: ConfigHints, naming: NamingConvention?) throws -> LoadedModel {
+        var forced = naming
+        if forced == nil, let n = metadata[ConfigSources.namingKey] { forced = NamingConvention(rawValue: n) }
+        let match = try NamingMapper.match(tensors, path: path, forced: forced)
+        // vitopt's own metadata is a complete config; config.json beside the file is read only without it.
+        let base = try ConfigSources.metadataHints(metadata, path: path) ?? ConfigSources.sidecarHints(for: path)
+        let merged = base.overridden(by: hints)
+        let (config, warnings0) = try ConfigResolver.resolve(tensors: match.tensors, hints: merged, convention: match.convention, path: path)
+        var warnings = warnings0
+        if !match.unmatched.isEmpty {
+            let names = match.unmatched.keys.sorted()
+            warnings.append("\(names.count) tensor(s) are not ViT parameters and are carried through unchanged: \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")")
+        }
+        let model = ViTDescription(config: config, tensors: match.tensors, sourceNames: match.sourceNames, extras: match.unmatched)
+        do {
+            try model.validate()
+        } catch let e as ViTError {
+            throw FormatError.config(path: path, detail: e.description)
+        }
+        return LoadedModel(path: path, format: format, convention: match.convention, prefix: match.prefix, model: model,
+                           metadata: metadata, warnings: warnings, fileSize: fileSize)
+    }
+}

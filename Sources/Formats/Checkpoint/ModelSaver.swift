@@ -1,0 +1,48 @@
+import Foundation
+import Graph
+
+/// Writes a `ViTDescription` to a model file under a naming convention.
+public enum ModelSaver {
+    /// What a save did, for the user.
+    public struct Summary: Sendable {
+        public var tensorsWritten = 0
+        public var renamed = 0
+        public var carriedThrough = 0
+        public var bytes = 0
+        public var configPath: String?
+        public var warnings: [String] = []
+    }
+
+    /// Saves `model` as safetensors at `path`, with vitopt's config in `__metadata__`, and a
+    /// `config.json` in the convention's format beside it unless one is already there (left as is,
+    /// with a warning) or `writeConfigJSON` is false.
+    public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention,
+                            format: ModelFormat = .safetensors, extraMetadata: [String: String] = [:],
+                            writeConfigJSON: Bool = true) throws -> Summary {
+        guard format == .safetensors else {
+            throw FormatError.unsupported(path: path, detail: "writing \(format.rawValue) is not supported yet; use .safetensors")
+        }
+        try ConfigWriter.checkExpressible(model.config, naming)
+        let named = try NamingMapper.names(for: model, convention: naming)
+        var summary = Summary()
+        var metadata = extraMetadata
+        metadata["format"] = "pt"
+        metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
+        metadata[ConfigSources.namingKey] = naming.rawValue
+        summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
+        summary.tensorsWritten = named.count
+        let original = Set(model.sourceNames.values).union(model.extras.keys)
+        summary.renamed = named.keys.filter { !original.contains($0) }.count
+        summary.carriedThrough = model.extras.count
+        if writeConfigJSON {
+            let dir = (path as NSString).deletingLastPathComponent
+            let configPath = (dir.isEmpty ? "." : dir) + "/config.json"
+            if FileManager.default.fileExists(atPath: configPath) {
+                summary.warnings.append("\(configPath) exists and was left unchanged (the config is also in the file's metadata)")
+            } else {
+                summary.configPath = try ConfigWriter.write(model.config, naming, directory: dir)
+            }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,49 @@
+import Graph
+
+/// What is known about a model's config beyond its tensor shapes, from `config.json`, checkpoint
+/// metadata or command-line flags. Every field is optional; later sources override earlier ones.
+public struct ConfigHints: Sendable, Equatable {
+    public var numHeads: Int?
+    public var eps: Double?
+    public var imageSize: [Int]?
+    public var patchSize: [Int]?
+    public var embedDim: Int?
+    public var depth: Int?
+    public var mlpHidden: Int?
+    public var numClasses: Int?
+    public var globalPool: String?
+    public var fcNorm: Bool?
+    public var classToken: Bool?
+    public var regTokens: Int?
+    public var posEmbedIncludesPrefix: Bool?
+    public var activation: String?
+    public var labels: [String]?
+    public var preprocessing: ViTConfig.Preprocessing?
+    /// Where the hints came from (file names), for messages.
+    public var sources: [String] = []
+
+    public init() {}
+
+    /// `self` with every field `other` sets taken from `other`.
+    public func overridden(by other: ConfigHints) -> ConfigHints {
+        var r = self
+        r.numHeads = other.numHeads ?? numHeads
+        r.eps = other.eps ?? eps
+        r.imageSize = other.imageSize ?? imageSize
+        r.patchSize = other.patchSize ?? patchSize
+        r.embedDim = other.embedDim ?? embedDim
+        r.depth = other.depth ?? depth
+        r.mlpHidden = other.mlpHidden ?? mlpHidden
+        r.numClasses = other.numClasses ?? numClasses
+        r.globalPool = other.globalPool ?? globalPool
+        r.fcNorm = other.fcNorm ?? fcNorm
+        r.classToken = other.classToken ?? classToken
+        r.regTokens = other.regTokens ?? regTokens
+        r.posEmbedIncludesPrefix = other.posEmbedIncludesPrefix ?? posEmbedIncludesPrefix
+        r.activation = other.activation ?? activation
+        r.labels = other.labels ?? labels
+        r.preprocessing = other.preprocessing ?? preprocessing
+        r.sources = sources + other.sources
+        return r
+    }
+}

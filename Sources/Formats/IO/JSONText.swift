@@ -1,0 +1,74 @@
+import Foundation
+
+/// Small JSON helpers: deterministic writing of strings, and parsing into plain dictionaries.
+enum JSONText {
+    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, the rest raw UTF-8.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Parses a JSON object; `nil` when the bytes are not valid UTF-8 JSON with an object at the top.
+    static func object(_ bytes: UnsafeRawBufferPointer) -> [String: Any]? {
+        let data = Data(bytes)
+        guard let obj = try? JSONSerialization.jsonObject(with: data, options: []) else { return nil }
+        return obj as? [String: Any]
+    }
+
+    /// Parses a JSON object from a string.
+    static func object(_ text: String) -> [String: Any]? {
+        guard let data = text.data(using: .utf8),
+              let obj = try? JSONSerialization.jsonObject(with: data, options: []) else { return nil }
+        return obj as? [String: Any]
+    }
+
+    /// A non-negative integer from a JSON number (rejecting fractions, negatives and booleans).
+    static func count(_ value: Any?) -> Int? {
+        guard let n = value as? NSNumber, !isBoolean(n) else { return nil }
+        let d = n.doubleValue
+        guard d >= 0, d == d.rounded(), d < 9.0e15 else { return nil }
+        return n.intValue
+    }
+
+    /// An integer from a JSON number.
+    static func int(_ value: Any?) -> Int? {
+        guard let n = value as? NSNumber, !isBoolean(n) else { return nil }
+        let d = n.doubleValue
+        guard d == d.rounded(), abs(d) < 9.0e15 else { return nil }
+        return n.intValue
+    }
+
+    /// A float from a JSON number.
+    static func double(_ value: Any?) -> Double? {
+        guard let n = value as? NSNumber, !isBoolean(n) else { return nil }
+        return n.doubleValue
+    }
+
+    /// A boolean from a JSON `true`/`false`.
+    static func bool(_ value: Any?) -> Bool? {
+        guard let n = value as? NSNumber, isBoolean(n) else { return nil }
+        return n.boolValue
+    }
+
+    /// Whether a parsed JSON number was written as `true`/`false`.
+    static func isBoolean(_ n: NSNumber) -> Bool {
+        String(describing: type(of: n)).contains("Boolean")
+    }
+
+    /// Serialises a JSON-compatible value with sorted keys (for configs written next to models).
+    static func pretty(_ value: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
