@@ -65,9 +65,17 @@ struct AttentionKernel: OpKernel {
     }
 }
 
-/// Row-wise softmax in place: `exp(x − max) / Σ exp(x − max)`.
-enum Softmax {
-    static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+/// Softmax: `exp(x − max) / Σ exp(x − max)`, in fp32.
+public enum Softmax {
+    /// The softmax of one vector.
+    public static func probabilities(_ x: [Float]) -> [Float] {
+        var y = x
+        y.withUnsafeMutableBufferPointer { rows($0.baseAddress!, rows: 1, width: x.count) }
+        return y
+    }
+
+    /// Row-wise softmax in place over `rows` rows of `width`.
+    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {
             let row = x + r * width
             var m = -Float.infinity

@@ -1,0 +1,70 @@
+import Graph
+
+/// Turns image files into a ViT's `pixel_values`, following a `ViTConfig.Preprocessing` recipe the
+/// way timm/torchvision and Hugging Face do on PIL images.
+///
+/// Steps, for each image:
+/// 1. Decode to 8-bit RGB (`ImageDecoder`, pixel-identical to Pillow's `convert("RGB")`).
+/// 2. Resize (`ImageResampler.resize`, Pillow's filter named by `interpolation`). With
+///    `resizeShorterSide` (torchvision `Resize(int)`): the shorter side becomes `resize[0]` and the
+///    longer `Int(Double(resize[0] · long) / Double(short))`, truncated as torchvision does;
+///    otherwise the image becomes exactly `resize = [h, w]` (a single value means a square).
+///    An unchanged size is not filtered (Pillow returns a copy).
+/// 3. Center-crop to `crop = [h, w]` (`ImageResampler.centerCrop`, torchvision's rounding, zero
+///    padding when the crop is larger).
+/// 4. Normalise in `Float`: `(v / 255 − mean[c]) / std[c]`, channel-first (torchvision
+///    `ToTensor` + `Normalize`, HF `rescale` + `normalize`).
+///
+/// **Tolerance.** Pillow rounds to `UInt8` after each resize pass and vitopt does not, so values
+/// differ from timm/HF goldens by up to ~2/255 before normalisation, i.e. ≲ 2/255/std after
+/// (≈ 0.035 for ImageNet std 0.224, ≈ 0.016 for std 0.5); measured values are asserted in
+/// ImageTests. With no resize (sizes already equal) the result is exact to `Float` rounding.
+public enum ImagePreprocessor {
+    /// `pixel_values` for one image file.
+    /// - Parameters:
+    ///   - path: a PNG or JPEG file.
+    ///   - preprocessing: the recipe (see the type's steps).
+    /// - Returns: an F32 tensor `[1, 3, crop[0], crop[1]]`.
+    /// - Throws: `ImageError` — the decoder's errors naming `path`, or `.invalidPreprocessing`.
+    public static func pixelValues(path: String, preprocessing: ViTConfig.Preprocessing) throws(ImageError) -> Tensor {
+        try pixelValues(paths: [path], preprocessing: preprocessing)
+    }
+
+    /// `pixel_values` for a batch of image files, in order.
+    /// - Parameters:
+    ///   - paths: PNG or JPEG files (any sizes; each is resized and cropped on its own).
+    ///   - preprocessing: the recipe.
+    /// - Returns: an F32 tensor `[paths.count, 3, crop[0], crop[1]]`.
+    /// - Throws: the first `ImageError` met, naming its file.
+    public static func pixelValues(paths: [String], preprocessing: ViTConfig.Preprocessing) throws(ImageError) -> Tensor {
+        let recipe = try Recipe(preprocessing)
+        let out = Tensor(zeros: .f32, shape: [paths.count, 3, recipe.cropHeight, recipe.cropWidth])
+        let dst = out.mutableFloats
+        for (n, path) in paths.enumerated() {
+            let image = try ImageDecoder.decode(path: path)
+            try recipe.apply(image, into: dst + n * recipe.sampleCount)
+        }
+        return out
+    }
+
+    /// `pixel_values` for an already-decoded image.
+    /// - Returns: an F32 tensor `[1, 3, crop[0], crop[1]]`.
+    /// - Throws: `ImageError.invalidPreprocessing` (bad recipe or an empty image).
+    public static func pixelValues(image: RGBImage, preprocessing: ViTConfig.Preprocessing) throws(ImageError) -> Tensor {
+        let recipe = try Recipe(preprocessing)
+        let out = Tensor(zeros: .f32, shape: [1, 3, recipe.cropHeight, recipe.cropWidth])
+        try recipe.apply(image, into: out.mutableFloats)
+        return out
+    }
+
+    /// The size `[h, w]` the resize step produces for an image of `width × height`.
+    static func resizedSize(width: Int, height: Int, preprocessing: ViTConfig.Preprocessing) -> (width: Int, height: Int) {
+        let r = preprocessing.resize
+        guard preprocessing.resizeShorterSide else {
+            return r.count == 1 ? (r[0], r[0]) : (r[1], r[0])
+        }
+        let short = min(width, height), long = max(width, height)
+        let newLong = Int(Double(r[0] * long) / Double(short))
+        return width <= height ? (r[0], newLong) : (newLong, r[0])
+    }
+}

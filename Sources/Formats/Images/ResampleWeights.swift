@@ -1,0 +1,49 @@
+/// The separable filter taps mapping one axis of `inSize` samples onto `outSize` samples, laid
+/// out as Pillow's `Image.resize` computes them (without its 22-bit fixed-point quantisation):
+///
+/// - `scale = inSize / outSize`; `filterScale = max(scale, 1)`; `support = filter.support · filterScale`
+///   (so downscaling averages over a proportionally wider window: antialiasing).
+/// - Output sample `o` is centred at `c = (o + 0.5) · scale` in input coordinates; it reads inputs
+///   `lo..<hi` with `lo = max(0, ⌊c − support + 0.5⌋)`, `hi = min(inSize, ⌊c + support + 0.5⌋)`.
+/// - Input `i` gets weight `filter((i − c + 0.5) / filterScale)`; weights are computed in `Double`,
+///   divided by their sum (so each output's weights add to 1, edges included), then stored as `Float`.
+struct ResampleWeights {
+    /// First input index read by each output sample.
+    let start: [Int]
+    /// Number of taps of each output sample.
+    let count: [Int]
+    /// Row `o` holds output `o`'s taps, padded to `stride`.
+    let taps: [Float]
+    /// Distance between consecutive outputs' taps in `taps`.
+    let stride: Int
+
+    init(inSize: Int, outSize: Int, filter: ResampleFilter) {
+        precondition(inSize > 0 && outSize > 0, "resample sizes must be positive")
+        let scale = Double(inSize) / Double(outSize)
+        let filterScale = max(scale, 1)
+        let support = filter.support * filterScale
+        let stride = Int(support.rounded(.up)) * 2 + 1
+        var start = [Int](repeating: 0, count: outSize)
+        var count = [Int](repeating: 0, count: outSize)
+        var taps = [Float](repeating: 0, count: outSize * stride)
+        var w = [Double](repeating: 0, count: stride)
+        for o in 0..<outSize {
+            let center = (Double(o) + 0.5) * scale
+            let lo = max(0, Int((center - support + 0.5).rounded(.down)))
+            let hi = min(inSize, Int((center + support + 0.5).rounded(.down)))
+            let n = min(max(hi - lo, 0), stride)
+            var sum = 0.0
+            for k in 0..<n {
+                w[k] = filter.weight((Double(k + lo) - center + 0.5) / filterScale)
+                sum += w[k]
+            }
+            for k in 0..<n { taps[o * stride + k] = Float(sum != 0 ? w[k] / sum : w[k]) }
+            start[o] = lo
+            count[o] = n
+        }
+        self.start = start
+        self.count = count
+        self.taps = taps
+        self.stride = stride
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Graph
+
+/// A labelled (or unlabelled) set of model inputs: a preprocessed `.npy` array, or an image folder
+/// (ImageFolder layout — one subfolder per class, sorted by name — or a flat folder of images).
+public struct Dataset: Sendable {
+    enum Source: Sendable {
+        case array(Tensor)
+        case images([String])
+    }
+
+    let source: Source
+    /// Class index per sample, when known.
+    public let labels: [Int]?
+    /// Class names of an image folder's subfolders (sorted), when it has them.
+    public let classNames: [String]?
+
+    /// Number of samples.
+    public var count: Int {
+        switch source {
+        case .array(let t): return t.shape[0]
+        case .images(let p): return p.count
+        }
+    }
+
+    /// Opens `path` (a `.npy` file or a directory) with optional `.npy` labels (int64/int32, one per sample).
+    /// Image-folder classes map onto the model's labels by name when every folder name is one of them.
+    public static func open(_ path: String, labels labelsPath: String?, config: ViTConfig) throws -> Dataset {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw FormatError.fileNotFound(path: path) }
+        var labels: [Int]?
+        if let lp = labelsPath {
+            let t = try NpyArray.read(path: lp)
+            guard !t.dtype.isFloatingPoint, t.rank == 1 else {
+                throw FormatError.tensor(path: lp, tensor: "labels", detail: "expected a 1-D integer array, got \(t.dtype.rawValue) \(t.shape)")
+            }
+            labels = t.intArray()
+        }
+        if !isDir.boolValue {
+            let x = try InputLoader.load(path, config: config)
+            if let l = labels, l.count != x.shape[0] {
+                throw FormatError.tensor(path: labelsPath!, tensor: "labels", detail: "\(l.count) labels for \(x.shape[0]) samples")
+            }
+            return Dataset(source: .array(x), labels: labels, classNames: nil)
+        }
+        let fm = FileManager.default
+        let entries = try fm.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
+        let subdirs = entries.filter { var d: ObjCBool = false; return fm.fileExists(atPath: path + "/" + $0, isDirectory: &d) && d.boolValue }
+        var files: [String] = []
+        var folderLabels: [Int] = []
+        var skipped: [String] = []
+        func images(in dir: String) -> [String] {
+            let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            return names.compactMap { n in
+                let p = dir + "/" + n
+                guard let head = try? MappedFile(path: p).prefix(8), ImageFormatSniffer.isImage(head) else { skipped.append(p); return nil }
+                return p
+            }
+        }
+        if !subdirs.isEmpty {
+            let modelIndex: [String: Int]? = config.labels.flatMap { names in
+                let idx = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+                return subdirs.allSatisfy { idx[$0] != nil } ? idx : nil
+            }
+            for (i, sub) in subdirs.enumerated() {
+                let found = images(in: path + "/" + sub)
+                files += found
+                folderLabels += Array(repeating: modelIndex?[sub] ?? i, count: found.count)
+            }
+        } else {
+            files = images(in: path)
+        }
+        guard !files.isEmpty else { throw FormatError.notRecognized(path: path, detail: "the folder holds no PNG or JPEG images") }
+        if !skipped.isEmpty {
+            FileHandle.standardError.write(Data("warning: skipped \(skipped.count) non-image file(s) in \(path), e.g. \(skipped[0])\n".utf8))
+        }
+        if labels == nil && !subdirs.isEmpty { labels = folderLabels }
+        if let l = labels, l.count != files.count {
+            throw FormatError.tensor(path: labelsPath ?? path, tensor: "labels", detail: "\(l.count) labels for \(files.count) images")
+        }
+        return Dataset(source: .images(files), labels: labels, classNames: subdirs.isEmpty ? nil : subdirs)
+    }
+
+    /// Samples `range` as `pixel_values` for `config`.
+    public func batch(_ range: Range<Int>, config: ViTConfig) throws -> Tensor {
+        switch source {
+        case .array(let t):
+            return t.slice(rows: range)
+        case .images(let paths):
+            let parts = try paths[range].map { try InputLoader.load($0, config: config) }
+            return Tensor.concatenateRows(parts)
+        }
+    }
+}

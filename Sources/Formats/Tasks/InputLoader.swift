@@ -1,0 +1,56 @@
+import Foundation
+import Graph
+
+/// Turns a user's input file into `pixel_values` for a model: a `.npy` batch (N×C×H×W, already
+/// preprocessed, float16/32/64) or a PNG/JPEG image (decoded and preprocessed with the model's recipe).
+public enum InputLoader {
+    /// Loads `path` for `config`.
+    /// - Throws: `FormatError` naming the file when it is neither `.npy` nor an image, or its shape
+    ///   does not fit the model (channels, size, patch multiple).
+    public static func load(_ path: String, config: ViTConfig) throws -> Tensor {
+        let head = try MappedFile(path: path).prefix(8)
+        if head.starts(with: [0x93] + Array("NUMPY".utf8)) {
+            var t = try NpyArray.read(path: path)
+            guard t.dtype.isFloatingPoint else {
+                throw FormatError.tensor(path: path, tensor: "input", detail: "expected a float array, got \(t.dtype.rawValue)")
+            }
+            if t.rank == 3 { t = t.reshaped([1] + t.shape) }
+            try check(t.shape, path: path, config: config)
+            return t.asF32()
+        }
+        if ImageFormatSniffer.isImage(head) {
+            let t = try ImagePreprocessor.pixelValues(path: path, preprocessing: config.preprocessing)
+            try check(t.shape, path: path, config: config)
+            return t
+        }
+        throw FormatError.notRecognized(path: path, detail: "inputs must be .npy arrays or PNG/JPEG images")
+    }
+
+    /// Checks an N×C×H×W shape against the model.
+    public static func check(_ shape: [Int], path: String, config: ViTConfig) throws {
+        let want = "N×\(config.channels)×\(config.imageSize[0])×\(config.imageSize[1])"
+        guard shape.count == 4 else {
+            throw FormatError.tensor(path: path, tensor: "input", detail: "expected shape \(want), got \(shape)")
+        }
+        guard shape[0] >= 1 else { throw FormatError.tensor(path: path, tensor: "input", detail: "the batch is empty") }
+        guard shape[1] == config.channels else {
+            throw FormatError.tensor(path: path, tensor: "input", detail: "expected \(config.channels) channels (shape \(want)), got \(shape)")
+        }
+        let (h, w) = (shape[2], shape[3])
+        if h % config.patchSize[0] != 0 || w % config.patchSize[1] != 0 {
+            throw FormatError.tensor(path: path, tensor: "input",
+                                     detail: "image size \(h)×\(w) is not a multiple of the patch size \(config.patchSize[0])×\(config.patchSize[1])")
+        }
+        guard h == config.imageSize[0], w == config.imageSize[1] else {
+            throw FormatError.tensor(path: path, tensor: "input",
+                                     detail: "the model runs at \(config.imageSize[0])×\(config.imageSize[1]), the input is \(h)×\(w) (expected \(want))")
+        }
+    }
+}
+
+/// Recognises PNG and JPEG files by their magic bytes.
+public enum ImageFormatSniffer {
+    public static func isImage(_ head: [UInt8]) -> Bool {
+        head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF])
+    }
+}

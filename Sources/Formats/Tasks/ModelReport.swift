@@ -1,0 +1,94 @@
+import Foundation
+import Graph
+
+/// What `vitopt inspect` reports about a model file.
+public struct ModelReport: Codable, Sendable {
+    public var path: String
+    public var format: String
+    public var convention: String
+    public var imageSize: [Int]
+    public var patchSize: [Int]
+    public var channels: Int
+    public var embedDim: Int
+    public var depth: Int
+    public var numHeads: Int
+    public var mlpHidden: Int
+    public var eps: Double
+    public var numClasses: Int
+    public var numPrefixTokens: Int
+    public var classToken: Bool
+    public var distToken: Bool
+    public var regTokens: Int
+    public var globalPool: String
+    public var parameters: Int
+    /// Element count per dtype.
+    public var dtypes: [String: Int]
+    public var fileSize: Int
+    public var tensors: Int
+    public var extraTensors: [String]
+    public var warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, convention, imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim"
+        case depth, numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, numClasses = "num_classes"
+        case numPrefixTokens = "num_prefix_tokens", classToken = "class_token", distToken = "dist_token"
+        case regTokens = "reg_tokens", globalPool = "global_pool", parameters, dtypes, fileSize = "file_size", tensors
+        case extraTensors = "extra_tensors", warnings
+    }
+
+    public init(_ m: LoadedModel) {
+        let c = m.model.config
+        path = m.path
+        format = m.format.rawValue
+        convention = m.convention.rawValue
+        imageSize = c.imageSize
+        patchSize = c.patchSize
+        channels = c.channels
+        embedDim = c.embedDim
+        depth = c.depth
+        numHeads = c.numHeads
+        mlpHidden = c.mlpHidden
+        eps = c.eps
+        numClasses = c.numClasses
+        numPrefixTokens = c.numPrefixTokens
+        classToken = c.classToken
+        distToken = c.distToken
+        regTokens = c.regTokens
+        globalPool = c.globalPool
+        let all = Array(m.model.tensors.values) + Array(m.model.extras.values)
+        parameters = m.model.tensors.values.reduce(0) { $0 + $1.count }
+        var d: [String: Int] = [:]
+        for t in all { d[t.dtype.rawValue, default: 0] += t.count }
+        dtypes = d
+        fileSize = m.fileSize
+        tensors = all.count
+        extraTensors = m.model.extras.keys.sorted()
+        warnings = m.warnings
+    }
+
+    /// The report as one JSON object (sorted keys).
+    public func json() throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try enc.encode(self), as: UTF8.self)
+    }
+
+    /// A human-readable summary.
+    public var text: String {
+        func mb(_ b: Int) -> String { String(format: "%.2f MB", Double(b) / 1e6) }
+        let tokens = [classToken ? "class" : nil, distToken ? "distillation" : nil, regTokens > 0 ? "\(regTokens) register" : nil]
+            .compactMap { $0 }.joined(separator: " + ")
+        var lines = [
+            "\(path)",
+            "  format        \(format) (\(convention) naming), \(mb(fileSize)), \(tensors) tensors",
+            "  input         \(channels)×\(imageSize[0])×\(imageSize[1]), patch \(patchSize[0])×\(patchSize[1]) → \((imageSize[0] / patchSize[0]) * (imageSize[1] / patchSize[1])) patches",
+            "  transformer   width \(embedDim), depth \(depth), \(numHeads) heads, MLP \(mlpHidden), LayerNorm eps \(eps)",
+            "  tokens        \(tokens.isEmpty ? "none" : tokens) (\(numPrefixTokens) prefix), pool \(globalPool)",
+            "  head          \(numClasses == 0 ? "none (returns hidden states)" : "\(numClasses) classes")",
+            "  parameters    \(parameters) (" + dtypes.keys.sorted().map { "\($0): \(dtypes[$0]!)" }.joined(separator: ", ") + ")",
+        ]
+        if !extraTensors.isEmpty { lines.append("  extra tensors \(extraTensors.joined(separator: ", "))") }
+        for w in warnings { lines.append("  warning: \(w)") }
+        return lines.joined(separator: "\n")
+    }
+}

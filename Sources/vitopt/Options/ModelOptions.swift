@@ -1,0 +1,49 @@
+import ArgumentParser
+import Formats
+
+/// How to read a model: what its file cannot say for itself.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Number of attention heads (when neither config.json nor metadata says).")
+    var heads: Int?
+
+    @Option(help: "LayerNorm epsilon (when neither config.json nor metadata says).")
+    var eps: Double?
+
+    @Option(name: .customLong("source-grid"), help: "Patch grid of the checkpoint as HxW (for non-square position embeddings).")
+    var sourceGrid: String?
+
+    @Option(name: .customLong("input-naming"), help: "Force the naming convention of the input: timm or hf (default: detected).")
+    var inputNaming: String?
+
+    func validate() throws {
+        if let h = heads, h < 1 { throw ValidationError("--heads must be at least 1") }
+        if let e = eps, !(e > 0) { throw ValidationError("--eps must be positive") }
+        if let g = sourceGrid { _ = try Self.size(g, flag: "--source-grid") }
+        if let n = inputNaming { _ = try NamingConvention.parse(n) }
+    }
+
+    /// Loads `path` with these options applied.
+    func load(_ path: String) throws -> LoadedModel {
+        var hints = ConfigHints()
+        hints.numHeads = heads
+        hints.eps = eps
+        hints.sources = ["command line"]
+        var loaded = try ModelLoader.load(path, hints: hints, naming: inputNaming.map(NamingConvention.parse))
+        if let g = sourceGrid {
+            let grid = try Self.size(g, flag: "--source-grid")
+            let patch = loaded.model.config.patchSize
+            hints.imageSize = [grid[0] * patch[0], grid[1] * patch[1]]
+            loaded = try ModelLoader.load(path, hints: hints, naming: inputNaming.map(NamingConvention.parse))
+        }
+        for w in loaded.warnings { Console.warn(w) }
+        return loaded
+    }
+
+    /// Parses `224`, `224x224` or `320x192` as [h, w].
+    static func size(_ s: String, flag: String) throws -> [Int] {
+        let parts = s.lowercased().split(separator: "x").map { Int($0) }
+        if parts.count == 1, let v = parts[0], v > 0 { return [v, v] }
+        if parts.count == 2, let h = parts[0], let w = parts[1], h > 0, w > 0 { return [h, w] }
+        throw ValidationError("\(flag) must be N or HxW with positive integers, got '\(s)'")
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `vitopt` command: a thin shell over the Graph and Formats libraries.
+@main
+struct Vitopt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vitopt",
+        abstract: "Inspect, run, evaluate, convert and create Vision Transformer checkpoints.",
+        subcommands: [Inspect.self, Run.self, Eval.self, Convert.self, Create.self, Bench.self])
+}
