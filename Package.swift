@@ -36,9 +36,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Graph"], resources: []),
-        .testTarget(name: "CLITests", dependencies: ["Formats", "Graph"]),
+        // Shared test helpers: fixture paths, one tolerance compare, one run-the-binary helper.
+        .target(name: "TestSupport", dependencies: ["Graph", "Formats"], path: "Tests/TestSupport"),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Graph", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["vitopt", "Formats", "Graph", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

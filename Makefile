@@ -1,0 +1,47 @@
+# vitopt — two commands do everything on a fresh machine: `make demo` and `make test`.
+SWIFT ?= swift
+APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev
+RELEASE := .build/release/vitopt
+TEACHER := samples/digits/timm/model.safetensors
+
+.PHONY: all deps build release test demo clean
+
+all: build
+
+# Installs the Debian packages vitopt links against, when any is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+demo: release
+	@echo "== inspect the bundled digits teacher (timm naming)"
+	$(RELEASE) inspect $(TEACHER)
+	@echo
+	@echo "== run it on three test digits"
+	$(RELEASE) run $(TEACHER) --input samples/digits/images/3/0.png --top 3
+	@echo
+	@echo "== test-set accuracy (360 held-out digits), and agreement with the Hugging Face copy"
+	$(RELEASE) eval $(TEACHER) --data samples/digits/test_x.npy --labels samples/digits/test_y.npy \
+	  --against samples/digits/hf/model.safetensors
+	@echo
+	@echo "== convert timm naming -> Hugging Face naming and check the copy agrees"
+	@mkdir -p out/demo/hf
+	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
+	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_x.npy --labels samples/digits/test_y.npy \
+	  --against $(TEACHER)
+
+clean:
+	rm -rf .build out
