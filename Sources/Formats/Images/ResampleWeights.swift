@@ -5,14 +5,17 @@
 ///   (so downscaling averages over a proportionally wider window: antialiasing).
 /// - Output sample `o` is centred at `c = (o + 0.5) · scale` in input coordinates; it reads inputs
 ///   `lo..<hi` with `lo = max(0, ⌊c − support + 0.5⌋)`, `hi = min(inSize, ⌊c + support + 0.5⌋)`.
-/// - Input `i` gets weight `filter((i − c + 0.5) / filterScale)`; weights are computed in `Double`,
-///   divided by their sum (so each output's weights add to 1, edges included), then stored as `Float`.
+/// - Input `i` gets weight `filter((i − c + 0.5) · (1 / filterScale))`; weights are computed in `Double`
+///   and divided by their sum (so each output's weights add to 1, edges included). `weights` keeps
+///   them in `Double` (Pillow quantises exactly these to 22-bit fixed point), `taps` as `Float`.
 struct ResampleWeights {
     /// First input index read by each output sample.
     let start: [Int]
     /// Number of taps of each output sample.
     let count: [Int]
-    /// Row `o` holds output `o`'s taps, padded to `stride`.
+    /// Row `o` holds output `o`'s normalised weights, padded to `stride`.
+    let weights: [Double]
+    /// `weights` rounded to `Float`, what the resampler multiplies by.
     let taps: [Float]
     /// Distance between consecutive outputs' taps in `taps`.
     let stride: Int
@@ -22,10 +25,11 @@ struct ResampleWeights {
         let scale = Double(inSize) / Double(outSize)
         let filterScale = max(scale, 1)
         let support = filter.support * filterScale
+        let inverseScale = 1 / filterScale
         let stride = Int(support.rounded(.up)) * 2 + 1
         var start = [Int](repeating: 0, count: outSize)
         var count = [Int](repeating: 0, count: outSize)
-        var taps = [Float](repeating: 0, count: outSize * stride)
+        var weights = [Double](repeating: 0, count: outSize * stride)
         var w = [Double](repeating: 0, count: stride)
         for o in 0..<outSize {
             let center = (Double(o) + 0.5) * scale
@@ -34,16 +38,17 @@ struct ResampleWeights {
             let n = min(max(hi - lo, 0), stride)
             var sum = 0.0
             for k in 0..<n {
-                w[k] = filter.weight((Double(k + lo) - center + 0.5) / filterScale)
+                w[k] = filter.weight((Double(k + lo) - center + 0.5) * inverseScale)
                 sum += w[k]
             }
-            for k in 0..<n { taps[o * stride + k] = Float(sum != 0 ? w[k] / sum : w[k]) }
+            for k in 0..<n { weights[o * stride + k] = sum != 0 ? w[k] / sum : w[k] }
             start[o] = lo
             count[o] = n
         }
         self.start = start
         self.count = count
-        self.taps = taps
+        self.weights = weights
+        self.taps = weights.map { Float($0) }
         self.stride = stride
     }
 }

@@ -68,7 +68,7 @@ public struct SafetensorsFile: Sendable {
                 throw bad("data_offsets must be two non-negative integers")
             }
             guard begin <= end, end <= bufferSize else {
-                throw bad("data_offsets [\(begin), \(end)] outside the \(bufferSize)-byte data buffer")
+                throw bad("data_offsets [\(begin), \(end)] outside the \(bufferSize)-byte data buffer (the file is truncated or its header is corrupt)")
             }
             var numel = 1
             for d in shape {
