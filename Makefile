@@ -34,13 +34,13 @@ demo: release
 	$(RELEASE) run $(TEACHER) --input samples/digits/images/3/0.png --top 3
 	@echo
 	@echo "== test-set accuracy (360 held-out digits), and agreement with the Hugging Face copy"
-	$(RELEASE) eval $(TEACHER) --data samples/digits/test_x.npy --labels samples/digits/test_y.npy \
+	$(RELEASE) eval $(TEACHER) --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against samples/digits/hf/model.safetensors
 	@echo
 	@echo "== convert timm naming -> Hugging Face naming and check the copy agrees"
 	@mkdir -p out/demo/hf
 	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
-	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_x.npy --labels samples/digits/test_y.npy \
+	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against $(TEACHER)
 
 clean:

@@ -379,7 +379,9 @@ def gen_digits():
     print(f"  timm vs HF logits: max |diff| = {diff:.2e}")
     assert diff <= 1e-5, "timm -> HF weight mapping is wrong"
 
-    save_npy(DIGITS_DIR / "test_x.npy", x_test)
+    # The test split is stored as its uint8 pixels (12x smaller than the float input); vitopt
+    # normalises uint8 arrays with the model's mean/std exactly as digits_input() does.
+    save_npy(DIGITS_DIR / "test_pixels.npy", pixels[test_idx], np.uint8)
     save_npy(DIGITS_DIR / "test_y.npy", y_test, np.int64)
     save_npy(DIGITS_DIR / "test_logits.npy", logits)
     save_npy(DIGITS_DIR / "test_logits_hf.npy", logits_hf)
@@ -659,7 +661,7 @@ def gen_preprocess():
 
 EXPECTED = {
     "inputs/batch224.npy": ((2, 3, 224, 224), "<f4"),
-    "digits/test_x.npy": ((360, 3, 32, 32), "<f4"),
+    "digits/test_pixels.npy": ((360, 32, 32), "|u1"),
     "digits/test_y.npy": ((360,), "<i8"),
     "digits/test_logits.npy": ((360, 10), "<f4"),
     "digits/test_logits_hf.npy": ((360, 10), "<f4"),

@@ -46,7 +46,7 @@ import TestSupport
     }
 
     @Test func evalReportsAccuracyAndAgreement() throws {
-        let r = try BinaryRunner.run(["eval", teacher, "--data", Fixtures.sample("digits/test_x.npy"), "--labels",
+        let r = try BinaryRunner.run(["eval", teacher, "--data", Fixtures.sample("digits/test_pixels.npy"), "--labels",
                                       Fixtures.sample("digits/test_y.npy"), "--against", Fixtures.sample("digits/hf/model.safetensors"), "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
@@ -87,9 +87,9 @@ import TestSupport
         (["inspect", "/nonexistent/model.safetensors"], "/nonexistent/model.safetensors"),
         (["run", "SAMPLE", "--input", "/nonexistent/x.npy"], "/nonexistent/x.npy"),
         (["run", "SAMPLE", "--input", "SAMPLES/inputs/batch224.npy", "--output", "OUT"], "the model runs at 32×32"),
-        (["run", "SAMPLES/hf-vit/model.safetensors", "--input", "SAMPLES/digits/test_x.npy", "--output", "OUT"], "the model runs at 224×224"),
+        (["run", "SAMPLES/hf-vit/model.safetensors", "--input", "SAMPLES/digits/test_pixels.npy", "--output", "OUT"], "the model runs at 224×224"),
         (["run", "SAMPLE", "--input", "SAMPLES/digits/images/3/0.png", "--top", "0"], "--top must be at least 1"),
-        (["eval", "SAMPLE", "--data", "SAMPLES/digits/test_x.npy", "--labels", "SAMPLES/hf-vit/logits.npy"], "integer"),
+        (["eval", "SAMPLE", "--data", "SAMPLES/digits/test_pixels.npy", "--labels", "SAMPLES/hf-vit/logits.npy"], "integer"),
         (["convert", "SAMPLE", "OUT", "--naming", "keras"], "keras"),
         (["convert", "SAMPLES/digits/test_y.npy", "OUT"], "not a recognised model file"),
         (["create", "vit_enormous_patch16_224", "OUT"], "unknown architecture"),
@@ -120,7 +120,7 @@ import TestSupport
         let dir = Fixtures.scratch()
         let data = try Data(contentsOf: URL(fileURLWithPath: teacher))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.safetensors"))
-        let r = try BinaryRunner.run(["run", dir + "/cut.safetensors", "--input", Fixtures.sample("digits/test_x.npy")])
+        let r = try BinaryRunner.run(["run", dir + "/cut.safetensors", "--input", Fixtures.sample("digits/test_pixels.npy")])
         #expect(r.status != 0 && r.stderr.contains("cut.safetensors") && r.stderr.contains("truncated"))
     }
 }

@@ -15,7 +15,8 @@ import TestSupport
     }
 
     func check(_ model: String, input: String, golden: String, output: String = "logits") throws {
-        let x = try Fixtures.npy(input), want = try Fixtures.npy(golden)
+        let config = try ModelLoader.load(Fixtures.sample(model)).model.config
+        let x = try InputLoader.load(Fixtures.sample(input), config: config), want = try Fixtures.npy(golden)
         let got = try outputs(model, x)[output]!
         #expect(got.shape == want.shape)
         #expect(Tolerance.close(got, want, relative: Self.tolerance), "\(model): max abs diff \(Tolerance.maxAbsDiff(got, want)), scale \(Tolerance.maxAbs(want))")
@@ -25,11 +26,11 @@ import TestSupport
     }
 
     @Test func digitsTeacherTimmNaming() throws {
-        try check("digits/timm/model.safetensors", input: "digits/test_x.npy", golden: "digits/test_logits.npy")
+        try check("digits/timm/model.safetensors", input: "digits/test_pixels.npy", golden: "digits/test_logits.npy")
     }
 
     @Test func digitsTeacherHFNaming() throws {
-        try check("digits/hf/model.safetensors", input: "digits/test_x.npy", golden: "digits/test_logits_hf.npy")
+        try check("digits/hf/model.safetensors", input: "digits/test_pixels.npy", golden: "digits/test_logits_hf.npy")
     }
 
     @Test func huggingFaceViTForImageClassification() throws {
@@ -59,7 +60,7 @@ import TestSupport
 
     @Test func teacherAccuracyOnTheDigitsTestSet() throws {
         let loaded = try ModelLoader.load(Fixtures.sample("digits/timm/model.safetensors"))
-        let data = try Dataset.open(Fixtures.sample("digits/test_x.npy"), labels: Fixtures.sample("digits/test_y.npy"),
+        let data = try Dataset.open(Fixtures.sample("digits/test_pixels.npy"), labels: Fixtures.sample("digits/test_y.npy"),
                                     config: loaded.model.config)
         let other = try ModelLoader.load(Fixtures.sample("digits/hf/model.safetensors"))
         let r = try Evaluator.evaluate(try loaded.graph(), config: loaded.model.config, data: data, against: try other.graph(), threads: 2)

@@ -15,10 +15,13 @@ import Graph
 /// 4. Normalise in `Float`: `(v / 255 − mean[c]) / std[c]`, channel-first (torchvision
 ///    `ToTensor` + `Normalize`, HF `rescale` + `normalize`).
 ///
-/// **Tolerance.** Pillow rounds to `UInt8` after each resize pass and vitopt does not, so values
-/// differ from timm/HF goldens by up to ~2/255 before normalisation, i.e. ≲ 2/255/std after
-/// (≈ 0.035 for ImageNet std 0.224, ≈ 0.016 for std 0.5); measured values are asserted in
-/// ImageTests. With no resize (sizes already equal) the result is exact to `Float` rounding.
+/// **Tolerance.** The resize weights are exactly Pillow's (and PyTorch's antialiased kernel's, which
+/// share them); what differs is quantisation: Pillow rounds to `UInt8` after each pass (22-bit
+/// fixed-point weights), PyTorch's uint8 kernel likewise with int16 weights, vitopt stays in `Float`.
+/// Samples therefore differ by up to ~2/255 before normalisation, 2/255/std after (0.0157 for std
+/// 0.5, 0.035 for ImageNet's 0.224). Measured on samples/preprocess/photo.png: 1.05/255 against
+/// timm (Pillow bicubic) and 1.0/255 against transformers v5 `ViTImageProcessor` (torchvision
+/// bilinear). With no resize (sizes already equal) the result is exact to `Float` rounding.
 public enum ImagePreprocessor {
     /// `pixel_values` for one image file.
     /// - Parameters:
