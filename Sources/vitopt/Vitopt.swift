@@ -7,4 +7,9 @@ struct Vitopt: ParsableCommand {
         commandName: "vitopt",
         abstract: "Inspect, run, evaluate, convert and create Vision Transformer checkpoints.",
         subcommands: [Inspect.self, Run.self, Eval.self, Convert.self, Create.self, Bench.self])
+
+    static func main() {
+        BLASEnvironment.ensureVectorKernels()
+        Self.main(nil)
+    }
 }

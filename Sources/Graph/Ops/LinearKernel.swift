@@ -22,14 +22,8 @@ struct LinearKernel: OpKernel {
         let x = inputs[0], w = inputs[1]
         let k = w.shape[1], nOut = w.shape[0], rows = x.count / k
         let out = Tensor(zeros: .f32, shape: Array(x.shape.dropLast()) + [nOut])
-        let y = out.mutableFloats
-        var beta: Float = 0
-        if inputs.count == 3 {
-            let b = inputs[2].floats
-            for r in 0..<rows { (y + r * nOut).update(from: b, count: nOut) }
-            beta = 1
-        }
-        BLAS.sgemm(transB: true, m: rows, n: nOut, k: k, a: x.floats, lda: k, b: w.floats, ldb: k, beta: beta, c: y, ldc: nOut)
+        BLAS.linear(x.floats, rows: rows, k: k, weight: w.floats, n: nOut, bias: inputs.count == 3 ? inputs[2].floats : nil,
+                    into: out.mutableFloats)
         return [out]
     }
 }

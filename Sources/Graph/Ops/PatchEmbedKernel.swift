@@ -47,15 +47,8 @@ struct PatchEmbedKernel: OpKernel {
             }
         }
         let out = Tensor(zeros: .f32, shape: [n, tokens, d])
-        let y = out.mutableFloats
-        var beta: Float = 0
-        if inputs.count == 3 {
-            let bias = inputs[2].floats
-            for r in 0..<(n * tokens) { (y + r * d).update(from: bias, count: d) }
-            beta = 1
-        }
-        BLAS.sgemm(transB: true, m: n * tokens, n: d, k: kdim, a: patches.floats, lda: kdim, b: w.floats, ldb: kdim,
-                   beta: beta, c: y, ldc: d)
+        BLAS.linear(patches.floats, rows: n * tokens, k: kdim, weight: w.floats, n: d, bias: inputs.count == 3 ? inputs[2].floats : nil,
+                    into: out.mutableFloats)
         return [out]
     }
 }

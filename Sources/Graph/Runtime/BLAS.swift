@@ -17,4 +17,14 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
+
+    /// `y = x·Wᵀ + b` for `rows` rows: `x` is rows×k, `weight` is n×k (PyTorch's Linear layout), `y` is rows×n.
+    /// The bias is copied into `y` first and the GEMM accumulates onto it (beta = 1).
+    public static func linear(_ x: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>, n: Int,
+                              bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
+        if let bias {
+            for r in 0..<rows { (y + r * n).update(from: bias, count: n) }
+        }
+        sgemm(transB: true, m: rows, n: n, k: k, a: x, lda: k, b: weight, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: n)
+    }
 }

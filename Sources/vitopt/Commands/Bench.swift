@@ -50,11 +50,13 @@ struct Bench: ParsableCommand {
         }
         let rss = LatencyBenchmark.peakRSS()
         if json {
-            let obj: [String: Any] = ["model": model, "file_size": loaded.fileSize, "peak_rss": rss, "rows": rows]
+            let obj: [String: Any] = ["model": model, "file_size": loaded.fileSize, "peak_rss": rss, "rows": rows,
+                                      "blas_core": BLASCore.current]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "peak RSS %.1f MB, file %.1f MB", Double(rss) / 1e6, Double(loaded.fileSize) / 1e6))
+            print(String(format: "peak RSS %.1f MB, file %.1f MB, OpenBLAS core %@", Double(rss) / 1e6, Double(loaded.fileSize) / 1e6,
+                         BLASCore.current))
         }
     }
 
