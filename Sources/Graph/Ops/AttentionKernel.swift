@@ -80,8 +80,10 @@ public enum Softmax {
             let row = x + r * width
             var m = -Float.infinity
             for i in 0..<width where row[i] > m { m = row[i] }
+            for i in 0..<width { row[i] -= m }
+            VectorMath.exp(row, row, count: width)
             var sum: Float = 0
-            for i in 0..<width { let e = expf(row[i] - m); row[i] = e; sum += e }
+            for i in 0..<width { sum += row[i] }
             let inv = 1 / sum
             for i in 0..<width { row[i] *= inv }
         }

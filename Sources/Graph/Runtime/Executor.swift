@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Runs a `ModelGraph` on concrete inputs, node by node in topological order.
 ///
 /// Float initializers are converted to F32 once, at construction (zero-copy for aligned F32
@@ -11,6 +13,10 @@ public final class Executor {
     private let weights: [String: Tensor]
     /// For each step, the values whose last use is that step.
     private let releaseAfter: [[String]]
+    /// Wall time per op kind across runs, in seconds, when `profiling` is on.
+    public private(set) var profile: [String: Double] = [:]
+    /// Accumulate `profile` (adds a clock read around every node).
+    public var profiling = false
 
     /// Validates `graph` and prepares it to run with `threads` threads.
     public init(graph: ModelGraph, registry: OpRegistry = .standard, threads: Int) throws {
@@ -66,7 +72,9 @@ public final class Executor {
                 guard let t = env[name] else { throw GraphError.undefinedValue(node: entry.node.name, value: name) }
                 return t
             }
+            let t0 = profiling ? DispatchTime.now().uptimeNanoseconds : 0
             let outs = try entry.kernel.run(node: entry.node, inputs: args, context: context)
+            if profiling { profile[entry.node.op, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
             for (name, t) in zip(entry.node.outputs, outs) { env[name] = t }
             for name in releaseAfter[step] { env[name] = nil }
         }

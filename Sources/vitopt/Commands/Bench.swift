@@ -25,6 +25,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print {\"rows\": [...]} as JSON.")
     var json = false
 
+    @Flag(help: "Also print the time spent in each op kind.")
+    var profile = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
@@ -37,6 +40,7 @@ struct Bench: ParsableCommand {
         for b in batches {
             for t in threadCounts {
                 let exec = try Executor(graph: graph, threads: t)
+                exec.profiling = profile
                 let stats = try LatencyBenchmark.measure(exec, batch: b, runs: runs, warmup: warmup) { done in
                     if Console.isTerminal { Console.progress("batch \(b) threads \(t): run \(done)/\(runs)") }
                 }
@@ -45,6 +49,12 @@ struct Bench: ParsableCommand {
                              "fp32_images_per_s": stats.imagesPerSecond])
                 if !json {
                     print(String(format: "%5d %7d %16.2f %8.2f %10.1f", b, t, stats.medianMs, stats.p90Ms, stats.imagesPerSecond))
+                }
+                if profile {
+                    let total = exec.profile.values.reduce(0, +)
+                    for (op, sec) in exec.profile.sorted(by: { $0.value > $1.value }) {
+                        Console.note("    " + op.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%6.1f%%  %8.1f ms/run", sec / total * 100, sec * 1000 / Double(runs)))
+                    }
                 }
             }
         }
