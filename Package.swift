@@ -24,8 +24,10 @@ let package = Package(
             name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"])]),
 
+        // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
+        .target(name: "CFloatGEMM", path: "Sources/CFloatGEMM"),
         // Tensors, the IR, passes and the fp32 executor.
-        .target(name: "Graph", dependencies: ["COpenBLAS"]),
+        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG"]),
         // The thin command-line shell.

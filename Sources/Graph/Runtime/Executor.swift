@@ -18,10 +18,14 @@ public final class Executor {
     /// Accumulate `profile` (adds a clock read around every node).
     public var profiling = false
 
-    /// Validates `graph` and prepares it to run with `threads` threads.
-    public init(graph: ModelGraph, registry: OpRegistry = .standard, threads: Int) throws {
-        try graph.validate(registry: registry)
-        self.graph = graph
+    /// Validates `graph` and prepares it to run with `threads` threads. Linear layers with constant
+    /// weights are repacked for vitopt's fp32 GEMM (`PackLinearWeightsPass`) on a private copy;
+    /// `graph` itself is kept as given.
+    public init(graph original: ModelGraph, registry: OpRegistry = .standard, threads: Int) throws {
+        try original.validate(registry: registry)
+        let path = registry.kernel(for: "LinearPacked") == nil ? nil : FloatGEMM.selectedPath
+        let graph = PackLinearWeightsPass.apply(original, path: path)
+        self.graph = original
         self.registry = registry
         self.context = ExecutionContext(threads: threads)
         let nodes = try graph.topologicalOrder()

@@ -34,6 +34,6 @@ public struct OpRegistry: Sendable {
     public static let standard = OpRegistry([
         PatchEmbedKernel(), PrefixTokensKernel(), BinaryKernel.add, BinaryKernel.mul, LayerNormKernel(),
         LinearKernel(), AttentionKernel(), GeluKernel(), TanhKernel(), TakeTokenKernel(), MeanTokensKernel(),
-        AverageKernel(),
+        AverageKernel(), PackedLinearKernel(),
     ])
 }

@@ -1,0 +1,62 @@
+internal import CFloatGEMM
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// vitopt's own fp32 GEMM for Linear layers with constant weights: the weight is packed once into
+/// 32-column panels (`pack`), then `C = A·Wᵀ + bias` runs register-blocked micro-kernels
+/// (AVX-512: 14×32 tiles, AVX2+FMA: 6×16, portable scalar otherwise) chosen at run time from the CPU,
+/// with threads splitting the panels.
+///
+/// Numerical contract: every output is `fma(a[k], w[k], …fma(a[0], w[0], bias))`, k ascending, in
+/// fp32 — the same operation sequence on every path, so the paths agree bit for bit with the scalar
+/// reference. Against OpenBLAS (a different summation order) results differ by fp32 rounding only.
+///
+/// `VITOPT_SGEMM=scalar|avx2|avx512|openblas` forces a path (`openblas` disables packing altogether).
+public enum FloatGEMM {
+    public enum Path: Int, CaseIterable, Sendable {
+        case scalar = 0, avx2 = 1, avx512 = 2
+
+        public var name: String { ["scalar", "avx2", "avx512"][rawValue] }
+    }
+
+    /// Columns per packed panel.
+    public static let panelWidth = Int(VITOPT_SGEMM_NR)
+
+    /// The best path this CPU runs.
+    public static var bestPath: Path { Path(rawValue: Int(vitopt_sgemm_best_path())) ?? .scalar }
+
+    /// Every path this CPU runs, scalar first.
+    public static var availablePaths: [Path] { Path.allCases.filter { $0.rawValue <= bestPath.rawValue } }
+
+    /// The path in use: `VITOPT_SGEMM` when it names one this CPU runs, else the best; `nil` when
+    /// `VITOPT_SGEMM=openblas` asks for OpenBLAS instead.
+    public static var selectedPath: Path? {
+        guard let v = getenv("VITOPT_SGEMM").map({ String(cString: $0).lowercased() }) else { return bestPath }
+        if v == "openblas" { return nil }
+        if let p = Path.allCases.first(where: { $0.name == v }), p.rawValue <= bestPath.rawValue { return p }
+        return bestPath
+    }
+
+    /// Packs an F32 weight `[n, k]` into panels: a `[panels, k, 32]` F32 tensor, zero-padded in n.
+    public static func pack(_ weight: Tensor) -> Tensor {
+        let n = weight.shape[0], k = weight.shape[1]
+        let panels = (n + panelWidth - 1) / panelWidth
+        let out = Tensor(zeros: .f32, shape: [panels, k, panelWidth])
+        vitopt_sgemm_pack(weight.floats, Int32(n), Int32(k), Int32(k), out.mutableFloats)
+        return out
+    }
+
+    /// `c[m, n] = a[m, k]·Wᵀ + bias` with W packed by `pack`.
+    public static func multiply(_ a: UnsafePointer<Float>, m: Int, k: Int, packed: Tensor, n: Int,
+                                bias: UnsafePointer<Float>?, into c: UnsafeMutablePointer<Float>,
+                                path: Path, context: ExecutionContext) {
+        let panels = packed.shape[0]
+        let b = packed.floats
+        // Enough panels per thread to amortise the partial last row tile.
+        context.parallelFor(panels, minChunk: 2) { range in
+            vitopt_sgemm_packed(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), a, Int32(k), b, bias, c, Int32(n),
+                                Int32(range.lowerBound), Int32(range.upperBound))
+        }
+    }
+}
