@@ -45,7 +45,6 @@ struct AttentionKernel: OpKernel {
         let workers = min(context.threads, pairs)
         let scratch = Tensor(zeros: .f32, shape: [workers, t, t])
         let s0 = scratch.mutableFloats
-        if workers > 1 { BLAS.setThreads(1) }
         let perWorker = (pairs + workers - 1) / workers
         ExecutionContext(threads: workers).parallelFor(workers) { range in
             for w in range {
@@ -60,7 +59,6 @@ struct AttentionKernel: OpKernel {
                 }
             }
         }
-        if workers > 1 { BLAS.setThreads(context.threads) }
         return [out]
     }
 }

@@ -23,7 +23,7 @@ struct LinearKernel: OpKernel {
         let k = w.shape[1], nOut = w.shape[0], rows = x.count / k
         let out = Tensor(zeros: .f32, shape: Array(x.shape.dropLast()) + [nOut])
         BLAS.linear(x.floats, rows: rows, k: k, weight: w.floats, n: nOut, bias: inputs.count == 3 ? inputs[2].floats : nil,
-                    into: out.mutableFloats)
+                    into: out.mutableFloats, context: context)
         return [out]
     }
 }

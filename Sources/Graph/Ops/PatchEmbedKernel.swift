@@ -48,7 +48,7 @@ struct PatchEmbedKernel: OpKernel {
         }
         let out = Tensor(zeros: .f32, shape: [n, tokens, d])
         BLAS.linear(patches.floats, rows: n * tokens, k: kdim, weight: w.floats, n: d, bias: inputs.count == 3 ? inputs[2].floats : nil,
-                    into: out.mutableFloats)
+                    into: out.mutableFloats, context: context)
         return [out]
     }
 }

@@ -19,12 +19,18 @@ public enum BLAS {
     }
 
     /// `y = x·Wᵀ + b` for `rows` rows: `x` is rows×k, `weight` is n×k (PyTorch's Linear layout), `y` is rows×n.
-    /// The bias is copied into `y` first and the GEMM accumulates onto it (beta = 1).
+    /// The bias is copied into `y` first and the GEMM accumulates onto it (beta = 1). Rows are split
+    /// across the context's threads, each calling single-threaded OpenBLAS (the executor keeps
+    /// OpenBLAS's own pool at one thread so its spinning workers never compete with vitopt's).
     public static func linear(_ x: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>, n: Int,
-                              bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
-        if let bias {
-            for r in 0..<rows { (y + r * n).update(from: bias, count: n) }
+                              bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                              context: ExecutionContext = ExecutionContext(threads: 1)) {
+        context.parallelFor(rows, minChunk: 16) { r in
+            if let bias {
+                for row in r { (y + row * n).update(from: bias, count: n) }
+            }
+            sgemm(transB: true, m: r.count, n: n, k: k, a: x + r.lowerBound * k, lda: k, b: weight, ldb: k,
+                  beta: bias == nil ? 0 : 1, c: y + r.lowerBound * n, ldc: n)
         }
-        sgemm(transB: true, m: rows, n: n, k: k, a: x, lda: k, b: weight, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: n)
     }
 }

@@ -48,7 +48,8 @@ public final class Executor {
     /// - Returns: the graph outputs, by name.
     /// - Throws: `GraphError.badInput` for a missing or mis-shaped input; kernel errors name the node.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
-        BLAS.setThreads(context.threads)
+        // vitopt's kernels split work across `context.threads` themselves and call OpenBLAS single-threaded.
+        BLAS.setThreads(1)
         var env: [String: Tensor] = weights
         var bindings: [String: Int] = [:]
         for info in graph.inputs {
