@@ -1,6 +1,6 @@
 # vitopt — two commands do everything on a fresh machine: `make demo` and `make test`.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev
+APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev libhdf5-dev
 RELEASE := .build/release/vitopt
 TEACHER := samples/digits/timm/model.safetensors
 

@@ -23,11 +23,14 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
 
         // Tensors, the IR, passes and the fp32 executor.
         .target(name: "Graph", dependencies: ["COpenBLAS"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
-        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG"]),
+        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG", "CHDF5"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",
