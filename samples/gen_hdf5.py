@@ -4,6 +4,8 @@
                dataset per tensor nested in groups split on "." (blocks/0/attn/qkv/weight), contiguous
                except blocks/0/mlp/fc1/weight, which is chunked + gzip/shuffle (so readers exercise
                libhdf5's filtered path too), with config.json beside
+  hdf5-odd     samples/hdf5/odd/: a dataset of compound type, and a Keras 3 .weights.h5 of a
+               two-layer MLP (layers/dense/vars/0 …) — inputs for the error paths
   hdf5-tf      samples/hdf5/tf/tf_model.h5 + config.json: the digits teacher as Hugging Face's
                TensorFlow ViT writes it (TFViTForImageClassification.from_pretrained(from_pt=True)
                then save_pretrained), and tf_logits.npy, TensorFlow's logits on the digits test split
@@ -64,6 +66,23 @@ def gen_hdf5_plain():
     with torch.no_grad():
         diff = float((model(x) - torch.from_numpy(np.load(src / "logits.npy"))).abs().max())
     assert diff == 0.0, f"plain HDF5 reload differs by {diff}"
+
+
+def gen_hdf5_odd():
+    """Small files for the error paths, written by h5py: an unsupported dataset type and a Keras 3
+    weights file whose unnamed variables do not form a ViT."""
+    import h5py
+
+    out = ROOT / "hdf5" / "odd"
+    out.mkdir(parents=True, exist_ok=True)
+    with h5py.File(out / "compound.h5", "w") as f:
+        f.create_dataset("patch_embed/proj/weight", data=np.zeros(2, dtype=[("re", "<f4"), ("im", "<f4")]))
+        f.create_dataset("patch_embed/proj/bias", data=np.zeros(4, dtype="<f4"))
+    with h5py.File(out / "keras3_mlp.weights.h5", "w") as f:
+        f.create_group("layers/dense/vars").create_dataset("0", data=np.zeros((8, 4), "<f4"))
+        f["layers/dense/vars"].create_dataset("1", data=np.zeros(4, "<f4"))
+        f.create_group("layers/dense_1/vars").create_dataset("0", data=np.zeros((4, 2), "<f4"))
+        f.create_group("vars")
 
 
 def gen_hdf5_tf():

@@ -753,6 +753,7 @@ FIXTURES = OrderedDict([
     ("timm-variants", gen_timm_variants),
     ("preprocess", gen_preprocess),
     ("hdf5-plain", lambda: __import__("gen_hdf5").gen_hdf5_plain()),  # samples/gen_hdf5.py
+    ("hdf5-odd", lambda: __import__("gen_hdf5").gen_hdf5_odd()),  # error-path inputs
     ("hdf5-tf", lambda: __import__("gen_hdf5").gen_hdf5_tf()),  # needs the TensorFlow venv, see gen_hdf5.py
 ])
 
