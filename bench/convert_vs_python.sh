@@ -57,9 +57,11 @@ measure "vitopt  safetensors -> tf_model.h5 (hf-tf)" "$VITOPT" convert "$MODEL" 
 measure "vitopt  tf_model.h5 -> safetensors (timm)" "$VITOPT" convert "$OUT/tf-vitopt/tf_model.h5" "$OUT/vitopt-tf-back.safetensors" --naming timm --no-config-json
 if [[ -x "$TF_VENV/bin/python" ]] && "$TF_VENV/bin/python" -c 'import tensorflow, transformers' 2>/dev/null; then
     export TF_CPP_MIN_LOG_LEVEL=3
-    measure "transformers  PT -> TF (from_pt, save_pretrained)" "$TF_VENV/bin/python" bench/convert_py.py pt2tf "$OUT/hf" "$OUT/tf-py"
+    measure "transformers  PT -> TF (from_pt, save_pretrained)" "$TF_VENV/bin/python" bench/convert_py.py pt2tf "$OUT/hf" "$OUT/tf-py" \
+        || echo "transformers PT -> TF failed (traceback above)"
     cp "$OUT/hf/config.json" "$OUT/tf-vitopt/config.json"
-    measure "transformers  TF -> PT (from_tf, save_pretrained)" "$TF_VENV/bin/python" bench/convert_py.py tf2pt "$OUT/tf-vitopt" "$OUT/back-py"
+    measure "transformers  TF -> PT (from_tf, save_pretrained)" "$TF_VENV/bin/python" bench/convert_py.py tf2pt "$OUT/tf-vitopt" "$OUT/back-py" \
+        || echo "transformers TF -> PT failed (traceback above)"
 else
     echo "transformers legs skipped: no TensorFlow venv at $TF_VENV (see samples/gen_hdf5.py)"
 fi

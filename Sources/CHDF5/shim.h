@@ -137,6 +137,15 @@ static inline herr_t vitopt_h5_reclaim(hid_t type, hid_t space, void *buf) {
 #endif
 }
 
+/* Returns freed heap memory to the OS after a large temporary (a transposed tensor written to
+   HDF5), so streaming conversions keep a flat peak RSS under glibc. A no-op elsewhere. */
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline void vitopt_release_free_memory(void) { malloc_trim(0); }
+#else
+static inline void vitopt_release_free_memory(void) {}
+#endif
+
 /* ---- error stack ------------------------------------------------------------------------- */
 
 typedef struct {

@@ -55,7 +55,7 @@ import TestSupport
     @Test func truncatedHDF5IsACleanError() throws {
         let dir = Fixtures.scratch()
         let bytes = try #require(FileManager.default.contents(atPath: Fixtures.sample("hdf5/tf/tf_model.h5")))
-        FileManager.default.createFile(atPath: dir + "/cut.h5", contents: bytes.prefix(300_000))
+        _ = FileManager.default.createFile(atPath: dir + "/cut.h5", contents: bytes.prefix(300_000))
         let r = try BinaryRunner.run(["convert", dir + "/cut.h5", dir + "/out.safetensors"])
         #expect(r.status != 0 && r.stderr.contains("cut.h5") && !r.stderr.contains("HDF5-DIAG"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.safetensors"))

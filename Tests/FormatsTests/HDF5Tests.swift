@@ -122,7 +122,7 @@ import TestSupport
         named["ema.decay"] = Tensor(shape: [1], floats: [0.999])
         let dir = Fixtures.scratch()
         _ = try HDF5CheckpointWriter.write(named, metadata: [:], layout: .plain, scope: "", mainLayer: nil, to: dir + "/x.h5")
-        FileManager.default.createFile(atPath: dir + "/config.json", contents: FileManager.default.contents(atPath: Fixtures.sample("digits/timm/config.json")))
+        _ = FileManager.default.createFile(atPath: dir + "/config.json", contents: FileManager.default.contents(atPath: Fixtures.sample("digits/timm/config.json")))
         let loaded = try ModelLoader.load(dir + "/x.h5")
         #expect(loaded.model.extras.keys.sorted() == ["ema.decay"] && loaded.warnings.contains { $0.contains("ema.decay") })
         let s = try ModelSaver.save(loaded.model, to: dir + "/tf_model.h5", naming: .hf, format: .hdf5, writeConfigJSON: false, hdf5Layout: .keras)
@@ -134,10 +134,10 @@ import TestSupport
         let dir = Fixtures.scratch()
         // truncated
         let bytes = try #require(FileManager.default.contents(atPath: tfModel))
-        FileManager.default.createFile(atPath: dir + "/cut.h5", contents: bytes.prefix(bytes.count / 2))
+        _ = FileManager.default.createFile(atPath: dir + "/cut.h5", contents: bytes.prefix(bytes.count / 2))
         #expect { try ModelLoader.load(dir + "/cut.h5") } throws: { "\($0)".contains("cut.h5") && $0 is FormatError }
         // not HDF5 at all (only the name says so)
-        FileManager.default.createFile(atPath: dir + "/text.h5", contents: Data("hello, not hdf5\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/text.h5", contents: Data("hello, not hdf5\n".utf8))
         #expect { try HDF5File(path: dir + "/text.h5") } throws: { ($0 as? FormatError).map { if case .notRecognized = $0 { return true }; return false } ?? false }
         // an HDF5 file with groups but no datasets: the error lists what is there
         let w = try HDF5Writer(path: dir + "/empty.h5")

@@ -1,4 +1,5 @@
 import Graph
+internal import CHDF5
 
 /// Writes named PyTorch-layout tensors to HDF5 in the plain or the Keras 2 (`tf_model.h5`) layout.
 ///
@@ -44,6 +45,9 @@ enum HDF5CheckpointWriter {
                 if let axes {
                     try writer.dataset("\(layer)/\(weight)", t.permuted(axes))
                     result.transposed += 1
+                    // Hand the freed copy back to the OS: glibc otherwise keeps it (its mmap threshold
+                    // grows after the first large free), and peak RSS would climb to the model's size.
+                    vitopt_release_free_memory()
                 } else {
                     try writer.dataset("\(layer)/\(weight)", t)
                 }
