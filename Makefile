@@ -1,6 +1,6 @@
 # vitopt — two commands do everything on a fresh machine: `make demo` and `make test`.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev
+APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev libhdf5-dev
 RELEASE := .build/release/vitopt
 TEACHER := samples/digits/timm/model.safetensors
 
@@ -42,6 +42,16 @@ demo: release
 	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
 	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against $(TEACHER)
+	@echo
+	@echo "== convert to Hugging Face's TensorFlow tf_model.h5 (Keras HDF5 via libhdf5) and back; the round trip is exact"
+	@mkdir -p out/demo/tf out/demo/tf-back
+	$(RELEASE) convert $(TEACHER) out/demo/tf/tf_model.h5 --naming hf-tf
+	$(RELEASE) inspect out/demo/tf/tf_model.h5
+	$(RELEASE) convert out/demo/tf/tf_model.h5 out/demo/tf-back/model.safetensors --naming timm
+	$(RELEASE) eval out/demo/tf-back/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
+	  --against $(TEACHER)
+	$(RELEASE) compare $(TEACHER) out/demo/tf-back/model.safetensors
+	$(RELEASE) compare $(TEACHER) out/demo/tf/tf_model.h5
 
 clean:
 	rm -rf .build out

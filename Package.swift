@@ -23,13 +23,16 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
 
         // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
         .target(name: "CFloatGEMM", path: "Sources/CFloatGEMM"),
         // Tensors, the IR, passes and the fp32 executor.
         .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
-        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG"]),
+        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG", "CHDF5"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",

@@ -12,6 +12,8 @@ Everything is written next to this file (samples/...). Fixtures:
   timm-variants  random timm VisionTransformer with registers, LayerScale, no_embed_class,
                  avg pooling and fc_norm
   preprocess     a synthetic photo (PNG + JPEG) and timm / HF preprocessing goldens
+  hdf5-plain     h5py dump of timm-variants in nested groups (samples/gen_hdf5.py)
+  hdf5-tf        the digits teacher as transformers' TFViT writes tf_model.h5 (TensorFlow venv)
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
@@ -676,6 +678,7 @@ EXPECTED = {
     "preprocess/photo_jpg_rgb.npy": ((200, 300, 3), "|u1"),
     "preprocess/timm_224.npy": ((1, 3, 224, 224), "<f4"),
     "preprocess/hf_224.npy": ((1, 3, 224, 224), "<f4"),
+    "hdf5/tf/tf_logits.npy": ((360, 10), "<f4"),
 }
 
 
@@ -749,6 +752,9 @@ FIXTURES = OrderedDict([
     ("deit-distilled", gen_deit_distilled),
     ("timm-variants", gen_timm_variants),
     ("preprocess", gen_preprocess),
+    ("hdf5-plain", lambda: __import__("gen_hdf5").gen_hdf5_plain()),  # samples/gen_hdf5.py
+    ("hdf5-odd", lambda: __import__("gen_hdf5").gen_hdf5_odd()),  # error-path inputs
+    ("hdf5-tf", lambda: __import__("gen_hdf5").gen_hdf5_tf()),  # needs the TensorFlow venv, see gen_hdf5.py
 ])
 
 

@@ -14,6 +14,10 @@ public struct LoadedModel: Sendable {
     /// Things that were guessed or ignored, for the user to read.
     public let warnings: [String]
     public let fileSize: Int
+    /// For HDF5 files, the layout the tensors were read from.
+    public var hdf5Layout: HDF5Layout? = nil
+    /// Tensors transposed on the way in (Keras kernels).
+    public var transposedOnRead = 0
 
     /// The fp32 inference graph.
     public func graph() throws -> ModelGraph {

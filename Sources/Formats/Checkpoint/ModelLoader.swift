@@ -7,8 +7,10 @@ public enum ModelLoader {
     /// - Parameters:
     ///   - hints: overrides from the command line; they win over the file's metadata and `config.json`.
     ///   - naming: force a naming convention instead of detecting it.
+    ///   - hdf5Layout: for HDF5 files, force the layout instead of detecting it.
     /// - Throws: `FormatError` / `ViTError` naming the file and tensor at fault.
-    public static func load(_ path: String, hints: ConfigHints = ConfigHints(), naming: NamingConvention? = nil) throws -> LoadedModel {
+    public static func load(_ path: String, hints: ConfigHints = ConfigHints(), naming: NamingConvention? = nil,
+                            hdf5Layout: HDF5Layout? = nil) throws -> LoadedModel {
         let head = try MappedFile(path: path).prefix(16)
         guard let format = ModelFormat.sniff(head) else {
             let hex = head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
@@ -19,7 +21,14 @@ public enum ModelLoader {
             let file = try SafetensorsFile(path: path)
             return try fromTensors(file.tensors, metadata: file.metadata, path: path, format: .safetensors,
                                    fileSize: file.fileSize, hints: hints, naming: naming)
-        case .onnx, .hdf5:
+        case .hdf5:
+            let file = try HDF5Checkpoint(path: path, layout: hdf5Layout)
+            var loaded = try fromTensors(file.tensors, metadata: file.metadata, path: path, format: .hdf5, fileSize: file.fileSize,
+                                         hints: hints, naming: file.layout == .plain ? naming : (naming ?? .hf))
+            loaded.hdf5Layout = file.layout
+            loaded.transposedOnRead = file.transposed
+            return loaded
+        case .onnx:
             throw FormatError.unsupported(path: path, detail: "\(format.rawValue) models are not supported yet; use safetensors")
         }
     }

@@ -7,6 +7,7 @@ public enum ModelSaver {
     public struct Summary: Sendable {
         public var tensorsWritten = 0
         public var renamed = 0
+        public var transposed = 0
         public var carriedThrough = 0
         public var bytes = 0
         public var configPath: String?
@@ -18,9 +19,15 @@ public enum ModelSaver {
     /// with a warning) or `writeConfigJSON` is false.
     public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention,
                             format: ModelFormat = .safetensors, extraMetadata: [String: String] = [:],
-                            writeConfigJSON: Bool = true) throws -> Summary {
-        guard format == .safetensors else {
-            throw FormatError.unsupported(path: path, detail: "writing \(format.rawValue) is not supported yet; use .safetensors")
+                            writeConfigJSON: Bool = true, hdf5Layout: HDF5Layout = .plain) throws -> Summary {
+        switch format {
+        case .safetensors, .hdf5: break
+        case .onnx:
+            // Hook for the ONNX writer (built separately): a `case .onnx` here that calls it.
+            throw FormatError.unsupported(path: path, detail: "writing \(format.rawValue) is not supported yet; use .safetensors or .h5")
+        }
+        if format == .hdf5 && hdf5Layout == .keras && naming != .hf {
+            throw FormatError.cannotExpress(convention: naming.rawValue, detail: "the Keras (tf_model.h5) layout, which uses Hugging Face's TF names; use --naming hf-tf")
         }
         try ConfigWriter.checkExpressible(model.config, naming)
         let named = try NamingMapper.names(for: model, convention: naming)
@@ -29,7 +36,17 @@ public enum ModelSaver {
         metadata["format"] = "pt"
         metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
         metadata[ConfigSources.namingKey] = naming.rawValue
-        summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
+        if format == .hdf5 {
+            metadata["format"] = nil
+            let c = model.config
+            let r = try HDF5CheckpointWriter.write(named, metadata: metadata, layout: hdf5Layout,
+                                                   scope: KerasNames.modelScope(classes: c.numClasses, distilled: c.distToken),
+                                                   mainLayer: c.numClasses == 0 ? (c.distToken ? "deit" : "vit") : nil, to: path)
+            summary.bytes = r.bytes
+            summary.transposed = r.transposed
+        } else {
+            summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
+        }
         summary.tensorsWritten = named.count
         let original = Set(model.sourceNames.values).union(model.extras.keys)
         summary.renamed = named.keys.filter { !original.contains($0) }.count

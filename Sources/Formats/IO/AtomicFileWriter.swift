@@ -7,7 +7,8 @@ import Glibc
 /// temporary file.
 public final class AtomicFileWriter {
     public let path: String
-    private let tempPath: String
+    /// The temporary file, for libraries that write by path (libhdf5); `commit()` still fsyncs and renames it.
+    public let tempPath: String
     private var fd: Int32
     private var committed = false
     /// Bytes written so far.

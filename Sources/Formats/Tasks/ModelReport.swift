@@ -5,6 +5,8 @@ import Graph
 public struct ModelReport: Codable, Sendable {
     public var path: String
     public var format: String
+    /// For HDF5 files: plain, keras or keras3.
+    public var layout: String?
     public var convention: String
     public var imageSize: [Int]
     public var patchSize: [Int]
@@ -29,7 +31,7 @@ public struct ModelReport: Codable, Sendable {
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case path, format, convention, imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim"
+        case path, format, layout, convention, imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim"
         case depth, numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, numClasses = "num_classes"
         case numPrefixTokens = "num_prefix_tokens", classToken = "class_token", distToken = "dist_token"
         case regTokens = "reg_tokens", globalPool = "global_pool", parameters, dtypes, fileSize = "file_size", tensors
@@ -40,7 +42,8 @@ public struct ModelReport: Codable, Sendable {
         let c = m.model.config
         path = m.path
         format = m.format.rawValue
-        convention = m.convention.rawValue
+        layout = m.hdf5Layout?.rawValue
+        convention = m.hdf5Layout == .keras ? "hf-tf" : m.convention.rawValue
         imageSize = c.imageSize
         patchSize = c.patchSize
         channels = c.channels
@@ -80,7 +83,7 @@ public struct ModelReport: Codable, Sendable {
             .compactMap { $0 }.joined(separator: " + ")
         var lines = [
             "\(path)",
-            "  format        \(format) (\(convention) naming), \(mb(fileSize)), \(tensors) tensors",
+            "  format        \(format)\(layout.map { ", \($0) layout" } ?? "") (\(convention) naming), \(mb(fileSize)), \(tensors) tensors",
             "  input         \(channels)×\(imageSize[0])×\(imageSize[1]), patch \(patchSize[0])×\(patchSize[1]) → \((imageSize[0] / patchSize[0]) * (imageSize[1] / patchSize[1])) patches",
             "  transformer   width \(embedDim), depth \(depth), \(numHeads) heads, MLP \(mlpHidden), LayerNorm eps \(eps)",
             "  tokens        \(tokens.isEmpty ? "none" : tokens) (\(numPrefixTokens) prefix), pool \(globalPool)",

@@ -5,19 +5,27 @@ import Graph
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert a checkpoint between formats and naming conventions, losslessly.")
+        abstract: "Convert a checkpoint between formats and naming conventions, losslessly.",
+        discussion: """
+        Every tensor reaches the output bit for bit (transposes for TF kernels are exact); the config \
+        travels in the file's metadata and a config.json beside it. --naming hf-tf writes Hugging Face's \
+        TensorFlow tf_model.h5 layout (the same as --format hdf5 --layout keras --naming hf).
+        """)
 
-    @Argument(help: "Input model file.")
+    @Argument(help: "Input model file (.safetensors or .h5).")
     var input: String
 
     @Argument(help: "Output file (format from the extension unless --format is given).")
     var output: String
 
-    @Option(help: "Output format: safetensors.")
+    @Option(help: "Output format: safetensors, hdf5 or onnx.")
     var format: String?
 
-    @Option(help: "Output naming convention: timm or hf (default: the input's).")
+    @Option(help: "Output naming convention: timm, hf or hf-tf (default: the input's).")
     var naming: String?
+
+    @Option(help: "HDF5 output layout: plain or keras (default: keras for hf-tf naming or a tf_model.h5 name, else plain).")
+    var layout: String?
 
     @Flag(help: "Refuse tensors that are not ViT parameters instead of carrying them through.")
     var strict = false
@@ -27,30 +35,54 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    func validate() throws {
+        if let f = format, ModelFormat(rawValue: f.lowercased()) == nil {
+            throw ValidationError("--format must be one of \(ModelFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
+        }
+        if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
+        if let l = layout, !["plain", "keras"].contains(l.lowercased()) {
+            throw ValidationError("--layout must be plain or keras, got '\(l)'")
+        }
+    }
+
     func run() throws {
         let t0 = Date()
-        let loaded = try modelOptions.load(input)
         let fmt: ModelFormat
         if let f = format {
-            guard let parsed = ModelFormat(rawValue: f.lowercased()) else {
-                throw ValidationError("--format must be one of \(ModelFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
-            }
-            fmt = parsed
+            fmt = ModelFormat(rawValue: f.lowercased())!
         } else {
             guard let guessed = ModelFormat.fromExtension(output) else {
-                throw ValidationError("cannot tell the output format from '\(output)'; use a .safetensors extension or --format")
+                throw ValidationError("cannot tell the output format from '\(output)'; use a .safetensors, .h5 or .onnx extension or --format")
             }
             fmt = guessed
         }
+        let tfNaming = naming?.lowercased() == "hf-tf"
+        var hdf5Layout = try layout.map(HDF5Layout.parse)
+        if tfNaming {
+            guard fmt == .hdf5 else { throw ValidationError("--naming hf-tf names TF weights inside an HDF5 tf_model.h5; use an .h5 output") }
+            guard hdf5Layout != .plain else { throw ValidationError("--naming hf-tf needs the keras layout, not --layout plain") }
+            hdf5Layout = .keras
+        }
+        if hdf5Layout != nil && fmt != .hdf5 { throw ValidationError("--layout applies to HDF5 output only") }
+
+        let loaded = try modelOptions.load(input)
         if strict && !loaded.model.extras.isEmpty {
             throw ValidationError("--strict: \(input) has tensors that are not ViT parameters: \(loaded.model.extras.keys.sorted().joined(separator: ", "))")
         }
-        let convention = try naming.map(NamingConvention.parse) ?? loaded.convention
-        let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt, writeConfigJSON: !noConfigJSON)
+        var convention = try tfNaming ? .hf : (naming.map(NamingConvention.parse) ?? loaded.convention)
+        if fmt == .hdf5 && hdf5Layout == nil && naming == nil && (output as NSString).lastPathComponent == "tf_model.h5" {
+            hdf5Layout = .keras
+            convention = .hf
+        }
+        let outLayout = hdf5Layout ?? .plain
+        let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
+                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout)
         for w in summary.warnings { Console.warn(w) }
         let seconds = Date().timeIntervalSince(t0)
-        print("wrote \(output): \(fmt.rawValue), \(convention.rawValue) naming")
-        print("  \(summary.tensorsWritten) tensors written, \(summary.renamed) renamed, 0 transposed, \(summary.carriedThrough) carried through")
+        let shownNaming = fmt == .hdf5 && outLayout == .keras ? "hf-tf" : convention.rawValue
+        let shownFormat = fmt == .hdf5 ? "hdf5 (\(outLayout.rawValue) layout)" : fmt.rawValue
+        print("wrote \(output): \(shownFormat), \(shownNaming) naming")
+        print("  \(summary.tensorsWritten) tensors written, \(summary.renamed) renamed, \(summary.transposed + loaded.transposedOnRead) transposed, \(summary.carriedThrough) carried through")
         print(String(format: "  %.2f MB in %.2f s", Double(summary.bytes) / 1e6, seconds))
         if let c = summary.configPath { print("  config: \(c)") }
     }

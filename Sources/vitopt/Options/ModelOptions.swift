@@ -15,11 +15,15 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("input-naming"), help: "Force the naming convention of the input: timm or hf (default: detected).")
     var inputNaming: String?
 
+    @Option(name: .customLong("input-layout"), help: "Force the HDF5 layout of the input: plain, keras or keras3 (default: detected).")
+    var inputLayout: String?
+
     func validate() throws {
         if let h = heads, h < 1 { throw ValidationError("--heads must be at least 1") }
         if let e = eps, !(e > 0) { throw ValidationError("--eps must be positive") }
         if let g = sourceGrid { _ = try Self.size(g, flag: "--source-grid") }
         if let n = inputNaming { _ = try NamingConvention.parse(n) }
+        if let l = inputLayout { _ = try HDF5Layout.parse(l) }
     }
 
     /// Loads `path` with these options applied.
@@ -28,12 +32,14 @@ struct ModelOptions: ParsableArguments {
         hints.numHeads = heads
         hints.eps = eps
         hints.sources = ["command line"]
-        var loaded = try ModelLoader.load(path, hints: hints, naming: inputNaming.map(NamingConvention.parse))
+        var loaded = try ModelLoader.load(path, hints: hints, naming: inputNaming.map(NamingConvention.parse),
+                                     hdf5Layout: inputLayout.map(HDF5Layout.parse))
         if let g = sourceGrid {
             let grid = try Self.size(g, flag: "--source-grid")
             let patch = loaded.model.config.patchSize
             hints.imageSize = [grid[0] * patch[0], grid[1] * patch[1]]
-            loaded = try ModelLoader.load(path, hints: hints, naming: inputNaming.map(NamingConvention.parse))
+            loaded = try ModelLoader.load(path, hints: hints, naming: inputNaming.map(NamingConvention.parse),
+                                     hdf5Layout: inputLayout.map(HDF5Layout.parse))
         }
         for w in loaded.warnings { Console.warn(w) }
         return loaded
