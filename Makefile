@@ -30,7 +30,7 @@ demo: release
 	@echo "== inspect the bundled digits teacher (timm naming)"
 	$(RELEASE) inspect $(TEACHER)
 	@echo
-	@echo "== run it on three test digits"
+	@echo "== run it on one test image (a PNG of a 3)"
 	$(RELEASE) run $(TEACHER) --input samples/digits/images/3/0.png --top 3
 	@echo
 	@echo "== test-set accuracy (360 held-out digits), and agreement with the Hugging Face copy"
