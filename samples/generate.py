@@ -12,6 +12,7 @@ Everything is written next to this file (samples/...). Fixtures:
   timm-variants  random timm VisionTransformer with registers, LayerScale, no_embed_class,
                  avg pooling and fc_norm
   preprocess     a synthetic photo (PNG + JPEG) and timm / HF preprocessing goldens
+  resize         position/patch-embedding resampling goldens (samples/gen_resize.py)
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
@@ -739,6 +740,14 @@ def verify():
     return not problems
 
 
+# --------------------------------------------------------------------------- resize (samples/gen_resize.py)
+
+def gen_resize():
+    import gen_resize
+
+    gen_resize.gen_resize()
+
+
 # --------------------------------------------------------------------------- main
 
 FIXTURES = OrderedDict([
@@ -749,6 +758,7 @@ FIXTURES = OrderedDict([
     ("deit-distilled", gen_deit_distilled),
     ("timm-variants", gen_timm_variants),
     ("preprocess", gen_preprocess),
+    ("resize", gen_resize),
 ])
 
 
