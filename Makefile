@@ -42,6 +42,13 @@ demo: release
 	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
 	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against $(TEACHER)
+	@echo
+	@echo "== resize the teacher's position embedding 32 -> 48 px (timm's resample_abs_pos_embed) and run it there"
+	@mkdir -p out/demo/teacher48
+	$(RELEASE) resize-pos $(TEACHER) out/demo/teacher48/model.safetensors --image-size 48
+	$(RELEASE) run out/demo/teacher48/model.safetensors --input samples/digits/images/7/0.png --top 2
+	$(RELEASE) eval out/demo/teacher48/model.safetensors --data samples/resize/digits48/pixels_48x48.npy \
+	  --labels samples/resize/digits48/labels.npy
 
 clean:
 	rm -rf .build out
