@@ -52,6 +52,12 @@ demo: release
 	  --against $(TEACHER)
 	$(RELEASE) compare $(TEACHER) out/demo/tf-back/model.safetensors
 	$(RELEASE) compare $(TEACHER) out/demo/tf/tf_model.h5
+	@echo "== resize the teacher's position embedding 32 -> 48 px (timm's resample_abs_pos_embed) and run it there"
+	@mkdir -p out/demo/teacher48
+	$(RELEASE) resize-pos $(TEACHER) out/demo/teacher48/model.safetensors --image-size 48
+	$(RELEASE) run out/demo/teacher48/model.safetensors --input samples/digits/images/7/0.png --top 2
+	$(RELEASE) eval out/demo/teacher48/model.safetensors --data samples/resize/digits48/pixels_48x48.npy \
+	  --labels samples/resize/digits48/labels.npy
 
 clean:
 	rm -rf .build out

@@ -14,6 +14,7 @@ Everything is written next to this file (samples/...). Fixtures:
   preprocess     a synthetic photo (PNG + JPEG) and timm / HF preprocessing goldens
   hdf5-plain     h5py dump of timm-variants in nested groups (samples/gen_hdf5.py)
   hdf5-tf        the digits teacher as transformers' TFViT writes tf_model.h5 (TensorFlow venv)
+  resize         position/patch-embedding resampling goldens (samples/gen_resize.py)
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
@@ -742,6 +743,14 @@ def verify():
     return not problems
 
 
+# --------------------------------------------------------------------------- resize (samples/gen_resize.py)
+
+def gen_resize():
+    import gen_resize
+
+    gen_resize.gen_resize()
+
+
 # --------------------------------------------------------------------------- main
 
 FIXTURES = OrderedDict([
@@ -755,6 +764,7 @@ FIXTURES = OrderedDict([
     ("hdf5-plain", lambda: __import__("gen_hdf5").gen_hdf5_plain()),  # samples/gen_hdf5.py
     ("hdf5-odd", lambda: __import__("gen_hdf5").gen_hdf5_odd()),  # error-path inputs
     ("hdf5-tf", lambda: __import__("gen_hdf5").gen_hdf5_tf()),  # needs the TensorFlow venv, see gen_hdf5.py
+    ("resize", gen_resize),
 ])
 
 

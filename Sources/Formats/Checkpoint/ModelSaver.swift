@@ -16,10 +16,12 @@ public enum ModelSaver {
 
     /// Saves `model` as safetensors at `path`, with vitopt's config in `__metadata__`, and a
     /// `config.json` in the convention's format beside it unless one is already there (left as is,
-    /// with a warning) or `writeConfigJSON` is false.
+    /// with a warning) or `writeConfigJSON` is false. `replaceConfigJSON` overwrites an existing one
+    /// instead (the caller has decided it describes this model, e.g. `ResizedCheckpoint`).
     public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention,
                             format: ModelFormat = .safetensors, extraMetadata: [String: String] = [:],
-                            writeConfigJSON: Bool = true, hdf5Layout: HDF5Layout = .plain) throws -> Summary {
+                            writeConfigJSON: Bool = true, replaceConfigJSON: Bool = false,
+                            hdf5Layout: HDF5Layout = .plain) throws -> Summary {
         switch format {
         case .safetensors, .hdf5: break
         case .onnx:
@@ -54,7 +56,7 @@ public enum ModelSaver {
         if writeConfigJSON {
             let dir = (path as NSString).deletingLastPathComponent
             let configPath = (dir.isEmpty ? "." : dir) + "/config.json"
-            if FileManager.default.fileExists(atPath: configPath) {
+            if FileManager.default.fileExists(atPath: configPath) && !replaceConfigJSON {
                 summary.warnings.append("\(configPath) exists and was left unchanged (the config is also in the file's metadata)")
             } else {
                 summary.configPath = try ConfigWriter.write(model.config, naming, directory: dir)

@@ -18,18 +18,30 @@ struct Run: ParsableCommand {
     @Option(help: "Print the K most likely classes of each image.")
     var top: Int?
 
+    @Option(name: .customLong("image-size"), help: "Run at another input size (N or HxW), resampling the position embedding on the fly (see resize-pos).")
+    var imageSize: String?
+
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var resample: ResampleOptions
 
     func validate() throws {
         if let k = top, k < 1 { throw ValidationError("--top must be at least 1") }
+        if let s = imageSize { _ = try ModelOptions.size(s, flag: "--image-size") }
     }
 
     func run() throws {
         let loaded = try modelOptions.load(model)
-        let config = loaded.model.config
+        var graph = try loaded.graph()
+        var config = loaded.model.config
+        if imageSize != nil || resample.patchSize != nil {
+            let (resized, summary, preset) = try resample.resize(loaded, imageSize: try imageSize.map { try ModelOptions.size($0, flag: "--image-size") })
+            for line in summary.lines(preset: preset) { Console.note(line) }
+            graph = try ViTGraphBuilder.build(resized, name: graph.name)
+            config = resized.config
+        }
         let x = try InputLoader.load(input, config: config)
-        let exec = try Executor(graph: try loaded.graph(), threads: threads.count)
+        let exec = try Executor(graph: graph, threads: threads.count)
         let outputs = try exec.run([ViTGraphBuilder.inputName: x])
         let name = exec.graph.outputs[0]
         let y = outputs[name]!

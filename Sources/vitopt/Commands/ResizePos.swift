@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Formats
+import Graph
+
+struct ResizePos: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resize-pos",
+        abstract: "Resample a model's position embedding (and optionally its patch kernels) for another input size.",
+        discussion: """
+        Writes the input's format and naming with the config updated. The patch-grid part of the position \
+        embedding is resampled exactly as PyTorch's F.interpolate does for the chosen preset; class, \
+        distillation and register rows are kept. config.json: written beside an output in its own directory \
+        (replacing one of the same architecture); never touched in the input's directory.
+        """)
+
+    @Argument(help: "Input model file.")
+    var input: String
+
+    @Argument(help: "Output file (same format as the input).")
+    var output: String
+
+    @Option(name: .customLong("image-size"), help: "New input size: N or HxW (e.g. 384 or 320x192).")
+    var imageSize: String?
+
+    @Flag(name: .customLong("no-config-json"), help: "Do not write config.json beside the output.")
+    var noConfigJSON = false
+
+    @OptionGroup var resample: ResampleOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        if let s = imageSize { _ = try ModelOptions.size(s, flag: "--image-size") }
+        guard imageSize != nil || resample.patchSize != nil else { throw ValidationError("give --image-size (and/or --patch-size)") }
+    }
+
+    func run() throws {
+        let loaded = try modelOptions.load(input)
+        let size = try imageSize.map { try ModelOptions.size($0, flag: "--image-size") }
+        let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
+        let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON)
+        for w in saved.warnings { Console.warn(w) }
+        print("wrote \(output): \(loaded.format.rawValue), \(loaded.convention.rawValue) naming")
+        for line in summary.lines(preset: preset) { print("  \(line)") }
+        switch action {
+        case .written(let p): print("  config: \(p)")
+        case .replaced(let p): print("  config: \(p) (replaced)")
+        case .skipped(let reason): Console.warn("config.json not written: \(reason)")
+        }
+    }
+}
