@@ -3,8 +3,9 @@ import Foundation
 import Formats
 import Graph
 
-struct Bench: ParsableCommand {
+struct BenchModel: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "model",
         abstract: "Measure fp32 latency of a model for each batch size and thread count.")
 
     @Argument(help: "Model file.")
