@@ -28,3 +28,25 @@ public struct PackedWeights: @unchecked Sendable {
         vitopt_i8_pack(weight.rawPointer.assumingMemoryBound(to: Int8.self), Int32(k), Int32(n), s.floats, b?.floats, storage.base)
     }
 }
+
+extension PackedWeights {
+    /// Bytes of the packed form of a `[n, k]` weight.
+    public static func byteCount(k: Int, n: Int) -> Int { Int(vitopt_i8_packed_bytes(Int32(k), Int32(n))) }
+
+    /// Views an already packed U8 tensor (made by `init(weight:scale:bias:)`) without copying.
+    init(packed: Tensor, k: Int, n: Int) {
+        precondition(packed.byteCount == Self.byteCount(k: k, n: n) && Int(bitPattern: packed.rawPointer) % 64 == 0,
+                     "packed weights must be \(Self.byteCount(k: k, n: n)) bytes, 64-byte aligned")
+        inFeatures = k
+        outFeatures = n
+        storage = TensorStorage(viewing: packed.rawPointer, byteCount: packed.byteCount, owner: packed.storage)
+    }
+
+    /// The packed bytes as a U8 tensor (shares storage), for use as a graph initializer.
+    public var tensor: Tensor { Tensor(dtype: .u8, shape: [storage.byteCount], storage: storage) }
+}
+
+extension PackedWeights {
+    /// `k` rounded up to a multiple of 4.
+    public static func paddedK(_ k: Int) -> Int { Int(vitopt_i8_padded_k(Int32(k))) }
+}

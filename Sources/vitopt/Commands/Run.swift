@@ -26,10 +26,11 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try modelOptions.load(model)
+        let runnable = try modelOptions.loadRunnable(model)
+        let loaded = runnable.loaded
         let config = loaded.model.config
         let x = try InputLoader.load(input, config: config)
-        let exec = try Executor(graph: try loaded.graph(), threads: threads.count)
+        let exec = try Executor(graph: runnable.graph, registry: runnable.registry, threads: threads.count)
         let outputs = try exec.run([ViTGraphBuilder.inputName: x])
         let name = exec.graph.outputs[0]
         let y = outputs[name]!
