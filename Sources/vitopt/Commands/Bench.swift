@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Formats
 import Graph
+import Quantize
 
 struct BenchModel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Measure fp32 latency of a model for each batch size and thread count.")
+        abstract: "Measure fp32 and int8 latency of a model side by side for each batch size and thread count.")
 
     @Argument(help: "Model file.")
     var model: String
@@ -31,31 +32,30 @@ struct BenchModel: ParsableCommand {
     func run() throws {
         let batches = try Self.list(batch, "--batch"), threadCounts = try Self.list(threads, "--threads")
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
-        let loaded = try modelOptions.load(model)
-        let graph = try loaded.graph()
+        let pair = try BenchPair.make(model, options: modelOptions)
         var rows: [[String: Any]] = []
-        if !json { print("batch threads  fp32 median ms   p90 ms   images/s") }
+        if !json { print(BenchPair.header) }
         for b in batches {
+            let cosine = try pair.cosine(batch: b)
             for t in threadCounts {
-                let exec = try Executor(graph: graph, threads: t)
-                let stats = try LatencyBenchmark.measure(exec, batch: b, runs: runs, warmup: warmup) { done in
-                    if Console.isTerminal { Console.progress("batch \(b) threads \(t): run \(done)/\(runs)") }
-                }
+                let f = try pair.measure(int8: false, batch: b, threads: t, runs: runs, warmup: warmup)
+                let q = try pair.measure(int8: true, batch: b, threads: t, runs: runs, warmup: warmup)
                 if Console.isTerminal { Console.progress("") }
-                rows.append(["batch": b, "threads": t, "fp32_median_ms": stats.medianMs, "fp32_p90_ms": stats.p90Ms,
-                             "fp32_images_per_s": stats.imagesPerSecond])
-                if !json {
-                    print(String(format: "%5d %7d %16.2f %8.2f %10.1f", b, t, stats.medianMs, stats.p90Ms, stats.imagesPerSecond))
-                }
+                let row = BenchPair.row(batch: b, threads: t, fp32: f, int8: q, cosine: cosine)
+                rows.append(row)
+                if !json { print(BenchPair.line(row)) }
             }
         }
         let rss = LatencyBenchmark.peakRSS()
         if json {
-            let obj: [String: Any] = ["model": model, "file_size": loaded.fileSize, "peak_rss": rss, "rows": rows]
+            let obj: [String: Any] = ["model": model, "file_size": pair.fp32Bytes, "int8_file_size": pair.int8Bytes,
+                                      "kernel": pair.kernel, "peak_rss": rss, "rows": rows]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "peak RSS %.1f MB, file %.1f MB", Double(rss) / 1e6, Double(loaded.fileSize) / 1e6))
+            print(String(format: "peak RSS %.1f MB; fp32 file %.2f MB, int8 file %.2f MB (%.3f×); int8 kernel %@", Double(rss) / 1e6,
+                         Double(pair.fp32Bytes) / 1e6, Double(pair.int8Bytes) / 1e6,
+                         Double(pair.int8Bytes) / Double(max(1, pair.fp32Bytes)), pair.kernel))
         }
     }
 
