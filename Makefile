@@ -42,6 +42,13 @@ demo: release
 	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
 	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against $(TEACHER)
+	@echo
+	@echo "== quantize the teacher to int8, with the accuracy report on the test set"
+	$(RELEASE) quantize $(TEACHER) out/demo/model.int8.safetensors --report \
+	  --eval samples/digits/test_pixels.npy --labels samples/digits/test_y.npy
+	@echo
+	@echo "== fp32 against int8 on vitopt's runtime"
+	$(RELEASE) bench $(TEACHER) --batch 1,8 --threads 1,2 --runs 10
 
 clean:
 	rm -rf .build out
