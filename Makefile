@@ -58,6 +58,12 @@ demo: release
 	$(RELEASE) run out/demo/teacher48/model.safetensors --input samples/digits/images/7/0.png --top 2
 	$(RELEASE) eval out/demo/teacher48/model.safetensors --data samples/resize/digits48/pixels_48x48.npy \
 	  --labels samples/resize/digits48/labels.npy
+	@echo "== quantize the teacher to int8, with the accuracy report on the test set"
+	$(RELEASE) quantize $(TEACHER) out/demo/model.int8.safetensors --report \
+	  --eval samples/digits/test_pixels.npy --labels samples/digits/test_y.npy
+	@echo
+	@echo "== fp32 against int8 on vitopt's runtime"
+	$(RELEASE) bench $(TEACHER) --batch 1,8 --threads 1,2 --runs 10
 
 clean:
 	rm -rf .build out

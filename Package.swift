@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vitopt", targets: ["vitopt"]),
         .library(name: "Graph", targets: ["Graph"]),
         .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "Quantize", targets: ["Quantize"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,11 +34,15 @@ let package = Package(
         .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG", "CHDF5"]),
+        // int8 GEMM micro-kernels (per-function ISA targets, runtime dispatch); not a product.
+        .target(name: "CInt8GEMM"),
+        // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.
+        .target(name: "Quantize", dependencies: ["Graph", "Formats", "CInt8GEMM"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",
             dependencies: [
-                "Graph", "Formats",
+                "Graph", "Formats", "Quantize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -45,6 +50,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Graph", "Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Graph", "TestSupport"]),
+        .testTarget(name: "QuantizeTests", dependencies: ["Quantize", "Formats", "Graph", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["vitopt", "Formats", "Graph", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import Formats
 import Graph
+import Quantize
 
-struct Bench: ParsableCommand {
+struct BenchModel: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure fp32 latency of a model for each batch size and thread count.")
+        commandName: "model",
+        abstract: "Measure fp32 and int8 latency of a model side by side for each batch size and thread count.")
 
     @Argument(help: "Model file.")
     var model: String
@@ -33,40 +35,31 @@ struct Bench: ParsableCommand {
     func run() throws {
         let batches = try Self.list(batch, "--batch"), threadCounts = try Self.list(threads, "--threads")
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
-        let loaded = try modelOptions.load(model)
-        let graph = try loaded.graph()
+        let pair = try BenchPair.make(model, options: modelOptions)
         var rows: [[String: Any]] = []
-        if !json { print("batch threads  fp32 median ms   p90 ms   images/s") }
+        if !json { print(BenchPair.header) }
         for b in batches {
+            let cosine = try pair.cosine(batch: b)
             for t in threadCounts {
-                let exec = try Executor(graph: graph, threads: t)
-                exec.profiling = profile
-                let stats = try LatencyBenchmark.measure(exec, batch: b, runs: runs, warmup: warmup) { done in
-                    if Console.isTerminal { Console.progress("batch \(b) threads \(t): run \(done)/\(runs)") }
-                }
+                let f = try pair.measure(int8: false, batch: b, threads: t, runs: runs, warmup: warmup, profile: profile)
+                let q = try pair.measure(int8: true, batch: b, threads: t, runs: runs, warmup: warmup, profile: profile)
                 if Console.isTerminal { Console.progress("") }
-                rows.append(["batch": b, "threads": t, "fp32_median_ms": stats.medianMs, "fp32_p90_ms": stats.p90Ms,
-                             "fp32_images_per_s": stats.imagesPerSecond])
-                if !json {
-                    print(String(format: "%5d %7d %16.2f %8.2f %10.1f", b, t, stats.medianMs, stats.p90Ms, stats.imagesPerSecond))
-                }
-                if profile {
-                    let total = exec.profile.values.reduce(0, +)
-                    for (op, sec) in exec.profile.sorted(by: { $0.value > $1.value }) {
-                        Console.note("    " + op.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%6.1f%%  %8.1f ms/run", sec / total * 100, sec * 1000 / Double(runs)))
-                    }
-                }
+                let row = BenchPair.row(batch: b, threads: t, fp32: f, int8: q, cosine: cosine)
+                rows.append(row)
+                if !json { print(BenchPair.line(row)) }
             }
         }
         let rss = LatencyBenchmark.peakRSS()
         if json {
-            let obj: [String: Any] = ["model": model, "file_size": loaded.fileSize, "peak_rss": rss, "rows": rows,
+            let obj: [String: Any] = ["model": model, "file_size": pair.fp32Bytes, "int8_file_size": pair.int8Bytes,
+                                      "kernel": pair.kernel, "peak_rss": rss, "rows": rows,
                                       "blas_core": BLASCore.current]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "peak RSS %.1f MB, file %.1f MB, OpenBLAS core %@", Double(rss) / 1e6, Double(loaded.fileSize) / 1e6,
-                         BLASCore.current))
+            print(String(format: "peak RSS %.1f MB; fp32 file %.2f MB, int8 file %.2f MB (%.3f×); int8 kernel %@, OpenBLAS core %@", Double(rss) / 1e6,
+                         Double(pair.fp32Bytes) / 1e6, Double(pair.int8Bytes) / 1e6,
+                         Double(pair.int8Bytes) / Double(max(1, pair.fp32Bytes)), pair.kernel, BLASCore.current))
         }
     }
 

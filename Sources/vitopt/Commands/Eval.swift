@@ -33,18 +33,19 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try modelOptions.load(model)
+        let runnable = try modelOptions.loadRunnable(model)
+        let loaded = runnable.loaded
         let config = loaded.model.config
         guard config.numClasses > 0 else {
             throw ValidationError("\(model) has no classifier head; eval needs logits")
         }
-        let other = try against.map { try modelOptions.load($0) }
-        if let o = other, o.model.config.numClasses != config.numClasses {
+        let other = try against.map { try modelOptions.loadRunnable($0) }
+        if let o = other?.loaded, o.model.config.numClasses != config.numClasses {
             throw ValidationError("\(model) has \(config.numClasses) classes, \(o.path) has \(o.model.config.numClasses)")
         }
         let dataset = try Dataset.open(data, labels: labels, config: config)
-        let result = try Evaluator.evaluate(try loaded.graph(), config: config, data: dataset, against: try other?.graph(),
-                                            batch: batch, threads: threads.count)
+        let result = try Evaluator.evaluate(runnable.graph, config: config, data: dataset, against: other?.graph,
+                                            batch: batch, threads: threads.count, registry: runnable.registry)
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]

@@ -18,13 +18,14 @@ struct Inspect: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let loaded = try modelOptions.load(model)
-        let report = ModelReport(loaded)
+        let runnable = try modelOptions.loadRunnable(model)
+        let report = ModelReport(runnable.loaded)
         if json {
             print(try report.json())
         } else {
             print(report.text)
+            if let q = runnable.int8 { print(Int8Summary.text(q)) }
         }
-        if graph { print(try loaded.graph().dump()) }
+        if graph { print(try runnable.graph.dump()) }
     }
 }

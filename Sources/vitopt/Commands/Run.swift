@@ -31,17 +31,21 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try modelOptions.load(model)
-        var graph = try loaded.graph()
+        let runnable = try modelOptions.loadRunnable(model)
+        let loaded = runnable.loaded
+        var graph = runnable.graph
         var config = loaded.model.config
         if imageSize != nil || resample.patchSize != nil {
+            guard runnable.int8 == nil else {
+                throw ValidationError("\(model) is an int8 model; resample the fp32 model (vitopt resize-pos) and quantize the result")
+            }
             let (resized, summary, preset) = try resample.resize(loaded, imageSize: try imageSize.map { try ModelOptions.size($0, flag: "--image-size") })
             for line in summary.lines(preset: preset) { Console.note(line) }
             graph = try ViTGraphBuilder.build(resized, name: graph.name)
             config = resized.config
         }
         let x = try InputLoader.load(input, config: config)
-        let exec = try Executor(graph: graph, threads: threads.count)
+        let exec = try Executor(graph: graph, registry: runnable.registry, threads: threads.count)
         let outputs = try exec.run([ViTGraphBuilder.inputName: x])
         let name = exec.graph.outputs[0]
         let y = outputs[name]!

@@ -1,0 +1,111 @@
+/* Packing, activation quantization, CPU detection and dispatch. */
+#include <math.h>
+#include <string.h>
+#include "internal.h"
+
+int vitopt_i8_cpu_supports(int kernel) {
+    switch (kernel) {
+    case VITOPT_I8_SCALAR: return 1;
+#if defined(__x86_64__) || defined(__i386__)
+    case VITOPT_I8_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case VITOPT_I8_AVX512VNNI:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vnni");
+#endif
+    default: return 0;
+    }
+}
+
+int vitopt_i8_padded_k(int k) { return (k + 3) & ~3; }
+int vitopt_i8_panels(int n) { return (n + VITOPT_I8_NR - 1) / VITOPT_I8_NR; }
+size_t vitopt_i8_panel_bytes(int k) { return (size_t)vitopt_i8_padded_k(k) * VITOPT_I8_NR + 3 * VITOPT_I8_NR * 4; }
+size_t vitopt_i8_packed_bytes(int k, int n) { return vitopt_i8_panel_bytes(k) * (size_t)vitopt_i8_panels(n); }
+
+void vitopt_i8_pack(const int8_t *w, int k, int n, const float *w_scale, const float *bias, void *packed) {
+    const int kp = vitopt_i8_padded_k(k), panels = vitopt_i8_panels(n);
+    const size_t pb = vitopt_i8_panel_bytes(k);
+    memset(packed, 0, pb * (size_t)panels);
+    for (int p = 0; p < panels; p++) {
+        uint8_t *panel = (uint8_t *)packed + pb * (size_t)p;
+        int8_t *dst = (int8_t *)panel;
+        int32_t *colsum = (int32_t *)vitopt_i8_colsum(panel, kp);
+        float *scale = (float *)vitopt_i8_wscale(panel, kp), *b = (float *)vitopt_i8_bias(panel, kp);
+        for (int c = 0; c < VITOPT_I8_NR; c++) {
+            const int col = p * VITOPT_I8_NR + c;
+            if (col >= n) break;
+            const int8_t *src = w + (size_t)col * k;
+            int32_t sum = 0;
+            for (int kk = 0; kk < k; kk++) {
+                dst[((size_t)(kk >> 2) * VITOPT_I8_NR + c) * 4 + (kk & 3)] = src[kk];
+                sum += src[kk];
+            }
+            colsum[c] = sum;
+            scale[c] = w_scale[col];
+            b[c] = bias ? bias[col] : 0.0f;
+        }
+    }
+}
+
+void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp) {
+    if (lo > 0) lo = 0;
+    if (hi < 0) hi = 0;
+    float s = (hi - lo) / 255.0f;
+    if (!(s > 0) || !isfinite(s)) s = 1.0f;
+    float z = nearbyintf(-lo / s);
+    if (z < 0) z = 0;
+    if (z > 255) z = 255;
+    *scale = s;
+    *zp = (int32_t)z;
+}
+
+void vitopt_i8_quantize_row_range(const float *x, int k, float lo, float hi, uint8_t *a, float *scale, int32_t *zp) {
+    vitopt_i8_scale_for_range(lo, hi, scale, zp);
+    const float s = *scale, z = (float)*zp;
+    for (int i = 0; i < k; i++) {
+        float q = nearbyintf(x[i] / s) + z;
+        q = q < 0 ? 0 : (q > 255 ? 255 : q);
+        a[i] = (uint8_t)q;
+    }
+    for (int i = k; i < vitopt_i8_padded_k(k); i++) a[i] = 0;
+}
+
+static void row_range(const float *x, int k, float *lo, float *hi) {
+    float l = 0, h = 0;
+    for (int i = 0; i < k; i++) { l = x[i] < l ? x[i] : l; h = x[i] > h ? x[i] : h; }
+    *lo = l; *hi = h;
+}
+
+void vitopt_i8_quantize_rows(const float *x, int m, int k, int ldx, int per_tensor,
+                             uint8_t *a, int lda, float *scale, int32_t *zp) {
+    if (per_tensor) {
+        float lo = 0, hi = 0;
+        for (int r = 0; r < m; r++) {
+            float l, h; row_range(x + (size_t)r * ldx, k, &l, &h);
+            lo = l < lo ? l : lo; hi = h > hi ? h : hi;
+        }
+        for (int r = 0; r < m; r++)
+            vitopt_i8_quantize_row_range(x + (size_t)r * ldx, k, lo, hi, a + (size_t)r * lda, scale + r, zp + r);
+        return;
+    }
+    for (int r = 0; r < m; r++) {
+        float lo, hi; row_range(x + (size_t)r * ldx, k, &lo, &hi);
+        vitopt_i8_quantize_row_range(x + (size_t)r * ldx, k, lo, hi, a + (size_t)r * lda, scale + r, zp + r);
+    }
+}
+
+void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
+                    const int32_t *zp, const float *a_scale, const void *packed,
+                    int panel_begin, int panel_end, void *c, int ldc) {
+    vitopt_i8_args g = {raw, m, k, vitopt_i8_padded_k(k), n, a, lda, zp, a_scale, (const uint8_t *)packed,
+                        vitopt_i8_panel_bytes(k), panel_begin, panel_end, c, ldc};
+    if (m <= 0 || panel_begin >= panel_end) return;
+    if (!vitopt_i8_cpu_supports(kernel)) kernel = VITOPT_I8_SCALAR;
+    switch (kernel) {
+    case VITOPT_I8_AVX512VNNI: vitopt_i8_gemm_avx512vnni(&g); break;
+    case VITOPT_I8_AVX2: vitopt_i8_gemm_avx2(&g); break;
+    default: vitopt_i8_gemm_scalar(&g); break;
+    }
+}

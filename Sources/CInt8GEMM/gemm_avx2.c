@@ -1,0 +1,67 @@
+/* AVX2 path, exact: weights sign-extended to int16 and activations zero-extended to int16, then
+ * vpmaddwd (pairs of products, each pair ≤ 2·255·127, no saturation) — never vpmaddubsw, whose int16
+ * sums saturate on 255 × ±127 inputs. A 6×8 register tile: per row two accumulators hold the two
+ * pair-sums of each column, reduced with one vphaddd + vpermq at the end. */
+#include "internal.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+#define MR_MAX 6
+
+static inline __attribute__((always_inline)) AVX2 void rows(const vitopt_i8_args *g, const uint8_t *panel, int p, int c0,
+                                                            int r0, const int MR) {
+    __m256i lo[MR_MAX], hi[MR_MAX];
+    for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_si256(); hi[r] = _mm256_setzero_si256(); }
+    const uint8_t *a = g->a + (size_t)r0 * g->lda;
+    const int8_t *w = (const int8_t *)panel + c0 * 4;
+    const int groups = g->kp / 4;
+    for (int kg = 0; kg < groups; kg++) {
+        const int8_t *b = w + (size_t)kg * (VITOPT_I8_NR * 4);
+        const __m256i bl = _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)b));
+        const __m256i bh = _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)(b + 16)));
+        for (int r = 0; r < MR; r++) {
+            const __m256i av = _mm256_cvtepu8_epi16(_mm_set1_epi32(*(const int32_t *)(a + (size_t)r * g->lda + 4 * kg)));
+            lo[r] = _mm256_add_epi32(lo[r], _mm256_madd_epi16(av, bl));
+            hi[r] = _mm256_add_epi32(hi[r], _mm256_madd_epi16(av, bh));
+        }
+    }
+    const int col = p * VITOPT_I8_NR + c0;
+    const int left = g->n - col;
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(left), lane);
+    const __m256i cs = _mm256_loadu_si256((const __m256i *)(vitopt_i8_colsum(panel, g->kp) + c0));
+    const __m256 ws = _mm256_loadu_ps(vitopt_i8_wscale(panel, g->kp) + c0);
+    const __m256 bias = _mm256_loadu_ps(vitopt_i8_bias(panel, g->kp) + c0);
+    for (int r = 0; r < MR; r++) {
+        const __m256i acc = _mm256_permute4x64_epi64(_mm256_hadd_epi32(lo[r], hi[r]), 0xD8);
+        const size_t at = (size_t)(r0 + r) * g->ldc + col;
+        if (g->raw) {
+            _mm256_maskstore_epi32((int *)g->c + at, mask, acc);
+        } else {
+            const __m256i v = _mm256_sub_epi32(acc, _mm256_mullo_epi32(_mm256_set1_epi32(g->zp[r0 + r]), cs));
+            const __m256 s = _mm256_mul_ps(_mm256_set1_ps(g->a_scale[r0 + r]), ws);
+            _mm256_maskstore_ps((float *)g->c + at, mask, _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), s, bias));
+        }
+    }
+}
+
+AVX2 void vitopt_i8_gemm_avx2(const vitopt_i8_args *g) {
+    for (int p = g->p0; p < g->p1; p++) {
+        const uint8_t *panel = g->packed + g->panel_bytes * (size_t)p;
+        for (int c0 = 0; c0 < VITOPT_I8_NR && p * VITOPT_I8_NR + c0 < g->n; c0 += 8) {
+            int r0 = 0;
+            for (; r0 + MR_MAX <= g->m; r0 += MR_MAX) rows(g, panel, p, c0, r0, 6);
+            switch (g->m - r0) {
+            case 5: rows(g, panel, p, c0, r0, 5); break;
+            case 4: rows(g, panel, p, c0, r0, 4); break;
+            case 3: rows(g, panel, p, c0, r0, 3); break;
+            case 2: rows(g, panel, p, c0, r0, 2); break;
+            case 1: rows(g, panel, p, c0, r0, 1); break;
+            default: break;
+            }
+        }
+    }
+}
+#else
+void vitopt_i8_gemm_avx2(const vitopt_i8_args *g) { vitopt_i8_gemm_scalar(g); }
+#endif

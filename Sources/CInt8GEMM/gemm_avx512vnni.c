@@ -1,0 +1,77 @@
+/* AVX-512 VNNI path: a 6×64 register tile (24 zmm accumulators), one vpdpbusd per 4 k × 16 columns.
+ * Compiled with per-function target attributes only; dispatch checks the CPU first. */
+#include "internal.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
+#define MR_MAX 6
+/* k groups per L1 block: 128 groups × 256 bytes = 32 KiB of the panel stays in L1 across a tile row sweep. */
+#define KG_BLOCK 128
+
+static inline __attribute__((always_inline)) VNNI void store_row(const vitopt_i8_args *g, const uint8_t *panel, int p, int r,
+                                                                 __m512i a0, __m512i a1, __m512i a2, __m512i a3) {
+    const int base = p * VITOPT_I8_NR;
+    __m512i acc[4] = {a0, a1, a2, a3};
+    for (int j = 0; j < 4; j++) {
+        int left = g->n - (base + 16 * j);
+        if (left <= 0) break;
+        const __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        if (g->raw) {
+            _mm512_mask_storeu_epi32((int32_t *)g->c + (size_t)r * g->ldc + base + 16 * j, mask, acc[j]);
+        } else {
+            const __m512i cs = _mm512_loadu_si512(vitopt_i8_colsum(panel, g->kp) + 16 * j);
+            const __m512i v = _mm512_sub_epi32(acc[j], _mm512_mullo_epi32(_mm512_set1_epi32(g->zp[r]), cs));
+            const __m512 s = _mm512_mul_ps(_mm512_set1_ps(g->a_scale[r]), _mm512_loadu_ps(vitopt_i8_wscale(panel, g->kp) + 16 * j));
+            const __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(v), s, _mm512_loadu_ps(vitopt_i8_bias(panel, g->kp) + 16 * j));
+            _mm512_mask_storeu_ps((float *)g->c + (size_t)r * g->ldc + base + 16 * j, mask, y);
+        }
+    }
+}
+
+/* One MR×64 tile of rows [r0, r0+MR) over k groups [kg0, kg1), accumulating into acc (in/out). */
+static inline __attribute__((always_inline)) VNNI void tile(const uint8_t *a, int lda, const int8_t *w, int kg0, int kg1,
+                                                            const int MR, __m512i acc[MR_MAX][4]) {
+    __m512i c[MR_MAX][4];
+    for (int r = 0; r < MR; r++) for (int j = 0; j < 4; j++) c[r][j] = acc[r][j];
+    for (int kg = kg0; kg < kg1; kg++) {
+        const int8_t *b = w + (size_t)kg * (VITOPT_I8_NR * 4);
+        const __m512i b0 = _mm512_load_si512(b), b1 = _mm512_load_si512(b + 64);
+        const __m512i b2 = _mm512_load_si512(b + 128), b3 = _mm512_load_si512(b + 192);
+        for (int r = 0; r < MR; r++) {
+            const __m512i av = _mm512_set1_epi32(*(const int32_t *)(a + (size_t)r * lda + 4 * kg));
+            c[r][0] = _mm512_dpbusd_epi32(c[r][0], av, b0);
+            c[r][1] = _mm512_dpbusd_epi32(c[r][1], av, b1);
+            c[r][2] = _mm512_dpbusd_epi32(c[r][2], av, b2);
+            c[r][3] = _mm512_dpbusd_epi32(c[r][3], av, b3);
+        }
+    }
+    for (int r = 0; r < MR; r++) for (int j = 0; j < 4; j++) acc[r][j] = c[r][j];
+}
+
+static inline __attribute__((always_inline)) VNNI void rows(const vitopt_i8_args *g, const uint8_t *panel, int p, int r0, const int MR) {
+    __m512i acc[MR_MAX][4];
+    for (int r = 0; r < MR; r++) for (int j = 0; j < 4; j++) acc[r][j] = _mm512_setzero_si512();
+    const uint8_t *a = g->a + (size_t)r0 * g->lda;
+    const int groups = g->kp / 4;
+    tile(a, g->lda, (const int8_t *)panel, 0, groups, MR, acc);
+    for (int r = 0; r < MR; r++) store_row(g, panel, p, r0 + r, acc[r][0], acc[r][1], acc[r][2], acc[r][3]);
+}
+
+VNNI void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) {
+    for (int p = g->p0; p < g->p1; p++) {
+        const uint8_t *panel = g->packed + g->panel_bytes * (size_t)p;
+        int r0 = 0;
+        for (; r0 + MR_MAX <= g->m; r0 += MR_MAX) rows(g, panel, p, r0, 6);
+        switch (g->m - r0) {
+        case 5: rows(g, panel, p, r0, 5); break;
+        case 4: rows(g, panel, p, r0, 4); break;
+        case 3: rows(g, panel, p, r0, 3); break;
+        case 2: rows(g, panel, p, r0, 2); break;
+        case 1: rows(g, panel, p, r0, 1); break;
+        default: break;
+        }
+    }
+}
+#else
+void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) { vitopt_i8_gemm_scalar(g); }
+#endif

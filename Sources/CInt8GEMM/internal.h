@@ -1,0 +1,24 @@
+/* Shared between the packing/dispatch code and the per-ISA kernels. */
+#ifndef VITOPT_CINT8GEMM_INTERNAL_H
+#define VITOPT_CINT8GEMM_INTERNAL_H
+#include "include/CInt8GEMM.h"
+
+/* Arguments common to every kernel, for the panels [p0, p1). */
+typedef struct {
+    int raw, m, k, kp, n;
+    const uint8_t *a; int lda;
+    const int32_t *zp; const float *a_scale;
+    const uint8_t *packed; size_t panel_bytes;
+    int p0, p1;
+    void *c; int ldc;
+} vitopt_i8_args;
+
+/* Where the column sums, scales and biases of a panel start. */
+static inline const int32_t *vitopt_i8_colsum(const uint8_t *panel, int kp) { return (const int32_t *)(panel + (size_t)kp * VITOPT_I8_NR); }
+static inline const float *vitopt_i8_wscale(const uint8_t *panel, int kp) { return (const float *)(panel + (size_t)kp * VITOPT_I8_NR) + VITOPT_I8_NR; }
+static inline const float *vitopt_i8_bias(const uint8_t *panel, int kp) { return (const float *)(panel + (size_t)kp * VITOPT_I8_NR) + 2 * VITOPT_I8_NR; }
+
+void vitopt_i8_gemm_scalar(const vitopt_i8_args *g);
+void vitopt_i8_gemm_avx2(const vitopt_i8_args *g);
+void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g);
+#endif

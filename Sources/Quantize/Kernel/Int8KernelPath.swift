@@ -1,0 +1,45 @@
+import Foundation
+internal import CInt8GEMM
+
+/// The int8 GEMM implementations, chosen at run time by CPU detection.
+///
+/// `VITOPT_INT8_KERNEL=scalar|avx2|avx512vnni` forces one (for testing and benchmarking); forcing a
+/// path the CPU lacks is an error reported by `selected()`, never a crash.
+public enum Int8KernelPath: String, CaseIterable, Sendable {
+    case scalar
+    case avx2
+    case avx512vnni
+
+    /// The environment variable that forces a path.
+    public static let environmentKey = "VITOPT_INT8_KERNEL"
+
+    var code: Int32 {
+        switch self {
+        case .scalar: return Int32(VITOPT_I8_SCALAR)
+        case .avx2: return Int32(VITOPT_I8_AVX2)
+        case .avx512vnni: return Int32(VITOPT_I8_AVX512VNNI)
+        }
+    }
+
+    /// Whether this CPU can run the path.
+    public var isSupported: Bool { vitopt_i8_cpu_supports(code) != 0 }
+
+    /// Paths this CPU can run, fastest last.
+    public static var available: [Int8KernelPath] { allCases.filter(\.isSupported) }
+
+    /// The fastest supported path.
+    public static var best: Int8KernelPath { available.last ?? .scalar }
+
+    /// The path forced by `VITOPT_INT8_KERNEL`, else the fastest supported one.
+    /// - Throws: `QuantizeError.kernel` for an unknown or unsupported forced path.
+    public static func selected(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int8KernelPath {
+        guard let raw = environment[environmentKey], !raw.isEmpty else { return best }
+        guard let path = Int8KernelPath(rawValue: raw.lowercased()) else {
+            throw QuantizeError.kernel("\(environmentKey)=\(raw) is not one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard path.isSupported else {
+            throw QuantizeError.kernel("\(environmentKey)=\(raw): this CPU cannot run that path (available: \(available.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return path
+    }
+}

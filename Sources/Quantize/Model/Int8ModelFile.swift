@@ -1,0 +1,89 @@
+import Foundation
+import Formats
+import Graph
+
+/// vitopt's int8 model files: safetensors whose quantized Linear weights are I8 `[N, K]` under their
+/// usual names with an F32 `<weight>_scale [N]` beside each, every other tensor as in the fp32 file,
+/// and `__metadata__["vitopt.quantization"]` a JSON object `{"scheme": "dynamic-int8", "activations":
+/// "per-token"|"per-tensor", "layers": [weight names], "weights": …}` plus vitopt's config entry.
+///
+/// Loading goes through Formats' fp32 `ModelLoader` with the int8 weights dequantized (so config
+/// resolution and naming are shared), then re-applies `DynamicQuantization` with the stored int8
+/// weights and scales used exactly as saved: a reloaded model computes bit-identical outputs.
+public enum Int8ModelFile {
+    /// A loaded int8 model: the fp32 description (weights dequantized) and the int8 graph.
+    public struct Model: Sendable {
+        public let loaded: LoadedModel
+        public let result: DynamicQuantization.Result
+        public let activations: ActivationScheme
+    }
+
+    /// Whether `path` is a safetensors file carrying vitopt's quantization metadata.
+    public static func isQuantized(_ path: String) -> Bool {
+        guard let f = try? SafetensorsFile(path: path) else { return false }
+        return f.metadata[DynamicQuantization.metadataKey] != nil
+    }
+
+    /// Writes the int8 graph of `result` (made from `loaded`) to `path`, atomically.
+    /// - Returns: bytes written.
+    @discardableResult
+    public static func save(_ result: DynamicQuantization.Result, from loaded: LoadedModel, to path: String) throws -> Int {
+        var tensors: [String: Tensor] = [:]
+        for (name, t) in result.graph.initializers where !name.hasSuffix(".packed") { tensors[name] = t }
+        var metadata: [String: String] = ["format": "pt"]
+        metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(loaded.model.config)
+        metadata[ConfigSources.namingKey] = loaded.convention.rawValue
+        metadata[DynamicQuantization.metadataKey] = result.graph.metadata[DynamicQuantization.metadataKey]
+        return try SafetensorsWriter.write(tensors, metadata: metadata, to: path)
+    }
+
+    /// Loads an int8 file written by `save`.
+    /// - Throws: `QuantizeError.file` naming the tensor for a missing scale, a wrong dtype or shape, or
+    ///   bad metadata; Formats' errors for the rest of the model.
+    public static func load(_ path: String, hints: ConfigHints = ConfigHints(), fuse: Bool = true) throws -> Model {
+        let file = try SafetensorsFile(path: path)
+        guard let text = file.metadata[DynamicQuantization.metadataKey],
+              let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let layers = obj["layers"] as? [String], let act = obj["activations"] as? String else {
+            throw QuantizeError.file(path: path, tensor: nil, detail: "no valid \(DynamicQuantization.metadataKey) entry in __metadata__")
+        }
+        guard obj["scheme"] as? String == "dynamic-int8" else {
+            throw QuantizeError.file(path: path, tensor: nil, detail: "quantization scheme \(obj["scheme"] ?? "none") is not dynamic-int8")
+        }
+        guard let scheme = ActivationScheme(rawValue: act) else {
+            throw QuantizeError.file(path: path, tensor: nil, detail: "activations \"\(act)\" is not per-token or per-tensor")
+        }
+        var tensors = file.tensors
+        var stored: [String: WeightQuantizer.Quantized] = [:]
+        for name in layers {
+            guard let w = tensors[name] else { throw QuantizeError.file(path: path, tensor: name, detail: "listed as quantized but missing") }
+            guard w.dtype == .i8, w.rank == 2 else {
+                throw QuantizeError.file(path: path, tensor: name, detail: "expected I8 [out, in], got \(w.dtype.rawValue) \(w.shape)")
+            }
+            guard let s = tensors[name + "_scale"] else { throw QuantizeError.file(path: path, tensor: name + "_scale", detail: "missing weight scale") }
+            guard s.dtype == .f32, s.shape == [w.shape[0]] else {
+                throw QuantizeError.file(path: path, tensor: name + "_scale", detail: "expected F32 [\(w.shape[0])], got \(s.dtype.rawValue) \(s.shape)")
+            }
+            let scale = s.isAligned ? s : s.copy()
+            stored[name] = WeightQuantizer.Quantized(weight: w, scale: scale)
+            tensors[name] = WeightQuantizer.dequantize(w, scale: scale)
+            tensors[name + "_scale"] = nil
+        }
+        var metadata = file.metadata
+        metadata[DynamicQuantization.metadataKey] = nil
+        let loaded = try ModelLoader.fromTensors(tensors, metadata: metadata, path: path, format: .safetensors,
+                                                 fileSize: file.fileSize, hints: hints, naming: nil)
+        var options = DynamicQuantization.Options()
+        options.activations = scheme
+        options.stored = stored
+        options.onlyWeights = Set(layers)
+        options.fuse = fuse
+        let result = try DynamicQuantization.apply(try loaded.graph(), options: options)
+        guard result.layers.count == layers.count else {
+            let found = Set(result.layers.map(\.weight))
+            let missing = layers.filter { !found.contains($0) }
+            throw QuantizeError.file(path: path, tensor: missing.first, detail: "\(missing.count) quantized tensor(s) are not the weight of a Linear layer")
+        }
+        return Model(loaded: loaded, result: result, activations: scheme)
+    }
+}

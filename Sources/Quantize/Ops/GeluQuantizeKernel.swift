@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Graph
+
+/// `GeluQuantize(x[..., D]) {approximate} -> (q U8[..., Dp], scale F32[...], zero_point I32[...])`: GELU
+/// fused with per-token activation quantization (the MLP's hidden activation never reaches memory
+/// in fp32). Values are `Gelu`'s exactly (`0.5·x·(1 + erf(x/√2))`, or the tanh form), then quantized as
+/// `QuantizedRows.quantize` does per token.
+struct GeluQuantizeKernel: OpKernel {
+    static let op = "GeluQuantize"
+    let kind = GeluQuantizeKernel.op
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try Int8Op.arity(node, inputs.count, 1...1)
+        if let a = node.string("approximate"), a != "none" && a != "tanh" {
+            throw GraphError.shapeMismatch(node: node.name, detail: "approximate must be \"none\" or \"tanh\", is \"\(a)\"")
+        }
+        guard let d = inputs[0].shape.last?.value else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "'\(inputs[0].name)' needs a fixed last dimension")
+        }
+        return FusedQuantize.outputInfos(inputs[0].shape, features: d)
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0], d = x.shape.last!, rows = x.count / d, src0 = x.floats
+        let tanhForm = node.string("approximate") == "tanh"
+        let q = QuantizedRows(rows: rows, features: d)
+        context.parallelFor(rows, minChunk: 8) { range in
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
+            defer { tmp.deallocate() }
+            for r in range {
+                let src = src0 + r * d
+                var lo: Float = 0, hi: Float = 0
+                for i in 0..<d {
+                    let v = src[i]
+                    let g = tanhForm ? 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+                                     : 0.5 * v * (1 + erff(v * 0.70710678118654752))
+                    tmp[i] = g
+                    lo = min(lo, g); hi = max(hi, g)
+                }
+                q.store(row: r, from: tmp, lo: lo, hi: hi)
+            }
+        }
+        return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
+    }
+}

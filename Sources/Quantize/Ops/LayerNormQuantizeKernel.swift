@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Graph
+
+/// `LayerNormQuantize(x[..., D], gamma[D], beta[D]) {epsilon} -> (q U8[..., Dp], scale F32[...], zero_point I32[...])`:
+/// LayerNorm fused with per-token activation quantization, so the normalised row is quantized while
+/// it is still in cache and the fp32 activation is never written to memory.
+///
+/// The normalised values are exactly `LayerNorm`'s (same two-pass fp32 mean/variance and the same
+/// expression), then quantized exactly as `QuantizedRows.quantize` does per token.
+struct LayerNormQuantizeKernel: OpKernel {
+    static let op = "LayerNormQuantize"
+    let kind = LayerNormQuantizeKernel.op
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try Int8Op.arity(node, inputs.count, 3...3)
+        guard let d = inputs[0].shape.last?.value else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "'\(inputs[0].name)' needs a fixed last dimension")
+        }
+        for p in inputs[1...] {
+            try Int8Op.require(p.shape == [.fixed(d)], node, "'\(p.name)' must be [\(d)], is \(p.shape.shapeDescription)")
+        }
+        guard node.float("epsilon") != nil else { throw GraphError.missingAttribute(node: node.name, name: "epsilon") }
+        return FusedQuantize.outputInfos(inputs[0].shape, features: d)
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0], d = x.shape.last!, rows = x.count / d
+        let eps = node.float("epsilon")!
+        let gamma = inputs[1].floats, beta = inputs[2].floats, src0 = x.floats
+        let q = QuantizedRows(rows: rows, features: d)
+        context.parallelFor(rows, minChunk: 8) { range in
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
+            defer { tmp.deallocate() }
+            for r in range {
+                let src = src0 + r * d
+                var sum: Float = 0
+                for i in 0..<d { sum += src[i] }
+                let mean = sum / Float(d)
+                var sq: Float = 0
+                for i in 0..<d { let c = src[i] - mean; sq += c * c }
+                let inv = 1 / sqrtf(sq / Float(d) + eps)
+                var lo: Float = 0, hi: Float = 0
+                for i in 0..<d {
+                    let v = (src[i] - mean) * inv * gamma[i] + beta[i]
+                    tmp[i] = v
+                    lo = min(lo, v); hi = max(hi, v)
+                }
+                q.store(row: r, from: tmp, lo: lo, hi: hi)
+            }
+        }
+        return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
+    }
+}
+
+/// Output layout shared by the fused quantizing producers.
+enum FusedQuantize {
+    static func outputInfos(_ shape: [Dim], features: Int) -> [ValueInfo] {
+        let lead = Array(shape.dropLast())
+        return [ValueInfo(name: "", dtype: .u8, shape: lead + [.fixed(PackedWeights.paddedK(features))]),
+                ValueInfo(name: "", dtype: .f32, shape: lead), ValueInfo(name: "", dtype: .i32, shape: lead)]
+    }
+
+    static func outputs(_ q: QuantizedRows, leading: [Int]) -> [Tensor] {
+        [q.values.reshaped(leading + [q.paddedK]), q.scales.reshaped(leading), q.zeroPoints.reshaped(leading)]
+    }
+}

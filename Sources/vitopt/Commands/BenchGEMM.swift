@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Quantize
+
+/// `vitopt bench gemm`: int8 GOP/s and sgemm GFLOP/s on the ViT GEMM shapes.
+struct BenchGEMM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "Measure the int8 GEMM kernel (GOP/s) and OpenBLAS sgemm (GFLOP/s) on the ViT shapes.")
+
+    @Option(help: "Threads for both kernels.")
+    var threads = 1
+
+    @Option(help: "Timed repetitions per shape (the best is reported).")
+    var reps = 20
+
+    @Option(name: .customLong("shape"), parsing: .upToNextOption, help: "Extra shapes MxKxN (default: the peer script's ViT shapes).")
+    var shapes: [String] = []
+
+    @Flag(help: "Print {\"shapes\": [...]} as JSON.")
+    var json = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if reps < 1 { throw ValidationError("--reps must be at least 1") }
+        for s in shapes where GEMMBenchmark.Shape(s) == nil {
+            throw ValidationError("--shape must be MxKxN with positive integers, got '\(s)'")
+        }
+    }
+
+    func run() throws {
+        let path = try Int8KernelPath.selected()
+        let list = GEMMBenchmark.peerShapes + shapes.compactMap(GEMMBenchmark.Shape.init)
+        var rows: [[String: Any]] = []
+        if !json {
+            print("int8 kernel \(path.rawValue), \(threads) thread(s)")
+            print("     M     K     N   int8 GOP/s  sgemm GFLOP/s  ratio")
+        }
+        for shape in list {
+            let r = GEMMBenchmark.measure(shape, threads: threads, reps: reps, path: path)
+            rows.append(["M": shape.m, "K": shape.k, "N": shape.n, "int8_gops": (r.int8GOPs * 10).rounded() / 10,
+                         "sgemm_gflops": (r.sgemmGFLOPs * 10).rounded() / 10])
+            if !json {
+                print(String(format: "%6d %5d %5d %12.1f %14.1f %6.2f", shape.m, shape.k, shape.n, r.int8GOPs, r.sgemmGFLOPs,
+                             r.int8GOPs / r.sgemmGFLOPs))
+            }
+        }
+        if json {
+            let obj: [String: Any] = ["kernel": path.rawValue, "threads": threads, "shapes": rows]
+            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

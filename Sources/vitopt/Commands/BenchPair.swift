@@ -1,0 +1,73 @@
+import Foundation
+import Formats
+import Graph
+import Quantize
+
+/// The two graphs `vitopt bench MODEL` compares: fp32 and int8 (quantized in memory when MODEL is
+/// fp32; for an int8 file, fp32 is its dequantized twin).
+struct BenchPair {
+    let fp32: ModelGraph
+    let int8: ModelGraph
+    let fp32Bytes: Int
+    let int8Bytes: Int
+    let kernel: String
+
+    static func make(_ path: String, options: ModelOptions) throws -> BenchPair {
+        let r = try options.loadRunnable(path)
+        let fp32 = try r.loaded.graph()
+        let kernel = try Int8KernelPath.selected().rawValue
+        if r.int8 != nil {
+            let fp32Bytes = fp32.initializers.values.reduce(0) { $0 + $1.count * 4 }
+            return BenchPair(fp32: fp32, int8: r.graph, fp32Bytes: fp32Bytes, int8Bytes: r.loaded.fileSize, kernel: kernel)
+        }
+        let q = try DynamicQuantization.apply(fp32)
+        let bytes = q.graph.initializers.filter { !$0.key.hasSuffix(".packed") }.values.reduce(0) { $0 + $1.byteCount }
+        return BenchPair(fp32: fp32, int8: q.graph, fp32Bytes: r.loaded.fileSize, int8Bytes: bytes, kernel: kernel)
+    }
+
+    func measure(int8 useInt8: Bool, batch: Int, threads: Int, runs: Int, warmup: Int,
+                 profile: Bool = false) throws -> LatencyBenchmark.Stats {
+        let exec = try Executor(graph: useInt8 ? int8 : fp32, registry: .int8, threads: threads)
+        exec.profiling = profile
+        let label = useInt8 ? "int8" : "fp32"
+        let stats = try LatencyBenchmark.measure(exec, batch: batch, runs: runs, warmup: warmup) { done in
+            if Console.isTerminal { Console.progress("\(label) batch \(batch) threads \(threads): run \(done)/\(runs)") }
+        }
+        if profile {
+            if Console.isTerminal { Console.progress("") }
+            let total = exec.profile.values.reduce(0, +)
+            Console.note("\(label) batch \(batch) threads \(threads), time per op kind (warm-up included):")
+            for (op, sec) in exec.profile.sorted(by: { $0.value > $1.value }) {
+                Console.note("    " + op.padding(toLength: 18, withPad: " ", startingAt: 0)
+                             + String(format: "%6.1f%%  %8.1f ms/run", sec / total * 100, sec * 1000 / Double(runs + warmup)))
+            }
+        }
+        return stats
+    }
+
+    /// Mean row cosine of the two models' outputs on the benchmark's random batch.
+    func cosine(batch: Int) throws -> Double {
+        let info = fp32.inputs[0]
+        let shape = [batch] + info.shape.dropFirst().map { $0.value ?? 1 }
+        var rng = SeededGenerator(seed: 7)
+        let x = Tensor(shape: shape, floats: (0..<shape.reduce(1, *)).map { _ in rng.normal() })
+        let a = try Executor(graph: fp32, registry: .int8, threads: 2).run([info.name: x])[fp32.outputs[0]]!
+        let b = try Executor(graph: int8, registry: .int8, threads: 2).run([info.name: x])[int8.outputs[0]]!
+        return QuantizationReport.compare(a, b).mean
+    }
+
+    static let header = "batch threads | fp32 median ms   p90 | int8 median ms   p90 | images/s fp32    int8 | speedup  cosine"
+
+    static func row(batch: Int, threads: Int, fp32 f: LatencyBenchmark.Stats, int8 q: LatencyBenchmark.Stats, cosine: Double) -> [String: Any] {
+        ["batch": batch, "threads": threads, "fp32_median_ms": f.medianMs, "fp32_p90_ms": f.p90Ms, "fp32_images_per_s": f.imagesPerSecond,
+         "int8_median_ms": q.medianMs, "int8_p90_ms": q.p90Ms, "int8_images_per_s": q.imagesPerSecond,
+         "speedup": f.medianMs / q.medianMs, "cosine": cosine]
+    }
+
+    static func line(_ r: [String: Any]) -> String {
+        func d(_ k: String) -> Double { r[k] as! Double }
+        return String(format: "%5d %7d | %14.2f %5.1f | %14.2f %5.1f | %13.1f %7.1f | %6.2f× %8.6f", r["batch"] as! Int, r["threads"] as! Int,
+                      d("fp32_median_ms"), d("fp32_p90_ms"), d("int8_median_ms"), d("int8_p90_ms"), d("fp32_images_per_s"),
+                      d("int8_images_per_s"), d("speedup"), d("cosine"))
+    }
+}

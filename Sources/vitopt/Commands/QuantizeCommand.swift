@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Formats
+import Graph
+import Quantize
+
+/// `vitopt quantize IN OUT`: dynamic int8 quantization with an optional accuracy report.
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Quantize a model's Linear layers to int8 (dynamic: activations quantized at run time).")
+
+    @Argument(help: "fp32 model file.")
+    var input: String
+
+    @Argument(help: "Output int8 .safetensors file.")
+    var output: String
+
+    @Option(help: "Activation quantization: per-token (default) or per-tensor (as ONNX Runtime / PyTorch).")
+    var activations = "per-token"
+
+    @Option(parsing: .singleValue, help: "Keep Linear layers whose node or weight name matches fp32: a glob, or re:REGEX. Repeatable.")
+    var exclude: [String] = []
+
+    @Flag(help: "Print per-layer weight/output SQNR and the model's logit cosine and max abs error.")
+    var report = false
+
+    @Option(help: "Samples for the report: a preprocessed .npy batch or an image folder (implies --report).")
+    var eval: String?
+
+    @Option(help: "Labels for --eval (1-D integer .npy) for top-1 accuracy and agreement.")
+    var labels: String?
+
+    @Flag(name: .customLong("no-fuse"), help: "Do not fuse activation quantization into LayerNorm/GELU.")
+    var noFuse = false
+
+    @OptionGroup var threads: ThreadOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard ActivationScheme(rawValue: activations) != nil else {
+            throw ValidationError("--activations must be per-token or per-tensor, got '\(activations)'")
+        }
+        if labels != nil && eval == nil { throw ValidationError("--labels needs --eval") }
+    }
+
+    func run() throws {
+        if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
+        let loaded = try modelOptions.load(input)
+        let fp32 = try loaded.graph()
+        var options = DynamicQuantization.Options()
+        options.activations = ActivationScheme(rawValue: activations)!
+        options.exclude = try exclude.map(ExcludePattern.init)
+        options.fuse = !noFuse
+        let result = try DynamicQuantization.apply(fp32, options: options)
+        let bytes = try Int8ModelFile.save(result, from: loaded, to: output)
+        print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(activations)); fused \(result.fused.count) producer(s)")
+        if !result.kept.isEmpty {
+            print("kept fp32: " + result.kept.map { "\($0.node) (\($0.reason))" }.joined(separator: ", "))
+        }
+        print(String(format: "wrote %@: %.2f MB, %.3f× the fp32 file (%.2f MB)", output, Double(bytes) / 1e6,
+                     Double(bytes) / Double(max(1, loaded.fileSize)), Double(loaded.fileSize) / 1e6))
+        guard report || eval != nil else { return }
+        try printReport(loaded: loaded, fp32: fp32, result: result)
+    }
+
+    private func printReport(loaded: LoadedModel, fp32: ModelGraph, result: DynamicQuantization.Result) throws {
+        let config = loaded.model.config
+        let dataset = try eval.map { try Dataset.open($0, labels: labels, config: config) }
+        let sample: Tensor
+        if let d = dataset {
+            sample = try d.batch(0..<min(d.count, 32), config: config)
+        } else {
+            var rng = SeededGenerator(seed: 7)
+            let shape = [8, config.channels, config.imageSize[0], config.imageSize[1]]
+            sample = Tensor(shape: shape, floats: (0..<shape.reduce(1, *)).map { _ in rng.normal() })
+        }
+        let r = try QuantizationReport.measure(fp32: fp32, int8: result, input: sample, threads: threads.count)
+        print("\nlayer                              weight SQNR dB   output SQNR dB")
+        for l in r.layers {
+            print(l.node.padding(toLength: max(34, l.node.count), withPad: " ", startingAt: 0)
+                  + String(format: " %14.2f %16.2f", l.weightSQNR, l.outputSQNR))
+        }
+        print(String(format: "model output on %d %@: logit cosine mean %.6f min %.6f, max abs error %.4g", sample.shape[0],
+                     dataset == nil ? "random inputs" : "samples", r.logitCosine, r.minLogitCosine, r.maxAbsError))
+        guard let d = dataset, config.numClasses > 0 else { return }
+        let e = try Evaluator.evaluate(result.graph, config: config, data: d, against: fp32, threads: threads.count, registry: .int8)
+        print("on \(e.samples) samples from \(eval!):")
+        if let t8 = e.top1, let t32 = e.otherTop1 {
+            print(String(format: "  top-1 fp32 %.2f%%, int8 %.2f%% (%+.2f points)", t32 * 100, t8 * 100, (t8 - t32) * 100))
+        }
+        if let a = e.agreement, let c = e.meanCosine, let m = e.minCosine, let x = e.maxAbsDiff {
+            print(String(format: "  top-1 agreement %.2f%%, logit cosine mean %.6f min %.6f, max abs error %.4g", a * 100, c, m, x))
+        }
+    }
+}

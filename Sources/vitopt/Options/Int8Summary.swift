@@ -1,0 +1,12 @@
+import Quantize
+
+/// The int8 lines `inspect` prints for a quantized file.
+enum Int8Summary {
+    static func text(_ m: Int8ModelFile.Model) -> String {
+        let int8Bytes = m.result.layers.reduce(0) { $0 + $1.inFeatures * $1.outFeatures }
+        var lines = ["quantization: dynamic int8 — weights int8 symmetric per output channel, activations u8 \(m.activations.rawValue)",
+                     "  \(m.result.layers.count) int8 Linear layer(s), \(int8Bytes) int8 weight bytes; fused producers: \(m.result.fused.count)"]
+        if !m.result.kept.isEmpty { lines.append("  fp32 Linear layers: " + m.result.kept.map(\.node).joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Side-by-side int8 latency and accuracy, ViT-B/16 at 224, batch 1: vitopt int8 (and fp32) vs
+# ONNX Runtime quantize_dynamic (QInt8) vs PyTorch quantize_dynamic, interleaved in one sitting;
+# then the logit cosine of vitopt int8 and ORT int8 against fp32 on the same inputs.
+#
+#   bash bench/int8_vs_ort.sh
+#
+# Environment (optional): RUNS=20 WARMUP=3 THREADS="1 2" ROUNDS=2 VENV=.venv-bench (VENV=/opt/venv
+# reuses an existing one; bench/setup.sh creates it) FRESH=1 (re-create checkpoint and exports).
+# Writes under out/bench/int8/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RUNS="${RUNS:-20}"; WARMUP="${WARMUP:-3}"; ROUNDS="${ROUNDS:-2}"; THREADS="${THREADS:-1 2}"; THREADS="${THREADS//,/ }"
+VENV="${VENV:-.venv-bench}"; FRESH="${FRESH:-0}"; export VENV
+bash bench/setup.sh
+PY="$VENV/bin/python"
+swift build -c release >&2
+BIN=.build/release/vitopt
+OUT=out/bench/int8; mkdir -p "$OUT"
+CKPT="$OUT/vit_base.safetensors"; FP32="$OUT/vit_base.onnx"; INT8="$OUT/vit_base.int8.onnx"; Q="$OUT/vit_base.int8.safetensors"
+if [[ "$FRESH" = 1 || ! -f "$INT8" ]]; then
+  "$BIN" create vit_base_patch16_224 "$CKPT" --seed 0
+  "$PY" bench/ort_int8.py export "$CKPT" "$FP32" "$INT8"
+fi
+[[ "$FRESH" = 1 || ! -f "$Q" ]] && "$BIN" quantize "$CKPT" "$Q"
+
+for round in $(seq "$ROUNDS"); do
+  for t in $THREADS; do
+    order="vitopt ort torch"; (( round % 2 == 0 )) && order="torch ort vitopt"
+    for peer in $order; do
+      case $peer in
+        vitopt) "$BIN" bench "$CKPT" --batch 1 --threads "$t" --runs "$RUNS" --warmup "$WARMUP" --json | tee -a "$OUT/results.jsonl" ;;
+        ort) OMP_NUM_THREADS=$t "$PY" bench/ort_int8.py ort "$INT8" "$t" "$RUNS" "$WARMUP" | tee -a "$OUT/results.jsonl" ;;
+        torch) OMP_NUM_THREADS=$t "$PY" bench/ort_int8.py torch "$CKPT" "$t" "$RUNS" "$WARMUP" | tee -a "$OUT/results.jsonl" ;;
+      esac
+    done
+  done
+done
+
+# Accuracy on the same 8 inputs: vitopt fp32/int8 and ORT fp32/int8 logits.
+"$PY" -c "import numpy as np; np.save('$OUT/x.npy', np.random.default_rng(1).standard_normal((8,3,224,224), dtype=np.float32))"
+"$BIN" run "$CKPT" --input "$OUT/x.npy" --output "$OUT/vitopt_fp32.npy"
+"$BIN" run "$Q" --input "$OUT/x.npy" --output "$OUT/vitopt_int8.npy"
+"$PY" bench/ort_int8.py logits "$FP32" "$INT8" "$OUT/x.npy" "$OUT/ort"
+"$PY" - "$OUT" <<'PYEOF'
+import sys, numpy as np
+d = sys.argv[1]
+def cos(a, b): return float(np.mean(np.sum(a * b, 1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))))
+ref = np.load(f"{d}/ort_fp32.npy")
+print(f"fp32 check: vitopt vs ORT fp32 max abs diff {np.abs(np.load(f'{d}/vitopt_fp32.npy') - ref).max():.3g}")
+print(f"logit cosine vs fp32 on 8 random inputs: vitopt int8 {cos(np.load(f'{d}/vitopt_int8.npy'), ref):.6f}, "
+      f"ORT int8 {cos(np.load(f'{d}/ort_int8.npy'), ref):.6f}")
+PYEOF
