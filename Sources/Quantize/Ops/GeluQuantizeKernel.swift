@@ -5,7 +5,7 @@ import Graph
 
 /// `GeluQuantize(x[..., D]) {approximate} -> (q U8[..., Dp], scale F32[...], zero_point I32[...])`: GELU
 /// fused with per-token activation quantization (the MLP's hidden activation never reaches memory
-/// in fp32). Values are `Gelu`'s exactly (`0.5·x·(1 + erf(x/√2))`, or the tanh form), then quantized as
+/// in fp32). Values are `Gelu`'s exactly (`VectorMath.gelu`, or the tanh form), then quantized as
 /// `QuantizedRows.quantize` does per token.
 struct GeluQuantizeKernel: OpKernel {
     static let op = "GeluQuantize"
@@ -31,14 +31,16 @@ struct GeluQuantizeKernel: OpKernel {
             defer { tmp.deallocate() }
             for r in range {
                 let src = src0 + r * d
-                var lo: Float = 0, hi: Float = 0
-                for i in 0..<d {
-                    let v = src[i]
-                    let g = tanhForm ? 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
-                                     : 0.5 * v * (1 + erff(v * 0.70710678118654752))
-                    tmp[i] = g
-                    lo = min(lo, g); hi = max(hi, g)
+                if tanhForm {
+                    for i in 0..<d {
+                        let v = src[i]
+                        tmp[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+                    }
+                } else {
+                    VectorMath.gelu(src, tmp, count: d)
                 }
+                var lo: Float = 0, hi: Float = 0
+                for i in 0..<d { lo = min(lo, tmp[i]); hi = max(hi, tmp[i]) }
                 q.store(row: r, from: tmp, lo: lo, hi: hi)
             }
         }
