@@ -64,8 +64,13 @@ void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp) {
 void vitopt_i8_quantize_row_range(const float *x, int k, float lo, float hi, uint8_t *a, float *scale, int32_t *zp) {
     vitopt_i8_scale_for_range(lo, hi, scale, zp);
     const float s = *scale, z = (float)*zp;
+    /* Round half to even by adding and subtracting 1.5·2^23 (exact for |x/s| < 2^22, which holds:
+     * x lies in [lo, hi], so |x/s| <= 255). Same result as nearbyintf in the default rounding mode,
+     * but it vectorises (nearbyintf is a library call without SSE4.1); the
+     * compiler may not fold (v + c) - c without -ffast-math. */
+    const float magic = 12582912.0f;
     for (int i = 0; i < k; i++) {
-        float q = nearbyintf(x[i] / s) + z;
+        float q = ((x[i] / s) + magic) - magic + z;
         q = q < 0 ? 0 : (q > 255 ? 255 : q);
         a[i] = (uint8_t)q;
     }
