@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // System libraries. Each is a Debian -dev package; `make deps` installs them.
@@ -27,7 +28,10 @@ let package = Package(
         // Tensors, the IR, passes and the fp32 executor.
         .target(name: "Graph", dependencies: ["COpenBLAS"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
-        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG"]),
+        .target(
+            name: "Formats",
+            dependencies: ["Graph", "CPNG", "CJPEG", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["ONNX/Proto/onnx.proto", "ONNX/Proto/generate.sh"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",
