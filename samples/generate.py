@@ -749,6 +749,8 @@ FIXTURES = OrderedDict([
     ("deit-distilled", gen_deit_distilled),
     ("timm-variants", gen_timm_variants),
     ("preprocess", gen_preprocess),
+    ("onnx", lambda: __import__("gen_onnx").gen_onnx_exports()),
+    ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
 ])
 
 

@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+import Formats
+import Graph
+import TestSupport
+
+@Suite("ONNX import")
+struct ONNXImportTests {
+    static let cases: [(model: String, input: String, golden: String)] = [
+        ("digits/onnx-torchscript/model.onnx", "digits/onnx_input.npy", "digits/onnx_logits.npy"),
+        ("digits/onnx-dynamo/model.onnx", "digits/onnx_input.npy", "digits/onnx_logits_dynamo.npy"),
+        ("hf-vit/onnx/model.onnx", "inputs/batch224.npy", "hf-vit/onnx/logits_ort.npy"),
+    ]
+
+    @Test("imported exports run to ONNX Runtime's logits", arguments: 0..<3)
+    func runsToORT(_ i: Int) throws {
+        let c = Self.cases[i]
+        let imported = try ONNXImporter.load(Fixtures.sample(c.model))
+        let x = try Fixtures.npy(c.input)
+        let out = try Executor(graph: imported.graph, registry: .onnx, threads: 2).run([ViTGraphBuilder.inputName: x])
+        let y = out[imported.graph.outputs[0]]!
+        let want = try Fixtures.npy(c.golden)
+        #expect(Tolerance.close(y, want, relative: 1e-4), "max abs diff \(Tolerance.maxAbsDiff(y, want))")
+    }
+}

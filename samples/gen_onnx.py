@@ -1,0 +1,171 @@
+"""ONNX fixtures: real exports of the sample models, and ONNX Runtime goldens.
+
+Registered in generate.py's FIXTURES as `onnx` (exports) and `onnx-export-check`
+(ONNX Runtime on files vitopt itself exported; needs a built `vitopt`, see below).
+
+  digits/onnx-torchscript/model.onnx       the digits teacher, torch.onnx.export(dynamo=False,
+                                           opset 17), dynamic batch, weights inside the file
+  digits/onnx-dynamo/model.onnx(.data)     the same teacher, torch.onnx.export(dynamo=True,
+                                           opset 18), every initializer of 128 bytes or more
+                                           in external data `model.onnx.data` (size_threshold=128:
+                                           with 0, ONNX Runtime refuses the file because its shape
+                                           inference cannot read Reshape's shape from external data)
+  digits/onnx_input.npy, onnx_logits.npy   [4,3,32,32] = digits_input(first 4 test pixels);
+                                           ONNX Runtime logits of the TorchScript export on it
+  digits/onnx_logits_dynamo.npy            ONNX Runtime logits of the dynamo export
+  hf-vit/onnx/model.onnx, logits_ort.npy   samples/hf-vit (ViTForImageClassification) exported
+                                           the way Optimum does (TorchScript exporter, opset 14),
+                                           ONNX Runtime logits on inputs/batch224.npy
+  digits/vitopt_export_ort_logits.npy      ONNX Runtime logits of `vitopt convert
+                                           digits/timm/model.safetensors X.onnx` (onnx.checker
+                                           must accept the file; vitopt's own run must agree to 1e-4)
+"""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _ort_run(path, x):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 2
+    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    name = sess.get_inputs()[0].name
+    return sess.run(None, {name: np.ascontiguousarray(x, dtype=np.float32)})[0]
+
+
+def _check(path):
+    import onnx
+
+    # full_check runs shape inference, which cannot read external constants.
+    onnx.checker.check_model(str(path), full_check=not path.with_name(path.name + ".data").exists())
+    m = onnx.load(str(path), load_external_data=False)
+    ops = sorted({n.op_type for n in m.graph.node})
+    print(f"  {path.relative_to(ROOT)}: opset {m.opset_import[0].version}, {len(m.graph.node)} nodes, ops {ops}")
+
+
+def _digits_teacher():
+    import timm
+    from generate import DIGITS_ARCH, DIGITS_ARGS, DIGITS_DIR
+
+    from safetensors.torch import load_file
+
+    model = timm.create_model(DIGITS_ARCH, pretrained=False, num_classes=10, **DIGITS_ARGS).eval()
+    model.load_state_dict(load_file(str(DIGITS_DIR / "timm" / "model.safetensors")), strict=True)
+    return model
+
+
+def gen_onnx_exports():
+    from generate import digits_input, save_npy
+
+    model = _digits_teacher()
+    pixels = np.load(ROOT / "digits" / "test_pixels.npy")[:4]
+    x = digits_input(pixels)
+    save_npy(ROOT / "digits" / "onnx_input.npy", x)
+    with torch.no_grad():
+        ref = model(x).numpy()
+
+    # TorchScript exporter, opset 17, weights inline.
+    ts = ROOT / "digits" / "onnx-torchscript" / "model.onnx"
+    ts.parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(model, (x,), str(ts), dynamo=False, opset_version=17,
+                      input_names=["pixel_values"], output_names=["logits"],
+                      dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
+    _check(ts)
+    got = _ort_run(ts, x)
+    assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
+    save_npy(ROOT / "digits" / "onnx_logits.npy", got)
+
+    # Dynamo exporter, opset 18, external data for every weight (small int64 shapes stay inline).
+    import onnx
+
+    dy = ROOT / "digits" / "onnx-dynamo" / "model.onnx"
+    dy.parent.mkdir(parents=True, exist_ok=True)
+    batch = torch.export.Dim("batch", min=1, max=1024)
+    prog = torch.onnx.export(model, (x,), dynamo=True, opset_version=18, input_names=["pixel_values"],
+                             output_names=["logits"], dynamic_shapes=({0: batch},))
+    proto = prog.model_proto
+    # Drop the exporter's per-node debug records (FX node text, Python stack traces): 390 kB of
+    # the 430 kB graph, no semantics.
+    for node in proto.graph.node:
+        del node.metadata_props[:]
+    for old in [dy, dy.with_name("model.onnx.data")]:
+        old.unlink(missing_ok=True)
+    onnx.save_model(proto, str(dy), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="model.onnx.data", size_threshold=128)
+    _check(dy)
+    got = _ort_run(dy, x)
+    assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
+    save_npy(ROOT / "digits" / "onnx_logits_dynamo.npy", got)
+
+    # Hugging Face ViTForImageClassification, as Optimum exports it (TorchScript exporter, opset 14).
+    from transformers import ViTForImageClassification
+
+    hf = ViTForImageClassification.from_pretrained(str(ROOT / "hf-vit")).eval()
+    xb = torch.from_numpy(np.load(ROOT / "inputs" / "batch224.npy"))
+
+    class Logits(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, pixel_values):
+            return self.m(pixel_values=pixel_values).logits
+
+    out = ROOT / "hf-vit" / "onnx" / "model.onnx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(Logits(hf), (xb,), str(out), dynamo=False, opset_version=14,
+                      input_names=["pixel_values"], output_names=["logits"],
+                      dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
+    _check(out)
+    got = _ort_run(out, xb.numpy())
+    want = np.load(ROOT / "hf-vit" / "logits.npy")
+    assert np.abs(got - want).max() <= 1e-4, np.abs(got - want).max()
+    save_npy(ROOT / "hf-vit" / "onnx" / "logits_ort.npy", got)
+
+
+def gen_onnx_export_check(vitopt=None):
+    """ONNX Runtime on vitopt's own ONNX export of the digits teacher (a dev check; needs
+    `swift build` first, or VITOPT=path). onnx.checker must accept the file, and ORT's logits must
+    match vitopt's own run of it within 1e-4; the ORT logits become the committed golden."""
+    import os
+
+    from generate import save_npy
+
+    binary = vitopt or os.environ.get("VITOPT") or str(ROOT.parent / ".build" / "debug" / "vitopt")
+    x = np.load(ROOT / "digits" / "onnx_input.npy")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for opset in (17, 18, 20):
+            onnx_path = tmp / f"teacher{opset}.onnx"
+            subprocess.run([binary, "convert", str(ROOT / "digits" / "timm" / "model.safetensors"), str(onnx_path),
+                            "--opset", str(opset)], check=True)
+            import onnx
+
+            onnx.checker.check_model(str(onnx_path), full_check=True)
+            got = _ort_run(onnx_path, x)
+            np.save(tmp / "x.npy", x)
+            subprocess.run([binary, "run", str(onnx_path), "--input", str(tmp / "x.npy"),
+                            "--output", str(tmp / "y.npy")], check=True)
+            mine = np.load(tmp / "y.npy")
+            diff = float(np.abs(mine - got).max())
+            print(f"  opset {opset}: onnx.checker ok, ORT vs vitopt max abs diff {diff:.3g}")
+            assert diff <= 1e-4, diff
+            if opset == 17:
+                save_npy(ROOT / "digits" / "vitopt_export_ort_logits.npy", got)
+        # external data on request
+        ext = tmp / "ext" / "teacher.onnx"
+        ext.parent.mkdir()
+        subprocess.run([binary, "convert", str(ROOT / "digits" / "timm" / "model.safetensors"), str(ext),
+                        "--external-data"], check=True)
+        onnx.checker.check_model(str(ext), full_check=True)
+        diff = float(np.abs(_ort_run(ext, x) - got).max())
+        print(f"  external data: onnx.checker ok, ORT diff vs inline export {diff:.3g}")
+        assert diff == 0.0
