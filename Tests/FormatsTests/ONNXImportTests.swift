@@ -23,3 +23,19 @@ struct ONNXImportTests {
         #expect(Tolerance.close(y, want, relative: 1e-4), "max abs diff \(Tolerance.maxAbsDiff(y, want))")
     }
 }
+
+extension ONNXImportTests {
+    @Test("folding leaves dense math only, and the patterns find Linear, LayerNorm and GELU", arguments: 0..<3)
+    func denseAfterFolding(_ i: Int) throws {
+        let g = try ONNXImporter.load(Fixtures.sample(Self.cases[i].model)).graph
+        var ops: [String: Int] = [:]
+        for n in g.nodes { ops[n.op, default: 0] += 1 }
+        print("\(Self.cases[i].model): \(ops.sorted { $0.key < $1.key })")
+        for shapeOp in ["Shape", "ConstantOfShape", "Constant", "Equal", "Where", "Cast", "Unsqueeze"] {
+            #expect(ops[shapeOp] == nil, "\(shapeOp) left in the executed graph")
+        }
+        #expect(ops["MatMul", default: 0] <= 12 && ops["Linear", default: 0] >= 13)
+        #expect(ops["LayerNorm", default: 0] >= 5 && ops["LayerNormalization"] == nil && ops["ReduceMean"] == nil)
+        #expect(ops["Gelu", default: 0] >= 2 && ops["Erf"] == nil)
+    }
+}
