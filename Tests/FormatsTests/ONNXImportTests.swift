@@ -25,7 +25,7 @@ struct ONNXImportTests {
 }
 
 extension ONNXImportTests {
-    @Test("folding leaves dense math only, and the patterns find Linear, LayerNorm and GELU", arguments: 0..<3)
+    @Test("folding leaves dense math only; the patterns find Linear, LayerNorm, GELU and attention", arguments: 0..<3)
     func denseAfterFolding(_ i: Int) throws {
         let g = try ONNXImporter.load(Fixtures.sample(Self.cases[i].model)).graph
         var ops: [String: Int] = [:]
@@ -37,5 +37,14 @@ extension ONNXImportTests {
         #expect(ops["MatMul", default: 0] <= 12 && ops["Linear", default: 0] >= 13)
         #expect(ops["LayerNorm", default: 0] >= 5 && ops["LayerNormalization"] == nil && ops["ReduceMean"] == nil)
         #expect(ops["Gelu", default: 0] >= 2 && ops["Erf"] == nil)
+        #expect(ops["Attention", default: 0] >= 2 && ops["Softmax"] == nil && ops["MatMul"] == nil)
+    }
+}
+
+extension ONNXImportTests {
+    @Test("dump", .enabled(if: ProcessInfo.processInfo.environment["VITOPT_DUMP"] != nil), arguments: 0..<3)
+    func dump(_ i: Int) throws {
+        let g = try ONNXImporter.load(Fixtures.sample(Self.cases[i].model)).graph
+        print(try g.dump(registry: .onnx))
     }
 }

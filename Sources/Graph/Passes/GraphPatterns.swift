@@ -6,15 +6,17 @@
 /// - `LayerNormalization` over the last axis, and the decomposed form
 ///   `ReduceMean → Sub → Pow 2 → ReduceMean → Add ε → Sqrt → Div → Mul γ → Add β` → `LayerNorm`.
 /// - `x · 0.5 · (1 + erf(x / √2))` in any association → `Gelu`.
+/// - multi-head attention (see `AttentionFusion`) → `Attention`.
 ///
 /// Rewrites change only how a value is computed, to fp32 rounding (≈1e-6 relative).
 public enum GraphPatterns {
-    public static func apply(_ graph: ModelGraph) throws -> ModelGraph {
+    public static func apply(_ graph: ModelGraph, registry: OpRegistry = .onnx) throws -> ModelGraph {
         var g = graph
         g = PatternRewriter(g).fuseLayerNormDecomposed()
         g = PatternRewriter(g).fuseLayerNormalization()
         g = PatternRewriter(g).fuseGelu()
         g = PatternRewriter(g).fuseLinear()
+        g = try AttentionFusion.apply(g, registry: registry)
         return PatternRewriter(g).removingDeadNodes()
     }
 }
