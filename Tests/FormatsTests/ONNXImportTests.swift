@@ -38,6 +38,8 @@ extension ONNXImportTests {
         #expect(ops["LayerNorm", default: 0] >= 5 && ops["LayerNormalization"] == nil && ops["ReduceMean"] == nil)
         #expect(ops["Gelu", default: 0] >= 2 && ops["Erf"] == nil)
         #expect(ops["Attention", default: 0] >= 2 && ops["Softmax"] == nil && ops["MatMul"] == nil)
+        // What remains is exactly the standard ViT vocabulary.
+        #expect(Set(ops.keys).isSubset(of: OpRegistry.standard.kinds), "\(ops.keys.sorted())")
     }
 }
 

@@ -7,6 +7,8 @@
 ///   `ReduceMean → Sub → Pow 2 → ReduceMean → Add ε → Sqrt → Div → Mul γ → Add β` → `LayerNorm`.
 /// - `x · 0.5 · (1 + erf(x / √2))` in any association → `Gelu`.
 /// - multi-head attention (see `AttentionFusion`) → `Attention`.
+/// - the patch-embedding convolution, prefix-token concatenation and class-token selection →
+///   `PatchEmbed`, `PrefixTokens`, `TakeToken` (see `fuseEmbeddings`).
 ///
 /// Rewrites change only how a value is computed, to fp32 rounding (≈1e-6 relative).
 public enum GraphPatterns {
@@ -17,6 +19,7 @@ public enum GraphPatterns {
         g = PatternRewriter(g).fuseGelu()
         g = PatternRewriter(g).fuseLinear()
         g = try AttentionFusion.apply(g, registry: registry)
+        g = PatternRewriter(g).fuseEmbeddings()
         return PatternRewriter(g).removingDeadNodes()
     }
 }
