@@ -3,6 +3,7 @@
 Registered in generate.py's FIXTURES as `onnx` (exports) and `onnx-export-check`
 (ONNX Runtime on files vitopt itself exported; needs a built `vitopt`, see below).
 
+  (each export directory also gets the source model's config.json, as in a hub folder)
   digits/onnx-torchscript/model.onnx       the digits teacher, torch.onnx.export(dynamo=False,
                                            opset 17), dynamic batch, weights inside the file
   digits/onnx-dynamo/model.onnx(.data)     the same teacher, torch.onnx.export(dynamo=True,
@@ -63,6 +64,8 @@ def _digits_teacher():
 
 
 def gen_onnx_exports():
+    import shutil
+
     from generate import digits_input, save_npy
 
     model = _digits_teacher()
@@ -79,6 +82,8 @@ def gen_onnx_exports():
                       input_names=["pixel_values"], output_names=["logits"],
                       dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
     _check(ts)
+    # The hub config beside the export, as in a model folder (labels and preprocessing).
+    shutil.copy(ROOT / "digits" / "timm" / "config.json", ts.parent / "config.json")
     got = _ort_run(ts, x)
     assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
     save_npy(ROOT / "digits" / "onnx_logits.npy", got)
@@ -101,6 +106,7 @@ def gen_onnx_exports():
     onnx.save_model(proto, str(dy), save_as_external_data=True, all_tensors_to_one_file=True,
                     location="model.onnx.data", size_threshold=128)
     _check(dy)
+    shutil.copy(ROOT / "digits" / "timm" / "config.json", dy.parent / "config.json")
     got = _ort_run(dy, x)
     assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
     save_npy(ROOT / "digits" / "onnx_logits_dynamo.npy", got)
@@ -125,6 +131,7 @@ def gen_onnx_exports():
                       input_names=["pixel_values"], output_names=["logits"],
                       dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
     _check(out)
+    shutil.copy(ROOT / "hf-vit" / "config.json", out.parent / "config.json")
     got = _ort_run(out, xb.numpy())
     want = np.load(ROOT / "hf-vit" / "logits.npy")
     assert np.abs(got - want).max() <= 1e-4, np.abs(got - want).max()

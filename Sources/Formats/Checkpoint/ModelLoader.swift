@@ -19,7 +19,9 @@ public enum ModelLoader {
             let file = try SafetensorsFile(path: path)
             return try fromTensors(file.tensors, metadata: file.metadata, path: path, format: .safetensors,
                                    fileSize: file.fileSize, hints: hints, naming: naming)
-        case .onnx, .hdf5:
+        case .onnx:
+            return try ONNXLoader.load(path, hints: hints, naming: naming)
+        case .hdf5:
             throw FormatError.unsupported(path: path, detail: "\(format.rawValue) models are not supported yet; use safetensors")
         }
     }

@@ -24,9 +24,9 @@ public enum Evaluator {
 
     /// Runs `graph` (and `other`) over `data` in batches of `batch`.
     public static func evaluate(_ graph: ModelGraph, config: ViTConfig, data: Dataset, against other: ModelGraph? = nil,
-                                batch: Int = 32, threads: Int) throws -> Result {
-        let exec = try Executor(graph: graph, threads: threads)
-        let otherExec = try other.map { try Executor(graph: $0, threads: threads) }
+                                batch: Int = 32, threads: Int, registry: OpRegistry = .onnx) throws -> Result {
+        let exec = try Executor(graph: graph, registry: registry, threads: threads)
+        let otherExec = try other.map { try Executor(graph: $0, registry: registry, threads: threads) }
         let outName = graph.outputs[0]
         var correct1 = 0, correct5 = 0, otherCorrect = 0, agree = 0
         var cosSum = 0.0, cosMin = 1.0, maxDiff = 0.0

@@ -36,7 +36,7 @@ struct Bench: ParsableCommand {
         if !json { print("batch threads  fp32 median ms   p90 ms   images/s") }
         for b in batches {
             for t in threadCounts {
-                let exec = try Executor(graph: graph, threads: t)
+                let exec = try Executor(graph: graph, registry: loaded.registry, threads: t)
                 let stats = try LatencyBenchmark.measure(exec, batch: b, runs: runs, warmup: warmup) { done in
                     if Console.isTerminal { Console.progress("batch \(b) threads \(t): run \(done)/\(runs)") }
                 }

@@ -6,7 +6,7 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a model's format, naming convention, config, parameter count and dtypes.")
 
-    @Argument(help: "Model file (.safetensors).")
+    @Argument(help: "Model file (.safetensors or .onnx).")
     var model: String
 
     @Flag(help: "Print one JSON object.")
@@ -25,6 +25,6 @@ struct Inspect: ParsableCommand {
         } else {
             print(report.text)
         }
-        if graph { print(try loaded.graph().dump()) }
+        if graph { print(try loaded.graph().dump(registry: loaded.registry)) }
     }
 }

@@ -29,7 +29,7 @@ struct Run: ParsableCommand {
         let loaded = try modelOptions.load(model)
         let config = loaded.model.config
         let x = try InputLoader.load(input, config: config)
-        let exec = try Executor(graph: try loaded.graph(), threads: threads.count)
+        let exec = try Executor(graph: try loaded.graph(), registry: loaded.registry, threads: threads.count)
         let outputs = try exec.run([ViTGraphBuilder.inputName: x])
         let name = exec.graph.outputs[0]
         let y = outputs[name]!
