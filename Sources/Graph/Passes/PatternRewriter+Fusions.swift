@@ -59,7 +59,7 @@ extension PatternRewriter {
         return r.removingDeadNodes()
     }
 
-    /// The decomposed LayerNorm of older exports (opset < 17).
+    /// The decomposed LayerNorm of older exports (opset < 17); the square may be `Pow(c, 2)` or `Mul(c, c)`.
     func fuseLayerNormDecomposed() -> ModelGraph {
         var r = self
         func lastAxisMean(_ n: Node) -> Bool {
@@ -69,9 +69,9 @@ extension PatternRewriter {
             let x = mean.inputs[0]
             // Sub(x, mean) feeds both Pow and Div.
             guard let subIdx = consumers[mean.outputs[0]]?.first, case let sub = graph.nodes[subIdx], sub.op == "Sub",
-                  sub.inputs == [x, mean.outputs[0]], let users = consumers[sub.outputs[0]], users.count == 2 else { continue }
+                  sub.inputs == [x, mean.outputs[0]], let users = consumers[sub.outputs[0]], users.count == 2 || users.count == 1 else { continue }
             let pair = users.map { graph.nodes[$0] }
-            guard let pow = pair.first(where: { $0.op == "Pow" }), scalar(pow.inputs[1]) == 2,
+            guard let pow = pair.first(where: { ($0.op == "Pow" && scalar($0.inputs[1]) == 2) || ($0.op == "Mul" && $0.inputs == [sub.outputs[0], sub.outputs[0]]) }),
                   let div = pair.first(where: { $0.op == "Div" }), div.inputs[0] == sub.outputs[0],
                   let varMean = soleConsumer(of: pow.outputs[0]), lastAxisMean(varMean),
                   let addEps = soleConsumer(of: varMean.outputs[0]), addEps.op == "Add",

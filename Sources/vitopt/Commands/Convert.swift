@@ -13,11 +13,17 @@ struct Convert: ParsableCommand {
     @Argument(help: "Output file (format from the extension unless --format is given).")
     var output: String
 
-    @Option(help: "Output format: safetensors.")
+    @Option(help: "Output format: safetensors or onnx.")
     var format: String?
 
     @Option(help: "Output naming convention: timm or hf (default: the input's).")
     var naming: String?
+
+    @Option(help: "ONNX opset of an .onnx output (13–23).")
+    var opset = ONNXExporter.defaultOpset
+
+    @Flag(name: .customLong("external-data"), help: "Put an .onnx output's tensors in FILE.data beside it (automatic over 2 GB).")
+    var externalData = false
 
     @Flag(help: "Refuse tensors that are not ViT parameters instead of carrying them through.")
     var strict = false
@@ -46,6 +52,7 @@ struct Convert: ParsableCommand {
             throw ValidationError("--strict: \(input) has tensors that are not ViT parameters: \(loaded.model.extras.keys.sorted().joined(separator: ", "))")
         }
         let convention = try naming.map(NamingConvention.parse) ?? loaded.convention
+        if try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData) { return }
         let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt, writeConfigJSON: !noConfigJSON)
         for w in summary.warnings { Console.warn(w) }
         let seconds = Date().timeIntervalSince(t0)
