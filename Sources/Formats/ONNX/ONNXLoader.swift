@@ -9,10 +9,12 @@ enum ONNXLoader {
         let graph = imported.graph
         var warnings = imported.warnings
         let (recovered, why) = ViTRecognizer.recognize(graph)
+        // Labels and preprocessing: vitopt's own metadata (its exports carry the config), else config.json beside the file.
+        let meta = try ConfigSources.metadataHints(graph.metadata, path: path)
         let sidecar = try? ConfigSources.sidecarHints(for: path)
         if var model = recovered {
-            if let labels = sidecar?.labels, labels.count == model.config.numClasses { model.config.labels = labels }
-            if let p = hints.preprocessing ?? sidecar?.preprocessing { model.config.preprocessing = p }
+            if let labels = meta?.labels ?? sidecar?.labels, labels.count == model.config.numClasses { model.config.labels = labels }
+            if let p = hints.preprocessing ?? meta?.preprocessing ?? sidecar?.preprocessing { model.config.preprocessing = p }
             let names = Array(model.sourceNames.values)
             let convention = naming ?? (names.contains { $0.contains("encoder.layer") || $0.contains("layernorm_before") || $0.hasPrefix("vit.") || $0.contains(".vit.") } ? .hf : .timm)
             var loaded = LoadedModel(path: path, format: .onnx, convention: convention, prefix: "", model: model, metadata: graph.metadata,

@@ -1,0 +1,54 @@
+#!/bin/sh
+# fp32 latency of an imported ViT-B/16 ONNX export against ONNX Runtime on the same file, and against
+# the same model built from safetensors, in one sitting.
+#
+#   vitopt create vit_base_patch16_224 → timm (strict load) → torch.onnx.export (TorchScript, opset 17)
+#   → vitopt bench model.onnx | vitopt bench model.safetensors | onnxruntime (same threads, batch)
+#
+# Usage: bench/onnx_import_vs_ort.sh [threads] [batch] [runs]     (VENV=/opt/venv to use that venv)
+set -eu
+THREADS=${1:-2}
+BATCH=${2:-1}
+RUNS=${3:-10}
+VENV=${VENV:-.venv-bench}
+PY="$VENV/bin/python"
+[ -x "$PY" ] || { echo "no Python venv at $VENV (set VENV=…; it needs torch timm onnx onnxruntime safetensors)" >&2; exit 1; }
+OUT=${OUT:-out/bench-onnx}
+mkdir -p "$OUT"
+swift build -c release >/dev/null
+VITOPT=.build/release/vitopt
+$VITOPT create vit_base_patch16_224 "$OUT/vitb.safetensors" --seed 1 >/dev/null
+"$PY" - "$OUT" <<'PY'
+import sys, torch, timm
+from safetensors.torch import load_file
+out = sys.argv[1]
+m = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=1000).eval()
+m.load_state_dict(load_file(f"{out}/vitb.safetensors"), strict=True)
+x = torch.randn(1, 3, 224, 224)
+torch.onnx.export(m, (x,), f"{out}/vitb.onnx", dynamo=False, opset_version=17, input_names=["pixel_values"],
+                  output_names=["logits"], dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
+PY
+echo "== vitopt, imported ONNX ($OUT/vitb.onnx)"
+$VITOPT bench "$OUT/vitb.onnx" --batch "$BATCH" --threads "$THREADS" --runs "$RUNS" --json > "$OUT/vitopt_onnx.json"
+echo "== vitopt, same model from safetensors"
+$VITOPT bench "$OUT/vitb.safetensors" --batch "$BATCH" --threads "$THREADS" --runs "$RUNS" --json > "$OUT/vitopt_st.json"
+echo "== ONNX Runtime, same file"
+"$PY" - "$OUT" "$THREADS" "$BATCH" "$RUNS" <<'PY'
+import json, sys, time
+import numpy as np, onnxruntime as ort
+out, threads, batch, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+o = ort.SessionOptions(); o.intra_op_num_threads = threads; o.inter_op_num_threads = 1
+s = ort.InferenceSession(f"{out}/vitb.onnx", o, providers=["CPUExecutionProvider"])
+x = np.random.default_rng(7).standard_normal((batch, 3, 224, 224), dtype=np.float32)
+for _ in range(2): s.run(None, {"pixel_values": x})
+t = []
+for _ in range(runs):
+    t0 = time.perf_counter(); s.run(None, {"pixel_values": x}); t.append((time.perf_counter() - t0) * 1e3)
+ort_ms = float(np.median(t))
+a = json.load(open(f"{out}/vitopt_onnx.json"))["rows"][0]["fp32_median_ms"]
+b = json.load(open(f"{out}/vitopt_st.json"))["rows"][0]["fp32_median_ms"]
+print(f"ViT-B/16 fp32, batch {batch}, {threads} threads, median of {runs}:")
+print(f"  vitopt (imported ONNX)   {a:8.1f} ms")
+print(f"  vitopt (safetensors)     {b:8.1f} ms   imported/safetensors = {a / b:.3f}")
+print(f"  ONNX Runtime {ort.__version__:10s} {ort_ms:8.1f} ms   vitopt-onnx/ORT = {a / ort_ms:.3f}")
+PY
