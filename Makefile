@@ -42,6 +42,11 @@ demo: release
 	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
 	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against $(TEACHER)
+	@echo
+	@echo "== export the teacher to ONNX (opset 17, dynamic batch) and run the exported file"
+	@mkdir -p out/demo/onnx
+	$(RELEASE) convert $(TEACHER) out/demo/onnx/model.onnx
+	$(RELEASE) run out/demo/onnx/model.onnx --input samples/digits/images/3/0.png --top 3
 
 clean:
 	rm -rf .build out
