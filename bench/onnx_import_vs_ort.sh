@@ -33,7 +33,6 @@ fi
 # Interleaved rounds (vitopt on the ONNX file, vitopt on the safetensors file, ONNX Runtime on the ONNX file), so
 # load from other processes hits all three alike; each figure is the best round median.
 ROUNDS=${ROUNDS:-5}
-: > "$OUT/rounds.txt"
 "$PY" - "$OUT" "$THREADS" "$BATCH" "$RUNS" "$ROUNDS" "$VITOPT" <<'PY'
 import json, subprocess, sys, time
 import numpy as np, onnxruntime as ort
