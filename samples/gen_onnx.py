@@ -168,6 +168,21 @@ def gen_onnx_export_check(vitopt=None):
             if opset == 17:
                 ref17 = got
                 save_npy(ROOT / "digits" / "vitopt_export_ort_logits.npy", got)
+        # Every variant vitopt reads (HF ViTModel with pooler, DeiT distilled, registers + LayerScale +
+        # avg pool + fc_norm + no qkv bias): onnx.checker, and ONNX Runtime against the PyTorch goldens.
+        variants = [("hf-vit", "inputs/batch224.npy", "hf-vit/logits.npy"),
+                    ("hf-vitmodel", "inputs/batch224.npy", "hf-vitmodel/last_hidden_state.npy"),
+                    ("deit-distilled", "inputs/batch224.npy", "deit-distilled/logits.npy"),
+                    ("timm-variants", "timm-variants/input.npy", "timm-variants/logits.npy")]
+        for name, inp, golden in variants:
+            for opset in (13, 17):
+                path = tmp / f"{name}-{opset}.onnx"
+                subprocess.run([binary, "convert", str(ROOT / name / "model.safetensors"), str(path), "--opset", str(opset)],
+                               check=True, capture_output=True)
+                onnx.checker.check_model(str(path), full_check=True)
+                diff = float(np.abs(_ort_run(path, np.load(ROOT / inp)) - np.load(ROOT / golden)).max())
+                print(f"  {name} opset {opset}: onnx.checker ok, ORT vs PyTorch golden max abs diff {diff:.3g}")
+                assert diff <= 1e-4, diff
         # external data on request
         ext = tmp / "ext" / "teacher.onnx"
         ext.parent.mkdir()

@@ -78,7 +78,7 @@ public enum ViTRecognizer {
             }
             var depth = 0, heads = 0, mlp = 0, eps: Float = 0, qkvBias = true, layerScale = false, act = "gelu"
             while true {
-                guard let ln = consumers[x]?.first(where: { $0.op == "LayerNorm" && $0.inputs[0] == x }) else { throw fail("expected LayerNorm after '\(x)'") }
+                guard let ln = consumers[x]?.first(where: { $0.op == "LayerNorm" && $0.inputs[0] == x }) else { break }
                 let lin = consumers[ln.outputs[0]]?.filter { $0.op == "Linear" } ?? []
                 guard let attn = lin.compactMap({ l in consumers[l.outputs[0]]?.first { $0.op == "Attention" } }).first else { break }
                 let b = depth
@@ -118,9 +118,16 @@ public enum ViTRecognizer {
             if let ln = consumers[x]?.first(where: { $0.op == "LayerNorm" }) {
                 try take(ln.inputs[1], .normWeight); try take(ln.inputs[2], .normBias); x = ln.outputs[0]; finalNorm = true
             }
-            var classes = 0, pool = "token", fcNorm = false
-            if g.outputs == [x] {
+            var classes = 0, pool = "token", fcNorm = false, pooler = false
+            if g.outputs.first == x {
                 classes = 0
+                if g.outputs.count == 2 {
+                    // Hugging Face ViTModel pooler: tanh(dense(first token)).
+                    guard let t = consumers[x]?.first(where: { $0.op == "TakeToken" && $0.int("index") == 0 }) else { throw fail("second output is not a pooler") }
+                    let dense = try next(t.outputs[0], "Linear"); try linear(dense, .poolerWeight, .poolerBias, nil)
+                    guard try next(dense.outputs[0], "Tanh").outputs[0] == g.outputs[1] else { throw fail("second output is not a pooler") }
+                    pooler = true
+                } else if g.outputs.count > 2 { throw fail("\(g.outputs.count) outputs") }
             } else {
                 var pooled: String
                 if let t = consumers[x]?.first(where: { $0.op == "TakeToken" && $0.int("index") == 0 }) {
@@ -146,7 +153,7 @@ public enum ViTRecognizer {
                                    mlpHidden: mlp, eps: Double(String(eps)) ?? Double(eps), classToken: tensors[.init(.clsToken)] != nil,
                                    distToken: distilled, regTokens: regTokens, posEmbedIncludesPrefix: !posFirst || tokens.isEmpty,
                                    numClasses: classes, globalPool: pool, fcNorm: fcNorm, finalNorm: finalNorm, qkvBias: qkvBias,
-                                   layerScale: layerScale, activation: act)
+                                   layerScale: layerScale, pooler: pooler, activation: act)
             let model = ViTDescription(config: config, tensors: tensors, sourceNames: names)
             do { try model.validate() } catch { throw fail("recovered parameters do not form a valid ViT: \(error)") }
             return model
