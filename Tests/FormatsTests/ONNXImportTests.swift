@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Formats
+@testable import Formats
 import Graph
 import TestSupport
 
@@ -48,5 +48,21 @@ extension ONNXImportTests {
     func dump(_ i: Int) throws {
         let g = try ONNXImporter.load(Fixtures.sample(Self.cases[i].model)).graph
         print(try g.dump(registry: .onnx))
+    }
+}
+
+extension ONNXImportTests {
+    @Test("an Optimum-style export with dynamic channels, height and width runs at config.json's size")
+    func dynamicSpatialAxes() throws {
+        let dir = Fixtures.scratch("onnx-dyn")
+        var m = try Onnx_ModelProto(serializedBytes: try Data(contentsOf: URL(fileURLWithPath: Fixtures.sample("hf-vit/onnx/model.onnx"))))
+        for axis in 1...3 { m.graph.input[0].type.tensorType.shape.dim[axis].dimParam = ["", "num_channels", "height", "width"][axis] }
+        try Data(try m.serializedBytes() as [UInt8]).write(to: URL(fileURLWithPath: dir + "/model.onnx"))
+        #expect(throws: FormatError.self) { _ = try ONNXImporter.load(dir + "/model.onnx") }
+        try FileManager.default.copyItem(atPath: Fixtures.sample("hf-vit/config.json"), toPath: dir + "/config.json")
+        let imported = try ONNXImporter.load(dir + "/model.onnx")
+        #expect(imported.graph.inputs[0].shape == [.batch, .fixed(3), .fixed(224), .fixed(224)])
+        let y = try Executor(graph: imported.graph, registry: .onnx, threads: 2).run(["pixel_values": try Fixtures.npy("inputs/batch224.npy")])
+        #expect(Tolerance.close(y[imported.graph.outputs[0]]!, try Fixtures.npy("hf-vit/onnx/logits_ort.npy"), relative: 1e-4))
     }
 }

@@ -103,6 +103,9 @@ public struct ONNXFile: Sendable {
         initializerNames = names
     }
 
+    /// Marks a dynamic non-batch input dimension, until the importer fixes it.
+    static let dynamicPrefix = "dynamic-axis-"
+
     /// A graph input's dtype and shape; a dynamic leading axis is the batch `N`.
     static func valueInfo(_ v: Onnx_ValueInfoProto, path: String) throws -> ValueInfo {
         guard case .tensorType(let tt)? = v.type.value else {
@@ -113,10 +116,8 @@ public struct ONNXFile: Sendable {
         }
         let dims: [Dim] = try tt.shape.dim.enumerated().map { i, d in
             if case .dimValue(let n)? = d.value, n > 0 { return .fixed(Int(n)) }
-            guard i == 0 else {
-                throw FormatError.unsupported(path: path, detail: "graph input '\(v.name)' has a dynamic dimension \(i) ('\(d.dimParam)'); only the batch axis may be dynamic")
-            }
-            return .batch
+            // Axis 0 is the batch; other dynamic axes (Optimum's height/width) are fixed by the importer.
+            return i == 0 ? .batch : .symbol("\(ONNXFile.dynamicPrefix)\(i):\(d.dimParam)")
         }
         return ValueInfo(name: v.name, dtype: dtype, shape: dims)
     }

@@ -5,7 +5,7 @@ import Graph
 /// ViT, the recovered description carries its parameters (so it converts to any naming).
 enum ONNXLoader {
     static func load(_ path: String, hints: ConfigHints, naming: NamingConvention?) throws -> LoadedModel {
-        let imported = try ONNXImporter.load(path)
+        let imported = try ONNXImporter.load(path, imageSize: hints.imageSize)
         let graph = imported.graph
         var warnings = imported.warnings
         let (recovered, why) = ViTRecognizer.recognize(graph)
