@@ -29,9 +29,7 @@ struct ONNXGraphBuilder {
 
     mutating func ints(_ v: [Int], scalar: Bool = false) -> String {
         let name = fresh("vitopt.const")
-        let t = Tensor(zeros: .i64, shape: scalar ? [] : [v.count])
-        for (i, x) in v.enumerated() { t.mutableRawPointer.storeBytes(of: Int64(x), toByteOffset: i * 8, as: Int64.self) }
-        constants.append((name, t))
+        constants.append((name, Tensor.integers(v, shape: scalar ? [] : [v.count])))
         return name
     }
 

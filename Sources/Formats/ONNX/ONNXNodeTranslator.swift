@@ -14,7 +14,7 @@ struct ONNXNodeTranslator {
     /// Ops handled by the importer or the shape folder rather than a kernel.
     static let foldedOps: Set<String> = ["Shape", "Constant", "ConstantOfShape"]
 
-    func attribute(_ a: Onnx_AttributeProto, node: String) throws -> Attribute? {
+    func attribute(_ a: Onnx_AttributeProto) -> Attribute? {
         switch a.type {
         case .int: return .int(Int(a.i))
         case .float: return .float(a.f)
@@ -38,7 +38,7 @@ struct ONNXNodeTranslator {
         let name = n.name.isEmpty ? "\(n.opType)_\(index)" : n.name
         var attrs: [String: Attribute] = [:]
         for a in n.attribute where a.type != .tensor && a.type != .graph {
-            if let v = try attribute(a, node: name) { attrs[a.name] = v }
+            if let v = attribute(a) { attrs[a.name] = v }
         }
         func tensorAttr(_ key: String) throws -> Tensor? {
             guard let a = n.attribute.first(where: { $0.name == key && ($0.type == .tensor || $0.hasT) }) else { return nil }
@@ -56,9 +56,9 @@ struct ONNXNodeTranslator {
             } else if case .floats(let f)? = attrs["value_floats"] {
                 value = Tensor(shape: [f.count], floats: f)
             } else if case .int(let i)? = attrs["value_int"] {
-                value = IntegerTensorBuilder.make([i], shape: [])
+                value = Tensor.integers([i], shape: [])
             } else if case .ints(let i)? = attrs["value_ints"] {
-                value = IntegerTensorBuilder.make(i, shape: [i.count])
+                value = Tensor.integers(i, shape: [i.count])
             } else {
                 throw FormatError.unsupported(path: path, detail: "node '\(name)' (Constant): only tensor, float(s) and int(s) values are supported")
             }
@@ -95,14 +95,5 @@ struct ONNXNodeTranslator {
             outputs = Array(outputs.prefix(1))
         }
         return Node(name: name, op: op, inputs: inputs, outputs: outputs, attributes: attrs)
-    }
-}
-
-/// Integer tensors for importer constants.
-enum IntegerTensorBuilder {
-    static func make(_ values: [Int], shape: [Int]) -> Tensor {
-        let t = Tensor(zeros: .i64, shape: shape)
-        for (i, v) in values.enumerated() { t.mutableRawPointer.storeBytes(of: Int64(v), toByteOffset: i * 8, as: Int64.self) }
-        return t
     }
 }
