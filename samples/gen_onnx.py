@@ -192,3 +192,87 @@ def gen_onnx_export_check(vitopt=None):
         diff = float(np.abs(_ort_run(ext, x) - ref17).max())
         print(f"  external data: onnx.checker ok, ORT diff vs inline export {diff:.3g}")
         assert diff == 0.0
+
+
+def gen_onnx_ops():
+    """samples/onnx-ops/: one small graph per opset (17 and 11) whose outputs exercise the ONNX
+    operators' non-default attributes and broadcasting, with ONNX Runtime's outputs as goldens
+    (`<output>.npy`) on `x.npy` ([2,3,4,5] randn, numpy seed 5)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    out_dir = ROOT / "onnx-ops"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    np.save(out_dir / "x.npy", x)
+
+    def const(name, a):
+        return numpy_helper.from_array(np.asarray(a), name)
+
+    def build(opset, nodes, outputs, inits, fname):
+        g = helper.make_graph(nodes, f"ops{opset}", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 4, 5])],
+                              [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs], inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="gen_onnx.py")
+        m.ir_version = 8
+        # Give the outputs their inferred shapes, then check the model in full.
+        inferred = onnx.shape_inference.infer_shapes(m)
+        shapes = {v.name: v.type for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+        for o in m.graph.output:
+            o.type.CopyFrom(shapes[o.name])
+            assert o.type.tensor_type.HasField("shape"), f"no inferred shape for {o.name}"
+        onnx.checker.check_model(m, full_check=True)
+        path = out_dir / fname
+        onnx.save_model(m, str(path))
+        import onnxruntime as ort
+
+        sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        for name, value in zip(outputs, sess.run(None, {"x": x})):
+            np.save(out_dir / f"{name}.npy", np.ascontiguousarray(value.astype(np.float32)))
+        print(f"  {fname}: {len(nodes)} nodes, outputs {outputs}")
+
+    N = helper.make_node
+    inits = [
+        const("w_conv", rng.standard_normal((6, 1, 3, 3)).astype(np.float32)), const("b_conv", rng.standard_normal(6).astype(np.float32)),
+        const("w_mm", rng.standard_normal((5, 2)).astype(np.float32)), const("y_mm", rng.standard_normal((1, 3, 5, 4)).astype(np.float32)),
+        const("g_a", rng.standard_normal((10, 6)).astype(np.float32)), const("g_c", rng.standard_normal(6).astype(np.float32)),
+        const("ln_s", rng.standard_normal((4, 5)).astype(np.float32)), const("ln_b", rng.standard_normal((4, 5)).astype(np.float32)),
+        const("three", np.float32(3)), const("one", np.float32(1)), const("zero", np.float32(0)),
+        const("sl_s", np.array([-1], np.int64)), const("sl_e", np.array([-(10 ** 9)], np.int64)), const("sl_a", np.array([3], np.int64)),
+        const("sl_st", np.array([-2], np.int64)), const("gi", np.array([-1, 0], np.int64)), const("split", np.array([2, 3], np.int64)),
+        const("ex_shape", np.array([3, 1, 1, 1, 1], np.int64)), const("rs_shape", np.array([0, -1, 5], np.int64)),
+        const("usq", np.array([0, 3], np.int64)), const("sq", np.array([0], np.int64)), const("mask", rng.standard_normal(5) > 0),
+    ]
+    nodes = [
+        N("Softmax", ["x"], ["softmax_axis1"], axis=1),
+        N("ReduceMean", ["x"], ["reducemean_13"], axes=[1, 3], keepdims=1),
+        N("Slice", ["x", "sl_s", "sl_e", "sl_a", "sl_st"], ["slice_negstep"]),
+        N("Gather", ["x", "gi"], ["gather_neg"], axis=2),
+        N("Conv", ["x", "w_conv", "b_conv"], ["conv_pad_group"], pads=[1, 1, 1, 1], strides=[2, 2], group=3),
+        N("MatMul", ["x", "w_mm"], ["matmul_const"]),
+        N("MatMul", ["x", "y_mm"], ["matmul_bcast"]),
+        N("Split", ["x", "split"], ["split_a", "split_b"], axis=3),
+        N("Transpose", ["x"], ["transpose"], perm=[3, 1, 0, 2]),
+        N("Flatten", ["x"], ["flatten2"], axis=2),
+        N("Neg", ["x"], ["negx"]),
+        N("Where", ["mask", "x", "negx"], ["where_bcast"]),
+        N("Pow", ["x", "three"], ["pow3"]),
+        N("Mul", ["x", "x"], ["xx"]), N("Add", ["xx", "one"], ["xx1"]), N("Sqrt", ["xx1"], ["sqrt"]),
+        N("Erf", ["x"], ["erf"]), N("Tanh", ["x"], ["tanh"]),
+        N("Expand", ["x", "ex_shape"], ["expand5"]),
+        N("Reshape", ["x", "rs_shape"], ["r3"]), N("Gather", ["r3", "gi"], ["g2"], axis=1),
+        N("Flatten", ["g2"], ["f2"], axis=1), N("Transpose", ["f2"], ["f2t"], perm=[1, 0]),
+        N("Gemm", ["f2t", "g_a", "g_c"], ["gemm_ta"], transA=1, alpha=0.5, beta=2.0),
+        N("LayerNormalization", ["x", "ln_s", "ln_b"], ["layernorm_2d"], axis=-2, epsilon=1e-3),
+        N("Concat", ["x", "x"], ["concat_last"], axis=-1),
+        N("Unsqueeze", ["x", "usq"], ["unsq"]), N("Squeeze", ["unsq", "sq"], ["sq_out"]),
+        N("Div", ["x", "three"], ["div"]),
+    ]
+    outs = ["softmax_axis1", "reducemean_13", "slice_negstep", "gather_neg", "conv_pad_group", "matmul_const", "matmul_bcast",
+            "split_a", "split_b", "transpose", "flatten2", "where_bcast", "pow3", "sqrt", "erf", "tanh", "expand5", "gemm_ta",
+            "layernorm_2d", "concat_last", "sq_out", "div"]
+    build(17, nodes, outs, inits, "ops17.onnx")
+    nodes11 = [N("Softmax", ["x"], ["softmax_coerce2d"], axis=1), N("ReduceMean", ["x"], ["reducemean_02"], axes=[0, 2], keepdims=0),
+               N("Unsqueeze", ["x"], ["unsq11"], axes=[0]), N("Squeeze", ["unsq11"], ["squeeze11"], axes=[0]),
+               N("Split", ["x"], ["s11a", "s11b"], axis=3, split=[1, 4])]
+    build(11, nodes11, ["softmax_coerce2d", "reducemean_02", "squeeze11", "s11a", "s11b"], [], "ops11.onnx")

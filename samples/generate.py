@@ -750,6 +750,7 @@ FIXTURES = OrderedDict([
     ("timm-variants", gen_timm_variants),
     ("preprocess", gen_preprocess),
     ("onnx", lambda: __import__("gen_onnx").gen_onnx_exports()),
+    ("onnx-ops", lambda: __import__("gen_onnx").gen_onnx_ops()),
     ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
 ])
 
