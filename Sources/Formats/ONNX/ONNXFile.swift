@@ -15,6 +15,7 @@ public struct ONNXFile: Sendable {
     public let graph: ModelGraph
     /// Initializer names in file order.
     public let initializerNames: [String]
+    /// Size of the model file plus its external data files.
     public let fileSize: Int
 
     /// IR versions and default-domain opsets vitopt reads.
@@ -36,7 +37,6 @@ public struct ONNXFile: Sendable {
     public init(path: String, registry: OpRegistry = .onnx) throws {
         let file = try MappedFile(path: path)
         self.path = path
-        self.fileSize = file.size
         guard file.size > 0 else { throw FormatError.corrupt(path: path, detail: "empty file") }
         let stripped = try ONNXWire.stripRawData(file.bytes, path: path)
         let model: Onnx_ModelProto
@@ -69,6 +69,7 @@ public struct ONNXFile: Sendable {
             inits[name] = try decoder.tensor(t, raw: stripped.rawData[i], name: name)
             names.append(name)
         }
+        fileSize = file.size + decoder.externalBytes
         guard g.sparseInitializer.isEmpty else {
             throw FormatError.unsupported(path: path, detail: "sparse initializers (\(g.sparseInitializer.count)) are not supported")
         }

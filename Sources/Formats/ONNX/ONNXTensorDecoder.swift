@@ -13,6 +13,9 @@ struct ONNXTensorDecoder {
 
     final class ExternalFiles: @unchecked Sendable { var files: [String: MappedFile] = [:] }
 
+    /// Bytes of the external data files mapped so far.
+    var externalBytes: Int { externals.files.values.reduce(0) { $0 + $1.size } }
+
     init(path: String, file: MappedFile) {
         self.path = path
         self.file = file
