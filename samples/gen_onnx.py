@@ -4,13 +4,14 @@ Registered in generate.py's FIXTURES as `onnx` (exports) and `onnx-export-check`
 (ONNX Runtime on files vitopt itself exported; needs a built `vitopt`, see below).
 
   (each export directory also gets the source model's config.json, as in a hub folder)
-  digits/onnx-torchscript/model.onnx       the digits teacher, torch.onnx.export(dynamo=False,
-                                           opset 17), dynamic batch, weights inside the file
-  digits/onnx-dynamo/model.onnx(.data)     the same teacher, torch.onnx.export(dynamo=True,
-                                           opset 18), every initializer of 128 bytes or more
-                                           in external data `model.onnx.data` (size_threshold=128:
-                                           with 0, ONNX Runtime refuses the file because its shape
-                                           inference cannot read Reshape's shape from external data)
+  digits/onnx/torchscript.onnx             the digits teacher, torch.onnx.export(dynamo=False,
+                                           opset 17), dynamic batch
+  digits/onnx/dynamo.onnx                  the same teacher, torch.onnx.export(dynamo=True, opset 18)
+  digits/onnx/weights.data                 both exports' initializers of 128 bytes or more, as
+                                           external data (location/offset/length), each payload
+                                           stored once (with size_threshold=0 ONNX Runtime refuses a
+                                           file: its shape inference cannot read Reshape shapes
+                                           from external data)
   digits/onnx_input.npy, onnx_logits.npy   [4,3,32,32] = digits_input(first 4 test pixels);
                                            ONNX Runtime logits of the TorchScript export on it
   digits/onnx_logits_dynamo.npy            ONNX Runtime logits of the dynamo export
@@ -46,7 +47,7 @@ def _check(path):
     import onnx
 
     # full_check runs shape inference, which cannot read external constants.
-    onnx.checker.check_model(str(path), full_check=not path.with_name(path.name + ".data").exists())
+    onnx.checker.check_model(str(path), full_check=not (path.parent / "weights.data").exists())
     m = onnx.load(str(path), load_external_data=False)
     ops = sorted({n.op_type for n in m.graph.node})
     print(f"  {path.relative_to(ROOT)}: opset {m.opset_import[0].version}, {len(m.graph.node)} nodes, ops {ops}")
@@ -63,8 +64,35 @@ def _digits_teacher():
     return model
 
 
+def _share_external(models, directory, data_name="weights.data", threshold=128):
+    """Moves every initializer of `threshold` bytes or more of each ModelProto into one external data
+    file in `directory`, storing identical payloads once (both exporters write the same transposed
+    MatMul weights and the same biases), so the two teacher exports share their weights on disk.
+    Smaller tensors (shapes, scalars) stay inline: ONNX Runtime's shape inference reads them."""
+    from onnx.external_data_helper import set_external_data
+
+    blob, offsets = bytearray(), {}
+    for m in models:
+        for t in m.graph.initializer:
+            if not t.HasField("raw_data") or len(t.raw_data) < threshold:
+                continue
+            data = bytes(t.raw_data)
+            if data not in offsets:
+                blob.extend(b"\0" * ((-len(blob)) % 64))
+                offsets[data] = len(blob)
+                blob.extend(data)
+            set_external_data(t, location=data_name, offset=offsets[data], length=len(data))
+            t.data_location = 1  # EXTERNAL
+            t.ClearField("raw_data")
+    (directory / data_name).write_bytes(bytes(blob))
+    return len(blob)
+
+
 def gen_onnx_exports():
+    import io
     import shutil
+
+    import onnx
 
     from generate import digits_input, save_npy
 
@@ -74,42 +102,36 @@ def gen_onnx_exports():
     save_npy(ROOT / "digits" / "onnx_input.npy", x)
     with torch.no_grad():
         ref = model(x).numpy()
+    out_dir = ROOT / "digits" / "onnx"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
 
-    # TorchScript exporter, opset 17, weights inline.
-    ts = ROOT / "digits" / "onnx-torchscript" / "model.onnx"
-    ts.parent.mkdir(parents=True, exist_ok=True)
-    torch.onnx.export(model, (x,), str(ts), dynamo=False, opset_version=17,
+    # TorchScript exporter, opset 17.
+    buf = io.BytesIO()
+    torch.onnx.export(model, (x,), buf, dynamo=False, opset_version=17,
                       input_names=["pixel_values"], output_names=["logits"],
                       dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
-    _check(ts)
-    # The hub config beside the export, as in a model folder (labels and preprocessing).
-    shutil.copy(ROOT / "digits" / "timm" / "config.json", ts.parent / "config.json")
-    got = _ort_run(ts, x)
-    assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
-    save_npy(ROOT / "digits" / "onnx_logits.npy", got)
-
-    # Dynamo exporter, opset 18, external data for every weight (small int64 shapes stay inline).
-    import onnx
-
-    dy = ROOT / "digits" / "onnx-dynamo" / "model.onnx"
-    dy.parent.mkdir(parents=True, exist_ok=True)
+    ts = onnx.load_from_string(buf.getvalue())
+    # Dynamo exporter, opset 18.
     batch = torch.export.Dim("batch", min=1, max=1024)
     prog = torch.onnx.export(model, (x,), dynamo=True, opset_version=18, input_names=["pixel_values"],
                              output_names=["logits"], dynamic_shapes=({0: batch},))
-    proto = prog.model_proto
+    dy = prog.model_proto
     # Drop the exporter's per-node debug records (FX node text, Python stack traces): 390 kB of
     # the 430 kB graph, no semantics.
-    for node in proto.graph.node:
+    for node in dy.graph.node:
         del node.metadata_props[:]
-    for old in [dy, dy.with_name("model.onnx.data")]:
-        old.unlink(missing_ok=True)
-    onnx.save_model(proto, str(dy), save_as_external_data=True, all_tensors_to_one_file=True,
-                    location="model.onnx.data", size_threshold=128)
-    _check(dy)
-    shutil.copy(ROOT / "digits" / "timm" / "config.json", dy.parent / "config.json")
-    got = _ort_run(dy, x)
-    assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
-    save_npy(ROOT / "digits" / "onnx_logits_dynamo.npy", got)
+    size = _share_external([ts, dy], out_dir)
+    print(f"  digits/onnx/weights.data: {size} bytes shared by both exports")
+    onnx.save_model(ts, str(out_dir / "torchscript.onnx"))
+    onnx.save_model(dy, str(out_dir / "dynamo.onnx"))
+    # The hub config beside the exports, as in a model folder (labels and preprocessing).
+    shutil.copy(ROOT / "digits" / "timm" / "config.json", out_dir / "config.json")
+    for name, golden in [("torchscript.onnx", "onnx_logits.npy"), ("dynamo.onnx", "onnx_logits_dynamo.npy")]:
+        _check(out_dir / name)
+        got = _ort_run(out_dir / name, x)
+        assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
+        save_npy(ROOT / "digits" / golden, got)
 
     # Hugging Face ViTForImageClassification, as Optimum exports it (TorchScript exporter, opset 14).
     from transformers import ViTForImageClassification

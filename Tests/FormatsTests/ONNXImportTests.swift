@@ -7,8 +7,8 @@ import TestSupport
 @Suite("ONNX import")
 struct ONNXImportTests {
     static let cases: [(model: String, input: String, golden: String)] = [
-        ("digits/onnx-torchscript/model.onnx", "digits/onnx_input.npy", "digits/onnx_logits.npy"),
-        ("digits/onnx-dynamo/model.onnx", "digits/onnx_input.npy", "digits/onnx_logits_dynamo.npy"),
+        ("digits/onnx/torchscript.onnx", "digits/onnx_input.npy", "digits/onnx_logits.npy"),
+        ("digits/onnx/dynamo.onnx", "digits/onnx_input.npy", "digits/onnx_logits_dynamo.npy"),
         ("hf-vit/onnx/model.onnx", "inputs/batch224.npy", "hf-vit/onnx/logits_ort.npy"),
     ]
 

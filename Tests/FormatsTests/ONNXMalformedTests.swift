@@ -7,13 +7,14 @@ import TestSupport
 /// Bad ONNX files: each a `FormatError` naming the file (and tensor or node), never a crash.
 @Suite("ONNX malformed files")
 struct ONNXMalformedTests {
-    let model = Fixtures.sample("digits/onnx-torchscript/model.onnx")
+    /// An export with its weights inline (raw_data), so edited copies stand alone.
+    let model = Fixtures.sample("hf-vit/onnx/model.onnx")
 
     func message(_ body: () throws -> Void) -> String {
         do { try body(); return "" } catch { return "\(error)" }
     }
 
-    @Test("truncated files are refused at every cut", arguments: [1, 7, 100, 5000, 400_000, 902_000])
+    @Test("truncated files are refused at every cut", arguments: [1, 7, 100, 5000, 200_000, 378_000])
     func truncated(_ keep: Int) throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: model))
         let path = Fixtures.scratch("onnx-trunc") + "/model.onnx"
@@ -32,23 +33,23 @@ struct ONNXMalformedTests {
 
     func dynamoCopy(data: Data?) throws -> String {
         let dir = Fixtures.scratch("onnx-ext")
-        try FileManager.default.copyItem(atPath: Fixtures.sample("digits/onnx-dynamo/model.onnx"), toPath: dir + "/model.onnx")
-        if let d = data { try d.write(to: URL(fileURLWithPath: dir + "/model.onnx.data")) }
-        return dir + "/model.onnx"
+        try FileManager.default.copyItem(atPath: Fixtures.sample("digits/onnx/dynamo.onnx"), toPath: dir + "/dynamo.onnx")
+        if let d = data { try d.write(to: URL(fileURLWithPath: dir + "/weights.data")) }
+        return dir + "/dynamo.onnx"
     }
 
     @Test("external data missing, short, or escaping the model's directory")
     func externalData() throws {
         let missing = try dynamoCopy(data: nil)
         let m1 = message { _ = try ONNXImporter.load(missing) }
-        #expect(m1.contains("model.onnx.data") && m1.contains("not found"), "\(m1)")
-        let full = try Data(contentsOf: URL(fileURLWithPath: Fixtures.sample("digits/onnx-dynamo/model.onnx.data")))
+        #expect(m1.contains("weights.data") && m1.contains("not found"), "\(m1)")
+        let full = try Data(contentsOf: URL(fileURLWithPath: Fixtures.sample("digits/onnx/weights.data")))
         let short = try dynamoCopy(data: full.prefix(full.count - 100))
         let m2 = message { _ = try ONNXImporter.load(short) }
         #expect(m2.contains("short or truncated") && m2.contains("tensor '"), "\(m2)")
-        // Same-length rewrite of the location string: "model.onnx.data" → "../../etc/passw".
+        // Same-length rewrite of the location string: "weights.data" → "../../etc/pa".
         var bytes = try Data(contentsOf: URL(fileURLWithPath: missing))
-        let from = Data("model.onnx.data".utf8), to = Data("../../etc/passw".utf8)
+        let from = Data("weights.data".utf8), to = Data("../../etc/pa".utf8)
         while let r = bytes.range(of: from) { bytes.replaceSubrange(r, with: to) }
         try bytes.write(to: URL(fileURLWithPath: missing))
         let m3 = message { _ = try ONNXImporter.load(missing) }
@@ -97,8 +98,8 @@ struct ONNXMalformedTests {
 
     @Test("tensor payloads of the wrong size name the tensor")
     func wrongSize() throws {
-        let path = try rewritten { m in m.graph.initializer[0].dims = [1, 1, 65] }
+        let path = try rewritten { m in m.graph.initializer[0].dims = [1, 1, 47] }
         let m = message { _ = try ONNXImporter.load(path) }
-        #expect(m.contains("tensor 'cls_token'") && m.contains("raw_data has 256 bytes"), "\(m)")
+        #expect(m.contains("tensor 'm.vit.embeddings.cls_token'") && m.contains("raw_data has 192 bytes"), "\(m)")
     }
 }

@@ -7,7 +7,7 @@ import TestSupport
 /// ONNX → safetensors → ONNX, and vitopt's own exports re-imported: every tensor bit for bit.
 @Suite("ONNX round trips")
 struct ONNXRoundTripTests {
-    static let exports = ["digits/onnx-torchscript/model.onnx", "digits/onnx-dynamo/model.onnx", "hf-vit/onnx/model.onnx"]
+    static let exports = ["digits/onnx/torchscript.onnx", "digits/onnx/dynamo.onnx", "hf-vit/onnx/model.onnx"]
 
     func expectSameTensors(_ a: ViTDescription, _ b: ViTDescription, _ what: String) {
         let pa = a.packingQKV(), pb = b.packingQKV()
@@ -39,7 +39,7 @@ struct ONNXRoundTripTests {
     @Test("the TorchScript export converts to the original timm checkpoint, bit for bit and name for name")
     func exportToOriginalCheckpoint() throws {
         let dir = Fixtures.scratch("onnx-ckpt")
-        let loaded = try ModelLoader.load(Fixtures.sample("digits/onnx-torchscript/model.onnx"))
+        let loaded = try ModelLoader.load(Fixtures.sample("digits/onnx/torchscript.onnx"))
         _ = try ModelSaver.save(loaded.model, to: dir + "/m.safetensors", naming: .timm, writeConfigJSON: false)
         let mine = try SafetensorsFile(path: dir + "/m.safetensors"), original = try SafetensorsFile(path: Fixtures.sample("digits/timm/model.safetensors"))
         #expect(Set(mine.names) == Set(original.names))
