@@ -12,6 +12,10 @@ Everything is written next to this file (samples/...). Fixtures:
   timm-variants  random timm VisionTransformer with registers, LayerScale, no_embed_class,
                  avg pooling and fc_norm
   preprocess     a synthetic photo (PNG + JPEG) and timm / HF preprocessing goldens
+  onnx           the digits teacher exported by both torch.onnx exporters (sharing one external
+                 data file) and hf-vit exported as Optimum does, with ONNX Runtime goldens
+  onnx-ops       small operator graphs (opsets 17 and 11) with ONNX Runtime goldens
+  onnx-export-check  onnx.checker + ONNX Runtime on vitopt's own exports (needs `swift build`)
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
