@@ -64,6 +64,10 @@ demo: release
 	@echo
 	@echo "== fp32 against int8 on vitopt's runtime"
 	$(RELEASE) bench $(TEACHER) --batch 1,8 --threads 1,2 --runs 10
+	@echo "== export the teacher to ONNX (opset 17, dynamic batch) and run the exported file"
+	@mkdir -p out/demo/onnx
+	$(RELEASE) convert $(TEACHER) out/demo/onnx/model.onnx
+	$(RELEASE) run out/demo/onnx/model.onnx --input samples/digits/images/3/0.png --top 3
 
 clean:
 	rm -rf .build out

@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // System libraries. Each is a Debian -dev package; `make deps` installs them.
@@ -33,7 +34,10 @@ let package = Package(
         // Tensors, the IR, passes and the fp32 executor.
         .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
-        .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG", "CHDF5"]),
+        .target(
+            name: "Formats",
+            dependencies: ["Graph", "CPNG", "CJPEG", "CHDF5", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["ONNX/Proto/onnx.proto", "ONNX/Proto/generate.sh"]),
         // int8 GEMM micro-kernels (per-function ISA targets, runtime dispatch); not a product.
         .target(name: "CInt8GEMM"),
         // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.

@@ -15,6 +15,10 @@ Everything is written next to this file (samples/...). Fixtures:
   hdf5-plain     h5py dump of timm-variants in nested groups (samples/gen_hdf5.py)
   hdf5-tf        the digits teacher as transformers' TFViT writes tf_model.h5 (TensorFlow venv)
   resize         position/patch-embedding resampling goldens (samples/gen_resize.py)
+  onnx           the digits teacher exported by both torch.onnx exporters (sharing one external
+                 data file) and hf-vit exported as Optimum does, with ONNX Runtime goldens
+  onnx-ops       small operator graphs (opsets 17 and 11) with ONNX Runtime goldens
+  onnx-export-check  onnx.checker + ONNX Runtime on vitopt's own exports (needs `swift build`)
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
@@ -765,6 +769,9 @@ FIXTURES = OrderedDict([
     ("hdf5-odd", lambda: __import__("gen_hdf5").gen_hdf5_odd()),  # error-path inputs
     ("hdf5-tf", lambda: __import__("gen_hdf5").gen_hdf5_tf()),  # needs the TensorFlow venv, see gen_hdf5.py
     ("resize", gen_resize),
+    ("onnx", lambda: __import__("gen_onnx").gen_onnx_exports()),
+    ("onnx-ops", lambda: __import__("gen_onnx").gen_onnx_ops()),
+    ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
 ])
 
 

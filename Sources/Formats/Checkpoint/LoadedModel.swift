@@ -18,9 +18,19 @@ public struct LoadedModel: Sendable {
     public var hdf5Layout: HDF5Layout? = nil
     /// Tensors transposed on the way in (Keras kernels).
     public var transposedOnRead = 0
+    /// For imported graphs (ONNX): the graph as imported, run instead of one built from `model`.
+    public var importedGraph: ModelGraph? = nil
+    /// The registry `graph()` needs.
+    public var registry: OpRegistry = .standard
+    /// Whether `model` holds the file's parameters; false for an imported graph that is not a
+    /// recognised ViT (then `model` is only its input contract and `rawTensors` its tensors).
+    public var recognized = true
+    /// The file's tensors under their own names, for a model that is not a recognised ViT.
+    public var rawTensors: [String: Tensor] = [:]
 
     /// The fp32 inference graph.
     public func graph() throws -> ModelGraph {
+        if let imported = importedGraph { return imported }
         var g = try ViTGraphBuilder.build(model, name: (path as NSString).lastPathComponent)
         g.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
         return g

@@ -8,8 +8,7 @@ public enum ModelFormat: String, Sendable, CaseIterable {
     public static func sniff(_ bytes: [UInt8]) -> ModelFormat? {
         if SafetensorsFile.sniff(bytes) { return .safetensors }
         if bytes.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) { return .hdf5 }
-        // ONNX ModelProto starts with field 1 (ir_version, varint): tag byte 0x08.
-        if bytes.first == 0x08 && bytes.count > 2 { return .onnx }
+        if ONNXFile.sniff(bytes) { return .onnx }
         return nil
     }
 

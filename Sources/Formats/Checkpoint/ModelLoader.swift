@@ -12,7 +12,8 @@ public enum ModelLoader {
     public static func load(_ path: String, hints: ConfigHints = ConfigHints(), naming: NamingConvention? = nil,
                             hdf5Layout: HDF5Layout? = nil) throws -> LoadedModel {
         let head = try MappedFile(path: path).prefix(16)
-        guard let format = ModelFormat.sniff(head) else {
+        // An .onnx name whose bytes do not look like a ModelProto still goes to the ONNX reader, whose error is precise.
+        guard let format = ModelFormat.sniff(head) ?? (path.lowercased().hasSuffix(".onnx") && !head.isEmpty ? .onnx : nil) else {
             let hex = head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw FormatError.notRecognized(path: path, detail: "first bytes \(hex) are not safetensors, ONNX or HDF5")
         }
@@ -29,7 +30,7 @@ public enum ModelLoader {
             loaded.transposedOnRead = file.transposed
             return loaded
         case .onnx:
-            throw FormatError.unsupported(path: path, detail: "\(format.rawValue) models are not supported yet; use safetensors")
+            return try ONNXLoader.load(path, hints: hints, naming: naming)
         }
     }
 

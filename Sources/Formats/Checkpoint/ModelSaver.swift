@@ -25,8 +25,13 @@ public enum ModelSaver {
         switch format {
         case .safetensors, .hdf5: break
         case .onnx:
-            // Hook for the ONNX writer (built separately): a `case .onnx` here that calls it.
-            throw FormatError.unsupported(path: path, detail: "writing \(format.rawValue) is not supported yet; use .safetensors or .h5")
+            // ONNX output is a graph, not a tensor layout: the exporter writes it (opset 17, initializers
+            // under this convention's names). `vitopt convert` calls ONNXModelSaver directly for --opset.
+            let s = try ONNXModelSaver.save(model, to: path, naming: naming)
+            var summary = Summary()
+            summary.tensorsWritten = s.tensors
+            summary.bytes = s.bytes
+            return summary
         }
         if format == .hdf5 && hdf5Layout == .keras && naming != .hf {
             throw FormatError.cannotExpress(convention: naming.rawValue, detail: "the Keras (tf_model.h5) layout, which uses Hugging Face's TF names; use --naming hf-tf")

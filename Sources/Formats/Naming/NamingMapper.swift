@@ -54,17 +54,11 @@ public enum NamingMapper {
     public static func names(for model: ViTDescription, convention: NamingConvention) throws -> [String: Tensor] {
         let shaped = convention == .timm ? model.packingQKV() : model.splittingQKV()
         let c = model.config
-        let prefix = c.numClasses == 0 ? "" : (c.distToken ? "deit." : "vit.")
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
-            guard let row = NamingTable.rows.first(where: { $0.part == key.part }) else { continue }
-            let spellings = NamingTable.spellings(row, convention)
-            guard var name = spellings.first else {
+            guard let name = name(for: key, config: c, convention: convention) else {
                 throw FormatError.cannotExpress(convention: convention.rawValue, detail: "'\(model.displayName(key))' (\(key.part.rawValue))")
             }
-            if convention == .hf && c.distToken && spellings.count > 1 { name = spellings[1] }
-            name = name.replacingOccurrences(of: "{p}", with: prefix)
-            if let b = key.block { name = name.replacingOccurrences(of: "{i}", with: String(b)) }
             out[name] = t
         }
         for (name, t) in model.extras {
@@ -74,5 +68,17 @@ public enum NamingMapper {
             out[name] = t
         }
         return out
+    }
+
+    /// The name `convention` writes for `key` of a model with `config`, or `nil` when it has none.
+    public static func name(for key: ViTTensorKey, config c: ViTConfig, convention: NamingConvention) -> String? {
+        guard let row = NamingTable.rows.first(where: { $0.part == key.part }) else { return nil }
+        let spellings = NamingTable.spellings(row, convention)
+        guard var name = spellings.first else { return nil }
+        if convention == .hf && c.distToken && spellings.count > 1 { name = spellings[1] }
+        let prefix = c.numClasses == 0 ? "" : (c.distToken ? "deit." : "vit.")
+        name = name.replacingOccurrences(of: "{p}", with: prefix)
+        if let b = key.block { name = name.replacingOccurrences(of: "{i}", with: String(b)) }
+        return name
     }
 }

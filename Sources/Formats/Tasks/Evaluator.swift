@@ -24,7 +24,7 @@ public enum Evaluator {
 
     /// Runs `graph` (and `other`) over `data` in batches of `batch`, both with the kernels of `registry`.
     public static func evaluate(_ graph: ModelGraph, config: ViTConfig, data: Dataset, against other: ModelGraph? = nil,
-                                batch: Int = 32, threads: Int, registry: OpRegistry = .standard) throws -> Result {
+                                batch: Int = 32, threads: Int, registry: OpRegistry = .onnx) throws -> Result {
         let exec = try Executor(graph: graph, registry: registry, threads: threads)
         let otherExec = try other.map { try Executor(graph: $0, registry: registry, threads: threads) }
         let outName = graph.outputs[0]

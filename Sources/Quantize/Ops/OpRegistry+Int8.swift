@@ -1,10 +1,10 @@
 import Graph
 
 extension OpRegistry {
-    /// The fp32 vocabulary plus vitopt's int8 kernels: `Int8Linear`, `Int8LinearQ` and the fused
-    /// quantizing producers `LayerNormQuantize` and `GeluQuantize`.
+    /// The fp32 vocabulary (with the ONNX operators, so imported graphs run too) plus vitopt's int8
+    /// kernels: `Int8Linear`, `Int8LinearQ` and the fused quantizing producers `LayerNormQuantize` and `GeluQuantize`.
     public static let int8: OpRegistry = {
-        var r = OpRegistry.standard
+        var r = OpRegistry.onnx
         for k: any OpKernel in [Int8LinearKernel(), Int8LinearQKernel(), LayerNormQuantizeKernel(), GeluQuantizeKernel()] {
             r.register(k)
         }

@@ -27,6 +27,12 @@ struct Convert: ParsableCommand {
     @Option(help: "HDF5 output layout: plain or keras (default: keras for hf-tf naming or a tf_model.h5 name, else plain).")
     var layout: String?
 
+    @Option(help: "ONNX opset of an .onnx output (13–23).")
+    var opset = ONNXExporter.defaultOpset
+
+    @Flag(name: .customLong("external-data"), help: "Put an .onnx output's tensors in FILE.data beside it (automatic over 2 GB).")
+    var externalData = false
+
     @Flag(help: "Refuse tensors that are not ViT parameters instead of carrying them through.")
     var strict = false
 
@@ -74,6 +80,7 @@ struct Convert: ParsableCommand {
             hdf5Layout = .keras
             convention = .hf
         }
+        if try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData) { return }
         let outLayout = hdf5Layout ?? .plain
         let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
                                           writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout)

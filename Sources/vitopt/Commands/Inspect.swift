@@ -6,7 +6,7 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a model's format, naming convention, config, parameter count and dtypes.")
 
-    @Argument(help: "Model file (.safetensors).")
+    @Argument(help: "Model file (.safetensors or .onnx).")
     var model: String
 
     @Flag(help: "Print one JSON object.")
@@ -26,6 +26,6 @@ struct Inspect: ParsableCommand {
             print(report.text)
             if let q = runnable.int8 { print(Int8Summary.text(q)) }
         }
-        if graph { print(try runnable.graph.dump()) }
+        if graph { print(try runnable.graph.dump(registry: runnable.registry)) }
     }
 }

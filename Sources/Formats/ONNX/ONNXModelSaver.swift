@@ -1,0 +1,24 @@
+import Foundation
+import Graph
+
+/// `vitopt convert … model.onnx`: a ViT written as ONNX, its parameters named in a convention.
+public enum ONNXModelSaver {
+    /// Exports `model` with initializers named as `naming` names them (qkv packed for timm, split
+    /// for Hugging Face), the config in the metadata (`vitopt.config`), input `pixel_values`,
+    /// output `logits` (or `last_hidden_state`), dynamic batch.
+    public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention, opset: Int = ONNXExporter.defaultOpset,
+                            externalData: Bool? = nil) throws -> ONNXExporter.Summary {
+        try ConfigWriter.checkExpressible(model.config, naming)
+        var shaped = naming == .timm ? model.packingQKV() : model.splittingQKV()
+        for key in shaped.tensors.keys {
+            guard let name = NamingMapper.name(for: key, config: model.config, convention: naming) else {
+                throw FormatError.cannotExpress(convention: naming.rawValue, detail: "'\(model.displayName(key))' (\(key.part.rawValue))")
+            }
+            shaped.sourceNames[key] = name
+        }
+        var graph = try ViTGraphBuilder.build(shaped, name: (path as NSString).lastPathComponent)
+        graph.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
+        graph.metadata[ConfigSources.namingKey] = naming.rawValue
+        return try ONNXExporter.write(graph, to: path, opset: opset, externalData: externalData, registry: .standard)
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `Softmax(x) {axis, coerce2d}`: `exp(x − max) / Σ exp(x − max)` in fp32 over `axis` (opset 13+),
+/// or with `coerce2d = 1` (opsets before 13) over the flattened block of every axis from `axis` on.
+struct SoftmaxKernel: OpKernel {
+    let kind = "Softmax"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...1)
+        _ = try SymbolicShape.axis(node, node.int("axis") ?? -1, rank: inputs[0].shape.count)
+        return [ValueInfo(name: "", shape: inputs[0].shape)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0].asF32()
+        let axis = TensorIndexing.axis(node.int("axis") ?? -1, rank: x.rank)!
+        let out = x.copy()
+        let y = out.mutableFloats
+        if node.int("coerce2d") == 1 || axis == x.rank - 1 {
+            let width = x.shape[axis...].reduce(1, *)
+            let rows = x.count / max(1, width)
+            context.parallelFor(rows, minChunk: 64) { r in for row in r { Softmax.rows(y + row * width, rows: 1, width: width) } }
+            return [out]
+        }
+        let perm = Array(0..<axis) + Array((axis + 1)..<x.rank) + [axis]
+        let t = TensorIndexing.transpose(x, perm)
+        let width = x.shape[axis]
+        Softmax.rows(t.mutableFloats, rows: t.count / width, width: width)
+        var inverse = [Int](repeating: 0, count: perm.count)
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        return [TensorIndexing.transpose(t, inverse)]
+    }
+}
+
+/// `ReduceMean(x) {axes?, keepdims = 1}`: the fp32 mean over `axes` (all axes when absent),
+/// summed in index order then divided by the count.
+struct ReduceMeanKernel: OpKernel {
+    let kind = "ReduceMean"
+
+    func axes(_ node: Node, rank: Int) throws -> [Int] {
+        let a = SymbolicShape.optionalInts(node, "axes") ?? Array(0..<rank)
+        return try Set(a.map { try SymbolicShape.axis(node, $0, rank: rank) }).sorted()
+    }
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...1)
+        let ax = try axes(node, rank: inputs[0].shape.count)
+        let keep = (node.int("keepdims") ?? 1) == 1
+        let s: [Dim] = inputs[0].shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? .fixed(1) : nil) : d }
+        return [ValueInfo(name: "", shape: s)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0].asF32()
+        let ax = try axes(node, rank: x.rank)
+        let rest = (0..<x.rank).filter { !ax.contains($0) }
+        let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
+        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = x.count / max(1, width)
+        let keep = (node.int("keepdims") ?? 1) == 1
+        let out = Tensor(zeros: .f32, shape: x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
+        let src = t.floats, y = out.mutableFloats
+        context.parallelFor(rows, minChunk: 64) { r in
+            for row in r {
+                var s: Float = 0
+                for j in 0..<width { s += src[row * width + j] }
+                y[row] = s / Float(width)
+            }
+        }
+        return [out]
+    }
+}
+
+/// `LayerNormalization(x, scale, bias?) {axis = -1, epsilon = 1e-5}` (opset 17): normalises over
+/// every axis from `axis` on, with the biased variance in fp32. Only the first output (Y) is supported.
+struct LayerNormalizationKernel: OpKernel {
+    let kind = "LayerNormalization"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 2...3)
+        let rank = inputs[0].shape.count
+        let axis = try SymbolicShape.axis(node, node.int("axis") ?? -1, rank: rank)
+        let tail = inputs[0].shape[axis...]
+        for p in inputs.dropFirst() {
+            try KernelCheck.require(Array(tail).suffix(p.shape.count) == p.shape[...] && p.shape.count <= tail.count, node,
+                                    "'\(p.name)' \(p.shape.shapeDescription) does not match the normalised shape \(Array(tail).shapeDescription)")
+        }
+        for i in axis..<rank { _ = try KernelCheck.fixed(node, inputs[0], axis: i) }
+        return [ValueInfo(name: "", shape: inputs[0].shape)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0].asF32()
+        let axis = TensorIndexing.axis(node.int("axis") ?? -1, rank: x.rank)!
+        let tail = Array(x.shape[axis...]), width = tail.reduce(1, *)
+        let gamma = TensorIndexing.broadcast(inputs[1].asF32(), to: tail)
+        let beta = inputs.count == 3 ? TensorIndexing.broadcast(inputs[2].asF32(), to: tail) : Tensor(zeros: .f32, shape: tail)
+        let out = Tensor(zeros: .f32, shape: x.shape)
+        LayerNormKernel.normalize(x.floats, rows: x.count / max(1, width), width: width, gamma: gamma.floats, beta: beta.floats,
+                                  epsilon: node.float("epsilon") ?? 1e-5, into: out.mutableFloats, context: context)
+        return [out]
+    }
+}

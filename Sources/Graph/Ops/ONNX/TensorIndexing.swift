@@ -1,0 +1,121 @@
+/// Row-major index arithmetic shared by the ONNX layout kernels.
+enum TensorIndexing {
+    /// Element strides of a row-major `shape`.
+    static func strides(_ shape: [Int]) -> [Int] {
+        var s = [Int](repeating: 1, count: shape.count)
+        var acc = 1
+        for d in stride(from: shape.count - 1, through: 0, by: -1) {
+            s[d] = acc
+            acc *= shape[d]
+        }
+        return s
+    }
+
+    /// Normalises a possibly negative axis against `rank`, or `nil` when out of range.
+    static func axis(_ a: Int, rank: Int) -> Int? {
+        let v = a < 0 ? a + rank : a
+        return v >= 0 && v < rank ? v : nil
+    }
+
+    /// Copies elements of `byteSize` from `src` into a dense `outShape` destination, where output
+    /// index `i` reads `src + Σ i_d · srcStrides[d]` (element strides, 0 for broadcast axes).
+    /// A trailing axis with source stride 1 is copied as one contiguous run.
+    static func gather(_ src: UnsafeRawPointer, srcStrides: [Int], outShape: [Int], byteSize: Int,
+                       into dst: UnsafeMutableRawPointer) {
+        let total = outShape.reduce(1, *)
+        guard total > 0 else { return }
+        let rank = outShape.count
+        if rank == 0 { dst.copyMemory(from: src, byteCount: byteSize); return }
+        let inner = outShape[rank - 1]
+        let contiguous = srcStrides[rank - 1] == 1
+        let runBytes = inner * byteSize
+        var index = [Int](repeating: 0, count: rank)
+        var out = dst
+        var rows = total / inner
+        while rows > 0 {
+            var off = 0
+            for d in 0..<(rank - 1) { off += index[d] * srcStrides[d] }
+            if contiguous {
+                out.copyMemory(from: src + off * byteSize, byteCount: runBytes)
+            } else {
+                let st = srcStrides[rank - 1]
+                for j in 0..<inner { (out + j * byteSize).copyMemory(from: src + (off + j * st) * byteSize, byteCount: byteSize) }
+            }
+            out += runBytes
+            rows -= 1
+            var d = rank - 2
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < outShape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+    }
+
+    /// `x` with its axes permuted (`out.shape[i] = x.shape[perm[i]]`), any dtype.
+    static func transpose(_ x: Tensor, _ perm: [Int]) -> Tensor {
+        let s = strides(x.shape)
+        let outShape = perm.map { x.shape[$0] }
+        let out = Tensor(zeros: x.dtype, shape: outShape)
+        gather(x.rawPointer, srcStrides: perm.map { s[$0] }, outShape: outShape, byteSize: x.dtype.byteSize, into: out.mutableRawPointer)
+        return out
+    }
+
+    /// `x` broadcast to `shape` (NumPy rules; callers validated), any dtype.
+    static func broadcast(_ x: Tensor, to shape: [Int]) -> Tensor {
+        if x.shape == shape { return x }
+        let out = Tensor(zeros: x.dtype, shape: shape)
+        gather(x.rawPointer, srcStrides: Broadcast.strides(x.shape, into: shape), outShape: shape, byteSize: x.dtype.byteSize,
+               into: out.mutableRawPointer)
+        return out
+    }
+}
+
+/// Symbolic shape helpers for the ONNX kernels' shape inference.
+enum SymbolicShape {
+    /// NumPy broadcasting of two symbolic shapes.
+    static func broadcast(_ a: [Dim], _ b: [Dim], node: Node) throws -> [Dim] {
+        let rank = max(a.count, b.count)
+        let pa = [Dim](repeating: .fixed(1), count: rank - a.count) + a
+        let pb = [Dim](repeating: .fixed(1), count: rank - b.count) + b
+        return try zip(pa, pb).map { x, y in
+            if x == y { return x }
+            if x == .fixed(1) { return y }
+            if y == .fixed(1) { return x }
+            throw GraphError.shapeMismatch(node: node.name, detail: "cannot broadcast \(a.shapeDescription) with \(b.shapeDescription)")
+        }
+    }
+
+    /// An attribute list of ints, or a missing-attribute error.
+    static func ints(_ node: Node, _ key: String) throws -> [Int] {
+        if case .ints(let v)? = node.attributes[key] { return v }
+        if case .int(let v)? = node.attributes[key] { return [v] }
+        throw GraphError.missingAttribute(node: node.name, name: key)
+    }
+
+    /// An optional attribute list of ints.
+    static func optionalInts(_ node: Node, _ key: String) -> [Int]? {
+        if case .ints(let v)? = node.attributes[key] { return v }
+        if case .int(let v)? = node.attributes[key] { return [v] }
+        return nil
+    }
+
+    /// Normalised axis or a shape error naming the node.
+    static func axis(_ node: Node, _ a: Int, rank: Int) throws -> Int {
+        guard let v = TensorIndexing.axis(a, rank: rank) else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "axis \(a) is out of range for rank \(rank)")
+        }
+        return v
+    }
+
+    /// Concrete dims (symbols bound from `tensor`) — at run time every dim is known.
+    static func fixedAll(_ node: Node, _ info: ValueInfo) throws -> [Int] {
+        try info.shape.enumerated().map { i, d in
+            guard let v = d.value else {
+                throw GraphError.shapeMismatch(node: node.name, detail: "'\(info.name)' dimension \(i) must be fixed, is \(d)")
+            }
+            return v
+        }
+    }
+}

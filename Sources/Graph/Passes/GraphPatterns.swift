@@ -1,0 +1,82 @@
+/// The pattern passes that turn imported ONNX math into vitopt's own ops, so the fast kernels (and
+/// later passes such as int8 quantization, which look for `Linear`) apply to imported models:
+///
+/// - `MatMul(x, W)` [+ `Add(·, b)`] with a constant 2-D `W` → `Linear(x, Wᵀ, b)` (the weight
+///   transposed once, at load); `Gemm` with constant operands → `Linear`.
+/// - `LayerNormalization` over the last axis, and the decomposed form
+///   `ReduceMean → Sub → Pow 2 → ReduceMean → Add ε → Sqrt → Div → Mul γ → Add β` → `LayerNorm`.
+/// - `x · 0.5 · (1 + erf(x / √2))` in any association → `Gelu`.
+/// - multi-head attention (see `AttentionFusion`) → `Attention`.
+/// - the patch-embedding convolution, prefix-token concatenation and class-token selection →
+///   `PatchEmbed`, `PrefixTokens`, `TakeToken` (see `fuseEmbeddings`).
+///
+/// Rewrites change only how a value is computed, to fp32 rounding (≈1e-6 relative).
+public enum GraphPatterns {
+    public static func apply(_ graph: ModelGraph, registry: OpRegistry = .onnx) throws -> ModelGraph {
+        var g = graph
+        g = PatternRewriter(g).fuseLayerNormDecomposed()
+        g = PatternRewriter(g).fuseLayerNormalization()
+        g = PatternRewriter(g).fuseGelu()
+        g = PatternRewriter(g).fuseLinear()
+        g = try AttentionFusion.apply(g, registry: registry)
+        g = PatternRewriter(g).fuseEmbeddings()
+        return PatternRewriter(g).removingDeadNodes()
+    }
+}
+
+/// One pattern pass over a graph: producer / consumer maps and constant lookups.
+struct PatternRewriter {
+    var graph: ModelGraph
+    let producer: [String: Int]
+    let consumers: [String: [Int]]
+
+    init(_ g: ModelGraph) {
+        graph = g
+        var p: [String: Int] = [:], c: [String: [Int]] = [:]
+        for (i, n) in g.nodes.enumerated() {
+            for o in n.outputs { p[o] = i }
+            for x in Set(n.inputs) { c[x, default: []].append(i) }
+        }
+        producer = p
+        consumers = c
+    }
+
+    func node(producing v: String) -> Node? { producer[v].map { graph.nodes[$0] } }
+
+    /// The single node consuming `v` when `v` is not a graph output.
+    func soleConsumer(of v: String) -> Node? {
+        guard !graph.outputs.contains(v), let c = consumers[v], c.count == 1 else { return nil }
+        return graph.nodes[c[0]]
+    }
+
+    /// A constant scalar (any rank, one element) as Float.
+    func scalar(_ v: String) -> Float? {
+        guard let t = graph.initializers[v], t.count == 1, t.dtype.isFloatingPoint else { return nil }
+        return t.floatArray()[0]
+    }
+
+    /// The input of a binary node that is not `v`.
+    static func other(_ n: Node, _ v: String) -> String? {
+        guard n.inputs.count == 2 else { return nil }
+        return n.inputs[0] == v ? n.inputs[1] : (n.inputs[1] == v ? n.inputs[0] : nil)
+    }
+
+    /// Nodes whose outputs nobody uses are dropped, and then unreferenced initializers.
+    func removingDeadNodes() -> ModelGraph {
+        var g = graph
+        var live = Set(g.outputs)
+        var keep = [Bool](repeating: false, count: g.nodes.count)
+        for i in stride(from: g.nodes.count - 1, through: 0, by: -1) where g.nodes[i].outputs.contains(where: live.contains) {
+            keep[i] = true
+            live.formUnion(g.nodes[i].inputs)
+        }
+        g.nodes = g.nodes.enumerated().filter { keep[$0.offset] }.map(\.element)
+        g.initializers = g.initializers.filter { live.contains($0.key) }
+        return g
+    }
+
+    /// Replaces node `index` by `replacement` (which produces the same output name).
+    mutating func replace(_ index: Int, with replacement: Node) {
+        graph.nodes[index] = replacement
+    }
+}

@@ -1,0 +1,152 @@
+/// Folds an imported graph for its declared input shape: constant subgraphs are evaluated once,
+/// shape-computing subgraphs (`Shape` → `Gather` → `Concat` → `Reshape` …) are evaluated
+/// symbolically in the dynamic batch, and every operator parameter that arrived as a tensor input
+/// (Reshape's shape, Slice's starts, Squeeze's axes, …) becomes an attribute. What remains is the
+/// dense math on the image, ready for the pattern passes and the executor.
+///
+/// A batch-dependent parameter is kept symbolic: in `Reshape` it becomes `0` (copy the input's
+/// dimension) or `-1` (infer), in `Expand` a `-1` read from the batch of a second input.
+public enum ShapeFolding {
+    /// Parameter inputs per op: input index → attribute name.
+    static let parameters: [String: [(Int, String)]] = [
+        "Reshape": [(1, "shape")], "Expand": [(1, "shape")], "Squeeze": [(1, "axes")], "Unsqueeze": [(1, "axes")],
+        "ReduceMean": [(1, "axes")], "Split": [(1, "split")],
+        "Slice": [(1, "starts"), (2, "ends"), (3, "axes"), (4, "steps")],
+    ]
+    /// Ops evaluated on symbolic shape vectors.
+    static let symbolicOps: Set<String> = ["Identity", "Cast", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Gather", "Slice",
+                                           "Add", "Sub", "Mul", "Div", "Equal", "Where"]
+
+    /// - Throws: `GraphError` naming the node whose shape does not fold or whose op is unknown.
+    public static func fold(_ graph: ModelGraph, registry: OpRegistry = .onnx) throws -> ModelGraph {
+        var consts = graph.initializers
+        var symbolic: [String: SymbolicValue] = [:]
+        var infos: [String: ValueInfo] = [:]
+        for i in graph.inputs { infos[i.name] = i }
+        var emitted: [Node] = []
+        let context = ExecutionContext(threads: 1)
+        func info(_ name: String, for node: Node) throws -> ValueInfo {
+            if let i = infos[name] { return i }
+            if let t = consts[name] { return ValueInfo(name: name, dtype: t.dtype, shape: t.shape.map { .fixed($0) }) }
+            throw GraphError.undefinedValue(node: node.name, value: name)
+        }
+        for var node in try graph.topologicalOrder() {
+            let live = node.inputs.filter { !$0.isEmpty }
+            if node.op == "Shape" {
+                let dims = try symbolic[node.inputs[0]].map { $0.shape.map { Dim.fixed($0) } } ?? info(node.inputs[0], for: node).shape
+                let n = dims.count
+                let start = max(0, min(n, (node.int("start") ?? 0) < 0 ? (node.int("start") ?? 0) + n : (node.int("start") ?? 0)))
+                let e0 = node.int("end") ?? n
+                let end = max(start, min(n, e0 < 0 ? e0 + n : e0))
+                let v = SymbolicValue(shape: [end - start], elements: dims[start..<end].map(SymbolicInt.init))
+                if let t = v.known { consts[node.outputs[0]] = t } else { symbolic[node.outputs[0]] = v }
+                continue
+            }
+            if node.op == "ConstantOfShape" {
+                try foldConstantOfShape(node, consts: &consts, symbolic: symbolic, graph: graph, emitted: &emitted, infos: &infos)
+                continue
+            }
+            guard let kernel = registry.kernel(for: node.op) else { throw GraphError.unknownOp(node: node.name, op: node.op) }
+            if live.allSatisfy({ consts[$0] != nil }) {
+                node = try parameterize(node, consts: consts, symbolic: symbolic, infos: infos, graph: graph)
+                let outs = try kernel.run(node: node, inputs: node.inputs.map { consts[$0]! }, context: context)
+                for (name, t) in zip(node.outputs, outs) where !name.isEmpty { consts[name] = t }
+                continue
+            }
+            if live.contains(where: { symbolic[$0] != nil }), live.allSatisfy({ symbolic[$0] != nil || consts[$0] != nil }),
+               symbolicOps.contains(node.op) {
+                let ins = node.inputs.map { symbolic[$0] ?? SymbolicValue(consts[$0]!) }
+                let v = try SymbolicEvaluator.evaluate(node, ins)
+                if let t = v.known { consts[node.outputs[0]] = t } else { symbolic[node.outputs[0]] = v }
+                continue
+            }
+            node = try parameterize(node, consts: consts, symbolic: symbolic, infos: infos, graph: graph)
+            let ins = try node.inputs.map { try info($0, for: node) }
+            let outs = try kernel.inferShapes(node: node, inputs: ins)
+            for (name, var o) in zip(node.outputs, outs) where !name.isEmpty {
+                o.name = name
+                infos[name] = o
+            }
+            emitted.append(node)
+        }
+        let used = Set(emitted.flatMap(\.inputs)).union(graph.outputs)
+        for out in graph.outputs where infos[out] == nil && consts[out] == nil {
+            throw GraphError.undefinedValue(node: "<graph output>", value: out)
+        }
+        let inits = consts.filter { used.contains($0.key) }
+        return ModelGraph(name: graph.name, inputs: graph.inputs, outputs: graph.outputs, nodes: emitted, initializers: inits,
+                          metadata: graph.metadata)
+    }
+
+    /// Moves parameter inputs into attributes (and drops the parameter inputs).
+    static func parameterize(_ node: Node, consts: [String: Tensor], symbolic: [String: SymbolicValue], infos: [String: ValueInfo],
+                             graph: ModelGraph) throws -> Node {
+        guard let params = parameters[node.op] else { return node }
+        var out = node
+        var drop = Set<Int>()
+        for (index, attr) in params where index < node.inputs.count && !node.inputs[index].isEmpty {
+            let name = node.inputs[index]
+            drop.insert(index)
+            if let t = consts[name] { out.attributes[attr] = .ints(t.intArray()); continue }
+            guard let v = symbolic[name] else {
+                throw GraphError.unsupported("node '\(node.name)' (\(node.op)): its \(attr) '\(name)' depends on the input image and does not fold to a constant")
+            }
+            let data = infos[node.inputs[0]]?.shape ?? []
+            switch node.op {
+            case "Reshape":
+                let unknown = v.elements.filter { $0.value == nil }.count
+                out.attributes[attr] = .ints(try v.elements.enumerated().map { i, e in
+                    if let k = e.value { return k }
+                    if i < data.count, SymbolicInt(data[i]) == e { return 0 }
+                    if unknown == 1 && !v.elements.contains(.known(-1)) { return -1 }
+                    throw GraphError.unsupported("node '\(node.name)' (Reshape): target shape \(v.elements) does not fold")
+                })
+            case "Expand":
+                guard let like = graph.inputs.first(where: { $0.shape.first.map(SymbolicInt.init) == .symbol(symbolName(v), 1) }) else {
+                    throw GraphError.unsupported("node '\(node.name)' (Expand): target shape \(v.elements) does not fold")
+                }
+                out.attributes[attr] = .ints(try v.elements.map { e in
+                    if let k = e.value { return k }
+                    guard case .symbol(_, 1) = e else { throw GraphError.unsupported("node '\(node.name)' (Expand): target shape \(v.elements) does not fold") }
+                    return -1
+                })
+                out.inputs.append(like.name)
+            default:
+                throw GraphError.unsupported("node '\(node.name)' (\(node.op)): \(attr) \(v.elements) depends on the batch size")
+            }
+        }
+        let kept = node.inputs.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        out.inputs = kept + out.inputs.dropFirst(node.inputs.count)
+        return out
+    }
+
+    static func symbolName(_ v: SymbolicValue) -> String {
+        for e in v.elements { if case .symbol(let s, _) = e { return s } }
+        return ""
+    }
+
+    /// `ConstantOfShape(shape) {value, dtype}`: a constant when the shape is known, else an
+    /// `Expand` of the scalar to the batch-dependent shape.
+    static func foldConstantOfShape(_ node: Node, consts: inout [String: Tensor], symbolic: [String: SymbolicValue], graph: ModelGraph,
+                                    emitted: inout [Node], infos: inout [String: ValueInfo]) throws {
+        let dtype = DType(rawValue: node.string("dtype") ?? "F32") ?? .f32
+        let value = node.float("value") ?? 0
+        let scalar = dtype.isFloatingPoint ? Tensor(shape: [], floats: [value]) : IntegerTensor.make([Int(value)], shape: [], dtype: dtype)
+        let name = node.inputs.first ?? ""
+        if name.isEmpty { consts[node.outputs[0]] = scalar.reshaped([]); return }
+        if let shape = consts[name] {
+            consts[node.outputs[0]] = TensorIndexing.broadcast(scalar, to: shape.intArray())
+            return
+        }
+        guard let v = symbolic[name] else {
+            throw GraphError.unsupported("node '\(node.name)' (ConstantOfShape): its shape depends on the input image and does not fold")
+        }
+        let scalarName = node.name + ".value"
+        consts[scalarName] = scalar
+        let expand = Node(name: node.name, op: "Expand", inputs: [scalarName, "__shape__"], outputs: node.outputs)
+        let fixed = try parameterize(expand, consts: consts, symbolic: ["__shape__": v], infos: infos, graph: graph)
+        let outs = try ExpandKernel().inferShapes(node: fixed, inputs: fixed.inputs.map { infos[$0] ?? ValueInfo(name: $0, dtype: scalar.dtype, shape: []) })
+        infos[node.outputs[0]] = ValueInfo(name: node.outputs[0], dtype: outs[0].dtype, shape: outs[0].shape)
+        emitted.append(fixed)
+    }
+}
