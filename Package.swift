@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vitopt", targets: ["vitopt"]),
         .library(name: "Graph", targets: ["Graph"]),
         .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "Distill", targets: ["Distill"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,11 +29,13 @@ let package = Package(
         .target(name: "Graph", dependencies: ["COpenBLAS"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(name: "Formats", dependencies: ["Graph", "CPNG", "CJPEG"]),
+        // Training: backward pass, optimizer, distillation losses and loop.
+        .target(name: "Distill", dependencies: ["Graph", "Formats"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",
             dependencies: [
-                "Graph", "Formats",
+                "Graph", "Formats", "Distill",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -40,6 +43,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Graph", "Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Graph", "TestSupport"]),
+        .testTarget(name: "DistillTests", dependencies: ["Distill", "Formats", "Graph", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["vitopt", "Formats", "Graph", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

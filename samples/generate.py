@@ -749,6 +749,7 @@ FIXTURES = OrderedDict([
     ("deit-distilled", gen_deit_distilled),
     ("timm-variants", gen_timm_variants),
     ("preprocess", gen_preprocess),
+    ("distill", lambda: __import__("gen_distill").gen_distill()),
 ])
 
 

@@ -10,7 +10,7 @@
 ///   for vitopt in float64 by weighted least squares), ±1 beyond; so GELU's absolute error is ≤ 1.5e-7·|x|.
 public enum VectorMath {
     @inline(__always)
-    static func erf(_ x: Float) -> Float {
+    public static func erf(_ x: Float) -> Float {
         let a = min(abs(x), 3.925)
         let z = a * a
         var p: Float = 2.026_391_7e-06
@@ -29,7 +29,7 @@ public enum VectorMath {
     }
 
     @inline(__always)
-    static func exp(_ x: Float) -> Float {
+    public static func exp(_ x: Float) -> Float {
         let xc = min(max(x, -87.3), 88.7)
         // Adding 1.5·2^23 rounds x·log2(e) to an integer n, which then sits in the low mantissa bits.
         let kn = xc * 1.442_695_04 + 12_582_912
