@@ -8,7 +8,7 @@ import Graph
 /// - hard (DeiT): `(1−α)·CE(s, y) + α·CE(s, argmax t)`;
 /// - with a distillation token (DeiT): `(1−α)·CE(s_cls, y) + α·D(s_dist, t)` with D the soft or hard term.
 /// Without labels α is 1 (and with a distillation token the class head is trained on the teacher's argmax).
-public struct DistillLoss: Sendable, Equatable {
+public struct DistillLoss: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable { case soft, hard }
     public var kind: Kind
     public var alpha: Double
