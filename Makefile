@@ -38,7 +38,7 @@ demo: release
 	  --against samples/digits/hf/model.safetensors
 	@echo
 	@echo "== convert timm naming -> Hugging Face naming and check the copy agrees"
-	@mkdir -p out/demo/hf
+	@mkdir -p out/demo/hf out/demo/student
 	$(RELEASE) convert $(TEACHER) out/demo/hf/model.safetensors --naming hf
 	$(RELEASE) eval out/demo/hf/model.safetensors --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy \
 	  --against $(TEACHER)
@@ -68,6 +68,10 @@ demo: release
 	@mkdir -p out/demo/onnx
 	$(RELEASE) convert $(TEACHER) out/demo/onnx/model.onnx
 	$(RELEASE) run out/demo/onnx/model.onnx --input samples/digits/images/3/0.png --top 3
+	@echo "== distill the depth-6 teacher into a depth-3 student (3 epochs on the 1437-image train split)"
+	$(RELEASE) distill --teacher $(TEACHER) --data samples/digits/train_pixels.npy --labels samples/digits/train_y.npy \
+	  --eval samples/digits/test_pixels.npy --eval-labels samples/digits/test_y.npy --out out/demo/student/model.safetensors \
+	  --student-depth 3 --epochs 3 --alpha 0.9 --temperature 2 --log out/demo/student/run.jsonl --latency-runs 10
 
 clean:
 	rm -rf .build out

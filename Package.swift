@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Graph", targets: ["Graph"]),
         .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Quantize", targets: ["Quantize"]),
+        .library(name: "Distill", targets: ["Distill"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,11 +43,13 @@ let package = Package(
         .target(name: "CInt8GEMM"),
         // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.
         .target(name: "Quantize", dependencies: ["Graph", "Formats", "CInt8GEMM"]),
+        // Training: backward pass, optimizer, distillation losses and loop.
+        .target(name: "Distill", dependencies: ["Graph", "Formats"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",
             dependencies: [
-                "Graph", "Formats", "Quantize",
+                "Graph", "Formats", "Quantize", "Distill",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Graph", "TestSupport"]),
         .testTarget(name: "QuantizeTests", dependencies: ["Quantize", "Formats", "Graph", "TestSupport"]),
+        .testTarget(name: "DistillTests", dependencies: ["Distill", "Formats", "Graph", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["vitopt", "Formats", "Graph", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

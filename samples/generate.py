@@ -772,6 +772,7 @@ FIXTURES = OrderedDict([
     ("onnx", lambda: __import__("gen_onnx").gen_onnx_exports()),
     ("onnx-ops", lambda: __import__("gen_onnx").gen_onnx_ops()),
     ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
+    ("distill", lambda: __import__("gen_distill").gen_distill()),
 ])
 
 

@@ -29,7 +29,19 @@ struct PatchEmbedKernel: OpKernel {
         let (d, ph, pw) = (w.shape[0], w.shape[2], w.shape[3])
         let gh = h / ph, gw = wd / pw, tokens = gh * gw, kdim = c * ph * pw
         let patches = Tensor(zeros: .f32, shape: [n * tokens, kdim])
-        let src = x.floats, dst = patches.mutableFloats
+        Self.im2col(x.floats, n: n, channels: c, height: h, width: wd, patch: (ph, pw), into: patches.mutableFloats, context: context)
+        let out = Tensor(zeros: .f32, shape: [n, tokens, d])
+        BLAS.linear(patches.floats, rows: n * tokens, k: kdim, weight: w.floats, n: d, bias: inputs.count == 3 ? inputs[2].floats : nil,
+                    into: out.mutableFloats, context: context)
+        return [out]
+    }
+
+    /// Gathers non-overlapping `patch` tiles of `x[N,C,H,W]` into rows of `dst[N·gh·gw, C·ph·pw]`
+    /// (grid rows first; within a row channel, then tile row, then tile column — the conv weight's order).
+    static func im2col(_ src: UnsafePointer<Float>, n: Int, channels c: Int, height h: Int, width wd: Int, patch: (Int, Int),
+                       into dst: UnsafeMutablePointer<Float>, context: ExecutionContext) {
+        let (ph, pw) = patch
+        let gh = h / ph, gw = wd / pw, tokens = gh * gw, kdim = c * ph * pw
         context.parallelFor(n * gh) { range in
             for rowIndex in range {
                 let b = rowIndex / gh, gy = rowIndex % gh
@@ -46,9 +58,5 @@ struct PatchEmbedKernel: OpKernel {
                 }
             }
         }
-        let out = Tensor(zeros: .f32, shape: [n, tokens, d])
-        BLAS.linear(patches.floats, rows: n * tokens, k: kdim, weight: w.floats, n: d, bias: inputs.count == 3 ? inputs[2].floats : nil,
-                    into: out.mutableFloats, context: context)
-        return [out]
     }
 }

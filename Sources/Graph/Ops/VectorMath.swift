@@ -9,8 +9,8 @@
 /// - `erf`: absolute error ≤ 3e-7: a rational fit x·P(x²)/Q(x²) on [0, 3.925] (degrees 5/5, fitted
 ///   for vitopt in float64 by weighted least squares), ±1 beyond; so GELU's absolute error is ≤ 1.5e-7·|x|.
 public enum VectorMath {
-    @inline(__always)
-    static func erf(_ x: Float) -> Float {
+    @inlinable @inline(__always)
+    public static func erf(_ x: Float) -> Float {
         let a = min(abs(x), 3.925)
         let z = a * a
         var p: Float = 2.026_391_7e-06
@@ -28,8 +28,8 @@ public enum VectorMath {
         return Float(sign: x.sign, exponent: 0, significand: min(a * p / q, 1))
     }
 
-    @inline(__always)
-    static func exp(_ x: Float) -> Float {
+    @inlinable @inline(__always)
+    public static func exp(_ x: Float) -> Float {
         let xc = min(max(x, -87.3), 88.7)
         // Adding 1.5·2^23 rounds x·log2(e) to an integer n, which then sits in the low mantissa bits.
         let kn = xc * 1.442_695_04 + 12_582_912

@@ -1,0 +1,71 @@
+import Graph
+
+/// Multi-head self-attention on timm's packed `qkv[N,S,3D]`, forward (keeping the probabilities) and backward.
+///
+/// Forward per (batch, head): `P = softmax(scale·Q·Kᵀ)` (row max subtracted, `Softmax.rows`), `O = P·V`,
+/// heads concatenated into `out[N,S,D]` — the same GEMMs and softmax as the inference `Attention` kernel.
+/// Backward: `dV = Pᵀ·dO`, `dP = dO·Vᵀ`, `dS = P ⊙ (dP − rowsum(P ⊙ dP))`, `dQ = scale·dS·K`,
+/// `dK = scale·dSᵀ·Q`, written into the matching columns of `dqkv`. (batch, head) pairs run in
+/// parallel with single-threaded OpenBLAS inside, as in the inference kernel.
+enum AttentionGrad {
+    struct Shape {
+        var batch: Int, tokens: Int, width: Int, heads: Int
+        var headDim: Int { width / heads }
+        var scale: Float { 1 / Float(headDim).squareRoot() }
+    }
+
+    /// - Parameter probs: `[N·heads, S, S]`, filled with the attention probabilities.
+    static func forward(qkv: UnsafePointer<Float>, shape s: Shape, probs: UnsafeMutablePointer<Float>,
+                        out: UnsafeMutablePointer<Float>, context: ExecutionContext) {
+        let (t, d, dh, ld) = (s.tokens, s.width, s.headDim, 3 * s.width)
+        pairs(s, context) { b, h in
+            let off = b * t * ld + h * dh
+            let p = probs + (b * s.heads + h) * t * t
+            BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, c: p, ldc: t)
+            Softmax.rows(p, rows: t, width: t)
+            BLAS.sgemm(m: t, n: dh, k: t, a: p, lda: t, b: qkv + off + 2 * d, ldb: ld, c: out + b * t * d + h * dh, ldc: d)
+        }
+    }
+
+    /// - Parameters: `dOut[N,S,D]`; `scratch` holds `workers(s, context)·S·S` floats; `dqkv` is overwritten.
+    static func backward(qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>, dOut: UnsafePointer<Float>, shape s: Shape,
+                         dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, context: ExecutionContext) {
+        let (t, d, dh, ld) = (s.tokens, s.width, s.headDim, 3 * s.width)
+        pairs(s, context) { b, h, worker in
+            let off = b * t * ld + h * dh
+            let p = probs + (b * s.heads + h) * t * t
+            let dO = dOut + b * t * d + h * dh
+            let dP = scratch + worker * t * t
+            BLAS.sgemm(transA: true, m: t, n: dh, k: t, a: p, lda: t, b: dO, ldb: d, c: dqkv + off + 2 * d, ldc: ld)
+            BLAS.sgemm(transB: true, m: t, n: t, k: dh, a: dO, lda: d, b: qkv + off + 2 * d, ldb: ld, c: dP, ldc: t)
+            for r in 0..<t {
+                let pr = p + r * t, gr = dP + r * t
+                var dot: Float = 0
+                for j in 0..<t { dot += pr[j] * gr[j] }
+                for j in 0..<t { gr[j] = pr[j] * (gr[j] - dot) }
+            }
+            BLAS.sgemm(m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: qkv + off + d, ldb: ld, c: dqkv + off, ldc: ld)
+            BLAS.sgemm(transA: true, m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: qkv + off, ldb: ld, c: dqkv + off + d, ldc: ld)
+        }
+    }
+
+    /// Parallel workers used for `s` (the scratch size backward needs is `workers·S·S`).
+    static func workers(_ s: Shape, _ context: ExecutionContext) -> Int { max(1, min(context.threads, s.batch * s.heads)) }
+
+    private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int) -> Void) {
+        pairs(s, context) { b, h, _ in body(b, h) }
+    }
+
+    private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int, Int) -> Void) {
+        let total = s.batch * s.heads
+        let w = workers(s, context)
+        if w > 1 { BLAS.setThreads(1) }
+        let per = (total + w - 1) / w
+        ExecutionContext(threads: w).parallelFor(w) { range in
+            for worker in range {
+                for pair in (worker * per)..<min(total, (worker + 1) * per) { body(pair / s.heads, pair % s.heads, worker) }
+            }
+        }
+        if w > 1 { BLAS.setThreads(context.threads) }
+    }
+}

@@ -1,0 +1,81 @@
+import Dispatch
+import Foundation
+import Formats
+import Graph
+
+/// Teacher against student on a held-out set: accuracy (with labels), top-1 agreement, mean
+/// KL(teacher ‖ student) at T = 1 (float64, nats per sample), parameters, file sizes and fp32 latency
+/// (`LatencyBenchmark`, batch 1).
+public struct DistillReport: Codable, Sendable {
+    public var samples: Int
+    public var teacherTop1: Double?
+    public var studentTop1: Double?
+    public var agreement: Double
+    public var meanKL: Double
+    public var teacherParameters: Int
+    public var studentParameters: Int
+    public var teacherFileSize: Int?
+    public var studentFileSize: Int?
+    public var teacherLatencyMs: Double?
+    public var studentLatencyMs: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case samples, teacherTop1 = "teacher_top1", studentTop1 = "student_top1", agreement, meanKL = "mean_kl"
+        case teacherParameters = "teacher_parameters", studentParameters = "student_parameters"
+        case teacherFileSize = "teacher_file_size", studentFileSize = "student_file_size"
+        case teacherLatencyMs = "teacher_fp32_ms", studentLatencyMs = "student_fp32_ms"
+    }
+
+    /// Runs both graphs over `data` in batches of `batch`.
+    public static func evaluate(teacher: ModelGraph, student: ModelGraph, data: Dataset, config: ViTConfig, batch: Int = 64,
+                                threads: Int, latencyRuns: Int = 0) throws -> DistillReport {
+        let te = try Executor(graph: teacher, threads: threads), se = try Executor(graph: student, threads: threads)
+        var tc = 0, sc = 0, agree = 0, kl = 0.0, start = 0
+        let loss = DistillLoss()
+        while start < data.count {
+            let range = start..<min(data.count, start + batch)
+            let x = try data.batch(range, config: config)
+            let t = try te.run([te.graph.inputs[0].name: x])[te.graph.outputs[0]]!
+            let s = try se.run([se.graph.inputs[0].name: x])[se.graph.outputs[0]]!
+            guard t.shape == s.shape else { throw DistillError.mismatch("teacher logits \(t.shape) vs student \(s.shape)") }
+            let k = t.shape[1]
+            for (row, i) in range.enumerated() {
+                let tp = t.floats + row * k, sp = s.floats + row * k
+                let ta = loss.argmax(tp, k), sa = loss.argmax(sp, k)
+                if ta == sa { agree += 1 }
+                if let y = data.labels?[i] { if ta == y { tc += 1 }; if sa == y { sc += 1 } }
+                let lt = loss.logSoftmax(tp, k, 1), ls = loss.logSoftmax(sp, k, 1)
+                for j in 0..<k { kl += exp(lt[j]) * (lt[j] - ls[j]) }
+            }
+            start = range.upperBound
+        }
+        let n = Double(data.count)
+        func params(_ g: ModelGraph) -> Int { g.initializers.values.reduce(0) { $0 + $1.count } }
+        var r = DistillReport(samples: data.count, teacherTop1: data.labels == nil ? nil : Double(tc) / n,
+                              studentTop1: data.labels == nil ? nil : Double(sc) / n, agreement: Double(agree) / n, meanKL: kl / n,
+                              teacherParameters: params(teacher), studentParameters: params(student))
+        if latencyRuns > 0 {
+            r.teacherLatencyMs = try LatencyBenchmark.measure(te, batch: 1, runs: latencyRuns).medianMs
+            r.studentLatencyMs = try LatencyBenchmark.measure(se, batch: 1, runs: latencyRuns).medianMs
+        }
+        return r
+    }
+
+    /// A human-readable summary.
+    public var text: String {
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a (no labels)" }
+        func mb(_ v: Int?) -> String { v.map { String(format: "%.2f MB", Double($0) / 1e6) } ?? "-" }
+        func ms(_ v: Double?) -> String { v.map { String(format: "%.2f ms", $0) } ?? "-" }
+        var lines = [
+            "distillation report (\(samples) evaluation samples)",
+            "                 teacher        student",
+            "  top-1          \(pct(teacherTop1).padding(toLength: 14, withPad: " ", startingAt: 0)) \(pct(studentTop1))",
+            "  parameters     \(String(teacherParameters).padding(toLength: 14, withPad: " ", startingAt: 0)) \(studentParameters)",
+            "  file size      \(mb(teacherFileSize).padding(toLength: 14, withPad: " ", startingAt: 0)) \(mb(studentFileSize))",
+            "  fp32 latency   \(ms(teacherLatencyMs).padding(toLength: 14, withPad: " ", startingAt: 0)) \(ms(studentLatencyMs))  (batch 1)",
+            String(format: "  top-1 agreement %.2f%%, mean KL(teacher‖student) %.4f", agreement * 100, meanKL),
+        ]
+        if let t = teacherTop1, let s = studentTop1, t > 0 { lines.append(String(format: "  student reaches %.1f%% of the teacher's accuracy", s / t * 100)) }
+        return lines.joined(separator: "\n")
+    }
+}

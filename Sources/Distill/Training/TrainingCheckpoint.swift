@@ -1,0 +1,46 @@
+import Foundation
+import Formats
+import Graph
+
+/// A resumable training state: parameters, AdamW moments, the step counter, and the settings and
+/// config it belongs to, in one safetensors file written atomically (`SafetensorsWriter`).
+/// Tensors: `values`, `adam_m`, `adam_v` (flat fp32, `ParameterSet` order); metadata: `vitopt.config`,
+/// `vitopt.distill.settings` (JSON) and `vitopt.distill.step`.
+public enum TrainingCheckpoint {
+    static let settingsKey = "vitopt.distill.settings"
+    static let stepKey = "vitopt.distill.step"
+
+    public static func write(model: TrainableViT, optimizer: AdamW, settings: DistillSettings, to path: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let meta = [ConfigSources.metadataKey: ConfigSources.metadataValue(model.config),
+                    settingsKey: String(decoding: try enc.encode(settings), as: UTF8.self),
+                    stepKey: String(optimizer.step), "format": "vitopt-distill-checkpoint"]
+        try SafetensorsWriter.write(["values": model.parameters.values, "adam_m": optimizer.m, "adam_v": optimizer.v],
+                                    metadata: meta, to: path)
+    }
+
+    /// Restores `model` and `optimizer` from `path`.
+    /// - Throws: `DistillError.checkpoint` when the file is not a checkpoint of this model and these settings.
+    public static func restore(_ path: String, model: TrainableViT, optimizer: AdamW, settings: DistillSettings) throws {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(path: path) } catch { throw DistillError.checkpoint(path: path, detail: "\(error)") }
+        guard let text = file.metadata[settingsKey], let stepText = file.metadata[stepKey], let step = Int(stepText),
+              let cfgText = file.metadata[ConfigSources.metadataKey] else {
+            throw DistillError.checkpoint(path: path, detail: "not a vitopt distill checkpoint (no \(settingsKey)/\(stepKey) metadata)")
+        }
+        let saved = try JSONDecoder().decode(DistillSettings.self, from: Data(text.utf8))
+        guard saved == settings else {
+            throw DistillError.checkpoint(path: path, detail: "written with different settings (\(text)); resume with the same options")
+        }
+        let cfg = try JSONDecoder().decode(ViTConfig.self, from: Data(cfgText.utf8))
+        guard cfg == model.config else { throw DistillError.checkpoint(path: path, detail: "written for a different student architecture") }
+        for (name, dst) in [("values", model.parameters.values), ("adam_m", optimizer.m), ("adam_v", optimizer.v)] {
+            guard let t = file.tensors[name], t.dtype == .f32, t.shape == dst.shape else {
+                throw DistillError.checkpoint(path: path, detail: "tensor '\(name)' missing or not f32 \(dst.shape)")
+            }
+            dst.mutableFloats.update(from: t.asF32().floats, count: dst.count)
+        }
+        optimizer.step = step
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Distill
+import Foundation
+import Formats
+import Graph
+
+struct DistillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distill",
+        abstract: "Train a smaller student ViT from a teacher (knowledge distillation), natively.")
+
+    @Option(help: "Teacher model file.") var teacher: String
+    @Option(help: "Training data: a .npy (float N×C×H×W or uint8 pixels) or an image folder.") var data: String
+    @Option(help: "Labels for --data as a 1-D integer .npy (folders: the subfolder names).") var labels: String?
+    @Option(help: "Where to save the student (.safetensors).") var out: String
+    @OptionGroup var student: StudentOptions
+    @OptionGroup var training: TrainingOptions
+    @Option(help: "Held-out data for the final report.") var eval: String?
+    @Option(name: .customLong("eval-labels"), help: "Labels for --eval.") var evalLabels: String?
+    @Option(help: "Resume from this checkpoint (same options as the run that wrote it).") var resume: String?
+    @Option(help: "Checkpoint file (default: <out>.ckpt).") var checkpoint: String?
+    @Option(name: .customLong("checkpoint-every"), help: "Write the checkpoint every N steps (default: every epoch).")
+    var checkpointEvery = 0
+    @Option(help: "Append one JSON object per step to this file.") var log: String?
+    @Option(help: "Naming of the saved student: timm or hf.") var naming = "timm"
+    @Option(name: .customLong("latency-runs"), help: "Timed runs for the report's latency (0 skips it).") var latencyRuns = 20
+    @Flag(help: "Print the final report as JSON.") var json = false
+    @OptionGroup var threads: ThreadOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        if checkpointEvery < 0 { throw ValidationError("--checkpoint-every must be at least 0") }
+        _ = try NamingConvention.parse(naming)
+        guard out.lowercased().hasSuffix(".safetensors") else { throw ValidationError("--out must be a .safetensors file, got '\(out)'") }
+    }
+
+    func run() throws {
+        let t = try modelOptions.load(teacher)
+        let (desc, how) = try StudentBuilder.build(teacher: t.model, spec: student.spec, seed: training.seed)
+        let model = try TrainableViT(desc, threads: threads.count)
+        let dataset = try Dataset.open(data, labels: labels, config: desc.config)
+        var settings = training.settings
+        if dataset.labels == nil && settings.loss.alpha < 1 {
+            Console.note("no labels for \(data): alpha = 1 (pure distillation)")
+            settings.loss.alpha = 1
+        }
+        let teacherGraph = try t.graph()
+        let trainer = try DistillTrainer(student: model, teacher: try Executor(graph: teacherGraph, threads: threads.count),
+                                         data: dataset, dataPath: data, settings: settings)
+        trainer.checkpointPath = checkpoint ?? out + ".ckpt"
+        trainer.checkpointEvery = checkpointEvery
+        trainer.onWarning = { Console.warn($0) }
+        if let r = resume { try trainer.resume(from: r) }
+        Console.note("student: \(how); \(model.parameters.count) parameters")
+        Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
+                     + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
+        let progress = TrainingProgress(log: try log.map(JSONLinesLog.init))
+        let result: DistillTrainer.Result
+        do {
+            result = try trainer.train { progress.step($0) }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        let saved = try ModelSaver.save(model.description(), to: out, naming: try NamingConvention.parse(naming))
+        for w in saved.warnings { Console.warn(w) }
+        Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
+                            result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))
+        let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) } ?? dataset
+        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try ViTGraphBuilder.build(model.description()), data: evalData,
+                                                config: desc.config, threads: threads.count, latencyRuns: latencyRuns)
+        report.teacherFileSize = t.fileSize
+        report.studentFileSize = saved.bytes
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            if eval == nil { print("(no --eval set: the report is on the training data)") }
+            print(report.text)
+        }
+    }
+}

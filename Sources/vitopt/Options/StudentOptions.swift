@@ -1,0 +1,28 @@
+import ArgumentParser
+import Distill
+
+/// How `vitopt distill` shapes the student.
+struct StudentOptions: ParsableArguments {
+    @Option(name: .customLong("student-depth"), help: "Student layers (initialised from evenly spread teacher layers).")
+    var depth: Int?
+    @Option(name: .customLong("student-dim"), help: "Student width (freshly initialised).") var dim: Int?
+    @Option(name: .customLong("student-heads"), help: "Student attention heads.") var heads: Int?
+    @Option(name: .customLong("student-mlp-ratio"), help: "Student MLP width as a multiple of its width.") var mlpRatio: Double?
+    @Option(name: .customLong("student"), help: "A named timm architecture for the student, e.g. vit_tiny_patch16_224.")
+    var architecture: String?
+    @Flag(name: .customLong("dist-token"), help: "Give the student a DeiT distillation token and head.") var distToken = false
+    @Flag(name: .customLong("fresh-init"), help: "Initialise the student as timm does instead of from teacher layers.")
+    var freshInit = false
+
+    func validate() throws {
+        if let d = depth, d < 1 { throw ValidationError("--student-depth must be at least 1") }
+        if let d = dim, d < 1 { throw ValidationError("--student-dim must be at least 1") }
+        if let h = heads, h < 1 { throw ValidationError("--student-heads must be at least 1") }
+        if let r = mlpRatio, !(r > 0) { throw ValidationError("--student-mlp-ratio must be positive") }
+    }
+
+    var spec: StudentBuilder.Spec {
+        StudentBuilder.Spec(depth: depth, dim: dim, heads: heads, mlpRatio: mlpRatio, architecture: architecture,
+                            distToken: distToken, freshInit: freshInit)
+    }
+}

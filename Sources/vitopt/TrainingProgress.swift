@@ -1,0 +1,55 @@
+import Distill
+import Foundation
+import Formats
+
+/// Renders training steps: a progress bar on a terminal, a plain line every ~5% otherwise, and
+/// every step to the JSON-lines log when there is one.
+final class TrainingProgress {
+    private let log: JSONLinesLog?
+    private var drewBar = false
+
+    init(log: JSONLinesLog?) { self.log = log }
+
+    func step(_ s: DistillTrainer.StepLog) {
+        log?.append(s)
+        let eta = s.step > 0 ? s.elapsed / Double(s.step) * Double(s.totalSteps - s.step) : 0
+        let stats = String(format: "epoch %d  step %d/%d  loss %.4f  %.0f img/s  ETA %@", s.epoch, s.step, s.totalSteps, s.loss,
+                           s.imagesPerSecond, Self.clock(eta))
+        if Console.isTerminal {
+            let width = 24, done = Int(Double(width) * Double(s.step) / Double(max(1, s.totalSteps)))
+            Console.progress("[" + String(repeating: "#", count: done) + String(repeating: ".", count: width - done) + "] " + stats)
+            drewBar = true
+        } else if s.step == s.totalSteps || s.step % max(1, s.totalSteps / 20) == 0 {
+            Console.note(stats)
+        }
+    }
+
+    func finish() {
+        if drewBar { FileHandle.standardError.write(Data("\n".utf8)) }
+        drewBar = false
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// Appends one JSON object per line to a file (opened once; each line flushed as written).
+final class JSONLinesLog {
+    private let handle: FileHandle
+    private let encoder = JSONEncoder()
+
+    init(_ path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+            throw FormatError.io(path: path, detail: "cannot create the log file")
+        }
+        handle = h
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    func append<T: Encodable>(_ value: T) {
+        guard let data = try? encoder.encode(value) else { return }
+        handle.write(data + Data("\n".utf8))
+    }
+}
