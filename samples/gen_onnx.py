@@ -137,7 +137,7 @@ def gen_onnx_exports():
     from transformers import ViTForImageClassification
 
     hf = ViTForImageClassification.from_pretrained(str(ROOT / "hf-vit")).eval()
-    xb = torch.from_numpy(np.load(ROOT / "inputs" / "batch224.npy"))
+    xb = torch.from_numpy(np.load(ROOT / "inputs" / "batch224.npy").astype(np.float32))  # stored as float16
 
     class Logits(torch.nn.Module):
         def __init__(self, m):
@@ -202,7 +202,7 @@ def gen_onnx_export_check(vitopt=None):
                 subprocess.run([binary, "convert", str(ROOT / name / "model.safetensors"), str(path), "--opset", str(opset)],
                                check=True, capture_output=True)
                 onnx.checker.check_model(str(path), full_check=True)
-                diff = float(np.abs(_ort_run(path, np.load(ROOT / inp)) - np.load(ROOT / golden)).max())
+                diff = float(np.abs(_ort_run(path, np.load(ROOT / inp).astype(np.float32)) - np.load(ROOT / golden)).max())
                 print(f"  {name} opset {opset}: onnx.checker ok, ORT vs PyTorch golden max abs diff {diff:.3g}")
                 assert diff <= 1e-4, diff
         # external data on request

@@ -35,12 +35,20 @@ import TestSupport
         ("hf_224", .huggingFace(size: [224, 224])),
     ])
     func preprocessingMatchesGolden(golden name: String, preprocessing: ViTConfig.Preprocessing) throws {
-        let golden = try Fixtures.npy("preprocess/\(name).npy")
+        let golden = try Self.normalizedGolden(name)
         let x = try ImagePreprocessor.pixelValues(path: Self.sample("preprocess/photo.png"), preprocessing: preprocessing)
-        #expect(x.shape == [1, 3, 224, 224] && golden.shape == [1, 3, 224, 224])
-        let diff = maxAbsDiff(x.floatArray(), golden.floatArray())
+        #expect(x.shape == [1, 3, 224, 224] && golden.count == 3 * 224 * 224)
+        let diff = maxAbsDiff(x.floatArray(), golden)
         print("\(name): max |diff| = \(diff) (\(diff * 255 * 0.5)/255 before normalisation)")
         #expect(diff <= Self.tolerance(std: 0.5))
+    }
+
+    /// A preprocessing golden: the committed uint8 pixels normalised exactly as the reference did
+    /// (timm: ToTensor + Normalize, `(p/255 − 0.5)/0.5`; transformers 5: fused `(p − 127.5)/127.5`),
+    /// which reproduces the reference's float32 output bit for bit (checked by samples/generate.py).
+    static func normalizedGolden(_ name: String) throws -> [Float] {
+        let p = try Fixtures.npy("preprocess/\(name)_pixels.npy").floatArray()
+        return name.hasPrefix("hf") ? p.map { ($0 - 127.5) / 127.5 } : p.map { ($0 / 255 - 0.5) / 0.5 }
     }
 
     /// The 30 digit PNGs at their own size: no resampling, so the batch equals the golden inputs
@@ -77,7 +85,7 @@ import TestSupport
         for (name, size, filter, bits) in references {
             let resized = fixedPointResize8(photo, width: size.0, height: size.1, filter: filter, bits: bits)
             let cropped = ImageResampler.centerCrop(PlanarImage(resized), width: 224, height: 224)
-            let golden = try Fixtures.npy("preprocess/\(name).npy").floatArray().map { (($0 * 0.5 + 0.5) * 255).rounded() }
+            let golden = try Fixtures.npy("preprocess/\(name)_pixels.npy").floatArray()
             let mismatches = zip(cropped.values, golden).filter { $0 != $1 }.count
             #expect(mismatches == 0, "\(name): \(mismatches) of \(golden.count) samples differ")
         }
