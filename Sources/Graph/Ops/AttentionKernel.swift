@@ -76,44 +76,11 @@ public enum Softmax {
     public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {
             let row = x + r * width
-            let m = maximum(row, width)
+            let m = VectorMath.minMax(row, width).max
             for i in 0..<width { row[i] -= m }
             VectorMath.exp(row, row, count: width)
-            let inv = 1 / sum(row, width)
+            let inv = 1 / VectorMath.sum(row, width)
             for i in 0..<width { row[i] *= inv }
         }
-    }
-
-    /// The largest of `n` floats, over eight independent lanes so the loop is not latency-bound.
-    @inline(__always)
-    static func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-        var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
-        var i = 0
-        while i + 8 <= n {
-            m0 = x[i] > m0 ? x[i] : m0; m1 = x[i + 1] > m1 ? x[i + 1] : m1
-            m2 = x[i + 2] > m2 ? x[i + 2] : m2; m3 = x[i + 3] > m3 ? x[i + 3] : m3
-            m4 = x[i + 4] > m4 ? x[i + 4] : m4; m5 = x[i + 5] > m5 ? x[i + 5] : m5
-            m6 = x[i + 6] > m6 ? x[i + 6] : m6; m7 = x[i + 7] > m7 ? x[i + 7] : m7
-            i += 8
-        }
-        var m = Swift.max(Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)), Swift.max(Swift.max(m4, m5), Swift.max(m6, m7)))
-        while i < n { if x[i] > m { m = x[i] }; i += 1 }
-        return m
-    }
-
-    /// The sum of `n` floats in eight interleaved partial sums (lane j adds elements j, j+8, …),
-    /// combined pairwise at the end: a fixed order, so results do not depend on threads.
-    @inline(__always)
-    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-        var p0: Float = 0, p1: Float = 0, p2: Float = 0, p3: Float = 0, p4: Float = 0, p5: Float = 0, p6: Float = 0, p7: Float = 0
-        var i = 0
-        while i + 8 <= n {
-            p0 += x[i]; p1 += x[i + 1]; p2 += x[i + 2]; p3 += x[i + 3]
-            p4 += x[i + 4]; p5 += x[i + 5]; p6 += x[i + 6]; p7 += x[i + 7]
-            i += 8
-        }
-        var s = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
-        while i < n { s += x[i]; i += 1 }
-        return s
     }
 }

@@ -11,6 +11,12 @@ public enum KernelMath {
                                   context: context)
     }
 
+    /// One LayerNorm row of `width` (the same arithmetic as `layerNorm`, for fused producers).
+    public static func layerNormRow(_ x: UnsafePointer<Float>, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                    epsilon: Float, into y: UnsafeMutablePointer<Float>) {
+        LayerNormKernel.normalizeRow(x, width: width, gamma: gamma, beta: beta, epsilon: epsilon, into: y)
+    }
+
     /// The patch matrix of `PatchEmbedKernel`: `x[N,C,H,W]` → `dst[N·(H/ph)·(W/pw), C·ph·pw]`, exact copies.
     public static func im2col(_ x: UnsafePointer<Float>, n: Int, channels: Int, height: Int, width: Int, patch: (Int, Int),
                               into dst: UnsafeMutablePointer<Float>, context: ExecutionContext) {

@@ -5,7 +5,7 @@ import Glibc
 /// `LayerNorm(x[..., D], gamma[D], beta[D]) {epsilon}`: normalises over the last axis.
 ///
 /// `y = (x − mean) / sqrt(var + eps) · gamma + beta` with the biased variance, computed in fp32 with
-/// a two-pass mean/variance (PyTorch uses Welford; the two agree to a few ulps for ViT activations).
+/// a two-pass mean/variance summed in eight interleaved lanes (PyTorch uses Welford; the two agree to a few ulps for ViT activations).
 struct LayerNormKernel: OpKernel {
     let kind = "LayerNorm"
 
@@ -34,16 +34,16 @@ struct LayerNormKernel: OpKernel {
                           beta: UnsafePointer<Float>, epsilon: Float, into y: UnsafeMutablePointer<Float>,
                           context: ExecutionContext) {
         context.parallelFor(rows, minChunk: 16) { range in
-            for r in range {
-                let src = x + r * d, dst = y + r * d
-                var sum: Float = 0
-                for i in 0..<d { sum += src[i] }
-                let mean = sum / Float(d)
-                var sq: Float = 0
-                for i in 0..<d { let c = src[i] - mean; sq += c * c }
-                let inv = 1 / sqrtf(sq / Float(d) + epsilon)
-                for i in 0..<d { dst[i] = (src[i] - mean) * inv * gamma[i] + beta[i] }
-            }
+            for r in range { normalizeRow(x + r * d, width: d, gamma: gamma, beta: beta, epsilon: epsilon, into: y + r * d) }
         }
+    }
+
+    /// One row: mean and population variance with `VectorMath.sum`/`sumOfSquares` (eight-lane fixed order).
+    @inline(__always)
+    static func normalizeRow(_ src: UnsafePointer<Float>, width d: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                             epsilon: Float, into dst: UnsafeMutablePointer<Float>) {
+        let mean = VectorMath.sum(src, d) / Float(d)
+        let inv = 1 / sqrtf(VectorMath.sumOfSquares(src, d, minus: mean) / Float(d) + epsilon)
+        for i in 0..<d { dst[i] = (src[i] - mean) * inv * gamma[i] + beta[i] }
     }
 }

@@ -59,4 +59,61 @@ public enum VectorMath {
             y[i] = 0.5 * v * (1 + erf(v * 0.707_106_77))
         }
     }
+
+    /// The sum of `n` floats in eight interleaved partial sums (lane j adds elements j, j+8, …)
+    /// combined pairwise at the end: a fixed order (independent of threads), and not latency-bound.
+    @inlinable
+    public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var p0: Float = 0, p1: Float = 0, p2: Float = 0, p3: Float = 0, p4: Float = 0, p5: Float = 0, p6: Float = 0, p7: Float = 0
+        var i = 0
+        while i + 8 <= n {
+            p0 += x[i]; p1 += x[i + 1]; p2 += x[i + 2]; p3 += x[i + 3]
+            p4 += x[i + 4]; p5 += x[i + 5]; p6 += x[i + 6]; p7 += x[i + 7]
+            i += 8
+        }
+        var s = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+        while i < n { s += x[i]; i += 1 }
+        return s
+    }
+
+    /// `Σ (x[i] − c)²` in the same eight-lane order as `sum`.
+    @inlinable
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int, minus c: Float) -> Float {
+        var p0: Float = 0, p1: Float = 0, p2: Float = 0, p3: Float = 0, p4: Float = 0, p5: Float = 0, p6: Float = 0, p7: Float = 0
+        var i = 0
+        while i + 8 <= n {
+            let d0 = x[i] - c, d1 = x[i + 1] - c, d2 = x[i + 2] - c, d3 = x[i + 3] - c
+            let d4 = x[i + 4] - c, d5 = x[i + 5] - c, d6 = x[i + 6] - c, d7 = x[i + 7] - c
+            p0 += d0 * d0; p1 += d1 * d1; p2 += d2 * d2; p3 += d3 * d3
+            p4 += d4 * d4; p5 += d5 * d5; p6 += d6 * d6; p7 += d7 * d7
+            i += 8
+        }
+        var s = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+        while i < n { let d = x[i] - c; s += d * d; i += 1 }
+        return s
+    }
+
+    /// The smallest and largest of `n ≥ 1` floats (NaNs are skipped), over eight independent lanes.
+    @inlinable
+    public static func minMax(_ x: UnsafePointer<Float>, _ n: Int) -> (min: Float, max: Float) {
+        var l0 = Float.infinity, l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0
+        var h0 = -Float.infinity, h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0
+        var i = 0
+        while i + 8 <= n {
+            let v0 = x[i], v1 = x[i + 1], v2 = x[i + 2], v3 = x[i + 3], v4 = x[i + 4], v5 = x[i + 5], v6 = x[i + 6], v7 = x[i + 7]
+            l0 = v0 < l0 ? v0 : l0; l1 = v1 < l1 ? v1 : l1; l2 = v2 < l2 ? v2 : l2; l3 = v3 < l3 ? v3 : l3
+            l4 = v4 < l4 ? v4 : l4; l5 = v5 < l5 ? v5 : l5; l6 = v6 < l6 ? v6 : l6; l7 = v7 < l7 ? v7 : l7
+            h0 = v0 > h0 ? v0 : h0; h1 = v1 > h1 ? v1 : h1; h2 = v2 > h2 ? v2 : h2; h3 = v3 > h3 ? v3 : h3
+            h4 = v4 > h4 ? v4 : h4; h5 = v5 > h5 ? v5 : h5; h6 = v6 > h6 ? v6 : h6; h7 = v7 > h7 ? v7 : h7
+            i += 8
+        }
+        var l = Swift.min(Swift.min(Swift.min(l0, l1), Swift.min(l2, l3)), Swift.min(Swift.min(l4, l5), Swift.min(l6, l7)))
+        var h = Swift.max(Swift.max(Swift.max(h0, h1), Swift.max(h2, h3)), Swift.max(Swift.max(h4, h5), Swift.max(h6, h7)))
+        while i < n {
+            if x[i] < l { l = x[i] }
+            if x[i] > h { h = x[i] }
+            i += 1
+        }
+        return (l, h)
+    }
 }

@@ -39,9 +39,8 @@ struct GeluQuantizeKernel: OpKernel {
                 } else {
                     VectorMath.gelu(src, tmp, count: d)
                 }
-                var lo: Float = 0, hi: Float = 0
-                for i in 0..<d { lo = min(lo, tmp[i]); hi = max(hi, tmp[i]) }
-                q.store(row: r, from: tmp, lo: lo, hi: hi)
+                let range = VectorMath.minMax(tmp, d)
+                q.store(row: r, from: tmp, lo: min(range.min, 0), hi: max(range.max, 0))
             }
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))

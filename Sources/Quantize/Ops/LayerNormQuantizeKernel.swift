@@ -34,20 +34,9 @@ struct LayerNormQuantizeKernel: OpKernel {
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
             defer { tmp.deallocate() }
             for r in range {
-                let src = src0 + r * d
-                var sum: Float = 0
-                for i in 0..<d { sum += src[i] }
-                let mean = sum / Float(d)
-                var sq: Float = 0
-                for i in 0..<d { let c = src[i] - mean; sq += c * c }
-                let inv = 1 / sqrtf(sq / Float(d) + eps)
-                var lo: Float = 0, hi: Float = 0
-                for i in 0..<d {
-                    let v = (src[i] - mean) * inv * gamma[i] + beta[i]
-                    tmp[i] = v
-                    lo = min(lo, v); hi = max(hi, v)
-                }
-                q.store(row: r, from: tmp, lo: lo, hi: hi)
+                KernelMath.layerNormRow(src0 + r * d, width: d, gamma: gamma, beta: beta, epsilon: eps, into: tmp)
+                let range = VectorMath.minMax(tmp, d)
+                q.store(row: r, from: tmp, lo: min(range.min, 0), hi: max(range.max, 0))
             }
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
