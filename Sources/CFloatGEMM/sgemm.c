@@ -42,10 +42,12 @@ static void panel_scalar(int m, int k, const float *a, int lda, const float *bp,
 }
 
 #if defined(__x86_64__)
-/* AVX-512: 14 rows x 32 columns of accumulators (28 zmm), A broadcast from memory. */
+/* AVX-512: 14 rows x 32 columns of accumulators (28 zmm). A is packed per 14-row tile, k-major with
+ * a stride of 16 floats (one cache line per k), so every broadcast is a constant offset from one pointer. */
 #define MR512 14
+#define AP512 16
 __attribute__((target("avx512f")))
-static void tile_avx512(int k, const float *a, int lda, const float *bp, const float *bias, float *out, int ldo) {
+static void tile_avx512(int k, const float *ap, const float *bp, const float *bias, float *out, int ldo) {
     __m512 acc[MR512][2];
     __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
     __m512 b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
@@ -54,9 +56,10 @@ static void tile_avx512(int k, const float *a, int lda, const float *bp, const f
     for (int kk = 0; kk < k; kk++) {
         __m512 w0 = _mm512_load_ps(bp + (long)kk * NR);
         __m512 w1 = _mm512_load_ps(bp + (long)kk * NR + 16);
+        const float *a = ap + (long)kk * AP512;
 #pragma GCC unroll 14
         for (int i = 0; i < MR512; i++) {
-            __m512 x = _mm512_set1_ps(a[(long)i * lda + kk]);
+            __m512 x = _mm512_set1_ps(a[i]);
             acc[i][0] = _mm512_fmadd_ps(x, w0, acc[i][0]);
             acc[i][1] = _mm512_fmadd_ps(x, w1, acc[i][1]);
         }
@@ -68,25 +71,30 @@ static void tile_avx512(int k, const float *a, int lda, const float *bp, const f
     }
 }
 
-__attribute__((target("avx512f")))
-static void panel_avx512(int m, int k, const float *a, int lda, const float *bp, const float *bias, float *c, int ldc,
-                         int cols, float *scratch_a) {
-    float tile[MR512 * NR];
-    for (int i0 = 0; i0 < m; i0 += MR512) {
-        int rows = m - i0 < MR512 ? m - i0 : MR512;
-        const float *ap = a + (long)i0 * lda;
-        int la = lda;
-        if (rows < MR512) {
-            /* Pad the last rows with zeros so the full tile runs; only valid rows are stored. */
-            memset(scratch_a, 0, sizeof(float) * MR512 * k);
-            for (int i = 0; i < rows; i++) memcpy(scratch_a + (long)i * k, ap + (long)i * lda, sizeof(float) * k);
-            ap = scratch_a;
-            la = k;
+/* Packs A (m x k) into ceil(m/14) tiles of [k][16] floats, rows past m zero. */
+static void pack_a_avx512(int m, int k, const float *a, int lda, float *packed) {
+    int tiles = (m + MR512 - 1) / MR512;
+    for (int t = 0; t < tiles; t++) {
+        float *dst = packed + (long)t * k * AP512;
+        for (int kk = 0; kk < k; kk++) {
+            for (int i = 0; i < AP512; i++) {
+                int row = t * MR512 + i;
+                dst[(long)kk * AP512 + i] = (i < MR512 && row < m) ? a[(long)row * lda + kk] : 0.0f;
+            }
         }
+    }
+}
+
+__attribute__((target("avx512f")))
+static void panel_avx512(int m, int k, const float *apacked, const float *bp, const float *bias, float *c, int ldc, int cols) {
+    float tile[MR512 * NR];
+    for (int i0 = 0, t = 0; i0 < m; i0 += MR512, t++) {
+        int rows = m - i0 < MR512 ? m - i0 : MR512;
+        const float *ap = apacked + (long)t * k * AP512;
         if (rows == MR512 && cols == NR) {
-            tile_avx512(k, ap, la, bp, bias, c + (long)i0 * ldc, ldc);
+            tile_avx512(k, ap, bp, bias, c + (long)i0 * ldc, ldc);
         } else {
-            tile_avx512(k, ap, la, bp, bias, tile, NR);
+            tile_avx512(k, ap, bp, bias, tile, NR);
             for (int i = 0; i < rows; i++) memcpy(c + (long)(i0 + i) * ldc, tile + i * NR, sizeof(float) * cols);
         }
     }
@@ -154,8 +162,16 @@ void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda,
     int best = vitopt_sgemm_best_path();
     if (path > best) path = best;
     float padded_bias[NR];
-    /* Zero-padded copy of the last, partial row tile (at most 14 rows). */
-    float *scratch_a = path == VITOPT_SGEMM_SCALAR ? 0 : (float *)malloc(sizeof(float) * 14 * (size_t)(k > 0 ? k : 1));
+    /* AVX2: a zero-padded copy of the last, partial row tile (at most 6 rows). AVX-512: all of A,
+     * packed into 14-row tiles (each thread packs its own copy: A is small next to the GEMM). */
+    float *scratch_a = 0;
+    if (path == VITOPT_SGEMM_AVX2) scratch_a = (float *)malloc(sizeof(float) * 6 * (size_t)(k > 0 ? k : 1));
+#if defined(__x86_64__)
+    if (path == VITOPT_SGEMM_AVX512) {
+        scratch_a = (float *)aligned_alloc(64, sizeof(float) * (size_t)((m + 13) / 14) * (size_t)(k > 0 ? k : 1) * 16);
+        if (scratch_a) pack_a_avx512(m, k, a, lda, scratch_a);
+    }
+#endif
     if (!scratch_a) path = VITOPT_SGEMM_SCALAR;
     for (int p = panel0; p < panel1; p++) {
         int col0 = p * NR;
@@ -170,7 +186,7 @@ void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda,
         float *cp = c + col0;
         switch (path) {
 #if defined(__x86_64__)
-        case VITOPT_SGEMM_AVX512: panel_avx512(m, k, a, lda, bp, pb, cp, ldc, cols, scratch_a); break;
+        case VITOPT_SGEMM_AVX512: panel_avx512(m, k, scratch_a, bp, pb, cp, ldc, cols); break;
         case VITOPT_SGEMM_AVX2: panel_avx2(m, k, a, lda, bp, pb, cp, ldc, cols, scratch_a); break;
 #endif
         default: panel_scalar(m, k, a, lda, bp, pb, cp, ldc, cols); break;
