@@ -4,9 +4,9 @@ import TestSupport
 @testable import Formats
 @testable import Graph
 
-/// `vitopt resize-pos` and `vitopt run --image-size` end to end through the binary, on safetensors
-/// (HDF5 and ONNX writers are being built separately): outputs reload, run at the new size with the
-/// golden logits, and every bad request exits non-zero naming the file with no output left behind.
+/// `vitopt resize-pos` and `vitopt run --image-size` end to end through the binary, on safetensors,
+/// HDF5 and ONNX: outputs reload, run at the new size with the golden logits, and every bad request
+/// exits non-zero naming the file with no output left behind.
 @Suite struct ResizeCLITests {
     let teacher = Fixtures.sample("digits/timm/model.safetensors")
     let hfTeacher = Fixtures.sample("digits/hf/model.safetensors")
@@ -40,6 +40,20 @@ import TestSupport
         #expect(again.status == 0 && again.stdout.contains("(replaced)"), "\(again.stdout)\(again.stderr)")
         let y2 = try logits(out, "pixels_48x64.npy")
         #expect(Tolerance.close(y2, try Fixtures.npy("resize/digits48/timm_logits_48x64.npy"), relative: 1e-4))
+    }
+
+    /// The teacher converted to HDF5 (plain and tf_model.h5) and ONNX, resized there, in the same format.
+    @Test(arguments: ["model.h5", "tf_model.h5", "model.onnx"])
+    func resizePosWorksInEveryFormat(_ name: String) throws {
+        let dir = Fixtures.scratch()
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        let c = try BinaryRunner.run(["convert", teacher, dir + "/in/" + name])
+        #expect(c.status == 0, "\(c.stderr)")
+        let r = try BinaryRunner.run(["resize-pos", dir + "/in/" + name, dir + "/out/" + name, "--image-size", "48", "--preset", "timm"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let y = try logits(dir + "/out/" + name, "pixels_48x48.npy")
+        #expect(Tolerance.close(y, try Fixtures.npy("resize/digits48/timm_logits_48x48.npy"), relative: 1e-4))
     }
 
     @Test func resizePosKeepsHFNamingAndMatchesInterpolatePosEncoding() throws {
