@@ -53,7 +53,7 @@ public struct Dataset: Sendable {
             let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
             return names.compactMap { n in
                 let p = dir + "/" + n
-                guard let head = try? MappedFile(path: p).prefix(8), ImageFormatSniffer.isImage(head) else { skipped.append(p); return nil }
+                guard let head = try? MappedFile(path: p).prefix(8), ImageFormat.detect(head) != nil else { skipped.append(p); return nil }
                 return p
             }
         }

@@ -21,7 +21,7 @@ public enum InputLoader {
             try check(t.shape, path: path, config: config)
             return t.asF32()
         }
-        if ImageFormatSniffer.isImage(head) {
+        if ImageFormat.detect(head) != nil {
             let t = try ImagePreprocessor.pixelValues(path: path, preprocessing: config.preprocessing)
             try check(t.shape, path: path, config: config)
             return t
@@ -77,12 +77,5 @@ public enum InputLoader {
             throw FormatError.tensor(path: path, tensor: "input",
                                      detail: "the model runs at \(config.imageSize[0])×\(config.imageSize[1]), the input is \(h)×\(w) (expected \(want))")
         }
-    }
-}
-
-/// Recognises PNG and JPEG files by their magic bytes.
-public enum ImageFormatSniffer {
-    public static func isImage(_ head: [UInt8]) -> Bool {
-        head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF])
     }
 }

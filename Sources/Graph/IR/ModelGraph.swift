@@ -24,9 +24,4 @@ public struct ModelGraph: Sendable {
 
     /// Total number of initializer elements.
     public var parameterCount: Int { initializers.values.reduce(0) { $0 + $1.count } }
-
-    /// The node that produces `value`, if any.
-    public func producer(of value: String) -> Node? {
-        nodes.first { $0.outputs.contains(value) }
-    }
 }
