@@ -43,17 +43,26 @@ static void panel_scalar(int m, int k, const float *a, int lda, const float *bp,
 
 #if defined(__x86_64__)
 /* AVX-512: 14 rows x 32 columns of accumulators (28 zmm). A is packed per 14-row tile, k-major with
- * a stride of 16 floats (one cache line per k), so every broadcast is a constant offset from one pointer. */
+ * a stride of 16 floats (one cache line per k), so every broadcast is a constant offset from one pointer.
+ * `accumulate` continues the sums already in `out` (a later K block) instead of starting from the bias. */
 #define MR512 14
 #define AP512 16
 __attribute__((target("avx512f")))
-static void tile_avx512(int k, const float *ap, const float *bp, const float *bias, float *out, int ldo) {
+static void tile_avx512(int kc, const float *ap, const float *bp, const float *bias, int accumulate, float *out, int ldo) {
     __m512 acc[MR512][2];
-    __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
-    __m512 b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+    if (accumulate) {
 #pragma GCC unroll 14
-    for (int i = 0; i < MR512; i++) { acc[i][0] = b0; acc[i][1] = b1; }
-    for (int kk = 0; kk < k; kk++) {
+        for (int i = 0; i < MR512; i++) {
+            acc[i][0] = _mm512_loadu_ps(out + (long)i * ldo);
+            acc[i][1] = _mm512_loadu_ps(out + (long)i * ldo + 16);
+        }
+    } else {
+        __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+        __m512 b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+#pragma GCC unroll 14
+        for (int i = 0; i < MR512; i++) { acc[i][0] = b0; acc[i][1] = b1; }
+    }
+    for (int kk = 0; kk < kc; kk++) {
         __m512 w0 = _mm512_load_ps(bp + (long)kk * NR);
         __m512 w1 = _mm512_load_ps(bp + (long)kk * NR + 16);
         const float *a = ap + (long)kk * AP512;
@@ -85,31 +94,25 @@ static void pack_a_avx512(int m, int k, const float *a, int lda, float *packed) 
     }
 }
 
-__attribute__((target("avx512f")))
-static void panel_avx512(int m, int k, const float *apacked, const float *bp, const float *bias, float *c, int ldc, int cols) {
-    float tile[MR512 * NR];
-    for (int i0 = 0, t = 0; i0 < m; i0 += MR512, t++) {
-        int rows = m - i0 < MR512 ? m - i0 : MR512;
-        const float *ap = apacked + (long)t * k * AP512;
-        if (rows == MR512 && cols == NR) {
-            tile_avx512(k, ap, bp, bias, c + (long)i0 * ldc, ldc);
-        } else {
-            tile_avx512(k, ap, bp, bias, tile, NR);
-            for (int i = 0; i < rows; i++) memcpy(c + (long)(i0 + i) * ldc, tile + i * NR, sizeof(float) * cols);
-        }
-    }
-}
-
 /* AVX2 + FMA: the 32-column panel as two 16-column halves, 6 rows x 16 columns (12 ymm) each. */
 #define MR256 6
 __attribute__((target("avx2,fma")))
-static void tile_avx2(int k, const float *a, int lda, const float *bp, const float *bias, float *out, int ldo) {
+static void tile_avx2(int kc, const float *a, int lda, const float *bp, const float *bias, int accumulate, float *out,
+                      int ldo) {
     __m256 acc[MR256][2];
-    __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-    __m256 b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    if (accumulate) {
 #pragma GCC unroll 6
-    for (int i = 0; i < MR256; i++) { acc[i][0] = b0; acc[i][1] = b1; }
-    for (int kk = 0; kk < k; kk++) {
+        for (int i = 0; i < MR256; i++) {
+            acc[i][0] = _mm256_loadu_ps(out + (long)i * ldo);
+            acc[i][1] = _mm256_loadu_ps(out + (long)i * ldo + 8);
+        }
+    } else {
+        __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+        __m256 b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+#pragma GCC unroll 6
+        for (int i = 0; i < MR256; i++) { acc[i][0] = b0; acc[i][1] = b1; }
+    }
+    for (int kk = 0; kk < kc; kk++) {
         __m256 w0 = _mm256_loadu_ps(bp + (long)kk * NR);
         __m256 w1 = _mm256_loadu_ps(bp + (long)kk * NR + 8);
 #pragma GCC unroll 6
@@ -125,72 +128,133 @@ static void tile_avx2(int k, const float *a, int lda, const float *bp, const flo
         _mm256_storeu_ps(out + (long)i * ldo + 8, acc[i][1]);
     }
 }
+#endif
 
-__attribute__((target("avx2,fma")))
-static void panel_avx2(int m, int k, const float *a, int lda, const float *bp, const float *bias, float *c, int ldc,
-                       int cols, float *scratch_a) {
-    float tile[MR256 * 16];
-    for (int half = 0; half < 2; half++) {
-        int c0 = half * 16;
-        if (c0 >= cols) break;
-        int hc = cols - c0 < 16 ? cols - c0 : 16;
-        for (int i0 = 0; i0 < m; i0 += MR256) {
-            int rows = m - i0 < MR256 ? m - i0 : MR256;
-            const float *ap = a + (long)i0 * lda;
-            int la = lda;
-            if (rows < MR256) {
-                memset(scratch_a, 0, sizeof(float) * MR256 * k);
-                for (int i = 0; i < rows; i++) memcpy(scratch_a + (long)i * k, ap + (long)i * lda, sizeof(float) * k);
-                ap = scratch_a;
-                la = k;
-            }
-            /* A 16-column half-panel is the panel with a column offset; the stride stays NR. */
-            const float *hb = bias ? bias + c0 : 0;
-            if (rows == MR256 && hc == 16) {
-                tile_avx2(k, ap, la, bp + c0, hb, c + (long)i0 * ldc + c0, ldc);
-            } else {
-                tile_avx2(k, ap, la, bp + c0, hb, tile, 16);
-                for (int i = 0; i < rows; i++) memcpy(c + (long)(i0 + i) * ldc + c0, tile + i * 16, sizeof(float) * hc);
-            }
+/* K block: a panel's slice of W (KC x 32 floats, 32 KB) stays in L1 while every row tile passes over it.
+ * VITOPT_SGEMM_KC overrides it (for tuning; 0 = no blocking). */
+static int kc_block(int k) {
+    static int kc = -1;
+    if (kc < 0) {
+        const char *e = getenv("VITOPT_SGEMM_KC");
+        kc = e ? atoi(e) : 256;
+        if (kc < 0) kc = 256;
+    }
+    return kc == 0 || kc > k ? (k > 0 ? k : 1) : kc;
+}
+
+long vitopt_sgemm_packed_a_size(int path, int m, int k) {
+    int best = vitopt_sgemm_best_path();
+    if (path > best) path = best;
+    return path == VITOPT_SGEMM_AVX512 ? (long)((m + 13) / 14) * (k > 0 ? k : 1) * 16 : 0;
+}
+
+void vitopt_sgemm_pack_a(int path, int m, int k, const float *a, int lda, float *out) {
+#if defined(__x86_64__)
+    if (vitopt_sgemm_packed_a_size(path, m, k) > 0) pack_a_avx512(m, k, a, lda, out);
+#endif
+}
+
+/* Applies the epilogue to a finished rows x cols block of C. */
+static void epilogue_block(int path, int epilogue, const float *res, float *c, int ldc, int rows, int cols) {
+    for (int i = 0; i < rows; i++) {
+        float *row = c + (long)i * ldc;
+        if (epilogue == VITOPT_EPILOGUE_GELU) {
+            vitopt_vgelu(path, row, row, cols);
+        } else if (epilogue == VITOPT_EPILOGUE_RESIDUAL) {
+            const float *r = res + (long)i * ldc;
+            for (int j = 0; j < cols; j++) row[j] = row[j] + r[j];
         }
     }
 }
-#endif
 
-void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda, const float *packed,
-                         const float *bias, float *c, int ldc, int panel0, int panel1) {
+/* One row tile of one panel over the K block [k0, k0 + kc): full tiles in place, edge tiles through a
+ * scratch tile (holding the running sums between K blocks). */
+static void run_tile(int path, int rows, int cols, int k, int k0, int kc, const float *a, int lda, const float *apacked,
+                     const float *a_edge, int tile, const float *bp, const float *bias, float *c, int ldc) {
+    float scratch[16 * NR];
+    int accumulate = k0 > 0, full = (path == VITOPT_SGEMM_AVX512 ? rows == 14 : rows == 6) && cols == NR;
+    float *out = full ? c : scratch;
+    int ldo = full ? ldc : NR;
+    if (!full) memset(scratch, 0, sizeof scratch);
+    if (!full && accumulate)
+        for (int i = 0; i < rows; i++) memcpy(scratch + i * NR, c + (long)i * ldc, sizeof(float) * cols);
+    switch (path) {
+#if defined(__x86_64__)
+    case VITOPT_SGEMM_AVX512:
+        tile_avx512(kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo);
+        break;
+    case VITOPT_SGEMM_AVX2: {
+        const float *ap = rows == MR256 ? a : a_edge;
+        int la = rows == MR256 ? lda : k;
+        for (int half = 0; half < 2; half++)
+            tile_avx2(kc, ap + k0, la, bp + (long)k0 * NR + half * 16, bias ? bias + half * 16 : 0, accumulate,
+                      out + half * 16, ldo);
+        break;
+    }
+#endif
+    default: break;
+    }
+    if (!full)
+        for (int i = 0; i < rows; i++) memcpy(c + (long)i * ldc, scratch + i * NR, sizeof(float) * cols);
+}
+
+void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int lda, const float *apacked,
+                            const float *packed, const float *bias, int epilogue, const float *residual, float *c,
+                            int ldc, int panel0, int panel1) {
     int best = vitopt_sgemm_best_path();
     if (path > best) path = best;
     float padded_bias[NR];
-    /* AVX2: a zero-padded copy of the last, partial row tile (at most 6 rows). AVX-512: all of A,
-     * packed into 14-row tiles (each thread packs its own copy: A is small next to the GEMM). */
-    float *scratch_a = 0;
-    if (path == VITOPT_SGEMM_AVX2) scratch_a = (float *)malloc(sizeof(float) * 6 * (size_t)(k > 0 ? k : 1));
-#if defined(__x86_64__)
-    if (path == VITOPT_SGEMM_AVX512) {
-        scratch_a = (float *)aligned_alloc(64, sizeof(float) * (size_t)((m + 13) / 14) * (size_t)(k > 0 ? k : 1) * 16);
-        if (scratch_a) pack_a_avx512(m, k, a, lda, scratch_a);
+    float *owned_a = 0, *a_edge = 0;
+    int mr = path == VITOPT_SGEMM_AVX512 ? 14 : 6;
+    if (path == VITOPT_SGEMM_AVX512 && !apacked) {
+        owned_a = (float *)aligned_alloc(64, sizeof(float) * (size_t)vitopt_sgemm_packed_a_size(path, m, k));
+        if (owned_a) pack_a_avx512(m, k, a, lda, owned_a);
+        apacked = owned_a;
+        if (!owned_a) path = VITOPT_SGEMM_SCALAR;
     }
-#endif
-    if (!scratch_a) path = VITOPT_SGEMM_SCALAR;
-    for (int p = panel0; p < panel1; p++) {
-        int col0 = p * NR;
-        int cols = n - col0 < NR ? n - col0 : NR;
-        const float *bp = packed + (long)p * NR * k;
-        const float *pb = 0;
-        if (bias) {
-            memset(padded_bias, 0, sizeof padded_bias);
-            memcpy(padded_bias, bias + col0, sizeof(float) * cols);
-            pb = padded_bias;
+    if (path == VITOPT_SGEMM_AVX2 && m % MR256 != 0) {
+        /* The last, partial row tile of A, zero-padded to six rows. */
+        int r0 = m - m % MR256;
+        a_edge = (float *)calloc((size_t)MR256 * (size_t)(k > 0 ? k : 1), sizeof(float));
+        if (a_edge) for (int i = 0; i < m - r0; i++) memcpy(a_edge + (long)i * k, a + (long)(r0 + i) * lda, sizeof(float) * k);
+        else path = VITOPT_SGEMM_SCALAR;
+    }
+    if (path == VITOPT_SGEMM_SCALAR) {
+        for (int p = panel0; p < panel1; p++) {
+            int col0 = p * NR, cols = n - col0 < NR ? n - col0 : NR;
+            panel_scalar(m, k, a, lda, packed + (long)p * NR * k, bias ? bias + col0 : 0, c + col0, ldc, cols);
+            epilogue_block(path, epilogue, residual ? residual + col0 : 0, c + col0, ldc, m, cols);
         }
-        float *cp = c + col0;
-        switch (path) {
-#if defined(__x86_64__)
-        case VITOPT_SGEMM_AVX512: panel_avx512(m, k, scratch_a, bp, pb, cp, ldc, cols); break;
-        case VITOPT_SGEMM_AVX2: panel_avx2(m, k, a, lda, bp, pb, cp, ldc, cols, scratch_a); break;
-#endif
-        default: panel_scalar(m, k, a, lda, bp, pb, cp, ldc, cols); break;
+    } else {
+        int KC = kc_block(k);
+        for (int k0 = 0; k0 < k || k0 == 0; k0 += KC) {
+            int kc = k - k0 < KC ? k - k0 : KC;
+            int last = k0 + KC >= k;
+            for (int p = panel0; p < panel1; p++) {
+                int col0 = p * NR, cols = n - col0 < NR ? n - col0 : NR;
+                const float *bp = packed + (long)p * NR * k;
+                const float *pb = 0;
+                if (bias) {
+                    memset(padded_bias, 0, sizeof padded_bias);
+                    memcpy(padded_bias, bias + col0, sizeof(float) * cols);
+                    pb = padded_bias;
+                }
+                for (int i0 = 0, t = 0; i0 < m; i0 += mr, t++) {
+                    int rows = m - i0 < mr ? m - i0 : mr;
+                    float *cp = c + (long)i0 * ldc + col0;
+                    run_tile(path, rows, cols, k, k0, kc, a + (long)i0 * lda, lda, apacked, a_edge, t, bp, pb, cp, ldc);
+                    if (last && epilogue)
+                        epilogue_block(path, epilogue, residual ? residual + (long)i0 * ldc + col0 : 0, cp, ldc, rows, cols);
+                }
+            }
+            if (kc <= 0) break;
         }
     }
-    free(scratch_a);
+    free(owned_a);
+    free(a_edge);
+}
+
+void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda, const float *packed,
+                         const float *bias, float *c, int ldc, int panel0, int panel1) {
+    vitopt_sgemm_packed_ex(path, m, n, k, a, lda, 0, packed, bias, VITOPT_EPILOGUE_NONE, 0, c, ldc, panel0, panel1);
 }

@@ -40,7 +40,9 @@ static inline __attribute__((always_inline)) AVX2 void rows(const vitopt_i8_args
         } else {
             const __m256i v = _mm256_sub_epi32(acc, _mm256_mullo_epi32(_mm256_set1_epi32(g->zp[r0 + r]), cs));
             const __m256 s = _mm256_mul_ps(_mm256_set1_ps(g->a_scale[r0 + r]), ws);
-            _mm256_maskstore_ps((float *)g->c + at, mask, _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), s, bias));
+            __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), s, bias);
+            if (g->residual) y = _mm256_add_ps(y, _mm256_maskload_ps(g->residual + at, mask));
+            _mm256_maskstore_ps((float *)g->c + at, mask, y);
         }
     }
 }

@@ -7,6 +7,8 @@
 #define MR_MAX 6
 /* k groups per L1 block: 128 groups × 256 bytes = 32 KiB of the panel stays in L1 across a tile row sweep. */
 #define KG_BLOCK 128
+/* Row tiles sharing one pass over a K block (their sums: 8 × 1.5 KiB). */
+#define TILE_CHUNK 8
 
 static inline __attribute__((always_inline)) VNNI void store_row(const vitopt_i8_args *g, const uint8_t *panel, int p, int r,
                                                                  __m512i a0, __m512i a1, __m512i a2, __m512i a3) {
@@ -22,8 +24,10 @@ static inline __attribute__((always_inline)) VNNI void store_row(const vitopt_i8
             const __m512i cs = _mm512_loadu_si512(vitopt_i8_colsum(panel, g->kp) + 16 * j);
             const __m512i v = _mm512_sub_epi32(acc[j], _mm512_mullo_epi32(_mm512_set1_epi32(g->zp[r]), cs));
             const __m512 s = _mm512_mul_ps(_mm512_set1_ps(g->a_scale[r]), _mm512_loadu_ps(vitopt_i8_wscale(panel, g->kp) + 16 * j));
-            const __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(v), s, _mm512_loadu_ps(vitopt_i8_bias(panel, g->kp) + 16 * j));
-            _mm512_mask_storeu_ps((float *)g->c + (size_t)r * g->ldc + base + 16 * j, mask, y);
+            __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(v), s, _mm512_loadu_ps(vitopt_i8_bias(panel, g->kp) + 16 * j));
+            const size_t at = (size_t)r * g->ldc + base + 16 * j;
+            if (g->residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, g->residual + at));
+            _mm512_mask_storeu_ps((float *)g->c + at, mask, y);
         }
     }
 }
@@ -61,6 +65,27 @@ VNNI void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) {
     for (int p = g->p0; p < g->p1; p++) {
         const uint8_t *panel = g->packed + g->panel_bytes * (size_t)p;
         int r0 = 0;
+        const int groups = g->kp / 4;
+        if (groups > KG_BLOCK && g->m >= 2 * MR_MAX) {
+            /* Long K: up to TILE_CHUNK full row tiles keep their running int32 sums in a scratch block
+             * while each 32 KiB slice of the panel is read from L1 by all of them. */
+            const int tiles = g->m / MR_MAX;
+            for (int t0 = 0; t0 < tiles; t0 += TILE_CHUNK) {
+                const int nt = tiles - t0 < TILE_CHUNK ? tiles - t0 : TILE_CHUNK;
+                __m512i sums[TILE_CHUNK][MR_MAX][4];
+                for (int t = 0; t < nt; t++)
+                    for (int r = 0; r < MR_MAX; r++) for (int j = 0; j < 4; j++) sums[t][r][j] = _mm512_setzero_si512();
+                for (int kg0 = 0; kg0 < groups; kg0 += KG_BLOCK) {
+                    const int kg1 = kg0 + KG_BLOCK < groups ? kg0 + KG_BLOCK : groups;
+                    for (int t = 0; t < nt; t++)
+                        tile(g->a + (size_t)(t0 + t) * MR_MAX * g->lda, g->lda, (const int8_t *)panel, kg0, kg1, MR_MAX, sums[t]);
+                }
+                for (int t = 0; t < nt; t++)
+                    for (int r = 0; r < MR_MAX; r++)
+                        store_row(g, panel, p, (t0 + t) * MR_MAX + r, sums[t][r][0], sums[t][r][1], sums[t][r][2], sums[t][r][3]);
+            }
+            r0 = tiles * MR_MAX;
+        }
         for (; r0 + MR_MAX <= g->m; r0 += MR_MAX) rows(g, panel, p, r0, 6);
         switch (g->m - r0) {
         case 5: rows(g, panel, p, r0, 5); break;

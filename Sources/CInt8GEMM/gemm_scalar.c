@@ -23,7 +23,9 @@ void vitopt_i8_gemm_scalar(const vitopt_i8_args *g) {
                 } else {
                     const float v = (float)(acc - g->zp[r] * colsum[c]);
                     const float s = g->a_scale[r] * ws[c];
-                    ((float *)g->c)[(size_t)r * g->ldc + col] = fmaf(v, s, bias[c]);
+                    float y = fmaf(v, s, bias[c]);
+                    if (g->residual) y = y + g->residual[(size_t)r * g->ldc + col];
+                    ((float *)g->c)[(size_t)r * g->ldc + col] = y;
                 }
             }
         }

@@ -11,6 +11,7 @@ typedef struct {
     const uint8_t *packed; size_t panel_bytes;
     int p0, p1;
     void *c; int ldc;
+    const float *residual; /* NULL, or [m][ldc] floats added to the fp32 output */
 } vitopt_i8_args;
 
 /* Where the column sums, scales and biases of a panel start. */

@@ -16,6 +16,8 @@ import Testing
         Case(m: 13, k: 66, n: 129, adversarial: false), Case(m: 6, k: 768, n: 64, adversarial: false),
         Case(m: 25, k: 191, n: 200, adversarial: false), Case(m: 12, k: 3072, n: 65, adversarial: true),
         Case(m: 5, k: 771, n: 33, adversarial: true),
+        // K blocked (K > 512, at least two row tiles; 61 rows span two chunks of eight tiles plus a tail).
+        Case(m: 29, k: 1030, n: 70, adversarial: false), Case(m: 61, k: 600, n: 64, adversarial: true),
     ]
 
     /// Random (or all-255 × ±127) operands: rows as u8 with random zero points, weights I8 [N, K].
@@ -80,6 +82,28 @@ import Testing
                 #expect(Self.raw(q, p, path, threads: threads) == refRaw, "\(path) int32, \(threads) threads")
                 let f = Self.floats(q, p, path, threads: threads)
                 #expect(f.map(\.bitPattern) == refF.map(\.bitPattern), "\(path) fp32 epilogue, \(threads) threads")
+            }
+        }
+    }
+
+    /// The residual epilogue is the plain epilogue plus one fp32 add, on every path.
+    @Test(arguments: cases)
+    func residualEpilogueIsOneAdd(_ c: Case) {
+        let (q, w, scale, bias) = Self.operands(c, seed: 7)
+        let p = PackedWeights(weight: w, scale: scale, bias: bias)
+        var rng = SeededGenerator(seed: 8)
+        let res = (0..<(c.m * c.n)).map { _ in rng.normal() }
+        let want = zip(Self.floats(q, p, .scalar, threads: 1), res).map { $0 + $1 }
+        for path in Int8KernelPath.available {
+            for threads in [1, 2] {
+                var out = [Float](repeating: .nan, count: c.m * c.n)
+                res.withUnsafeBufferPointer { r in
+                    out.withUnsafeMutableBufferPointer {
+                        Int8GEMM.run(q, p, into: $0.baseAddress!, ldc: c.n, residual: r.baseAddress!, path: path,
+                                     context: ExecutionContext(threads: threads))
+                    }
+                }
+                #expect(out.map(\.bitPattern) == want.map(\.bitPattern), "\(path) residual, \(threads) threads")
             }
         }
     }

@@ -70,6 +70,19 @@ import TestSupport
         #expect(try Self.run(fused.graph, x).bitwiseEqual(try Self.run(unfused.graph, x)))
     }
 
+    /// The executor folds each block's two residual Adds into the int8 GEMMs; logits stay bit-identical.
+    @Test func residualEpilogueFusionIsExact() throws {
+        let (_, g) = try Self.fp32()
+        let r = try DynamicQuantization.apply(g)
+        let folded = LinearEpilogueFusion.apply(r.graph, registry: .int8)
+        #expect(folded.nodes.filter { $0.hasResidualEpilogue }.count == 12)
+        #expect(folded.nodes.filter { $0.op == "Add" }.count == r.graph.nodes.filter { $0.op == "Add" }.count - 12)
+        let x = try Self.batch(4), input = ViTGraphBuilder.inputName
+        let a = try Executor(graph: r.graph, registry: .int8, threads: 2).run([input: x])[g.outputs[0]]!
+        let b = try Executor(graph: r.graph, registry: .int8, threads: 2, fuseEpilogues: false).run([input: x])[g.outputs[0]]!
+        #expect(a.bitwiseEqual(b))
+    }
+
     @Test func perTensorActivationsRunUnfused() throws {
         let (_, g) = try Self.fp32()
         var o = DynamicQuantization.Options()

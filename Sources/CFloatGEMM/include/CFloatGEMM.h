@@ -33,6 +33,32 @@ void vitopt_sgemm_pack(const float *w, int n, int k, int ldw, float *packed);
 void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda, const float *packed,
                          const float *bias, float *c, int ldc, int panel0, int panel1);
 
+/* Epilogues applied to each finished tile: none, erf-GELU (vitopt_vgelu's formula), or adding a
+ * residual matrix of the output's layout (out = (A·Wᵀ + bias) + residual, one fp32 add). */
+enum { VITOPT_EPILOGUE_NONE = 0, VITOPT_EPILOGUE_GELU = 1, VITOPT_EPILOGUE_RESIDUAL = 2 };
+
+/* Floats of the packed-A scratch vitopt_sgemm_pack_a writes for `path` (0 when the path reads A as is). */
+long vitopt_sgemm_packed_a_size(int path, int m, int k);
+
+/* Packs A (m x k, row stride lda) for `path` into `out` (vitopt_sgemm_packed_a_size floats, 64-byte aligned). */
+void vitopt_sgemm_pack_a(int path, int m, int k, const float *a, int lda, float *out);
+
+/*
+ * vitopt_sgemm_packed with A already packed by vitopt_sgemm_pack_a (apacked; NULL for paths that read
+ * A directly) and an epilogue. `residual` (row stride ldc) is read only for VITOPT_EPILOGUE_RESIDUAL and
+ * must not alias c. K is processed in blocks that keep a panel's slice of W in L1; each output is still one
+ * fma chain over k ascending starting from the bias, so results do not depend on the blocking.
+ */
+void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int lda, const float *apacked,
+                            const float *packed, const float *bias, int epilogue, const float *residual, float *c,
+                            int ldc, int panel0, int panel1);
+
+/* Elementwise math (vecmath.c), identical on every path: y = exp(x), y = gelu(x) (x and y may alias),
+ * and an in-place row softmax (max subtracted, eight-lane sum order of Graph's VectorMath.sum). */
+void vitopt_vexp(int path, const float *x, float *y, long n);
+void vitopt_vgelu(int path, const float *x, float *y, long n);
+void vitopt_vsoftmax_rows(int path, float *x, long rows, long width);
+
 #ifdef __cplusplus
 }
 #endif

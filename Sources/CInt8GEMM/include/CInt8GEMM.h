@@ -75,6 +75,12 @@ void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, 
                     const int32_t *zp, const float *a_scale, const void *packed,
                     int panel_begin, int panel_end, void *c, int ldc);
 
+/* vitopt_i8_gemm with a residual added to the fp32 epilogue: c = fmaf(...) + residual[m][n]
+ * (residual has stride ldc and must not alias c; ignored when raw = 1). */
+void vitopt_i8_gemm_residual(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
+                             const int32_t *zp, const float *a_scale, const void *packed,
+                             int panel_begin, int panel_end, void *c, int ldc, const float *residual);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+internal import CFloatGEMM
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,13 +73,19 @@ public enum Softmax {
         return y
     }
 
-    /// Row-wise softmax in place over `rows` rows of `width`.
-    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    /// Row-wise softmax in place over `rows` rows of `width`: the row max subtracted, `VectorMath.exp`,
+    /// the sum in `VectorMath.sum`'s eight-lane order, then a multiply by its reciprocal (C kernels,
+    /// bit-identical on every path to `rowsReference`).
+    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, path: FloatGEMM.Path = VectorMath.path) {
+        vitopt_vsoftmax_rows(Int32(path.rawValue), x, rows, width)
+    }
+
+    /// The Swift definition `rows` reproduces.
+    public static func rowsReference(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {
             let row = x + r * width
             let m = VectorMath.minMax(row, width).max
-            for i in 0..<width { row[i] -= m }
-            VectorMath.exp(row, row, count: width)
+            for i in 0..<width { row[i] = VectorMath.exp(row[i] - m) }
             let inv = 1 / VectorMath.sum(row, width)
             for i in 0..<width { row[i] *= inv }
         }

@@ -1,7 +1,8 @@
-/// `exp` and erf-GELU over float buffers, written as branch-free scalar code that LLVM's loop
-/// vectoriser turns into SIMD for whatever the target is (SSE2 baseline on x86-64, NEON on ARM).
-/// This measured 20–30× faster than calling `expf`/`erff` per element, and faster than Swift's
-/// generic `SIMD16` operations, which the optimiser does not lower as well.
+internal import CFloatGEMM
+
+/// `exp` and erf-GELU: branch-free scalar definitions (`exp(_:)`, `erf(_:)`) and buffer versions that
+/// run the same formulas in C with AVX-512 or AVX2 where the CPU has them (CFloatGEMM's vecmath.c,
+/// separate multiplies and adds in the same order, so every path is bit-identical to the scalar one).
 ///
 /// Accuracy contracts (checked against float64 references in `VectorMathTests`):
 /// - `exp`: relative error ≤ 2.5 ulp on [−87.3, 88.7] (Cody–Waite reduction by ln 2, degree-7
@@ -47,13 +48,22 @@ public enum VectorMath {
         return x < -87.3 ? 0 : (x > 88.7 ? .infinity : scaled)
     }
 
-    /// `y[i] = exp(x[i])`; `x` and `y` may be the same buffer.
-    public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { y[i] = exp(x[i]) }
+    /// The SIMD path the buffer functions use: `VITOPT_SGEMM`'s choice, else the best the CPU has.
+    public static let path: FloatGEMM.Path = FloatGEMM.selectedPath ?? FloatGEMM.bestPath
+
+    /// `y[i] = exp(x[i])`; `x` and `y` may be the same buffer. Runs vitopt's C kernels (AVX-512,
+    /// AVX2 or scalar), which compute `exp(_:)` above bit for bit.
+    public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, path: FloatGEMM.Path = path) {
+        vitopt_vexp(Int32(path.rawValue), x, y, count)
     }
 
-    /// `y[i] = 0.5·x·(1 + erf(x/√2))`; `x` and `y` may be the same buffer.
-    public static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    /// `y[i] = 0.5·x·(1 + erf(x/√2))`; `x` and `y` may be the same buffer. Bit for bit `geluReference`.
+    public static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, path: FloatGEMM.Path = path) {
+        vitopt_vgelu(Int32(path.rawValue), x, y, count)
+    }
+
+    /// The scalar Swift definition the C kernels reproduce (kept as the tests' reference).
+    public static func geluReference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count {
             let v = x[i]
             y[i] = 0.5 * v * (1 + erf(v * 0.707_106_77))

@@ -19,12 +19,14 @@ public final class Executor {
     public var profiling = false
 
     /// Validates `graph` and prepares it to run with `threads` threads. Linear layers with constant
-    /// weights are repacked for vitopt's fp32 GEMM (`PackLinearWeightsPass`) on a private copy;
-    /// `graph` itself is kept as given.
-    public init(graph original: ModelGraph, registry: OpRegistry = .standard, threads: Int) throws {
+    /// weights are repacked for vitopt's fp32 GEMM (`PackLinearWeightsPass`) and a GELU or residual
+    /// add after them moves into the GEMM's epilogue (`LinearEpilogueFusion`), on a private copy;
+    /// `graph` itself is kept as given. `fuseEpilogues: false` keeps those ops separate (for tests).
+    public init(graph original: ModelGraph, registry: OpRegistry = .standard, threads: Int, fuseEpilogues: Bool = true) throws {
         try original.validate(registry: registry)
         let path = registry.kernel(for: "LinearPacked") == nil ? nil : FloatGEMM.selectedPath
-        let graph = PackLinearWeightsPass.apply(original, path: path)
+        var graph = PackLinearWeightsPass.apply(original, path: path)
+        if fuseEpilogues { graph = LinearEpilogueFusion.apply(graph, registry: registry) }
         self.graph = original
         self.registry = registry
         self.context = ExecutionContext(threads: threads)

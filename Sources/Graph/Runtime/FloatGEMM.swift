@@ -47,16 +47,42 @@ public enum FloatGEMM {
         return out
     }
 
-    /// `c[m, n] = a[m, k]·Wᵀ + bias` with W packed by `pack`.
+    /// What `multiply` applies to each finished output tile.
+    public enum Epilogue {
+        case none
+        /// `c = gelu(a·Wᵀ + bias)` with `VectorMath.gelu`'s formula.
+        case gelu
+        /// `c = (a·Wᵀ + bias) + residual` (one fp32 add; `residual` is `[m, n]` and must not be `c`).
+        case residual(UnsafePointer<Float>)
+    }
+
+    /// `c[m, n] = a[m, k]·Wᵀ + bias`, then `epilogue`, with W packed by `pack`. A is packed once
+    /// (for the AVX-512 path) and shared by the threads, which split the panels.
     public static func multiply(_ a: UnsafePointer<Float>, m: Int, k: Int, packed: Tensor, n: Int,
                                 bias: UnsafePointer<Float>?, into c: UnsafeMutablePointer<Float>,
-                                path: Path, context: ExecutionContext) {
+                                path: Path, epilogue: Epilogue = .none, context: ExecutionContext) {
         let panels = packed.shape[0]
         let b = packed.floats
+        let aSize = Int(vitopt_sgemm_packed_a_size(Int32(path.rawValue), Int32(m), Int32(k)))
+        var aPacked: UnsafeMutablePointer<Float>?
+        if aSize > 0 {
+            var raw: UnsafeMutableRawPointer?
+            if posix_memalign(&raw, 64, aSize * MemoryLayout<Float>.size) == 0, let raw {
+                aPacked = raw.assumingMemoryBound(to: Float.self)
+                vitopt_sgemm_pack_a(Int32(path.rawValue), Int32(m), Int32(k), a, Int32(k), aPacked)
+            }
+        }
+        defer { free(aPacked) }
+        let shared = aPacked.map { UnsafePointer($0) }
+        let (code, residual): (Int32, UnsafePointer<Float>?) = switch epilogue {
+        case .none: (Int32(VITOPT_EPILOGUE_NONE), nil)
+        case .gelu: (Int32(VITOPT_EPILOGUE_GELU), nil)
+        case .residual(let r): (Int32(VITOPT_EPILOGUE_RESIDUAL), r)
+        }
         // Enough panels per thread to amortise the partial last row tile.
         context.parallelFor(panels, minChunk: 2) { range in
-            vitopt_sgemm_packed(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), a, Int32(k), b, bias, c, Int32(n),
-                                Int32(range.lowerBound), Int32(range.upperBound))
+            vitopt_sgemm_packed_ex(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), a, Int32(k), shared, b, bias, code,
+                                   residual, c, Int32(n), Int32(range.lowerBound), Int32(range.upperBound))
         }
     }
 }

@@ -1,7 +1,8 @@
 import Dispatch
 import Graph
 
-/// Throughput of vitopt's int8 GEMM and of OpenBLAS sgemm (through `BLAS.sgemm`) on one shape,
+/// Throughput of vitopt's int8 GEMM, OpenBLAS sgemm (through `BLAS.sgemm`) and vitopt's packed fp32
+/// GEMM on one shape,
 /// measured as `../shared/bench/peer_gemm.sh` does: best of `reps` calls, `2·M·K·N` ops per call.
 public enum GEMMBenchmark {
     public struct Shape: Sendable, Hashable, CustomStringConvertible {
@@ -30,6 +31,8 @@ public enum GEMMBenchmark {
         /// int8 GOP/s of the selected kernel path (quantization of the activations not included, as for oneDNN).
         public let int8GOPs: Double
         public let sgemmGFLOPs: Double
+        /// vitopt's own packed fp32 GEMM (`FloatGEMM`, the path the executor uses), GFLOP/s.
+        public let packedGFLOPs: Double
     }
 
     /// Measures `shape` with `threads` threads on `path`.
@@ -51,7 +54,12 @@ public enum GEMMBenchmark {
         let sgemm = best(reps) {
             BLAS.sgemm(m: m, n: n, k: k, a: x.floats, lda: k, b: b.floats, ldb: n, c: out.mutableFloats, ldc: n)
         }
-        return Result(shape: shape, int8GOPs: ops / int8 / 1e9, sgemmGFLOPs: ops / sgemm / 1e9)
+        let wf = Tensor(shape: [n, k], floats: (0..<(n * k)).map { _ in rng.normal() })
+        let fp = FloatGEMM.pack(wf), fpath = FloatGEMM.selectedPath ?? FloatGEMM.bestPath
+        let packed32 = best(reps) {
+            FloatGEMM.multiply(x.floats, m: m, k: k, packed: fp, n: n, bias: nil, into: out.mutableFloats, path: fpath, context: ctx)
+        }
+        return Result(shape: shape, int8GOPs: ops / int8 / 1e9, sgemmGFLOPs: ops / sgemm / 1e9, packedGFLOPs: ops / packed32 / 1e9)
     }
 
     /// Fastest of `reps` timed calls (after one warm-up), in seconds.

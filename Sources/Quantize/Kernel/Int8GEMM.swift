@@ -7,20 +7,21 @@ import Graph
 /// every path, so all paths write bit-identical floats. Work is split across threads by panels of
 /// 64 output columns (each thread streams its own weight columns; activations are shared).
 public enum Int8GEMM {
-    /// fp32 output `[rows, N]` (row stride `ldc`) into `c`.
+    /// fp32 output `[rows, N]` (row stride `ldc`) into `c`; with `residual` (same layout, not `c`),
+    /// `c = epilogue + residual` (one fp32 add, as a separate `Add` would do).
     public static func run(_ a: QuantizedRows, _ w: PackedWeights, into c: UnsafeMutablePointer<Float>, ldc: Int,
-                           path: Int8KernelPath, context: ExecutionContext) {
-        dispatch(a, w, raw: false, into: UnsafeMutableRawPointer(c), ldc: ldc, path: path, context: context)
+                           residual: UnsafePointer<Float>? = nil, path: Int8KernelPath, context: ExecutionContext) {
+        dispatch(a, w, raw: false, into: UnsafeMutableRawPointer(c), ldc: ldc, residual: residual, path: path, context: context)
     }
 
     /// Raw int32 accumulators `Σ_k q[m][k]·W[n][k]` (no zero-point correction, scales or bias): for testing.
     public static func runRaw(_ a: QuantizedRows, _ w: PackedWeights, into c: UnsafeMutablePointer<Int32>, ldc: Int,
                               path: Int8KernelPath, context: ExecutionContext) {
-        dispatch(a, w, raw: true, into: UnsafeMutableRawPointer(c), ldc: ldc, path: path, context: context)
+        dispatch(a, w, raw: true, into: UnsafeMutableRawPointer(c), ldc: ldc, residual: nil, path: path, context: context)
     }
 
     private static func dispatch(_ a: QuantizedRows, _ w: PackedWeights, raw: Bool, into c: UnsafeMutableRawPointer, ldc: Int,
-                                 path: Int8KernelPath, context: ExecutionContext) {
+                                 residual: UnsafePointer<Float>?, path: Int8KernelPath, context: ExecutionContext) {
         precondition(a.features == w.inFeatures, "activations have \(a.features) features, weights \(w.inFeatures)")
         let aPtr = a.values.rawPointer.assumingMemoryBound(to: UInt8.self)
         let zp = a.zeroPoints.rawPointer.assumingMemoryBound(to: Int32.self), s = a.scales.floats
@@ -28,8 +29,8 @@ public enum Int8GEMM {
         let m = Int32(a.rows), k = Int32(w.inFeatures), n = Int32(w.outFeatures), lda = Int32(a.paddedK)
         nonisolated(unsafe) let out = c
         context.parallelFor(w.panels) { range in
-            vitopt_i8_gemm(path.code, raw ? 1 : 0, m, k, n, aPtr, lda, zp, s, packed,
-                           Int32(range.lowerBound), Int32(range.upperBound), out, Int32(ldc))
+            vitopt_i8_gemm_residual(path.code, raw ? 1 : 0, m, k, n, aPtr, lda, zp, s, packed,
+                                    Int32(range.lowerBound), Int32(range.upperBound), out, Int32(ldc), residual)
         }
     }
 }

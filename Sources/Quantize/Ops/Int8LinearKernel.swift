@@ -1,23 +1,28 @@
 import Graph
 
-/// `Int8Linear(x[..., K], packed, weight I8[N, K], weight_scale F32[N], bias[N]?) {activations} -> F32 [..., N]`.
+/// `Int8Linear(x[..., K], packed, weight I8[N, K], weight_scale F32[N], bias[N]?, residual?) {activations, epilogue?} -> F32 [..., N]`.
+/// With `epilogue = "residual"` (set by `LinearEpilogueFusion` in the executor) the last input, of the
+/// output's shape, is added to the result in the GEMM's epilogue.
 ///
 /// Quantizes `x` at run time (u8, per token or per tensor, see `QuantizedRows.quantize`), runs the
 /// int8 GEMM on the packed weights and writes `(Σ (q − zp)·w_q) · scale · w_scale + bias` in fp32.
 /// `weight`, `weight_scale` and `bias` describe the layer (and are what int8 files store); the kernel
 /// reads only `packed`, which holds the same values.
-struct Int8LinearKernel: OpKernel {
+struct Int8LinearKernel: ResidualEpilogueKernel {
     static let op = "Int8Linear"
     let kind = Int8LinearKernel.op
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
-        try Int8Op.arity(node, inputs.count, 4...5)
+        let (layer, residual) = Int8Op.splitResidual(node, inputs)
+        try Int8Op.arity(node, layer.count, 4...5)
         _ = try Int8Op.scheme(node)
-        let (k, n) = try Int8Op.checkWeights(node, inputs[1...])
+        let (k, n) = try Int8Op.checkWeights(node, layer[1...])
         let x = inputs[0]
         try Int8Op.require(x.dtype.isFloatingPoint && x.shape.last?.value == k, node,
                            "input '\(x.name)' must be float [..., \(k)], is \(x.dtype.rawValue) \(x.shape.shapeDescription)")
-        return [ValueInfo(name: "", shape: Array(x.shape.dropLast()) + [.fixed(n)])]
+        let out = Array(x.shape.dropLast()) + [.fixed(n)]
+        try Int8Op.checkResidual(node, residual, out)
+        return [ValueInfo(name: "", shape: out)]
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
@@ -27,20 +32,23 @@ struct Int8LinearKernel: OpKernel {
         let q = QuantizedRows.quantize(x.floats, rows: rows, features: k, perTensor: try Int8Op.scheme(node) == .perTensor,
                                        context: context)
         let out = Tensor(zeros: .f32, shape: Array(x.shape.dropLast()) + [n])
-        Int8GEMM.run(q, packed, into: out.mutableFloats, ldc: n, path: try Int8Op.kernelPath(node), context: context)
+        let residual = try Int8Op.residual(node, inputs, shape: out.shape)
+        Int8GEMM.run(q, packed, into: out.mutableFloats, ldc: n, residual: residual, path: try Int8Op.kernelPath(node),
+                     context: context)
         return [out]
     }
 }
 
 /// `Int8LinearQ(q U8[..., Kp], scale F32[...], zero_point I32[...], packed, weight, weight_scale, bias?) -> F32 [..., N]`:
 /// `Int8Linear` on activations a fused producer (`LayerNormQuantize`, `GeluQuantize`) already quantized.
-struct Int8LinearQKernel: OpKernel {
+struct Int8LinearQKernel: ResidualEpilogueKernel {
     static let op = "Int8LinearQ"
     let kind = Int8LinearQKernel.op
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
-        try Int8Op.arity(node, inputs.count, 6...7)
-        let (k, n) = try Int8Op.checkWeights(node, inputs[3...])
+        let (layer, residual) = Int8Op.splitResidual(node, inputs)
+        try Int8Op.arity(node, layer.count, 6...7)
+        let (k, n) = try Int8Op.checkWeights(node, layer[3...])
         let q = inputs[0], s = inputs[1], z = inputs[2]
         let kp = PackedWeights.paddedK(k)
         try Int8Op.require(q.dtype == .u8 && q.shape.last?.value == kp, node,
@@ -48,6 +56,7 @@ struct Int8LinearQKernel: OpKernel {
         let lead = Array(q.shape.dropLast())
         try Int8Op.require(s.dtype == .f32 && s.shape == lead && z.dtype == .i32 && z.shape == lead, node,
                            "scale '\(s.name)' (F32) and zero point '\(z.name)' (I32) must have shape \(lead.shapeDescription)")
+        try Int8Op.checkResidual(node, residual, lead + [.fixed(n)])
         return [ValueInfo(name: "", shape: lead + [.fixed(n)])]
     }
 
@@ -57,7 +66,9 @@ struct Int8LinearQKernel: OpKernel {
         let rows = qt.count / qt.shape.last!
         let q = QuantizedRows(values: qt.reshaped([rows, qt.shape.last!]), scales: inputs[1], zeroPoints: inputs[2], features: k)
         let out = Tensor(zeros: .f32, shape: Array(qt.shape.dropLast()) + [n])
-        Int8GEMM.run(q, packed, into: out.mutableFloats, ldc: n, path: try Int8Op.kernelPath(node), context: context)
+        let residual = try Int8Op.residual(node, inputs, shape: out.shape)
+        Int8GEMM.run(q, packed, into: out.mutableFloats, ldc: n, residual: residual, path: try Int8Op.kernelPath(node),
+                     context: context)
         return [out]
     }
 }

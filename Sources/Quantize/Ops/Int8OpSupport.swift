@@ -39,6 +39,27 @@ enum Int8Op {
         return (k, n)
     }
 
+    /// The layer's own inputs and, for a node with a residual epilogue, the residual (its last input).
+    static func splitResidual<T>(_ node: Node, _ inputs: [T]) -> (layer: [T], residual: T?) {
+        guard node.hasResidualEpilogue, let last = inputs.last else { return (inputs, nil) }
+        return (Array(inputs.dropLast()), last)
+    }
+
+    static func checkResidual(_ node: Node, _ residual: ValueInfo?, _ out: [Dim]) throws {
+        if let e = node.string("epilogue"), e != "residual" {
+            throw GraphError.shapeMismatch(node: node.name, detail: "epilogue must be \"residual\", is \"\(e)\"")
+        }
+        guard let r = residual else { return }
+        try require(r.shape == out, node, "residual '\(r.name)' \(r.shape.shapeDescription) is not the output's shape \(out.shapeDescription)")
+    }
+
+    /// The residual tensor's floats when the node has one, checked against the output shape.
+    static func residual(_ node: Node, _ inputs: [Tensor], shape: [Int]) throws -> UnsafePointer<Float>? {
+        guard node.hasResidualEpilogue, let r = inputs.last else { return nil }
+        try require(r.shape == shape, node, "residual \(r.shape) is not the output's shape \(shape)")
+        return r.floats
+    }
+
     static func kernelPath(_ node: Node) throws -> Int8KernelPath {
         switch path {
         case .success(let p): return p

@@ -6,7 +6,7 @@ import Quantize
 struct BenchGEMM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
-        abstract: "Measure the int8 GEMM kernel (GOP/s) and OpenBLAS sgemm (GFLOP/s) on the ViT shapes.")
+        abstract: "Measure the int8 GEMM kernel (GOP/s), OpenBLAS sgemm and vitopt's packed fp32 GEMM (GFLOP/s) on the ViT shapes.")
 
     @Option(help: "Threads for both kernels.")
     var threads = 1
@@ -34,15 +34,16 @@ struct BenchGEMM: ParsableCommand {
         var rows: [[String: Any]] = []
         if !json {
             print("int8 kernel \(path.rawValue), \(threads) thread(s)")
-            print("     M     K     N   int8 GOP/s  sgemm GFLOP/s  ratio")
+            print("     M     K     N   int8 GOP/s  sgemm GFLOP/s  ratio  vitopt fp32 GFLOP/s")
         }
         for shape in list {
             let r = GEMMBenchmark.measure(shape, threads: threads, reps: reps, path: path)
             rows.append(["M": shape.m, "K": shape.k, "N": shape.n, "int8_gops": (r.int8GOPs * 10).rounded() / 10,
-                         "sgemm_gflops": (r.sgemmGFLOPs * 10).rounded() / 10])
+                         "sgemm_gflops": (r.sgemmGFLOPs * 10).rounded() / 10,
+                         "vitopt_fp32_gflops": (r.packedGFLOPs * 10).rounded() / 10])
             if !json {
-                print(String(format: "%6d %5d %5d %12.1f %14.1f %6.2f", shape.m, shape.k, shape.n, r.int8GOPs, r.sgemmGFLOPs,
-                             r.int8GOPs / r.sgemmGFLOPs))
+                print(String(format: "%6d %5d %5d %12.1f %14.1f %6.2f %20.1f", shape.m, shape.k, shape.n, r.int8GOPs, r.sgemmGFLOPs,
+                             r.int8GOPs / r.sgemmGFLOPs, r.packedGFLOPs))
             }
         }
         if json {

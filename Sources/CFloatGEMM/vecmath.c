@@ -1,0 +1,311 @@
+/*
+ * Elementwise fp32 math for the executor: exp, erf-GELU and row softmax, with AVX-512 and AVX2 paths
+ * chosen at run time and a scalar reference. Every path performs the same IEEE operations in the
+ * same order (separate multiplies and adds, no contraction), so all paths agree bit for bit with the
+ * scalar code and with Graph's Swift `VectorMath.exp` / `VectorMath.erf`, which define the formulas:
+ *   exp: clamp to [-87.3, 88.7], n = round(x·log2 e) by the 1.5·2^23 trick, r = x − n·ln2 (two parts),
+ *        degree-7 Taylor polynomial times 2^n; x < −87.3 gives 0, x > 88.7 gives +inf.
+ *   erf: x·P(x²)/Q(x²) on |x| ≤ 3.925 (degrees 5/5), clamped to ±1.
+ * min/max follow Swift's `Swift.min(a, b) = b < a ? b : a` (so NaN inputs propagate the same way).
+ */
+#pragma STDC FP_CONTRACT OFF
+#include "CFloatGEMM.h"
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#define EXP_LO (-87.3f)
+#define EXP_HI 88.7f
+#define ROUND_MAGIC 12582912.0f
+#define ERF_CLAMP 3.925f
+
+/* ---- scalar reference ---- */
+
+static inline float smin(float a, float b) { return b < a ? b : a; }
+static inline float smax(float a, float b) { return b > a ? b : a; }
+
+static inline float bits_to_float(unsigned u) { float f; memcpy(&f, &u, 4); return f; }
+static inline unsigned float_to_bits(float f) { unsigned u; memcpy(&u, &f, 4); return u; }
+
+static float exp_scalar(float x) {
+    float xc = smin(smax(x, EXP_LO), EXP_HI);
+    float kn = xc * 1.44269504f;
+    kn = kn + ROUND_MAGIC;
+    float n = kn - ROUND_MAGIC;
+    float r = xc - n * 0.69314575f;
+    r = r - n * 1.4286068e-6f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    float scaled = p * bits_to_float((float_to_bits(kn) - 0x4B400000u + 127u) << 23);
+    return x < EXP_LO ? 0.0f : (x > EXP_HI ? __builtin_inff() : scaled);
+}
+
+static float erf_scalar(float x) {
+    float a = smin(__builtin_fabsf(x), ERF_CLAMP);
+    float z = a * a;
+    float p = 2.0263917e-06f;
+    p = p * z + 2.8785653e-04f;
+    p = p * z + 3.8958688e-03f;
+    p = p * z + 5.3144842e-02f;
+    p = p * z + 1.9343801e-01f;
+    p = p * z + 1.1283790f;
+    float q = 3.8003920e-05f;
+    q = q * z + 1.1943385e-03f;
+    q = q * z + 1.5227712e-02f;
+    q = q * z + 1.1535885e-01f;
+    q = q * z + 5.0476152e-01f;
+    q = q * z + 1.0f;
+    float m = smin(a * p / q, 1.0f);
+    return bits_to_float(float_to_bits(m) | (float_to_bits(x) & 0x80000000u));
+}
+
+static inline float gelu_scalar(float v) { return 0.5f * v * (1.0f + erf_scalar(v * 0.70710677f)); }
+
+/* Swift `VectorMath.sum`'s order: eight interleaved partial sums, combined pairwise, then the tail. */
+static float sum8_scalar(const float *x, long n) {
+    float p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) p[j] = p[j] + x[i + j];
+    float s = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+    for (; i < n; i++) s = s + x[i];
+    return s;
+}
+
+static void softmax_row_scalar(float *row, long n) {
+    float m = -__builtin_inff();
+    for (long i = 0; i < n; i++) m = row[i] > m ? row[i] : m;
+    for (long i = 0; i < n; i++) row[i] = exp_scalar(row[i] - m);
+    float inv = 1.0f / sum8_scalar(row, n);
+    for (long i = 0; i < n; i++) row[i] = row[i] * inv;
+}
+
+#if defined(__x86_64__)
+/* ---- AVX-512 ---- */
+#define T512 __attribute__((target("avx512f,avx512dq")))
+
+T512 static inline __m512 exp16(__m512 x) {
+    const __m512 lo = _mm512_set1_ps(EXP_LO), hi = _mm512_set1_ps(EXP_HI), magic = _mm512_set1_ps(ROUND_MAGIC);
+    __m512 xc = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+    __m512 kn = _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504f)), magic);
+    __m512 n = _mm512_sub_ps(kn, magic);
+    __m512 r = _mm512_sub_ps(xc, _mm512_mul_ps(n, _mm512_set1_ps(0.69314575f)));
+    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(1.4286068e-6f)));
+    __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 720.0f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 120.0f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 24.0f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 6.0f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(0.5f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f));
+    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(kn), _mm512_set1_epi32(0x4B400000)),
+                                                   _mm512_set1_epi32(127)), 23);
+    __m512 scaled = _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+    scaled = _mm512_mask_mov_ps(scaled, _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), _mm512_set1_ps(__builtin_inff()));
+    return _mm512_mask_mov_ps(scaled, _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ), _mm512_setzero_ps());
+}
+
+T512 static inline __m512 gelu16(__m512 v) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 x = _mm512_mul_ps(v, _mm512_set1_ps(0.70710677f));
+    __m512 a = _mm512_min_ps(_mm512_set1_ps(ERF_CLAMP), _mm512_abs_ps(x));
+    __m512 z = _mm512_mul_ps(a, a);
+    __m512 p = _mm512_set1_ps(2.0263917e-06f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(2.8785653e-04f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(3.8958688e-03f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(5.3144842e-02f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(1.9343801e-01f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(1.1283790f));
+    __m512 q = _mm512_set1_ps(3.8003920e-05f);
+    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(1.1943385e-03f));
+    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(1.5227712e-02f));
+    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(1.1535885e-01f));
+    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(5.0476152e-01f));
+    q = _mm512_add_ps(_mm512_mul_ps(q, z), one);
+    __m512 m = _mm512_min_ps(one, _mm512_div_ps(_mm512_mul_ps(a, p), q));
+    __m512 erf = _mm512_or_ps(m, _mm512_and_ps(x, _mm512_castsi512_ps(_mm512_set1_epi32((int)0x80000000u))));
+    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), v), _mm512_add_ps(one, erf));
+}
+
+T512 static void exp_avx512(const float *x, float *y, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, exp16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, k, exp16(_mm512_maskz_loadu_ps(k, x + i)));
+    }
+}
+
+T512 static void gelu_avx512(const float *x, float *y, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, gelu16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, k, gelu16(_mm512_maskz_loadu_ps(k, x + i)));
+    }
+}
+
+T512 static void softmax_row_avx512(float *row, long n) {
+    __m512 mv = _mm512_set1_ps(-__builtin_inff());
+    long i = 0;
+    for (; i + 16 <= n; i += 16) mv = _mm512_max_ps(_mm512_loadu_ps(row + i), mv);
+    float m = _mm512_reduce_max_ps(mv);
+    for (; i < n; i++) m = row[i] > m ? row[i] : m;
+    __m512 ms = _mm512_set1_ps(m);
+    __m256 acc = _mm256_setzero_ps();
+    for (i = 0; i + 16 <= n; i += 16) {
+        __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(row + i), ms));
+        _mm512_storeu_ps(row + i, e);
+        acc = _mm256_add_ps(acc, _mm512_castps512_ps256(e));
+        acc = _mm256_add_ps(acc, _mm512_extractf32x8_ps(e, 1));
+    }
+    if (i < n) {
+        __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+        __m512 e = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, row + i), ms));
+        _mm512_mask_storeu_ps(row + i, k, e);
+        if (n - i >= 8) { acc = _mm256_add_ps(acc, _mm512_castps512_ps256(e)); i += 8; }
+    }
+    float p[8];
+    _mm256_storeu_ps(p, acc);
+    float s = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+    for (; i < n; i++) s = s + row[i];
+    __m512 inv = _mm512_set1_ps(1.0f / s);
+    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(row + i, _mm512_mul_ps(_mm512_loadu_ps(row + i), inv));
+    if (i < n) {
+        __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(row + i, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, row + i), inv));
+    }
+}
+
+/* ---- AVX2 ---- */
+#define T256 __attribute__((target("avx2")))
+
+T256 static inline __m256 exp8(__m256 x) {
+    const __m256 lo = _mm256_set1_ps(EXP_LO), hi = _mm256_set1_ps(EXP_HI), magic = _mm256_set1_ps(ROUND_MAGIC);
+    __m256 xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+    __m256 kn = _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504f)), magic);
+    __m256 n = _mm256_sub_ps(kn, magic);
+    __m256 r = _mm256_sub_ps(xc, _mm256_mul_ps(n, _mm256_set1_ps(0.69314575f)));
+    r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(1.4286068e-6f)));
+    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 720.0f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 120.0f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 24.0f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 6.0f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(0.5f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_sub_epi32(_mm256_castps_si256(kn), _mm256_set1_epi32(0x4B400000)),
+                                                   _mm256_set1_epi32(127)), 23);
+    __m256 scaled = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+    scaled = _mm256_blendv_ps(scaled, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
+    return _mm256_blendv_ps(scaled, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
+}
+
+T256 static inline __m256 gelu8(__m256 v) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
+    __m256 x = _mm256_mul_ps(v, _mm256_set1_ps(0.70710677f));
+    __m256 a = _mm256_min_ps(_mm256_set1_ps(ERF_CLAMP), _mm256_andnot_ps(sign, x));
+    __m256 z = _mm256_mul_ps(a, a);
+    __m256 p = _mm256_set1_ps(2.0263917e-06f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(2.8785653e-04f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(3.8958688e-03f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(5.3144842e-02f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(1.9343801e-01f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(1.1283790f));
+    __m256 q = _mm256_set1_ps(3.8003920e-05f);
+    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(1.1943385e-03f));
+    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(1.5227712e-02f));
+    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(1.1535885e-01f));
+    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(5.0476152e-01f));
+    q = _mm256_add_ps(_mm256_mul_ps(q, z), one);
+    __m256 m = _mm256_min_ps(one, _mm256_div_ps(_mm256_mul_ps(a, p), q));
+    __m256 erf = _mm256_or_ps(m, _mm256_and_ps(x, sign));
+    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), _mm256_add_ps(one, erf));
+}
+
+T256 static void exp_avx2(const float *x, float *y, long n) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, exp8(_mm256_loadu_ps(x + i)));
+    for (; i < n; i++) y[i] = exp_scalar(x[i]);
+}
+
+T256 static void gelu_avx2(const float *x, float *y, long n) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, gelu8(_mm256_loadu_ps(x + i)));
+    for (; i < n; i++) y[i] = gelu_scalar(x[i]);
+}
+
+T256 static void softmax_row_avx2(float *row, long n) {
+    __m256 mv = _mm256_set1_ps(-__builtin_inff());
+    long i = 0;
+    for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(_mm256_loadu_ps(row + i), mv);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, mv);
+    float m = -__builtin_inff();
+    for (int j = 0; j < 8; j++) m = lanes[j] > m ? lanes[j] : m;
+    for (long j = i; j < n; j++) m = row[j] > m ? row[j] : m;
+    __m256 ms = _mm256_set1_ps(m);
+    __m256 acc = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + i), ms));
+        _mm256_storeu_ps(row + i, e);
+        acc = _mm256_add_ps(acc, e);
+    }
+    _mm256_storeu_ps(lanes, acc);
+    float s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for (; i < n; i++) { row[i] = exp_scalar(row[i] - m); s = s + row[i]; }
+    __m256 inv = _mm256_set1_ps(1.0f / s);
+    for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), inv));
+    float invs = 1.0f / s;
+    for (; i < n; i++) row[i] = row[i] * invs;
+}
+#endif
+
+static int clamp_path(int path) {
+    int best = vitopt_sgemm_best_path();
+    return path > best ? best : path;
+}
+
+void vitopt_vexp(int path, const float *x, float *y, long n) {
+    switch (clamp_path(path)) {
+#if defined(__x86_64__)
+    case VITOPT_SGEMM_AVX512: exp_avx512(x, y, n); return;
+    case VITOPT_SGEMM_AVX2: exp_avx2(x, y, n); return;
+#endif
+    default: for (long i = 0; i < n; i++) y[i] = exp_scalar(x[i]);
+    }
+}
+
+void vitopt_vgelu(int path, const float *x, float *y, long n) {
+    switch (clamp_path(path)) {
+#if defined(__x86_64__)
+    case VITOPT_SGEMM_AVX512: gelu_avx512(x, y, n); return;
+    case VITOPT_SGEMM_AVX2: gelu_avx2(x, y, n); return;
+#endif
+    default: for (long i = 0; i < n; i++) y[i] = gelu_scalar(x[i]);
+    }
+}
+
+void vitopt_vsoftmax_rows(int path, float *x, long rows, long width) {
+    int p = clamp_path(path);
+    for (long r = 0; r < rows; r++) {
+        float *row = x + r * width;
+        switch (p) {
+#if defined(__x86_64__)
+        case VITOPT_SGEMM_AVX512: softmax_row_avx512(row, width); break;
+        case VITOPT_SGEMM_AVX2: softmax_row_avx2(row, width); break;
+#endif
+        default: softmax_row_scalar(row, width); break;
+        }
+    }
+}
