@@ -1,6 +1,8 @@
 /* Packing, activation quantization, CPU detection and dispatch. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "internal.h"
 
 int vitopt_i8_cpu_supports(int kernel) {
@@ -62,6 +64,11 @@ void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp) {
 }
 
 void vitopt_i8_quantize_row_range(const float *x, int k, float lo, float hi, uint8_t *a, float *scale, int32_t *zp) {
+    vitopt_i8_quantize_row_range_on(vitopt_i8_use_avx512_quantizer(), x, k, lo, hi, a, scale, zp);
+}
+
+void vitopt_i8_quantize_row_range_on(int simd, const float *x, int k, float lo, float hi, uint8_t *a, float *scale,
+                                     int32_t *zp) {
     vitopt_i8_scale_for_range(lo, hi, scale, zp);
     const float s = *scale, z = (float)*zp;
     /* Round half to even by adding and subtracting 1.5·2^23 (exact for |x/s| < 2^22, which holds:
@@ -69,6 +76,13 @@ void vitopt_i8_quantize_row_range(const float *x, int k, float lo, float hi, uin
      * but it vectorises (nearbyintf is a library call without SSE4.1); the
      * compiler may not fold (v + c) - c without -ffast-math. */
     const float magic = 12582912.0f;
+#if defined(__x86_64__)
+    if (simd && vitopt_i8_use_avx512_quantizer()) {
+        vitopt_i8_quantize_span_avx512(x, k, s, z, a);
+        for (int i = k; i < vitopt_i8_padded_k(k); i++) a[i] = 0;
+        return;
+    }
+#endif
     for (int i = 0; i < k; i++) {
         float q = ((x[i] / s) + magic) - magic + z;
         q = q < 0 ? 0 : (q > 255 ? 255 : q);
@@ -77,10 +91,34 @@ void vitopt_i8_quantize_row_range(const float *x, int k, float lo, float hi, uin
     for (int i = k; i < vitopt_i8_padded_k(k); i++) a[i] = 0;
 }
 
-static void row_range(const float *x, int k, float *lo, float *hi) {
+/* The AVX-512 quantizer loops, when the CPU has AVX-512 and VITOPT_INT8_KERNEL does not ask for a
+ * narrower path (so forcing avx2/scalar exercises the portable loops too). */
+int vitopt_i8_use_avx512_quantizer(void) {
+    static int use = -1;
+    if (use < 0) {
+        const char *e = getenv("VITOPT_INT8_KERNEL");
+        int forced_narrow = e && (strcasecmp(e, "scalar") == 0 || strcasecmp(e, "avx2") == 0);
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        use = !forced_narrow && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+#else
+        use = 0;
+#endif
+    }
+    return use;
+}
+
+void vitopt_i8_row_range(const float *x, int k, float *lo, float *hi) {
+#if defined(__x86_64__)
+    if (vitopt_i8_use_avx512_quantizer()) { vitopt_i8_row_range_avx512(x, k, lo, hi); return; }
+#endif
     float l = 0, h = 0;
     for (int i = 0; i < k; i++) { l = x[i] < l ? x[i] : l; h = x[i] > h ? x[i] : h; }
     *lo = l; *hi = h;
+}
+
+static void row_range(const float *x, int k, float *lo, float *hi) {
+    vitopt_i8_row_range(x, k, lo, hi);
 }
 
 void vitopt_i8_quantize_rows(const float *x, int m, int k, int ldx, int per_tensor,

@@ -20,6 +20,10 @@ static inline const float *vitopt_i8_wscale(const uint8_t *panel, int kp) { retu
 static inline const float *vitopt_i8_bias(const uint8_t *panel, int kp) { return (const float *)(panel + (size_t)kp * VITOPT_I8_NR) + 2 * VITOPT_I8_NR; }
 
 void vitopt_i8_gemm_scalar(const vitopt_i8_args *g);
+/* AVX-512 row loops of the quantizer (quantize_simd.c); callers check the CPU first. */
+void vitopt_i8_quantize_span_avx512(const float *x, int k, float s, float z, uint8_t *a);
+void vitopt_i8_row_range_avx512(const float *x, int k, float *lo, float *hi);
+int vitopt_i8_use_avx512_quantizer(void);
 void vitopt_i8_gemm_avx2(const vitopt_i8_args *g);
 void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g);
 #endif

@@ -86,6 +86,17 @@ import Testing
         }
     }
 
+    /// The AVX-512 activation quantizer against the portable loop, bit for bit, on every tail length.
+    @Test func simdQuantizerMatchesPortableLoop() {
+        var rng = SeededGenerator(seed: 12)
+        for k in [1, 3, 15, 16, 17, 64, 197, 768, 771] {
+            var x = (0..<k).map { _ in rng.normal() * 3 }
+            if k > 2 { x[1] = 0; x[2] = -0.0 }
+            let a = QuantizedRows.quantizeRow(x, simd: true), b = QuantizedRows.quantizeRow(x, simd: false)
+            #expect(a.values == b.values && a.scale == b.scale && a.zeroPoint == b.zeroPoint, "k=\(k)")
+        }
+    }
+
     /// The residual epilogue is the plain epilogue plus one fp32 add, on every path.
     @Test(arguments: cases)
     func residualEpilogueIsOneAdd(_ c: Case) {

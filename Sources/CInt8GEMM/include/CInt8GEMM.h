@@ -64,6 +64,14 @@ void vitopt_i8_quantize_rows(const float *x, int m, int k, int ldx, int per_tens
 /* Quantizes one row with a given range (for fused producers that already know min/max). */
 void vitopt_i8_quantize_row_range(const float *x, int k, float lo, float hi, uint8_t *a, float *scale, int32_t *zp);
 
+/* vitopt_i8_quantize_row_range on the portable loop (simd = 0) or the AVX-512 one where the CPU has it
+ * (simd = 1): the two are bit-identical (tested). */
+void vitopt_i8_quantize_row_range_on(int simd, const float *x, int k, float lo, float hi, uint8_t *a, float *scale,
+                                     int32_t *zp);
+
+/* The range [min(0, min x), max(0, max x)] of one row (NaNs skipped). */
+void vitopt_i8_row_range(const float *x, int k, float *lo, float *hi);
+
 /* The scale/zero point for a range [lo, hi] (widened to include 0). */
 void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp);
 

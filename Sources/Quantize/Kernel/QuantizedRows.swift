@@ -54,6 +54,24 @@ public struct QuantizedRows: @unchecked Sendable {
         return q
     }
 
+    /// Quantizes one row `x[0..<features]` into row `r`, finding its range first (`vitopt_i8_row_range`,
+    /// the same range `quantize` uses).
+    func store(row r: Int, from x: UnsafePointer<Float>) {
+        var lo: Float = 0, hi: Float = 0
+        vitopt_i8_row_range(x, Int32(features), &lo, &hi)
+        store(row: r, from: x, lo: lo, hi: hi)
+    }
+
+    /// One row quantized by the portable loop (`simd: false`) or the SIMD one (for tests: they agree bit for bit).
+    public static func quantizeRow(_ x: [Float], simd: Bool) -> (values: [UInt8], scale: Float, zeroPoint: Int32) {
+        var lo: Float = 0, hi: Float = 0
+        vitopt_i8_row_range(x, Int32(x.count), &lo, &hi)
+        var a = [UInt8](repeating: 7, count: Int(vitopt_i8_padded_k(Int32(x.count))))
+        var s: Float = 0, z: Int32 = 0
+        vitopt_i8_quantize_row_range_on(simd ? 1 : 0, x, Int32(x.count), lo, hi, &a, &s, &z)
+        return (a, s, z)
+    }
+
     /// Quantizes one row `x[0..<features]` with the known range `[lo, hi]` into row `r`.
     func store(row r: Int, from x: UnsafePointer<Float>, lo: Float, hi: Float) {
         let a = values.mutableRawPointer.assumingMemoryBound(to: UInt8.self) + r * paddedK

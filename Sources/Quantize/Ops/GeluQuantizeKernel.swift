@@ -39,8 +39,7 @@ struct GeluQuantizeKernel: OpKernel {
                 } else {
                     VectorMath.gelu(src, tmp, count: d)
                 }
-                let range = VectorMath.minMax(tmp, d)
-                q.store(row: r, from: tmp, lo: min(range.min, 0), hi: max(range.max, 0))
+                q.store(row: r, from: tmp)
             }
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))

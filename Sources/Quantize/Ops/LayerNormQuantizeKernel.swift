@@ -35,8 +35,7 @@ struct LayerNormQuantizeKernel: OpKernel {
             defer { tmp.deallocate() }
             for r in range {
                 KernelMath.layerNormRow(src0 + r * d, width: d, gamma: gamma, beta: beta, epsilon: eps, into: tmp)
-                let range = VectorMath.minMax(tmp, d)
-                q.store(row: r, from: tmp, lo: min(range.min, 0), hi: max(range.max, 0))
+                q.store(row: r, from: tmp)
             }
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
