@@ -20,6 +20,18 @@ void vitopt_sgemm_pack(const float *w, int n, int k, int ldw, float *packed) {
     }
 }
 
+void vitopt_sgemm_pack_kmajor(const float *b, int n, int k, int ldb, float *packed) {
+    int panels = (n + NR - 1) / NR;
+    for (int p = 0; p < panels; p++) {
+        float *dst = packed + (long)p * NR * k;
+        int cols = n - p * NR < NR ? n - p * NR : NR;
+        for (int kk = 0; kk < k; kk++) {
+            memcpy(dst + (long)kk * NR, b + (long)kk * ldb + p * NR, sizeof(float) * cols);
+            if (cols < NR) memset(dst + (long)kk * NR + cols, 0, sizeof(float) * (NR - cols));
+        }
+    }
+}
+
 int vitopt_sgemm_best_path(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();

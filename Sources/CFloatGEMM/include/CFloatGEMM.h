@@ -25,6 +25,9 @@ long vitopt_sgemm_packed_size(int n, int k);
 /* Packs W (n x k, row stride ldw) into `packed` (vitopt_sgemm_packed_size floats). */
 void vitopt_sgemm_pack(const float *w, int n, int k, int ldw, float *packed);
 
+/* Packs B given k-major (k x n, row stride ldb: C = A·B rather than A·Wᵀ) into the same panels. */
+void vitopt_sgemm_pack_kmajor(const float *b, int n, int k, int ldb, float *packed);
+
 /*
  * C[0..m, n0..n1) = A (m x k, row stride lda) * W^T + bias, for the panels [panel0, panel1)
  * (columns panel*NR ..). bias may be NULL. `path` is one of the enum values (clamped to what the

@@ -8,7 +8,8 @@ import Glibc
 ///
 /// Per batch item and head: `softmax(scale·Q·Kᵀ)·V` with `scale = attribute "scale"` or `1/sqrt(D/heads)`,
 /// softmax subtracting the row max. Output `[N,T,D]` with heads concatenated, ready for the projection.
-/// GEMMs through OpenBLAS; (batch, head) pairs run in parallel on the context's threads.
+/// GEMMs on vitopt's packed fp32 kernels (OpenBLAS under `VITOPT_SGEMM=openblas`); (batch, head)
+/// pairs run in parallel on the context's threads.
 struct AttentionKernel: OpKernel {
     let kind = "Attention"
 
@@ -44,23 +45,63 @@ struct AttentionKernel: OpKernel {
         let y = out.mutableFloats
         let pairs = n * heads
         let workers = min(context.threads, pairs)
-        let scratch = Tensor(zeros: .f32, shape: [workers, t, t])
-        let s0 = scratch.mutableFloats
         let perWorker = (pairs + workers - 1) / workers
+        let path = FloatGEMM.selectedPath
         ExecutionContext(threads: workers).parallelFor(workers) { range in
             for w in range {
-                let s = s0 + w * t * t
-                for pair in (w * perWorker)..<min(pairs, (w + 1) * perWorker) {
-                    let b = pair / heads, h = pair % heads
-                    let off = b * t * ld + h * dh
-                    BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: scale, a: q + off, lda: ld, b: k + off, ldb: ld,
-                               c: s, ldc: t)
-                    Softmax.rows(s, rows: t, width: t)
-                    BLAS.sgemm(m: t, n: dh, k: t, a: s, lda: t, b: v + off, ldb: ld, c: y + b * t * d + h * dh, ldc: d)
+                let pairRange = (w * perWorker)..<min(pairs, (w + 1) * perWorker)
+                if let path {
+                    Self.headsPacked(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y, path: path)
+                } else {
+                    Self.headsBLAS(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y)
                 }
             }
         }
         return [out]
+    }
+
+    /// OpenBLAS: `S = scale·Q·Kᵀ`, softmax, `O = S·V` per (batch, head) pair (`VITOPT_SGEMM=openblas`).
+    static func headsBLAS(_ pairs: Range<Int>, heads: Int, t: Int, d: Int, dh: Int, ld: Int, scale: Float,
+                          q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        let s = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
+        defer { s.deallocate() }
+        for pair in pairs {
+            let b = pair / heads, h = pair % heads
+            let off = b * t * ld + h * dh
+            BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: scale, a: q + off, lda: ld, b: k + off, ldb: ld, c: s, ldc: t)
+            Softmax.rows(s, rows: t, width: t)
+            BLAS.sgemm(m: t, n: dh, k: t, a: s, lda: t, b: v + off, ldb: ld, c: y + b * t * d + h * dh, ldc: d)
+        }
+    }
+
+    /// vitopt's packed fp32 GEMM: K and V are packed per head (K as a Linear weight, V k-major), the
+    /// scores are `(Q·Kᵀ)·scale` (one multiply per score after the fma chain), softmax, then `P·V`
+    /// written straight into the head's columns of the output.
+    static func headsPacked(_ pairs: Range<Int>, heads: Int, t: Int, d: Int, dh: Int, ld: Int, scale: Float,
+                            q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                            y: UnsafeMutablePointer<Float>, path: FloatGEMM.Path) {
+        let scratchCount = max(FloatGEMM.aScratchCount(path: path, m: t, k: dh), FloatGEMM.aScratchCount(path: path, m: t, k: t))
+        // The packed panels are read with aligned loads: one 64-byte-aligned block for all four buffers.
+        func rounded(_ n: Int) -> Int { (n + 15) / 16 * 16 }
+        let sizes = [t * t, FloatGEMM.packedCount(n: t, k: dh), FloatGEMM.packedCount(n: dh, k: t), scratchCount].map(rounded)
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, sizes.reduce(0, +) * MemoryLayout<Float>.size) == 0, let raw else {
+            fatalError("vitopt: out of memory for attention scratch")
+        }
+        defer { free(raw) }
+        let s = raw.assumingMemoryBound(to: Float.self)
+        let pk = s + sizes[0], pv = pk + sizes[1], aScratch = pv + sizes[2]
+        for pair in pairs {
+            let b = pair / heads, h = pair % heads
+            let off = b * t * ld + h * dh
+            FloatGEMM.pack(k + off, n: t, k: dh, ldw: ld, into: pk)
+            FloatGEMM.multiply(q + off, m: t, k: dh, lda: ld, packed: pk, n: t, into: s, ldc: t, path: path, aScratch: aScratch)
+            for i in 0..<(t * t) { s[i] *= scale }
+            Softmax.rows(s, rows: t, width: t)
+            FloatGEMM.packKMajor(v + off, n: dh, k: t, ldb: ld, into: pv)
+            FloatGEMM.multiply(s, m: t, k: t, lda: t, packed: pv, n: dh, into: y + b * t * d + h * dh, ldc: d, path: path,
+                               aScratch: aScratch)
+        }
     }
 }
 

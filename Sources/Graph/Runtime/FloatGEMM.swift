@@ -85,4 +85,34 @@ public enum FloatGEMM {
                                    residual, c, Int32(n), Int32(range.lowerBound), Int32(range.upperBound))
         }
     }
+
+    /// Floats of a packed `[n, k]` weight.
+    public static func packedCount(n: Int, k: Int) -> Int { Int(vitopt_sgemm_packed_size(Int32(n), Int32(k))) }
+
+    /// Packs `w` (`[n, k]`, row stride `ldw`, as a Linear weight) into `packed` (`packedCount` floats).
+    public static func pack(_ w: UnsafePointer<Float>, n: Int, k: Int, ldw: Int, into packed: UnsafeMutablePointer<Float>) {
+        vitopt_sgemm_pack(w, Int32(n), Int32(k), Int32(ldw), packed)
+    }
+
+    /// Packs `b` given k-major (`[k, n]`, row stride `ldb`, for `C = A·B`) into `packed` (`packedCount` floats).
+    public static func packKMajor(_ b: UnsafePointer<Float>, n: Int, k: Int, ldb: Int, into packed: UnsafeMutablePointer<Float>) {
+        vitopt_sgemm_pack_kmajor(b, Int32(n), Int32(k), Int32(ldb), packed)
+    }
+
+    /// Floats of the A scratch `multiply(… aScratch:)` needs for `m × k` on `path`.
+    public static func aScratchCount(path: Path, m: Int, k: Int) -> Int {
+        max(1, Int(vitopt_sgemm_packed_a_size(Int32(path.rawValue), Int32(m), Int32(k))))
+    }
+
+    /// Single-threaded `c[m, n] (row stride ldc) = a[m, k] (row stride lda) · Wᵀ` with W packed in
+    /// `packed`; `aScratch` (64-byte aligned, `aScratchCount` floats) receives the packed A. The same
+    /// fma chains as the threaded `multiply`.
+    public static func multiply(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int, packed: UnsafePointer<Float>, n: Int,
+                                into c: UnsafeMutablePointer<Float>, ldc: Int, path: Path, aScratch: UnsafeMutablePointer<Float>) {
+        let usesScratch = vitopt_sgemm_packed_a_size(Int32(path.rawValue), Int32(m), Int32(k)) > 0
+        if usesScratch { vitopt_sgemm_pack_a(Int32(path.rawValue), Int32(m), Int32(k), a, Int32(lda), aScratch) }
+        vitopt_sgemm_packed_ex(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), a, Int32(lda), usesScratch ? aScratch : nil,
+                               packed, nil, Int32(VITOPT_EPILOGUE_NONE), nil, c, Int32(ldc), 0,
+                               Int32((n + panelWidth - 1) / panelWidth))
+    }
 }
