@@ -7,7 +7,31 @@
 
 long vitopt_sgemm_packed_size(int n, int k) { return (long)((n + NR - 1) / NR) * NR * k; }
 
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static inline void transpose_block(const float *src, int lds, int rows, int k0, int cols, float *dst, int ldd);
+
+/* The weight packing as 16 x 16 transposes (two per 32-column panel and 16 k). */
+__attribute__((target("avx512f")))
+static void pack_avx512(const float *w, int n, int k, int ldw, float *packed) {
+    int panels = (n + NR - 1) / NR;
+    for (int p = 0; p < panels; p++) {
+        float *dst = packed + (long)p * NR * k;
+        for (int half = 0; half < 2; half++) {
+            int c0 = p * NR + half * 16;
+            int rows = n - c0 < 0 ? 0 : (n - c0 < 16 ? n - c0 : 16);
+            for (int k0 = 0; k0 < k; k0 += 16)
+                transpose_block(w + (long)(rows > 0 ? c0 : 0) * ldw, ldw, rows, k0, k - k0 < 16 ? k - k0 : 16,
+                                dst + (long)k0 * NR + half * 16, NR);
+        }
+    }
+}
+#endif
+
 void vitopt_sgemm_pack(const float *w, int n, int k, int ldw, float *packed) {
+#if defined(__x86_64__)
+    if (vitopt_sgemm_best_path() == VITOPT_SGEMM_AVX512) { pack_avx512(w, n, k, ldw, packed); return; }
+#endif
     int panels = (n + NR - 1) / NR;
     for (int p = 0; p < panels; p++) {
         float *dst = packed + (long)p * NR * k;
@@ -92,17 +116,52 @@ static void tile_avx512(int kc, const float *ap, const float *bp, const float *b
     }
 }
 
-/* Packs A (m x k) into ceil(m/14) tiles of [k][16] floats, rows past m zero. */
+/* In-register transpose of a 16 x 16 float block: on return r[j] holds column j of the input rows. */
+__attribute__((target("avx512f")))
+static inline void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+    }
+}
+
+/* dst[kk * ldd + i] = src row i, column k0 + kk, for `rows` <= 16 rows (missing rows zero) and
+ * `cols` <= 16 columns starting at k0 (row stride lds). */
+__attribute__((target("avx512f")))
+static inline void transpose_block(const float *src, int lds, int rows, int k0, int cols, float *dst, int ldd) {
+    __m512 r[16];
+    const __mmask16 m = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+    for (int i = 0; i < 16; i++) r[i] = i < rows ? _mm512_maskz_loadu_ps(m, src + (long)i * lds + k0) : _mm512_setzero_ps();
+    transpose16(r);
+    for (int j = 0; j < cols; j++) _mm512_storeu_ps(dst + (long)j * ldd, r[j]);
+}
+
+/* Packs A (m x k) into ceil(m/14) tiles of [k][16] floats, rows past m (and lanes 14, 15) zero. */
+__attribute__((target("avx512f")))
 static void pack_a_avx512(int m, int k, const float *a, int lda, float *packed) {
     int tiles = (m + MR512 - 1) / MR512;
     for (int t = 0; t < tiles; t++) {
         float *dst = packed + (long)t * k * AP512;
-        for (int kk = 0; kk < k; kk++) {
-            for (int i = 0; i < AP512; i++) {
-                int row = t * MR512 + i;
-                dst[(long)kk * AP512 + i] = (i < MR512 && row < m) ? a[(long)row * lda + kk] : 0.0f;
-            }
-        }
+        int rows = m - t * MR512 < MR512 ? m - t * MR512 : MR512;
+        for (int k0 = 0; k0 < k; k0 += 16)
+            transpose_block(a + (long)t * MR512 * lda, lda, rows, k0, k - k0 < 16 ? k - k0 : 16, dst + (long)k0 * AP512, AP512);
     }
 }
 
