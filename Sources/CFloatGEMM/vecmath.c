@@ -79,8 +79,9 @@ static float sum8_scalar(const float *x, long n) {
     return s;
 }
 
-static void softmax_row_scalar(float *row, long n) {
+static void softmax_row_scalar(float *row, long n, float scale) {
     float m = -__builtin_inff();
+    if (scale != 1.0f) for (long i = 0; i < n; i++) row[i] = row[i] * scale;
     for (long i = 0; i < n; i++) m = row[i] > m ? row[i] : m;
     for (long i = 0; i < n; i++) row[i] = exp_scalar(row[i] - m);
     float inv = 1.0f / sum8_scalar(row, n);
@@ -153,10 +154,19 @@ T512 static void gelu_avx512(const float *x, float *y, long n) {
     }
 }
 
-T512 static void softmax_row_avx512(float *row, long n) {
-    __m512 mv = _mm512_set1_ps(-__builtin_inff());
+T512 static void softmax_row_avx512(float *row, long n, float scale) {
+    __m512 mv = _mm512_set1_ps(-__builtin_inff()), sv = _mm512_set1_ps(scale);
     long i = 0;
-    for (; i + 16 <= n; i += 16) mv = _mm512_max_ps(_mm512_loadu_ps(row + i), mv);
+    if (scale != 1.0f) {
+        for (; i + 16 <= n; i += 16) {
+            __m512 v = _mm512_mul_ps(_mm512_loadu_ps(row + i), sv);
+            _mm512_storeu_ps(row + i, v);
+            mv = _mm512_max_ps(v, mv);
+        }
+        for (long j = i; j < n; j++) row[j] = row[j] * scale;
+    } else {
+        for (; i + 16 <= n; i += 16) mv = _mm512_max_ps(_mm512_loadu_ps(row + i), mv);
+    }
     float m = _mm512_reduce_max_ps(mv);
     for (; i < n; i++) m = row[i] > m ? row[i] : m;
     __m512 ms = _mm512_set1_ps(m);
@@ -245,9 +255,15 @@ T256 static void gelu_avx2(const float *x, float *y, long n) {
     for (; i < n; i++) y[i] = gelu_scalar(x[i]);
 }
 
-T256 static void softmax_row_avx2(float *row, long n) {
+T256 static void softmax_row_avx2(float *row, long n, float scale) {
     __m256 mv = _mm256_set1_ps(-__builtin_inff());
     long i = 0;
+    if (scale != 1.0f) {
+        __m256 sv = _mm256_set1_ps(scale);
+        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), sv));
+        for (; i < n; i++) row[i] = row[i] * scale;
+        i = 0;
+    }
     for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(_mm256_loadu_ps(row + i), mv);
     float lanes[8];
     _mm256_storeu_ps(lanes, mv);
@@ -296,16 +312,18 @@ void vitopt_vgelu(int path, const float *x, float *y, long n) {
     }
 }
 
-void vitopt_vsoftmax_rows(int path, float *x, long rows, long width) {
+void vitopt_vsoftmax_rows(int path, float *x, long rows, long width) { vitopt_vsoftmax_rows_scaled(path, x, rows, width, 1.0f); }
+
+void vitopt_vsoftmax_rows_scaled(int path, float *x, long rows, long width, float scale) {
     int p = clamp_path(path);
     for (long r = 0; r < rows; r++) {
         float *row = x + r * width;
         switch (p) {
 #if defined(__x86_64__)
-        case VITOPT_SGEMM_AVX512: softmax_row_avx512(row, width); break;
-        case VITOPT_SGEMM_AVX2: softmax_row_avx2(row, width); break;
+        case VITOPT_SGEMM_AVX512: softmax_row_avx512(row, width, scale); break;
+        case VITOPT_SGEMM_AVX2: softmax_row_avx2(row, width, scale); break;
 #endif
-        default: softmax_row_scalar(row, width); break;
+        default: softmax_row_scalar(row, width, scale); break;
         }
     }
 }

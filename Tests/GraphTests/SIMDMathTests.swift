@@ -46,10 +46,14 @@ import TestSupport
             x[0] = -.infinity
             var want = x
             want.withUnsafeMutableBufferPointer { Softmax.rowsReference($0.baseAddress!, rows: 3, width: width) }
+            var wantScaled = x.map { $0 * 0.125 }
+            wantScaled.withUnsafeMutableBufferPointer { Softmax.rowsReference($0.baseAddress!, rows: 3, width: width) }
             for path in FloatGEMM.availablePaths {
-                var got = x
+                var got = x, scaled = x
                 got.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: 3, width: width, path: path) }
+                scaled.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: 3, width: width, scale: 0.125, path: path) }
                 #expect(same(got, want), "softmax \(path.name) width=\(width)")
+                #expect(same(scaled, wantScaled), "scaled softmax \(path.name) width=\(width)")
             }
         }
     }

@@ -61,6 +61,8 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
 void vitopt_vexp(int path, const float *x, float *y, long n);
 void vitopt_vgelu(int path, const float *x, float *y, long n);
 void vitopt_vsoftmax_rows(int path, float *x, long rows, long width);
+/* The same after x *= scale (one fp32 multiply per element, as a separate pass would do). */
+void vitopt_vsoftmax_rows_scaled(int path, float *x, long rows, long width, float scale);
 
 #ifdef __cplusplus
 }

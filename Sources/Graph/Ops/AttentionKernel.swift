@@ -41,7 +41,7 @@ struct AttentionKernel: OpKernel {
         let q = inputs[0].floats
         let k = packed ? q + d : inputs[1].floats
         let v = packed ? q + 2 * d : inputs[2].floats
-        let out = Tensor(zeros: .f32, shape: [n, t, d])
+        let out = Tensor(uninitialized: .f32, shape: [n, t, d])
         let y = out.mutableFloats
         let pairs = n * heads
         let workers = min(context.threads, pairs)
@@ -96,8 +96,7 @@ struct AttentionKernel: OpKernel {
             let off = b * t * ld + h * dh
             FloatGEMM.pack(k + off, n: t, k: dh, ldw: ld, into: pk)
             FloatGEMM.multiply(q + off, m: t, k: dh, lda: ld, packed: pk, n: t, into: s, ldc: t, path: path, aScratch: aScratch)
-            for i in 0..<(t * t) { s[i] *= scale }
-            Softmax.rows(s, rows: t, width: t)
+            Softmax.rows(s, rows: t, width: t, scale: scale)
             FloatGEMM.packKMajor(v + off, n: dh, k: t, ldb: ld, into: pv)
             FloatGEMM.multiply(s, m: t, k: t, lda: t, packed: pv, n: dh, into: y + b * t * d + h * dh, ldc: d, path: path,
                                aScratch: aScratch)
@@ -119,6 +118,12 @@ public enum Softmax {
     /// bit-identical on every path to `rowsReference`).
     public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, path: FloatGEMM.Path = VectorMath.path) {
         vitopt_vsoftmax_rows(Int32(path.rawValue), x, rows, width)
+    }
+
+    /// `rows` after multiplying every element by `scale` (the same floats as a separate `x *= scale` pass).
+    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, scale: Float,
+                            path: FloatGEMM.Path = VectorMath.path) {
+        vitopt_vsoftmax_rows_scaled(Int32(path.rawValue), x, rows, width, scale)
     }
 
     /// The Swift definition `rows` reproduces.

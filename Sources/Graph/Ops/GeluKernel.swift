@@ -17,7 +17,7 @@ struct GeluKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
-        let out = Tensor(zeros: .f32, shape: x.shape)
+        let out = Tensor(uninitialized: .f32, shape: x.shape)
         let src = x.floats, dst = out.mutableFloats
         let tanhForm = node.string("approximate") == "tanh"
         context.parallelFor(x.count, minChunk: 1 << 14) { range in

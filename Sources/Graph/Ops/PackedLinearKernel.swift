@@ -29,7 +29,7 @@ struct PackedLinearKernel: ResidualEpilogueKernel {
         let x = inputs[0], packed = inputs[1]
         let nOut = node.int("out_features")!, k = packed.shape[1], rows = x.count / k
         let shape = Array(x.shape.dropLast()) + [nOut]
-        let out = Tensor(zeros: .f32, shape: shape)
+        let out = Tensor(uninitialized: .f32, shape: shape)
         let residual = node.hasResidualEpilogue
         let hasBias = inputs.count == (residual ? 4 : 3)
         var epilogue = FloatGEMM.Epilogue.none

@@ -33,6 +33,12 @@ public struct Tensor: @unchecked Sendable {
         self.init(dtype: dtype, shape: shape, storage: TensorStorage(byteCount: bytes))
     }
 
+    /// A new tensor whose bytes are not initialised: only for kernels that write every element.
+    public init(uninitialized dtype: DType, shape: [Int]) {
+        let bytes = shape.reduce(1, *) * dtype.byteSize
+        self.init(dtype: dtype, shape: shape, storage: TensorStorage(byteCount: bytes, zeroed: false))
+    }
+
     /// A new F32 tensor holding `values` (whose count must match `shape`).
     public init(shape: [Int], floats values: [Float]) {
         precondition(values.count == shape.reduce(1, *), "\(values.count) values for shape \(shape)")

@@ -18,15 +18,16 @@ public final class TensorStorage: @unchecked Sendable {
     public let isOwned: Bool
     private let owner: AnyObject?
 
-    /// Allocates `byteCount` zeroed bytes, 64-byte aligned.
-    public init(byteCount: Int) {
+    /// Allocates `byteCount` zeroed bytes, 64-byte aligned (`zeroed: false` skips the fill, for
+    /// kernels that write every byte of their output).
+    public init(byteCount: Int, zeroed: Bool = true) {
         let size = max(byteCount, 1)
         var raw: UnsafeMutableRawPointer?
         let status = posix_memalign(&raw, 64, size)
         guard status == 0, let raw else {
             fatalError("vitopt: out of memory allocating \(byteCount) bytes")
         }
-        memset(raw, 0, size)
+        if zeroed { memset(raw, 0, size) }
         self.base = raw
         self.byteCount = byteCount
         self.isOwned = true

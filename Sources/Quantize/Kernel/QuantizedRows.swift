@@ -15,11 +15,13 @@ public struct QuantizedRows: @unchecked Sendable {
 
     public var paddedK: Int { values.shape[1] }
 
-    /// Uninitialised-but-zeroed storage for `rows` × `features`.
-    public init(rows: Int, features: Int) {
+    /// Zeroed storage for `rows` × `features` (`zeroed: false` for producers that fill every row,
+    /// padding included, through `quantize`/`store`).
+    public init(rows: Int, features: Int, zeroed: Bool = true) {
         self.rows = rows
         self.features = features
-        values = Tensor(zeros: .u8, shape: [rows, Int(vitopt_i8_padded_k(Int32(features)))])
+        let shape = [rows, Int(vitopt_i8_padded_k(Int32(features)))]
+        values = zeroed ? Tensor(zeros: .u8, shape: shape) : Tensor(uninitialized: .u8, shape: shape)
         scales = Tensor(zeros: .f32, shape: [rows])
         zeroPoints = Tensor(zeros: .i32, shape: [rows])
     }
@@ -39,7 +41,7 @@ public struct QuantizedRows: @unchecked Sendable {
     /// split across `context`'s threads.
     public static func quantize(_ x: UnsafePointer<Float>, rows: Int, features: Int, perTensor: Bool,
                                 context: ExecutionContext) -> QuantizedRows {
-        let q = QuantizedRows(rows: rows, features: features)
+        let q = QuantizedRows(rows: rows, features: features, zeroed: false)
         let a = q.values.mutableRawPointer.assumingMemoryBound(to: UInt8.self)
         let s = q.scales.mutableFloats, z = q.zeroPoints.mutableRawPointer.assumingMemoryBound(to: Int32.self)
         let lda = q.paddedK

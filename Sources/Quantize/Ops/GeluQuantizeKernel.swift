@@ -25,7 +25,7 @@ struct GeluQuantizeKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], d = x.shape.last!, rows = x.count / d, src0 = x.floats
         let tanhForm = node.string("approximate") == "tanh"
-        let q = QuantizedRows(rows: rows, features: d)
+        let q = QuantizedRows(rows: rows, features: d, zeroed: false)
         context.parallelFor(rows, minChunk: 8) { range in
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
             defer { tmp.deallocate() }

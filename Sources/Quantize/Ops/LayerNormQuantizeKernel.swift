@@ -29,7 +29,7 @@ struct LayerNormQuantizeKernel: OpKernel {
         let x = inputs[0], d = x.shape.last!, rows = x.count / d
         let eps = node.float("epsilon")!
         let gamma = inputs[1].floats, beta = inputs[2].floats, src0 = x.floats
-        let q = QuantizedRows(rows: rows, features: d)
+        let q = QuantizedRows(rows: rows, features: d, zeroed: false)
         context.parallelFor(rows, minChunk: 8) { range in
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
             defer { tmp.deallocate() }
