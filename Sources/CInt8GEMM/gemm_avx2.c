@@ -1,18 +1,22 @@
 /* AVX2 path, exact: weights sign-extended to int16 and activations zero-extended to int16, then
  * vpmaddwd (pairs of products, each pair ≤ 2·255·127, no saturation) — never vpmaddubsw, whose int16
- * sums saturate on 255 × ±127 inputs. A 6×8 register tile: per row two accumulators hold the two
+ * sums saturate on 255 × ±127 inputs. The activations are widened once per call into an int16 copy,
+ * so each row's group of 4 is a single broadcast load. A 6×8 register tile: per row two accumulators hold the two
  * pair-sums of each column, reduced with one vphaddd + vpermq at the end. */
+#include <stdlib.h>
 #include "internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2,fma")))
 #define MR_MAX 6
+/* Rows per L2 block (a multiple of MR_MAX). */
+#define MC 96
 
-static inline __attribute__((always_inline)) AVX2 void rows(const vitopt_i8_args *g, const uint8_t *panel, int p, int c0,
-                                                            int r0, const int MR) {
+static inline __attribute__((always_inline)) AVX2 void rows(const vitopt_i8_args *g, const int16_t *a16, const uint8_t *panel,
+                                                            int p, int c0, int r0, const int MR) {
     __m256i lo[MR_MAX], hi[MR_MAX];
     for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_si256(); hi[r] = _mm256_setzero_si256(); }
-    const uint8_t *a = g->a + (size_t)r0 * g->lda;
+    const int16_t *a = a16 + (size_t)r0 * g->kp;
     const int8_t *w = (const int8_t *)panel + c0 * 4;
     const int groups = g->kp / 4;
     for (int kg = 0; kg < groups; kg++) {
@@ -20,7 +24,8 @@ static inline __attribute__((always_inline)) AVX2 void rows(const vitopt_i8_args
         const __m256i bl = _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)b));
         const __m256i bh = _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)(b + 16)));
         for (int r = 0; r < MR; r++) {
-            const __m256i av = _mm256_cvtepu8_epi16(_mm_set1_epi32(*(const int32_t *)(a + (size_t)r * g->lda + 4 * kg)));
+            /* The row's 4 activations of this group, already int16, broadcast by the load itself. */
+            const __m256i av = _mm256_set1_epi64x(*(const long long *)(a + (size_t)r * g->kp + 4 * kg));
             lo[r] = _mm256_add_epi32(lo[r], _mm256_madd_epi16(av, bl));
             hi[r] = _mm256_add_epi32(hi[r], _mm256_madd_epi16(av, bh));
         }
@@ -48,21 +53,39 @@ static inline __attribute__((always_inline)) AVX2 void rows(const vitopt_i8_args
 }
 
 AVX2 void vitopt_i8_gemm_avx2(const vitopt_i8_args *g) {
-    for (int p = g->p0; p < g->p1; p++) {
-        const uint8_t *panel = g->packed + g->panel_bytes * (size_t)p;
-        for (int c0 = 0; c0 < VITOPT_I8_NR && p * VITOPT_I8_NR + c0 < g->n; c0 += 8) {
-            int r0 = 0;
-            for (; r0 + MR_MAX <= g->m; r0 += MR_MAX) rows(g, panel, p, c0, r0, 6);
-            switch (g->m - r0) {
-            case 5: rows(g, panel, p, c0, r0, 5); break;
-            case 4: rows(g, panel, p, c0, r0, 4); break;
-            case 3: rows(g, panel, p, c0, r0, 3); break;
-            case 2: rows(g, panel, p, c0, r0, 2); break;
-            case 1: rows(g, panel, p, c0, r0, 1); break;
-            default: break;
+    /* Activations zero-extended to int16 once per call, so the inner loop needs no shuffle per row. */
+    int16_t *a16 = (int16_t *)aligned_alloc(32, ((size_t)g->m * g->kp * sizeof(int16_t) + 31) / 32 * 32);
+    if (!a16) { vitopt_i8_gemm_scalar(g); return; }
+    for (int r = 0; r < g->m; r++) {
+        const uint8_t *src = g->a + (size_t)r * g->lda;
+        int16_t *dst = a16 + (size_t)r * g->kp;
+        int i = 0;
+        for (; i + 16 <= g->kp; i += 16)
+            _mm256_storeu_si256((__m256i *)(dst + i), _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(src + i))));
+        for (; i < g->kp; i++) dst[i] = src[i];
+    }
+    /* Blocks of MC rows keep their int16 activations in L2 while the panels pass; inside a panel each
+     * 6-row tile sweeps the panel's eight 8-column groups, reusing its rows from L1. */
+    for (int m0 = 0; m0 < g->m; m0 += MC) {
+        const int m1 = m0 + MC < g->m ? m0 + MC : g->m;
+        for (int p = g->p0; p < g->p1; p++) {
+            const uint8_t *panel = g->packed + g->panel_bytes * (size_t)p;
+            for (int r0 = m0; r0 < m1; r0 += MR_MAX) {
+                const int mr = m1 - r0 < MR_MAX ? m1 - r0 : MR_MAX;
+                for (int c0 = 0; c0 < VITOPT_I8_NR && p * VITOPT_I8_NR + c0 < g->n; c0 += 8) {
+                    switch (mr) {
+                    case 6: rows(g, a16, panel, p, c0, r0, 6); break;
+                    case 5: rows(g, a16, panel, p, c0, r0, 5); break;
+                    case 4: rows(g, a16, panel, p, c0, r0, 4); break;
+                    case 3: rows(g, a16, panel, p, c0, r0, 3); break;
+                    case 2: rows(g, a16, panel, p, c0, r0, 2); break;
+                    default: rows(g, a16, panel, p, c0, r0, 1); break;
+                    }
+                }
             }
         }
     }
+    free(a16);
 }
 #else
 void vitopt_i8_gemm_avx2(const vitopt_i8_args *g) { vitopt_i8_gemm_scalar(g); }
