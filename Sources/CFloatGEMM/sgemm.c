@@ -85,56 +85,59 @@ static void panel_scalar(int m, int k, const float *a, int lda, const float *bp,
 #define AP512 16
 __attribute__((target("avx512f"), always_inline))
 static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, const float *bias, int accumulate, float *out,
-                                    int ldo, const int MR) {
+                                    int ldo, const int MR, const int NV) {
+    /* NV = 1: only the panel's first 16 columns (an N edge with at most 16 columns left). */
     __m512 acc[MR512][2];
     if (accumulate) {
 #pragma GCC unroll 14
         for (int i = 0; i < MR; i++) {
             acc[i][0] = _mm512_loadu_ps(out + (long)i * ldo);
-            acc[i][1] = _mm512_loadu_ps(out + (long)i * ldo + 16);
+            if (NV == 2) acc[i][1] = _mm512_loadu_ps(out + (long)i * ldo + 16);
         }
     } else {
         __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
-        __m512 b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+        __m512 b1 = bias && NV == 2 ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 14
         for (int i = 0; i < MR; i++) { acc[i][0] = b0; acc[i][1] = b1; }
     }
     for (int kk = 0; kk < kc; kk++) {
         __m512 w0 = _mm512_load_ps(bp + (long)kk * NR);
-        __m512 w1 = _mm512_load_ps(bp + (long)kk * NR + 16);
+        __m512 w1 = NV == 2 ? _mm512_load_ps(bp + (long)kk * NR + 16) : _mm512_setzero_ps();
         const float *a = ap + (long)kk * AP512;
 #pragma GCC unroll 14
         for (int i = 0; i < MR; i++) {
             __m512 x = _mm512_set1_ps(a[i]);
             acc[i][0] = _mm512_fmadd_ps(x, w0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(x, w1, acc[i][1]);
+            if (NV == 2) acc[i][1] = _mm512_fmadd_ps(x, w1, acc[i][1]);
         }
     }
 #pragma GCC unroll 14
     for (int i = 0; i < MR; i++) {
         _mm512_storeu_ps(out + (long)i * ldo, acc[i][0]);
-        _mm512_storeu_ps(out + (long)i * ldo + 16, acc[i][1]);
+        if (NV == 2) _mm512_storeu_ps(out + (long)i * ldo + 16, acc[i][1]);
     }
 }
 
-/* `rows` (1...14) rows of a tile: the edge tile of M computes only the rows it has. */
+/* `rows` (1...14) rows of a tile: the edge tile of M computes only the rows it has; `half` computes
+ * only the first 16 columns (the N edge, when at most 16 are left). */
 __attribute__((target("avx512f")))
-static void tile_avx512(int rows, int kc, const float *ap, const float *bp, const float *bias, int accumulate, float *out, int ldo) {
+static void tile_avx512(int rows, int half, int kc, const float *ap, const float *bp, const float *bias, int accumulate,
+                        float *out, int ldo) {
     switch (rows) {
-    case 14: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 14); break;
-    case 13: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 13); break;
-    case 12: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 12); break;
-    case 11: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 11); break;
-    case 10: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 10); break;
-    case 9: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 9); break;
-    case 8: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 8); break;
-    case 7: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 7); break;
-    case 6: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 6); break;
-    case 5: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 5); break;
-    case 4: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 4); break;
-    case 3: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 3); break;
-    case 2: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 2); break;
-    default: tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 1); break;
+    case 14: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 14, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 14, 2); break;
+    case 13: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 13, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 13, 2); break;
+    case 12: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 12, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 12, 2); break;
+    case 11: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 11, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 11, 2); break;
+    case 10: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 10, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 10, 2); break;
+    case 9: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 9, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 9, 2); break;
+    case 8: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 8, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 8, 2); break;
+    case 7: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 7, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 7, 2); break;
+    case 6: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 6, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 6, 2); break;
+    case 5: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 5, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 5, 2); break;
+    case 4: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 4, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 4, 2); break;
+    case 3: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 3, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 3, 2); break;
+    case 2: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 2, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 2, 2); break;
+    default: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 1, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 1, 2); break;
     }
 }
 
@@ -276,7 +279,7 @@ static void run_tile(int path, int rows, int cols, int k, int k0, int kc, const 
     switch (path) {
 #if defined(__x86_64__)
     case VITOPT_SGEMM_AVX512:
-        tile_avx512(rows, kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo);
+        tile_avx512(rows, cols <= 16, kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo);
         break;
     case VITOPT_SGEMM_AVX2: {
         const float *ap = rows == MR256 ? a : a_edge;
