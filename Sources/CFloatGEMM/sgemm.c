@@ -123,22 +123,18 @@ static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, co
 __attribute__((target("avx512f")))
 static void tile_avx512(int rows, int half, int kc, const float *ap, const float *bp, const float *bias, int accumulate,
                         float *out, int ldo) {
+    /* One instantiation per (rows, vectors) pair, so every loop bound is a compile-time constant. */
+#define TILE_CASE(R) \
+    case R: \
+        if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, R, 1); \
+        else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, R, 2); \
+        break;
     switch (rows) {
-    case 14: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 14, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 14, 2); break;
-    case 13: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 13, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 13, 2); break;
-    case 12: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 12, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 12, 2); break;
-    case 11: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 11, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 11, 2); break;
-    case 10: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 10, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 10, 2); break;
-    case 9: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 9, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 9, 2); break;
-    case 8: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 8, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 8, 2); break;
-    case 7: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 7, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 7, 2); break;
-    case 6: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 6, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 6, 2); break;
-    case 5: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 5, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 5, 2); break;
-    case 4: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 4, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 4, 2); break;
-    case 3: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 3, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 3, 2); break;
-    case 2: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 2, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 2, 2); break;
-    default: if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 1, 1); else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, 1, 2); break;
+        TILE_CASE(14) TILE_CASE(13) TILE_CASE(12) TILE_CASE(11) TILE_CASE(10) TILE_CASE(9) TILE_CASE(8)
+        TILE_CASE(7) TILE_CASE(6) TILE_CASE(5) TILE_CASE(4) TILE_CASE(3) TILE_CASE(2)
+    default: TILE_CASE(1)
     }
+#undef TILE_CASE
 }
 
 /* In-register transpose of a 16 x 16 float block: on return r[j] holds column j of the input rows. */

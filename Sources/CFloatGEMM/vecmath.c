@@ -92,49 +92,30 @@ static void softmax_row_scalar(float *row, long n, float scale) {
 /* ---- AVX-512 ---- */
 #define T512 __attribute__((target("avx512f,avx512dq")))
 
-T512 static inline __m512 exp16(__m512 x) {
-    const __m512 lo = _mm512_set1_ps(EXP_LO), hi = _mm512_set1_ps(EXP_HI), magic = _mm512_set1_ps(ROUND_MAGIC);
-    __m512 xc = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
-    __m512 kn = _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504f)), magic);
-    __m512 n = _mm512_sub_ps(kn, magic);
-    __m512 r = _mm512_sub_ps(xc, _mm512_mul_ps(n, _mm512_set1_ps(0.69314575f)));
-    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(1.4286068e-6f)));
-    __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 720.0f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 120.0f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 24.0f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 6.0f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(0.5f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f));
-    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(kn), _mm512_set1_epi32(0x4B400000)),
-                                                   _mm512_set1_epi32(127)), 23);
-    __m512 scaled = _mm512_mul_ps(p, _mm512_castsi512_ps(e));
-    scaled = _mm512_mask_mov_ps(scaled, _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), _mm512_set1_ps(__builtin_inff()));
-    return _mm512_mask_mov_ps(scaled, _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ), _mm512_setzero_ps());
-}
-
-T512 static inline __m512 gelu16(__m512 v) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 x = _mm512_mul_ps(v, _mm512_set1_ps(0.70710677f));
-    __m512 a = _mm512_min_ps(_mm512_set1_ps(ERF_CLAMP), _mm512_abs_ps(x));
-    __m512 z = _mm512_mul_ps(a, a);
-    __m512 p = _mm512_set1_ps(2.0263917e-06f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(2.8785653e-04f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(3.8958688e-03f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(5.3144842e-02f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(1.9343801e-01f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, z), _mm512_set1_ps(1.1283790f));
-    __m512 q = _mm512_set1_ps(3.8003920e-05f);
-    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(1.1943385e-03f));
-    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(1.5227712e-02f));
-    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(1.1535885e-01f));
-    q = _mm512_add_ps(_mm512_mul_ps(q, z), _mm512_set1_ps(5.0476152e-01f));
-    q = _mm512_add_ps(_mm512_mul_ps(q, z), one);
-    __m512 m = _mm512_min_ps(one, _mm512_div_ps(_mm512_mul_ps(a, p), q));
-    __m512 erf = _mm512_or_ps(m, _mm512_and_ps(x, _mm512_castsi512_ps(_mm512_set1_epi32((int)0x80000000u))));
-    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), v), _mm512_add_ps(one, erf));
-}
+/* exp16 / gelu16 from the shared formula template. */
+#define VF __m512
+#define VI __m512i
+#define VATTR T512
+#define VNAME(n) n##16
+#define VSET1(c) _mm512_set1_ps(c)
+#define VADD _mm512_add_ps
+#define VSUB _mm512_sub_ps
+#define VMUL _mm512_mul_ps
+#define VDIV _mm512_div_ps
+#define VMIN _mm512_min_ps
+#define VMAX _mm512_max_ps
+#define VAND _mm512_and_ps
+#define VOR _mm512_or_ps
+#define VANDNOT _mm512_andnot_ps
+#define VCASTI _mm512_castps_si512
+#define VCASTF _mm512_castsi512_ps
+#define VISET1 _mm512_set1_epi32
+#define VIADD _mm512_add_epi32
+#define VISUB _mm512_sub_epi32
+#define VISLL _mm512_slli_epi32
+#define VSELECT_GT(x, c, v, y) _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, c, _CMP_GT_OQ), v)
+#define VSELECT_LT(x, c, v, y) _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, c, _CMP_LT_OQ), v)
+#include "vecmath_formulas.h"
 
 T512 static void exp_avx512(const float *x, float *y, long n) {
     long i = 0;
@@ -198,50 +179,30 @@ T512 static void softmax_row_avx512(float *row, long n, float scale) {
 /* ---- AVX2 ---- */
 #define T256 __attribute__((target("avx2")))
 
-T256 static inline __m256 exp8(__m256 x) {
-    const __m256 lo = _mm256_set1_ps(EXP_LO), hi = _mm256_set1_ps(EXP_HI), magic = _mm256_set1_ps(ROUND_MAGIC);
-    __m256 xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
-    __m256 kn = _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504f)), magic);
-    __m256 n = _mm256_sub_ps(kn, magic);
-    __m256 r = _mm256_sub_ps(xc, _mm256_mul_ps(n, _mm256_set1_ps(0.69314575f)));
-    r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(1.4286068e-6f)));
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 720.0f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 120.0f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 24.0f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 6.0f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(0.5f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_sub_epi32(_mm256_castps_si256(kn), _mm256_set1_epi32(0x4B400000)),
-                                                   _mm256_set1_epi32(127)), 23);
-    __m256 scaled = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-    scaled = _mm256_blendv_ps(scaled, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
-    return _mm256_blendv_ps(scaled, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
-}
-
-T256 static inline __m256 gelu8(__m256 v) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
-    __m256 x = _mm256_mul_ps(v, _mm256_set1_ps(0.70710677f));
-    __m256 a = _mm256_min_ps(_mm256_set1_ps(ERF_CLAMP), _mm256_andnot_ps(sign, x));
-    __m256 z = _mm256_mul_ps(a, a);
-    __m256 p = _mm256_set1_ps(2.0263917e-06f);
-    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(2.8785653e-04f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(3.8958688e-03f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(5.3144842e-02f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(1.9343801e-01f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, z), _mm256_set1_ps(1.1283790f));
-    __m256 q = _mm256_set1_ps(3.8003920e-05f);
-    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(1.1943385e-03f));
-    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(1.5227712e-02f));
-    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(1.1535885e-01f));
-    q = _mm256_add_ps(_mm256_mul_ps(q, z), _mm256_set1_ps(5.0476152e-01f));
-    q = _mm256_add_ps(_mm256_mul_ps(q, z), one);
-    __m256 m = _mm256_min_ps(one, _mm256_div_ps(_mm256_mul_ps(a, p), q));
-    __m256 erf = _mm256_or_ps(m, _mm256_and_ps(x, sign));
-    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), _mm256_add_ps(one, erf));
-}
+/* exp8 / gelu8 from the shared formula template. */
+#define VF __m256
+#define VI __m256i
+#define VATTR T256
+#define VNAME(n) n##8
+#define VSET1(c) _mm256_set1_ps(c)
+#define VADD _mm256_add_ps
+#define VSUB _mm256_sub_ps
+#define VMUL _mm256_mul_ps
+#define VDIV _mm256_div_ps
+#define VMIN _mm256_min_ps
+#define VMAX _mm256_max_ps
+#define VAND _mm256_and_ps
+#define VOR _mm256_or_ps
+#define VANDNOT _mm256_andnot_ps
+#define VCASTI _mm256_castps_si256
+#define VCASTF _mm256_castsi256_ps
+#define VISET1 _mm256_set1_epi32
+#define VIADD _mm256_add_epi32
+#define VISUB _mm256_sub_epi32
+#define VISLL _mm256_slli_epi32
+#define VSELECT_GT(x, c, v, y) _mm256_blendv_ps(y, v, _mm256_cmp_ps(x, c, _CMP_GT_OQ))
+#define VSELECT_LT(x, c, v, y) _mm256_blendv_ps(y, v, _mm256_cmp_ps(x, c, _CMP_LT_OQ))
+#include "vecmath_formulas.h"
 
 T256 static void exp_avx2(const float *x, float *y, long n) {
     long i = 0;
