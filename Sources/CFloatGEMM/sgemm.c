@@ -1,4 +1,5 @@
 #include "CFloatGEMM.h"
+#include "sgemm_internal.h"
 #include <stdlib.h>
 #include <string.h>
 #include <immintrin.h>
@@ -121,7 +122,7 @@ static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, co
 /* `rows` (1...14) rows of a tile: the edge tile of M computes only the rows it has; `half` computes
  * only the first 16 columns (the N edge, when at most 16 are left). */
 __attribute__((target("avx512f")))
-static void tile_avx512(int rows, int half, int kc, const float *ap, const float *bp, const float *bias, int accumulate,
+void vitopt_tile_avx512(int rows, int half, int kc, const float *ap, const float *bp, const float *bias, int accumulate,
                         float *out, int ldo) {
     /* One instantiation per (rows, vectors) pair, so every loop bound is a compile-time constant. */
 #define TILE_CASE(R) \
@@ -176,7 +177,7 @@ static inline void transpose_block(const float *src, int lds, int rows, int k0, 
 
 /* Packs A (m x k) into ceil(m/14) tiles of [k][16] floats, rows past m (and lanes 14, 15) zero. */
 __attribute__((target("avx512f")))
-static void pack_a_avx512(int m, int k, const float *a, int lda, float *packed) {
+void vitopt_pack_a_avx512(int m, int k, const float *a, int lda, float *packed) {
     int tiles = (m + MR512 - 1) / MR512;
     for (int t = 0; t < tiles; t++) {
         float *dst = packed + (long)t * k * AP512;
@@ -243,7 +244,7 @@ long vitopt_sgemm_packed_a_size(int path, int m, int k) {
 
 void vitopt_sgemm_pack_a(int path, int m, int k, const float *a, int lda, float *out) {
 #if defined(__x86_64__)
-    if (vitopt_sgemm_packed_a_size(path, m, k) > 0) pack_a_avx512(m, k, a, lda, out);
+    if (vitopt_sgemm_packed_a_size(path, m, k) > 0) vitopt_pack_a_avx512(m, k, a, lda, out);
 #endif
 }
 
@@ -275,7 +276,7 @@ static void run_tile(int path, int rows, int cols, int k, int k0, int kc, const 
     switch (path) {
 #if defined(__x86_64__)
     case VITOPT_SGEMM_AVX512:
-        tile_avx512(rows, cols <= 16, kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo);
+        vitopt_tile_avx512(rows, cols <= 16, kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo);
         break;
     case VITOPT_SGEMM_AVX2: {
         const float *ap = rows == MR256 ? a : a_edge;
@@ -302,7 +303,7 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
     int mr = path == VITOPT_SGEMM_AVX512 ? 14 : 6;
     if (path == VITOPT_SGEMM_AVX512 && !apacked) {
         owned_a = (float *)aligned_alloc(64, sizeof(float) * (size_t)vitopt_sgemm_packed_a_size(path, m, k));
-        if (owned_a) pack_a_avx512(m, k, a, lda, owned_a);
+        if (owned_a) vitopt_pack_a_avx512(m, k, a, lda, owned_a);
         apacked = owned_a;
         if (!owned_a) path = VITOPT_SGEMM_SCALAR;
     }

@@ -90,6 +90,32 @@ import TestSupport
         }
     }
 
+    /// The fused AVX-512 attention head against the composed GEMM + softmax + GEMM, bit for bit.
+    @Test func fusedAttentionHeadIsTheComposition() {
+        var rng = SeededGenerator(seed: 41)
+        for (t, dh, heads) in [(197, 64, 2), (17, 16, 3), (50, 40, 1), (5, 8, 2)] {
+            let d = dh * heads, ld = 3 * d
+            let qkv = (0..<(t * ld)).map { _ in rng.normal() }
+            let scale = 1 / Float(dh).squareRoot()
+            var fused = [Float](repeating: .nan, count: t * d), plain = fused
+            for path in FloatGEMM.availablePaths {
+                qkv.withUnsafeBufferPointer { p in
+                    let q = p.baseAddress!
+                    fused.withUnsafeMutableBufferPointer {
+                        AttentionKernel.headsPacked(0..<heads, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: q + d,
+                                                    v: q + 2 * d, y: $0.baseAddress!, path: path)
+                    }
+                    plain.withUnsafeMutableBufferPointer {
+                        AttentionKernel.headsPacked(0..<heads, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: q + d,
+                                                    v: q + 2 * d, y: $0.baseAddress!, path: path, fused: false)
+                    }
+                }
+                #expect(same(fused, plain), "\(path.name) t=\(t) dh=\(dh)")
+                #expect(!fused.contains { $0.isNaN })
+            }
+        }
+    }
+
     /// A ViT's fc1→GELU and proj/fc2→residual Add fold into the GEMMs, with identical logits.
     @Test func executorFusionIsExact() throws {
         let config = ViTConfig(imageSize: [32, 32], patchSize: [8, 8], embedDim: 64, depth: 2, numHeads: 4, mlpHidden: 256,

@@ -56,6 +56,14 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
                             const float *packed, const float *bias, int epilogue, const float *residual, float *c,
                             int ldc, int panel0, int panel1);
 
+/* One attention head (attention.c): out[t, dh] (row stride ldo) = softmax(scale·Q·Kᵀ)·V with Q, K, V
+ * [t, dh] of row stride ld, on the AVX-512 path only (returns 0, doing nothing, for any other path
+ * or CPU). `scratch`: vitopt_attention_scratch_size floats, 64-byte aligned. Bit-identical to the
+ * unfused GEMM + softmax + GEMM composition on the same path. */
+long vitopt_attention_scratch_size(int t, int dh);
+int vitopt_attention_head(int path, int t, int dh, const float *q, const float *k, const float *v, int ld, float scale,
+                          float *out, int ldo, float *scratch);
+
 /* Elementwise math (vecmath.c), identical on every path: y = exp(x), y = gelu(x) (x and y may alias),
  * and an in-place row softmax (max subtracted, eight-lane sum order of Graph's VectorMath.sum). */
 void vitopt_vexp(int path, const float *x, float *y, long n);

@@ -76,16 +76,18 @@ struct AttentionKernel: OpKernel {
 
     /// vitopt's packed fp32 GEMM: K and V are packed per head (K as a Linear weight, V k-major), the
     /// scores are `(Q·Kᵀ)·scale` (one multiply per score after the fma chain), softmax, then `P·V`
-    /// written straight into the head's columns of the output.
+    /// written straight into the head's columns of the output. On AVX-512 the whole head runs in C
+    /// query tile by query tile (`vitopt_attention_head`, bit-identical to this composition).
     static func headsPacked(_ pairs: Range<Int>, heads: Int, t: Int, d: Int, dh: Int, ld: Int, scale: Float,
                             q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                            y: UnsafeMutablePointer<Float>, path: FloatGEMM.Path) {
+                            y: UnsafeMutablePointer<Float>, path: FloatGEMM.Path, fused: Bool = true) {
         let scratchCount = max(FloatGEMM.aScratchCount(path: path, m: t, k: dh), FloatGEMM.aScratchCount(path: path, m: t, k: t))
-        // The packed panels are read with aligned loads: one 64-byte-aligned block for all four buffers.
+        // The packed panels are read with aligned loads: one 64-byte-aligned block for all buffers.
         func rounded(_ n: Int) -> Int { (n + 15) / 16 * 16 }
         let sizes = [t * t, FloatGEMM.packedCount(n: t, k: dh), FloatGEMM.packedCount(n: dh, k: t), scratchCount].map(rounded)
+        let total = max(sizes.reduce(0, +), Int(vitopt_attention_scratch_size(Int32(t), Int32(dh))))
         var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, sizes.reduce(0, +) * MemoryLayout<Float>.size) == 0, let raw else {
+        guard posix_memalign(&raw, 64, total * MemoryLayout<Float>.size) == 0, let raw else {
             fatalError("vitopt: out of memory for attention scratch")
         }
         defer { free(raw) }
@@ -94,12 +96,16 @@ struct AttentionKernel: OpKernel {
         for pair in pairs {
             let b = pair / heads, h = pair % heads
             let off = b * t * ld + h * dh
+            let out = y + b * t * d + h * dh
+            if fused, vitopt_attention_head(Int32(path.rawValue), Int32(t), Int32(dh), q + off, k + off, v + off, Int32(ld), scale,
+                                            out, Int32(d), s) != 0 {
+                continue
+            }
             FloatGEMM.pack(k + off, n: t, k: dh, ldw: ld, into: pk)
             FloatGEMM.multiply(q + off, m: t, k: dh, lda: ld, packed: pk, n: t, into: s, ldc: t, path: path, aScratch: aScratch)
             Softmax.rows(s, rows: t, width: t, scale: scale)
             FloatGEMM.packKMajor(v + off, n: dh, k: t, ldb: ld, into: pv)
-            FloatGEMM.multiply(s, m: t, k: t, lda: t, packed: pv, n: dh, into: y + b * t * d + h * dh, ldc: d, path: path,
-                               aScratch: aScratch)
+            FloatGEMM.multiply(s, m: t, k: t, lda: t, packed: pv, n: dh, into: out, ldc: d, path: path, aScratch: aScratch)
         }
     }
 }
