@@ -79,6 +79,20 @@ static float sum8_scalar(const float *x, long n) {
     return s;
 }
 
+/* LayerNorm of one row, Graph's LayerNormKernel.normalizeRow: mean and population variance in
+ * VectorMath.sum's eight-lane order, then ((x − mean)·inv)·gamma + beta. */
+static void layernorm_row_scalar(const float *x, long n, const float *g, const float *b, float eps, float *y) {
+    float mean = sum8_scalar(x, n) / (float)n;
+    float p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) { float d = x[i + j] - mean; p[j] = p[j] + d * d; }
+    float ss = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+    for (; i < n; i++) { float d = x[i] - mean; ss = ss + d * d; }
+    float inv = 1.0f / __builtin_sqrtf(ss / (float)n + eps);
+    for (i = 0; i < n; i++) y[i] = (x[i] - mean) * inv * g[i] + b[i];
+}
+
 static void softmax_row_scalar(float *row, long n, float scale) {
     float m = -__builtin_inff();
     if (scale != 1.0f) for (long i = 0; i < n; i++) row[i] = row[i] * scale;
@@ -176,6 +190,38 @@ T512 static void softmax_row_avx512(float *row, long n, float scale) {
     }
 }
 
+/* Eight-lane partial sums of x (or of (x − c)² with `squares`), the order of sum8_scalar. */
+T512 static float sum8_avx512(const float *x, long n, int squares, float c) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256 cv = _mm256_set1_ps(c);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        if (squares) { v = _mm256_sub_ps(v, cv); v = _mm256_mul_ps(v, v); }
+        acc = _mm256_add_ps(acc, v);
+    }
+    float p[8];
+    _mm256_storeu_ps(p, acc);
+    float s = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+    for (; i < n; i++) {
+        float v = x[i];
+        if (squares) { v = v - c; v = v * v; }
+        s = s + v;
+    }
+    return s;
+}
+
+T512 static void layernorm_row_avx512(const float *x, long n, const float *g, const float *b, float eps, float *y) {
+    float mean = sum8_avx512(x, n, 0, 0) / (float)n;
+    float inv = 1.0f / __builtin_sqrtf(sum8_avx512(x, n, 1, mean) / (float)n + eps);
+    const __m512 mv = _mm512_set1_ps(mean), iv = _mm512_set1_ps(inv);
+    for (long i = 0; i < n; i += 16) {
+        const __mmask16 k = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, x + i), mv), iv), _mm512_maskz_loadu_ps(k, g + i));
+        _mm512_mask_storeu_ps(y + i, k, _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, b + i)));
+    }
+}
+
 /* ---- AVX2 ---- */
 #define T256 __attribute__((target("avx2")))
 
@@ -270,6 +316,15 @@ void vitopt_vgelu(int path, const float *x, float *y, long n) {
     case VITOPT_SGEMM_AVX2: gelu_avx2(x, y, n); return;
 #endif
     default: for (long i = 0; i < n; i++) y[i] = gelu_scalar(x[i]);
+    }
+}
+
+void vitopt_vlayernorm_row(int path, const float *x, long n, const float *gamma, const float *beta, float eps, float *y) {
+    switch (clamp_path(path)) {
+#if defined(__x86_64__)
+    case VITOPT_SGEMM_AVX512: layernorm_row_avx512(x, n, gamma, beta, eps, y); return;
+#endif
+    default: layernorm_row_scalar(x, n, gamma, beta, eps, y);
     }
 }
 

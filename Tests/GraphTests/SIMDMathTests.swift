@@ -90,6 +90,20 @@ import TestSupport
         }
     }
 
+    @Test func layerNormRowMatchesTheSwiftDefinitionOnEveryPath() {
+        for n in Self.lengths {
+            var rng = SeededGenerator(seed: UInt64(300 + n))
+            let x = (0..<n).map { _ in rng.normal() * 2 + 0.5 }, g = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in rng.normal() }
+            var want = [Float](repeating: 0, count: n)
+            LayerNormKernel.normalizeRowReference(x, width: n, gamma: g, beta: b, epsilon: 1e-6, into: &want)
+            for path in FloatGEMM.availablePaths {
+                var got = [Float](repeating: .nan, count: n)
+                LayerNormKernel.normalizeRow(x, width: n, gamma: g, beta: b, epsilon: 1e-6, into: &got, path: path)
+                #expect(same(got, want), "layernorm \(path.name) n=\(n)")
+            }
+        }
+    }
+
     /// The fused AVX-512 attention head against the composed GEMM + softmax + GEMM, bit for bit.
     @Test func fusedAttentionHeadIsTheComposition() {
         var rng = SeededGenerator(seed: 41)

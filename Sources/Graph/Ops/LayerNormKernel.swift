@@ -1,3 +1,4 @@
+internal import CFloatGEMM
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,10 +39,17 @@ struct LayerNormKernel: OpKernel {
         }
     }
 
-    /// One row: mean and population variance with `VectorMath.sum`/`sumOfSquares` (eight-lane fixed order).
+    /// One row: mean and population variance with `VectorMath.sum`/`sumOfSquares` (eight-lane fixed
+    /// order), run by the C kernels (bit-identical to `normalizeRowReference`).
     @inline(__always)
     static func normalizeRow(_ src: UnsafePointer<Float>, width d: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                             epsilon: Float, into dst: UnsafeMutablePointer<Float>) {
+                             epsilon: Float, into dst: UnsafeMutablePointer<Float>, path: FloatGEMM.Path = VectorMath.path) {
+        vitopt_vlayernorm_row(Int32(path.rawValue), src, d, gamma, beta, epsilon, dst)
+    }
+
+    /// The Swift definition the C row kernel reproduces.
+    static func normalizeRowReference(_ src: UnsafePointer<Float>, width d: Int, gamma: UnsafePointer<Float>,
+                                      beta: UnsafePointer<Float>, epsilon: Float, into dst: UnsafeMutablePointer<Float>) {
         let mean = VectorMath.sum(src, d) / Float(d)
         let inv = 1 / sqrtf(VectorMath.sumOfSquares(src, d, minus: mean) / Float(d) + epsilon)
         for i in 0..<d { dst[i] = (src[i] - mean) * inv * gamma[i] + beta[i] }
