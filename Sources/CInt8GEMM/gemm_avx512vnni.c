@@ -9,6 +9,8 @@
 #define KG_BLOCK 128
 /* Row tiles sharing one pass over a K block (their sums: 8 × 1.5 KiB). */
 #define TILE_CHUNK 8
+/* Rows per L2 block of activations (a multiple of MR_MAX; a last block up to 1.5× is not split). */
+#define M_BLOCK 192
 
 static inline __attribute__((always_inline)) VNNI void store_row(const vitopt_i8_args *g, const uint8_t *panel, int p, int r,
                                                                  __m512i a0, __m512i a1, __m512i a2, __m512i a3) {
@@ -61,40 +63,49 @@ static inline __attribute__((always_inline)) VNNI void rows(const vitopt_i8_args
     for (int r = 0; r < MR; r++) store_row(g, panel, p, r0 + r, acc[r][0], acc[r][1], acc[r][2], acc[r][3]);
 }
 
-VNNI void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) {
-    for (int p = g->p0; p < g->p1; p++) {
-        const uint8_t *panel = g->packed + g->panel_bytes * (size_t)p;
-        int r0 = 0;
-        const int groups = g->kp / 4;
-        if (groups > KG_BLOCK && g->m >= 2 * MR_MAX) {
-            /* Long K: up to TILE_CHUNK full row tiles keep their running int32 sums in a scratch block
-             * while each 32 KiB slice of the panel is read from L1 by all of them. */
-            const int tiles = g->m / MR_MAX;
-            for (int t0 = 0; t0 < tiles; t0 += TILE_CHUNK) {
-                const int nt = tiles - t0 < TILE_CHUNK ? tiles - t0 : TILE_CHUNK;
-                __m512i sums[TILE_CHUNK][MR_MAX][4];
+/* Rows [m0, m1) of panel p. */
+static inline __attribute__((always_inline)) VNNI void panel_rows(const vitopt_i8_args *g, const uint8_t *panel, int p,
+                                                                  int m0, int m1) {
+    int r0 = m0;
+    const int groups = g->kp / 4;
+    if (groups > KG_BLOCK && m1 - m0 >= 2 * MR_MAX) {
+        /* Long K: up to TILE_CHUNK full row tiles keep their running int32 sums in a scratch block
+         * while each 32 KiB slice of the panel is read from L1 by all of them. */
+        const int tiles = (m1 - m0) / MR_MAX;
+        for (int t0 = 0; t0 < tiles; t0 += TILE_CHUNK) {
+            const int nt = tiles - t0 < TILE_CHUNK ? tiles - t0 : TILE_CHUNK;
+            __m512i sums[TILE_CHUNK][MR_MAX][4];
+            for (int t = 0; t < nt; t++)
+                for (int r = 0; r < MR_MAX; r++) for (int j = 0; j < 4; j++) sums[t][r][j] = _mm512_setzero_si512();
+            for (int kg0 = 0; kg0 < groups; kg0 += KG_BLOCK) {
+                const int kg1 = kg0 + KG_BLOCK < groups ? kg0 + KG_BLOCK : groups;
                 for (int t = 0; t < nt; t++)
-                    for (int r = 0; r < MR_MAX; r++) for (int j = 0; j < 4; j++) sums[t][r][j] = _mm512_setzero_si512();
-                for (int kg0 = 0; kg0 < groups; kg0 += KG_BLOCK) {
-                    const int kg1 = kg0 + KG_BLOCK < groups ? kg0 + KG_BLOCK : groups;
-                    for (int t = 0; t < nt; t++)
-                        tile(g->a + (size_t)(t0 + t) * MR_MAX * g->lda, g->lda, (const int8_t *)panel, kg0, kg1, MR_MAX, sums[t]);
-                }
-                for (int t = 0; t < nt; t++)
-                    for (int r = 0; r < MR_MAX; r++)
-                        store_row(g, panel, p, (t0 + t) * MR_MAX + r, sums[t][r][0], sums[t][r][1], sums[t][r][2], sums[t][r][3]);
+                    tile(g->a + (size_t)(m0 + (t0 + t) * MR_MAX) * g->lda, g->lda, (const int8_t *)panel, kg0, kg1, MR_MAX, sums[t]);
             }
-            r0 = tiles * MR_MAX;
+            for (int t = 0; t < nt; t++)
+                for (int r = 0; r < MR_MAX; r++)
+                    store_row(g, panel, p, m0 + (t0 + t) * MR_MAX + r, sums[t][r][0], sums[t][r][1], sums[t][r][2], sums[t][r][3]);
         }
-        for (; r0 + MR_MAX <= g->m; r0 += MR_MAX) rows(g, panel, p, r0, 6);
-        switch (g->m - r0) {
-        case 5: rows(g, panel, p, r0, 5); break;
-        case 4: rows(g, panel, p, r0, 4); break;
-        case 3: rows(g, panel, p, r0, 3); break;
-        case 2: rows(g, panel, p, r0, 2); break;
-        case 1: rows(g, panel, p, r0, 1); break;
-        default: break;
-        }
+        r0 = m0 + tiles * MR_MAX;
+    }
+    for (; r0 + MR_MAX <= m1; r0 += MR_MAX) rows(g, panel, p, r0, 6);
+    switch (m1 - r0) {
+    case 5: rows(g, panel, p, r0, 5); break;
+    case 4: rows(g, panel, p, r0, 4); break;
+    case 3: rows(g, panel, p, r0, 3); break;
+    case 2: rows(g, panel, p, r0, 2); break;
+    case 1: rows(g, panel, p, r0, 1); break;
+    default: break;
+    }
+}
+
+VNNI void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) {
+    /* Row blocks of M_BLOCK keep their activations in L2 while the panels pass (batch > 1: M = 1576
+     * would otherwise stream all of A from L3 once per panel). */
+    for (int m0 = 0; m0 < g->m; m0 += M_BLOCK) {
+        const int m1 = g->m - m0 <= M_BLOCK + M_BLOCK / 2 ? g->m : m0 + M_BLOCK;
+        for (int p = g->p0; p < g->p1; p++) panel_rows(g, g->packed + g->panel_bytes * (size_t)p, p, m0, m1);
+        if (m1 == g->m) break;
     }
 }
 #else
