@@ -48,6 +48,7 @@ struct QuantizeCommand: ParsableCommand {
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
         let loaded = try modelOptions.load(input)
         let fp32 = try loaded.graph()
+        if Int8ONNXPatterns.applies(to: fp32) { throw QuantizeError.alreadyQuantized(path: input) }
         var options = DynamicQuantization.Options()
         options.activations = ActivationScheme(rawValue: activations)!
         options.exclude = try exclude.map(ExcludePattern.init)
