@@ -205,3 +205,18 @@ struct Matcher {
         return g
     }
 }
+
+extension Int8ONNXPatterns {
+    /// The fp32 twin of a graph with `Int8Linear` nodes: each becomes a `Linear` on its dequantized
+    /// weight (`q · scale`, `[N, K]`) and bias, as `vitopt bench` compares an int8 file with.
+    public static func dequantizedTwin(_ input: ModelGraph) -> ModelGraph {
+        var g = input
+        for (i, n) in input.nodes.enumerated() where n.op == Int8LinearKernel.op {
+            guard let w = input.initializers[n.inputs[2]], let s = input.initializers[n.inputs[3]] else { continue }
+            let name = n.inputs[2] + ".dequantized"
+            g.initializers[name] = WeightQuantizer.dequantize(w, scale: s)
+            g.nodes[i] = Node(name: n.name, op: "Linear", inputs: [n.inputs[0], name] + n.inputs.dropFirst(4), outputs: n.outputs)
+        }
+        return Matcher(g).finish()
+    }
+}
