@@ -149,14 +149,18 @@ struct ConvIntegerKernel: OpKernel {
                 col.withUnsafeBufferPointer { cb in
                     wt.withUnsafeBufferPointer { wb in
                         let cp = cb.baseAddress!, wq = wb.baseAddress!
-                        context.parallelFor(mg, minChunk: 4) { range in
-                            for o in range {
-                                let oc = g * mg + o, d = dst + (b * m + oc) * pixels, wr = wq + oc * kdim
+                        // Blocks of 8 output channels share each im2col row while it is in L1.
+                        context.parallelFor((mg + 7) / 8, minChunk: 1) { range in
+                            for blk in range {
+                                let o0 = g * mg + blk * 8, o1 = min(g * mg + mg, o0 + 8)
                                 for i in 0..<kdim {
-                                    let wv = wr[i]
-                                    if wv == 0 { continue }
                                     let cr = cp + i * pixels
-                                    for j in 0..<pixels { d[j] &+= wv &* cr[j] }
+                                    for oc in o0..<o1 {
+                                        let wv = wq[oc * kdim + i]
+                                        if wv == 0 { continue }
+                                        let d = dst + (b * m + oc) * pixels
+                                        for j in 0..<pixels { d[j] &+= wv &* cr[j] }
+                                    }
                                 }
                             }
                         }
