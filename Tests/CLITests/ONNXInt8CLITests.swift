@@ -25,6 +25,7 @@ import TestSupport
         #expect((top1(e.stdout) ?? 0) >= 98.6, "\(e.stdout)")
         let r = try BinaryRunner.run(["run", out, "--input", Fixtures.sample("digits/images/3/0.png"), "--top", "1"])
         #expect(r.status == 0 && r.stdout.contains("  3  "), "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("dynamically quantized (integer) ONNX graph"))
         let i = try BinaryRunner.run(["inspect", out])
         #expect(i.status == 0 && i.stdout.contains("25 layer(s) on vitopt's packed int8 kernel, 0 on the generic"), "\(i.stdout)\(i.stderr)")
     }

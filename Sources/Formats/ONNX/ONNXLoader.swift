@@ -23,7 +23,11 @@ enum ONNXLoader {
             loaded.registry = .onnx
             return loaded
         }
-        warnings.append("\(path) is not recognised as a ViT (\(why)); it runs, but converting it keeps the ONNX initializer names")
+        if graph.nodes.contains(where: { $0.op == "MatMulInteger" || $0.op == "ConvInteger" }) {
+            warnings.append("\(path) is a dynamically quantized (integer) ONNX graph: it runs as imported; converting it keeps the ONNX initializer names")
+        } else {
+            warnings.append("\(path) is not recognised as a ViT (\(why)); it runs, but converting it keeps the ONNX initializer names")
+        }
         // The input contract only: image size and channels from the graph input, classes from the output.
         let input = graph.inputs[0]
         let dims = input.shape.dropFirst().compactMap(\.value)
