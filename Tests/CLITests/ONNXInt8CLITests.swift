@@ -46,7 +46,7 @@ import TestSupport
         let row = ((try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])?.first
         #expect((row?["cosine"] as? Double ?? 0) > 0.999)
         let u = try BinaryRunner.run(["inspect", Fixtures.sample("onnxint8/tiny_quint8.onnx")])
-        #expect(u.status == 0 && u.stdout.contains("0 layer(s) on vitopt's packed int8 kernel, 9 on the generic"), "\(u.stdout)\(u.stderr)")
+        #expect(u.status == 0 && u.stdout.contains("0 layer(s) on vitopt's packed int8 kernel, 10 on the generic"), "\(u.stdout)\(u.stderr)")
     }
 
     @Test func refusalsLeaveNoOutput() throws {

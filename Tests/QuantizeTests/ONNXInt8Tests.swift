@@ -118,10 +118,13 @@ import TestSupport
         #expect(Tolerance.maxAbsDiff(generic, want) <= 1e-5, "generic: \(Tolerance.maxAbsDiff(generic, want))")
         let q = Int8ONNXPatterns.apply(g)
         if name == "tiny_quint8" {
-            // U8 weights with a zero point are not vitopt's symmetric int8: they stay on the generic kernel.
-            #expect(q.rewritten.isEmpty && q.kept.count == 9 && q.kept[0].reason.contains("U8"))
+            // U8 weights with a zero point are not vitopt's symmetric int8: they stay on the generic kernels.
+            #expect(q.rewritten.isEmpty && q.kept.count == 10 && q.kept.allSatisfy { $0.reason.contains("U8") })
         } else {
-            #expect(q.rewritten.count == 9 && q.kept.isEmpty, "\(q.kept)")
+            // 9 MatMulInteger chains → Int8Linear, the patch ConvInteger chain → Int8PatchConv.
+            #expect(q.rewritten.count == 10 && q.kept.isEmpty, "\(q.kept)")
+            #expect(q.graph.nodes.filter { $0.op == "Int8PatchConv" }.count == 1)
+            #expect(!q.graph.nodes.contains { ["ConvInteger", "MatMulInteger", "DynamicQuantizeLinear"].contains($0.op) })
         }
         let fast = try Self.run(q.graph, x)
         #expect(Tolerance.maxAbsDiff(fast, want) <= 1e-5 && Tolerance.minRowCosine(fast, want) >= 0.999999,

@@ -5,7 +5,8 @@ import Graph
 ///
 /// - ONNX Runtime's `quantize_dynamic` (QInt8 weights, per_channel False or True) and vitopt's own
 ///   per-tensor export: `DynamicQuantizeLinear(x) → MatMulInteger(q, W, zp, 0) → Cast F32 →
-///   Mul(·, Mul(x_scale, w_scale)) (→ Add bias)` becomes `Int8Linear {activations: per-tensor}`.
+///   Mul(·, Mul(x_scale, w_scale)) (→ Add bias)` becomes `Int8Linear {activations: per-tensor}`, and
+///   the same chain through a patch `ConvInteger` becomes `Int8PatchConv`.
 /// - vitopt's per-token export (see `Int8ONNXLowering`) becomes `Int8Linear {activations: per-token}`.
 ///
 /// The weight must be a constant I8 `[K, N]` with zero point 0, the weight scale a constant scalar
@@ -15,9 +16,9 @@ import Graph
 public enum Int8ONNXPatterns {
     public struct Result: Sendable {
         public var graph: ModelGraph
-        /// `MatMulInteger` nodes now running on vitopt's kernel.
+        /// `MatMulInteger` / `ConvInteger` nodes now running on vitopt's kernel.
         public var rewritten: [String]
-        /// `MatMulInteger` nodes left to the generic kernel, with the reason.
+        /// `MatMulInteger` / `ConvInteger` nodes left to the generic kernels, with the reason.
         public var kept: [(node: String, reason: String)]
     }
 
@@ -27,8 +28,8 @@ public enum Int8ONNXPatterns {
     public static func apply(_ input: ModelGraph) -> Result {
         var m = Int8ONNXMatcher(input)
         var rewritten: [String] = [], kept: [(String, String)] = []
-        for i in input.nodes.indices where input.nodes[i].op == "MatMulInteger" {
-            switch m.match(i) {
+        for i in input.nodes.indices where input.nodes[i].op == "MatMulInteger" || input.nodes[i].op == "ConvInteger" {
+            switch input.nodes[i].op == "ConvInteger" ? m.matchConv(i) : m.match(i) {
             case .success(let name): rewritten.append(name)
             case .failure(let why): kept.append((input.nodes[i].name, why.text))
             }

@@ -12,7 +12,7 @@ enum Int8Summary {
 
     /// For an imported dynamically quantized ONNX model.
     static func text(_ q: Int8ONNXPatterns.Result, metadata: [String: String]) -> String {
-        var lines = ["quantization: integer ONNX (DynamicQuantizeLinear/MatMulInteger) — \(q.rewritten.count) layer(s) on vitopt's packed int8 kernel, \(q.kept.count) on the generic integer kernel"]
+        var lines = ["quantization: integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger) — \(q.rewritten.count) layer(s) on vitopt's packed int8 kernel, \(q.kept.count) on the generic integer kernels"]
         if let m = metadata[DynamicQuantization.metadataKey] { lines.append("  written by vitopt: \(m.prefix(120))") }
         if let k = q.kept.first { lines.append("  generic: \(k.node) (\(k.reason))\(q.kept.count > 1 ? " and \(q.kept.count - 1) more" : "")") }
         return lines.joined(separator: "\n")
