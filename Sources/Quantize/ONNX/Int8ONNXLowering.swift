@@ -28,6 +28,9 @@ public enum Int8ONNXLowering {
                 throw QuantizeError.export(node: n.name, detail: "fused int8 op \(n.op) has no ONNX form; quantize without fusion")
             }
             guard n.op == Int8LinearKernel.op else { nodes.append(n); continue }
+            if let e = n.string("epilogue") {
+                throw QuantizeError.export(node: n.name, detail: "Int8Linear with a fused '\(e)' epilogue has no ONNX form; export the graph before epilogue fusion")
+            }
             let wName = n.inputs[2], sName = n.inputs[3]
             guard let w = input.initializers[wName], w.dtype == .i8, w.rank == 2, input.initializers[sName] != nil else {
                 throw QuantizeError.export(node: n.name, detail: "weight '\(wName)' and scale '\(sName)' must be I8 [N, K] and F32 [N] initializers")
