@@ -61,6 +61,9 @@ demo: release
 	@echo "== quantize the teacher to int8, with the accuracy report on the test set"
 	$(RELEASE) quantize $(TEACHER) out/demo/model.int8.safetensors --report \
 	  --eval samples/digits/test_pixels.npy --labels samples/digits/test_y.npy
+	@echo "== the same int8 model as ONNX (standard integer operators ONNX Runtime runs), evaluated from the .onnx"
+	$(RELEASE) quantize $(TEACHER) out/demo/model.int8.onnx
+	$(RELEASE) eval out/demo/model.int8.onnx --data samples/digits/test_pixels.npy --labels samples/digits/test_y.npy
 	@echo
 	@echo "== fp32 against int8 on vitopt's runtime"
 	$(RELEASE) bench $(TEACHER) --batch 1,8 --threads 1,2 --runs 10

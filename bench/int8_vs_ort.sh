@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side int8 latency and accuracy, ViT-B/16 at 224, batch 1: vitopt int8 (and fp32) vs
 # ONNX Runtime quantize_dynamic (QInt8) vs PyTorch quantize_dynamic, interleaved in one sitting;
-# then the logit cosine of vitopt int8 and ORT int8 against fp32 on the same inputs.
+# then the logit cosine of vitopt int8 and ORT int8 against fp32 on the same inputs. Also: ORT running
+# vitopt's own int8 ONNX export (per-tensor), and vitopt running ORT's int8 file.
 #
 #   bash bench/int8_vs_ort.sh
 #
@@ -24,15 +25,19 @@ if [[ "$FRESH" = 1 || ! -f "$INT8" ]]; then
   "$PY" bench/ort_int8.py export "$CKPT" "$FP32" "$INT8"
 fi
 [[ "$FRESH" = 1 || ! -f "$Q" ]] && "$BIN" quantize "$CKPT" "$Q"
+VQ="$OUT/vit_base.vitopt.int8.onnx"
+[[ "$FRESH" = 1 || ! -f "$VQ" ]] && "$BIN" quantize "$CKPT" "$VQ" --activations per-tensor
 
 for round in $(seq "$ROUNDS"); do
   for t in $THREADS; do
-    order="vitopt ort torch"; (( round % 2 == 0 )) && order="torch ort vitopt"
+    order="vitopt ort torch ort_on_vitopt vitopt_on_ort"; (( round % 2 == 0 )) && order="vitopt_on_ort ort_on_vitopt torch ort vitopt"
     for peer in $order; do
       case $peer in
         vitopt) "$BIN" bench "$CKPT" --batch 1 --threads "$t" --runs "$RUNS" --warmup "$WARMUP" --json | tee -a "$OUT/results.jsonl" ;;
         ort) OMP_NUM_THREADS=$t "$PY" bench/ort_int8.py ort "$INT8" "$t" "$RUNS" "$WARMUP" | tee -a "$OUT/results.jsonl" ;;
         torch) OMP_NUM_THREADS=$t "$PY" bench/ort_int8.py torch "$CKPT" "$t" "$RUNS" "$WARMUP" | tee -a "$OUT/results.jsonl" ;;
+        ort_on_vitopt) OMP_NUM_THREADS=$t "$PY" bench/ort_int8.py ort "$VQ" "$t" "$RUNS" "$WARMUP" ort_on_vitopt_int8_onnx | tee -a "$OUT/results.jsonl" ;;
+        vitopt_on_ort) "$BIN" bench "$INT8" --batch 1 --threads "$t" --runs "$RUNS" --warmup "$WARMUP" --json | tee -a "$OUT/results.jsonl" ;;
       esac
     done
   done
@@ -43,6 +48,19 @@ done
 "$BIN" run "$CKPT" --input "$OUT/x.npy" --output "$OUT/vitopt_fp32.npy"
 "$BIN" run "$Q" --input "$OUT/x.npy" --output "$OUT/vitopt_int8.npy"
 "$PY" bench/ort_int8.py logits "$FP32" "$INT8" "$OUT/x.npy" "$OUT/ort"
+# The same int8 ONNX file (vitopt's per-tensor export) run by vitopt and by ORT; and ORT's file run by vitopt.
+"$BIN" run "$VQ" --input "$OUT/x.npy" --output "$OUT/vitopt_on_vq.npy"
+"$BIN" run "$INT8" --input "$OUT/x.npy" --output "$OUT/vitopt_on_ort_int8.npy"
+"$PY" - "$OUT" "$VQ" <<'PYEOF'
+import sys, numpy as np, onnxruntime as ort
+d, vq = sys.argv[1:3]
+s = ort.InferenceSession(vq, providers=["CPUExecutionProvider"])
+np.save(f"{d}/ort_on_vq.npy", s.run(None, {"pixel_values": np.load(f"{d}/x.npy")})[0])
+def cos(a, b): return float(np.min(np.sum(a * b, 1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))))
+for mine, theirs, what in (("vitopt_on_vq", "ort_on_vq", "vitopt's int8 ONNX"), ("vitopt_on_ort_int8", "ort_int8", "ORT's int8 ONNX")):
+    a, b = np.load(f"{d}/{mine}.npy"), np.load(f"{d}/{theirs}.npy")
+    print(f"{what}, vitopt vs ORT on the same file: max abs {np.abs(a - b).max():.3g}, min cosine {cos(a, b):.7f}")
+PYEOF
 "$PY" - "$OUT" <<'PYEOF'
 import sys, numpy as np
 d = sys.argv[1]

@@ -1,7 +1,7 @@
 """int8 peers for bench/int8_vs_ort.sh: ONNX Runtime quantize_dynamic (QInt8) and PyTorch quantize_dynamic.
 
   export   CKPT ONNX_FP32 ONNX_INT8      timm ViT-B/16 from a vitopt checkpoint -> ONNX fp32 -> ORT QInt8
-  ort      ONNX_INT8 THREADS RUNS WARMUP  median/p90 ms, batch 1 (JSON line)
+  ort      ONNX_INT8 THREADS RUNS WARMUP [PEER]  median/p90 ms, batch 1 (JSON line; PEER names the row)
   torch    CKPT THREADS RUNS WARMUP       PyTorch dynamic int8 (qint8 Linear), median/p90 ms (JSON line)
   logits   ONNX_FP32 ONNX_INT8 X.npy OUT_PREFIX   ORT fp32 and int8 logits on X, saved as .npy
 """
@@ -43,7 +43,8 @@ def main():
         o = ort.SessionOptions(); o.intra_op_num_threads = threads; o.inter_op_num_threads = 1
         s = ort.InferenceSession(path, o, providers=["CPUExecutionProvider"])
         x = np.random.default_rng(7).standard_normal((1, 3, 224, 224), dtype=np.float32)
-        print(json.dumps({"peer": "ort_int8", "threads": threads, **stats(lambda: s.run(None, {"pixel_values": x}), runs, warmup)}))
+        peer = sys.argv[6] if len(sys.argv) > 6 else "ort_int8"
+        print(json.dumps({"peer": peer, "threads": threads, **stats(lambda: s.run(None, {"pixel_values": x}), runs, warmup)}))
     elif cmd == "torch":
         import torch
         ckpt, threads, runs, warmup = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

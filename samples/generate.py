@@ -19,6 +19,8 @@ Everything is written next to this file (samples/...). Fixtures:
                  data file) and hf-vit exported as Optimum does, with ONNX Runtime goldens
   onnx-ops       small operator graphs (opsets 17 and 11) with ONNX Runtime goldens
   onnx-export-check  onnx.checker + ONNX Runtime on vitopt's own exports (needs `swift build`)
+  onnxint8       ONNX Runtime quantize_dynamic outputs of a small timm ViT with ORT goldens
+  onnxint8-export  ORT goldens for vitopt's int8 ONNX exports of the digits teacher (needs `swift build`)
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
@@ -780,6 +782,8 @@ FIXTURES = OrderedDict([
     ("onnx-ops", lambda: __import__("gen_onnx").gen_onnx_ops()),
     ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
     ("distill", lambda: __import__("gen_distill").gen_distill()),
+    ("onnxint8", lambda: __import__("gen_onnxint8").gen_onnxint8_ort()),  # samples/gen_onnxint8.py
+    ("onnxint8-export", lambda: __import__("gen_onnxint8").gen_onnxint8_export()),  # needs `swift build`
 ])
 
 

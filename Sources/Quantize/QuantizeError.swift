@@ -14,6 +14,9 @@ public enum QuantizeError: Error, Equatable, CustomStringConvertible {
     /// An int8 model file is inconsistent.
     case file(path: String, tensor: String?, detail: String)
 
+    /// An int8 graph cannot be written as ONNX, or an imported integer ONNX pattern is malformed.
+    case export(node: String, detail: String)
+
     public var description: String {
         switch self {
         case .kernel(let d): return "int8 kernel: \(d)"
@@ -23,6 +26,7 @@ public enum QuantizeError: Error, Equatable, CustomStringConvertible {
         case .nothingToQuantize(let d): return "nothing to quantize: \(d)"
         case .file(let p, let t?, let d): return "\(p): tensor '\(t)': \(d)"
         case .file(let p, nil, let d): return "\(p): \(d)"
+        case .export(let n, let d): return "node '\(n)': \(d)"
         }
     }
 }

@@ -23,4 +23,18 @@ public enum Tolerance {
     public static func close(_ actual: Tensor, _ expected: Tensor, relative: Float) -> Bool {
         maxAbsDiff(actual, expected) <= relative * max(1, maxAbs(expected))
     }
+
+    /// The smallest cosine similarity between matching rows (the last axis) of `a` and `b`, in
+    /// float64 (−inf when the shapes differ).
+    public static func minRowCosine(_ a: Tensor, _ b: Tensor) -> Double {
+        guard a.shape == b.shape, let n = a.shape.last, n > 0 else { return -.infinity }
+        let x = a.floatArray(), y = b.floatArray()
+        var worst = 1.0
+        for r in 0..<(x.count / n) {
+            var dot = 0.0, nx = 0.0, ny = 0.0
+            for i in (r * n)..<((r + 1) * n) { dot += Double(x[i]) * Double(y[i]); nx += Double(x[i]) * Double(x[i]); ny += Double(y[i]) * Double(y[i]) }
+            worst = min(worst, nx == 0 && ny == 0 ? 1 : dot / (nx * ny).squareRoot())
+        }
+        return worst
+    }
 }

@@ -27,6 +27,17 @@ struct ONNXGraphBuilder {
         return out
     }
 
+    /// Adds `op(inputs) {attrs}` writing the given outputs.
+    mutating func add(_ op: String, _ inputs: [String], _ attrs: [String: Attribute], name: String, outputs: [String]) {
+        var n = Onnx_NodeProto()
+        n.opType = op
+        n.name = fresh(name)
+        n.input = inputs
+        n.output = outputs
+        n.attribute = attrs.keys.sorted().map { Self.attribute($0, attrs[$0]!) }
+        nodes.append(n)
+    }
+
     mutating func ints(_ v: [Int], scalar: Bool = false) -> String {
         let name = fresh("vitopt.const")
         constants.append((name, Tensor.integers(v, shape: scalar ? [] : [v.count])))

@@ -23,7 +23,11 @@ enum ONNXLoader {
             loaded.registry = .onnx
             return loaded
         }
-        warnings.append("\(path) is not recognised as a ViT (\(why)); it runs, but converting it keeps the ONNX initializer names")
+        if graph.nodes.contains(where: { $0.op == "MatMulInteger" || $0.op == "ConvInteger" }) {
+            warnings.append("\(path) is a dynamically quantized (integer) ONNX graph: it runs as imported; converting it keeps the ONNX initializer names")
+        } else {
+            warnings.append("\(path) is not recognised as a ViT (\(why)); it runs, but converting it keeps the ONNX initializer names")
+        }
         // The input contract only: image size and channels from the graph input, classes from the output.
         let input = graph.inputs[0]
         let dims = input.shape.dropFirst().compactMap(\.value)
@@ -32,8 +36,10 @@ enum ONNXLoader {
         let classes = outShape.count == 2 ? (outShape[1].value ?? 0) : 0
         let size = dims.count == 3 ? [dims[1], dims[2]] : [1, 1]
         var config = ViTConfig(imageSize: size, patchSize: size, channels: dims.first ?? 3, embedDim: 1, depth: 0, numHeads: 1,
-                               mlpHidden: 1, numClasses: classes, preprocessing: hints.preprocessing ?? sidecar?.preprocessing)
-        config.labels = sidecar?.labels?.count == classes ? sidecar?.labels : nil
+                               mlpHidden: 1, numClasses: classes, preprocessing: hints.preprocessing ?? meta?.preprocessing ?? sidecar?.preprocessing)
+        // vitopt's own exports that do not read back as a ViT (int8 ONNX) carry labels and preprocessing in their metadata.
+        let labels = meta?.labels ?? sidecar?.labels
+        config.labels = labels?.count == classes ? labels : nil
         var loaded = LoadedModel(path: path, format: .onnx, convention: naming ?? .timm, prefix: "",
                                  model: ViTDescription(config: config, tensors: [:]), metadata: graph.metadata, warnings: warnings,
                                  fileSize: imported.file.fileSize)

@@ -81,7 +81,8 @@ struct ONNXNodeEmitter {
             for other in n.inputs.dropFirst() { acc = b.add("Add", [acc, other], name: n.name + ".sum") }
             b.add("Div", [acc, b.float(Float(n.inputs.count))], name: n.name, output: out)
         default:
-            throw unsupported(n, "no ONNX translation for op '\(n.op)'")
+            guard Self.passthrough.contains(n.op) else { throw unsupported(n, "no ONNX translation for op '\(n.op)'") }
+            try emitONNXOp(n, into: &b)
         }
     }
 

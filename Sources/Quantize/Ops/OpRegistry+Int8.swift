@@ -5,7 +5,8 @@ extension OpRegistry {
     /// kernels: `Int8Linear`, `Int8LinearQ` and the fused quantizing producers `LayerNormQuantize` and `GeluQuantize`.
     public static let int8: OpRegistry = {
         var r = OpRegistry.onnx
-        for k: any OpKernel in [Int8LinearKernel(), Int8LinearQKernel(), LayerNormQuantizeKernel(), GeluQuantizeKernel()] {
+        for k: any OpKernel in [Int8LinearKernel(), Int8LinearQKernel(), LayerNormQuantizeKernel(), GeluQuantizeKernel(),
+                                Int8PatchConvKernel()] {
             r.register(k)
         }
         return r

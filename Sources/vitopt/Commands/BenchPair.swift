@@ -16,6 +16,12 @@ struct BenchPair {
         let r = try options.loadRunnable(path)
         let fp32 = try r.loaded.graph()
         let kernel = try Int8KernelPath.selected().rawValue
+        if let q = r.onnxInt8 {
+            // An imported int8 ONNX model: fp32 is its dequantized twin (integer nodes left generic stay integer).
+            let twin = Int8ONNXPatterns.dequantizedTwin(q.graph)
+            let fp32Bytes = twin.initializers.values.reduce(0) { $0 + ($1.dtype == .f32 ? $1.byteCount : 0) }
+            return BenchPair(fp32: twin, int8: r.graph, fp32Bytes: fp32Bytes, int8Bytes: r.loaded.fileSize, kernel: kernel)
+        }
         if r.int8 != nil {
             let fp32Bytes = fp32.initializers.values.reduce(0) { $0 + $1.count * 4 }
             return BenchPair(fp32: fp32, int8: r.graph, fp32Bytes: fp32Bytes, int8Bytes: r.loaded.fileSize, kernel: kernel)

@@ -71,6 +71,7 @@ struct Convert: ParsableCommand {
         }
         if hdf5Layout != nil && fmt != .hdf5 { throw ValidationError("--layout applies to HDF5 output only") }
 
+        if try Int8ONNXConvert.handle(input: input, output: output, format: fmt, opset: opset, options: modelOptions) { return }
         let loaded = try modelOptions.load(input)
         if strict && !loaded.model.extras.isEmpty {
             throw ValidationError("--strict: \(input) has tensors that are not ViT parameters: \(loaded.model.extras.keys.sorted().joined(separator: ", "))")

@@ -25,6 +25,7 @@ struct Inspect: ParsableCommand {
         } else {
             print(report.text)
             if let q = runnable.int8 { print(Int8Summary.text(q)) }
+            if let q = runnable.onnxInt8 { print(Int8Summary.text(q, metadata: runnable.loaded.metadata)) }
         }
         if graph { print(try runnable.graph.dump(registry: runnable.registry)) }
     }

@@ -13,7 +13,7 @@ struct QuantizeCommand: ParsableCommand {
     @Argument(help: "fp32 model file.")
     var input: String
 
-    @Argument(help: "Output int8 .safetensors file.")
+    @Argument(help: "Output int8 model: .safetensors, or .onnx (standard integer operators ONNX Runtime runs).")
     var output: String
 
     @Option(help: "Activation quantization: per-token (default) or per-tensor (as ONNX Runtime / PyTorch).")
@@ -48,12 +48,14 @@ struct QuantizeCommand: ParsableCommand {
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
         let loaded = try modelOptions.load(input)
         let fp32 = try loaded.graph()
+        if Int8ONNXPatterns.applies(to: fp32) { throw QuantizeError.alreadyQuantized(path: input) }
         var options = DynamicQuantization.Options()
         options.activations = ActivationScheme(rawValue: activations)!
         options.exclude = try exclude.map(ExcludePattern.init)
-        options.fuse = !noFuse
+        let toONNX = Int8ONNXFile.isONNXPath(output)
+        options.fuse = !noFuse && !toONNX
         let result = try DynamicQuantization.apply(fp32, options: options)
-        let bytes = try Int8ModelFile.save(result, from: loaded, to: output)
+        let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output).bytes : try Int8ModelFile.save(result, from: loaded, to: output)
         print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(activations)); fused \(result.fused.count) producer(s)")
         if !result.kept.isEmpty {
             print("kept fp32: " + result.kept.map { "\($0.node) (\($0.reason))" }.joined(separator: ", "))

@@ -9,4 +9,12 @@ enum Int8Summary {
         if !m.result.kept.isEmpty { lines.append("  fp32 Linear layers: " + m.result.kept.map(\.node).joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }
+
+    /// For an imported dynamically quantized ONNX model.
+    static func text(_ q: Int8ONNXPatterns.Result, metadata: [String: String]) -> String {
+        var lines = ["quantization: integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger) — \(q.rewritten.count) layer(s) on vitopt's packed int8 kernel, \(q.kept.count) on the generic integer kernels"]
+        if let m = metadata[DynamicQuantization.metadataKey] { lines.append("  written by vitopt: \(m.prefix(120))") }
+        if let k = q.kept.first { lines.append("  generic: \(k.node) (\(k.reason))\(q.kept.count > 1 ? " and \(q.kept.count - 1) more" : "")") }
+        return lines.joined(separator: "\n")
+    }
 }

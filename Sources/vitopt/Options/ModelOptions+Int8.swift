@@ -9,6 +9,8 @@ struct RunnableModel {
     let registry: OpRegistry
     /// Set for an int8 file.
     let int8: Int8ModelFile.Model?
+    /// Set for an imported dynamically quantized ONNX model (its integer matmuls mapped onto vitopt's kernel).
+    var onnxInt8: Int8ONNXPatterns.Result? = nil
 }
 
 extension ModelOptions {
@@ -16,7 +18,15 @@ extension ModelOptions {
     func loadRunnable(_ path: String) throws -> RunnableModel {
         guard Int8ModelFile.isQuantized(path) else {
             let loaded = try load(path)
-            return RunnableModel(loaded: loaded, graph: try loaded.graph(), registry: .int8, int8: nil)
+            let graph = try loaded.graph()
+            guard loaded.importedGraph != nil, Int8ONNXPatterns.applies(to: graph) else {
+                return RunnableModel(loaded: loaded, graph: graph, registry: .int8, int8: nil)
+            }
+            let q = Int8ONNXPatterns.apply(graph)
+            if let first = q.kept.first {
+                Console.warn("\(q.kept.count) of \(q.kept.count + q.rewritten.count) integer nodes (MatMulInteger/ConvInteger) run on the generic integer kernels, not vitopt's packed one (node '\(first.node)': \(first.reason))")
+            }
+            return RunnableModel(loaded: loaded, graph: q.graph, registry: .int8, int8: nil, onnxInt8: q)
         }
         var hints = ConfigHints()
         hints.numHeads = heads

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// ONNX elementwise binary ops with NumPy broadcasting: `Add`, `Sub`, `Mul`, `Div`, `Pow`, `Equal`.
+/// ONNX elementwise binary ops with NumPy broadcasting: `Add`, `Sub`, `Mul`, `Div`, `Pow`, `Min`, `Max` (two
+/// operands; NaN propagates), `Equal`.
 ///
 /// Float tensors compute in fp32, one IEEE operation per element (bit-identical to ONNX Runtime's
 /// elementwise kernels; `Pow` uses `powf`, exact for the integer exponents exports use). Integer
@@ -20,6 +21,8 @@ struct ONNXBinaryKernel: OpKernel {
         ONNXBinaryKernel(kind: "Mul", float: { $0 * $1 }, integer: { $0 &* $1 }),
         ONNXBinaryKernel(kind: "Div", float: { $0 / $1 }, integer: { $1 == 0 ? 0 : $0 / $1 }),
         ONNXBinaryKernel(kind: "Pow", float: { powf($0, $1) }, integer: { a, b in b < 0 ? 0 : (0..<b).reduce(1) { acc, _ in acc &* a } }),
+        ONNXBinaryKernel(kind: "Min", float: { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }, integer: { Swift.min($0, $1) }),
+        ONNXBinaryKernel(kind: "Max", float: { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }, integer: { Swift.max($0, $1) }),
         ONNXBinaryKernel(kind: "Equal", float: { $0 == $1 ? 1 : 0 }, integer: { $0 == $1 ? 1 : 0 }, comparison: true),
     ]
 
@@ -84,7 +87,7 @@ enum IntegerTensor {
 }
 
 /// ONNX elementwise unary float ops: `Sqrt`, `Erf`, `Neg`, `Reciprocal`, `Exp`, `Relu`, `Sigmoid`
-/// (the C library's fp32 functions, ≈1 ulp), and `Identity` (no copy, any dtype).
+/// (the C library's fp32 functions, ≈1 ulp), `Round` (half to even, exact), and `Identity` (no copy, any dtype).
 struct ONNXUnaryKernel: OpKernel {
     let kind: String
     let apply: (@Sendable (Float) -> Float)?
@@ -97,6 +100,7 @@ struct ONNXUnaryKernel: OpKernel {
         ONNXUnaryKernel(kind: "Exp", apply: { expf($0) }),
         ONNXUnaryKernel(kind: "Relu", apply: { max(0, $0) }),
         ONNXUnaryKernel(kind: "Sigmoid", apply: { 1 / (1 + expf(-$0)) }),
+        ONNXUnaryKernel(kind: "Round", apply: { $0.rounded(.toNearestOrEven) }),
         ONNXUnaryKernel(kind: "Identity", apply: nil),
     ]
 

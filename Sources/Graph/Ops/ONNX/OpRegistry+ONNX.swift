@@ -7,6 +7,8 @@ extension OpRegistry {
         for k in ONNXBinaryKernel.all { r.register(k) }
         for k in ONNXUnaryKernel.all { r.register(k) }
         for k in ReshapeKernel.all { r.register(k) }
+        for k in ReduceExtremumKernel.all { r.register(k) }
+        for k: any OpKernel in [ClipKernel(), DynamicQuantizeLinearKernel(), MatMulIntegerKernel(), ConvIntegerKernel()] { r.register(k) }
         let others: [any OpKernel] = [CastKernel(), WhereKernel(), TransposeKernel(), ExpandKernel(), ConcatKernel(), SliceKernel(),
                                       SplitKernel(), GatherKernel(), MatMulKernel(), GemmKernel(), ConvKernel(), SoftmaxKernel(),
                                       ReduceMeanKernel(), LayerNormalizationKernel()]

@@ -1,0 +1,67 @@
+/// `Clip(x, min?, max?)` (opset 11+: bounds as scalar inputs, an empty name for none; before 11 the
+/// `min`/`max` attributes): `min(max(x, lo), hi)` in fp32, exact.
+struct ClipKernel: OpKernel {
+    let kind = "Clip"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...3)
+        try KernelCheck.require(inputs[0].dtype.isFloatingPoint, node, "Clip needs a float input, has \(inputs[0].dtype.rawValue)")
+        for b in inputs.dropFirst() where !b.name.isEmpty {
+            try KernelCheck.require(b.shape.allSatisfy { $0.value == 1 }, node, "bound '\(b.name)' must be a scalar, has shape \(b.shape.shapeDescription)")
+        }
+        return [ValueInfo(name: "", shape: inputs[0].shape)]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0].asF32()
+        func bound(_ i: Int, _ attr: String, _ fallback: Float) -> Float {
+            if inputs.count > i, node.inputs[i] != "", inputs[i].count == 1 { return inputs[i].floatArray()[0] }
+            return node.float(attr) ?? fallback
+        }
+        let lo = bound(1, "min", -.infinity), hi = bound(2, "max", .infinity)
+        let out = Tensor(zeros: .f32, shape: x.shape)
+        let src = x.floats, dst = out.mutableFloats
+        context.parallelFor(x.count, minChunk: 1 << 14) { r in for i in r { dst[i] = min(max(src[i], lo), hi) } }
+        return [out]
+    }
+}
+
+/// `ReduceMin` / `ReduceMax(x) {axes (all when absent), keepdims = 1}` in fp32 (exact); `axes` is an
+/// attribute (opsets before 18) or an input that `ShapeFolding` folds into one.
+struct ReduceExtremumKernel: OpKernel {
+    let kind: String
+    static let all = [ReduceExtremumKernel(kind: "ReduceMin"), ReduceExtremumKernel(kind: "ReduceMax")]
+
+    func axes(_ node: Node, rank: Int) throws -> [Int] {
+        let a = SymbolicShape.optionalInts(node, "axes") ?? Array(0..<rank)
+        return try Set(a.map { try SymbolicShape.axis(node, $0, rank: rank) }).sorted()
+    }
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.require(inputs[0].dtype.isFloatingPoint, node, "\(kind) needs a float input, has \(inputs[0].dtype.rawValue)")
+        let ax = try axes(node, rank: inputs[0].shape.count)
+        let keep = (node.int("keepdims") ?? 1) == 1
+        return [ValueInfo(name: "", shape: inputs[0].shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? .fixed(1) : nil) : d })]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0].asF32()
+        let ax = try axes(node, rank: x.rank)
+        let rest = (0..<x.rank).filter { !ax.contains($0) }
+        let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
+        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = x.count / max(1, width)
+        let keep = (node.int("keepdims") ?? 1) == 1
+        let out = Tensor(zeros: .f32, shape: x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
+        let src = t.floats, y = out.mutableFloats, isMax = kind == "ReduceMax"
+        context.parallelFor(rows, minChunk: 64) { r in
+            for row in r {
+                let p = src + row * width
+                var v = p[0]
+                for j in 1..<max(1, width) { v = isMax ? (p[j] > v ? p[j] : v) : (p[j] < v ? p[j] : v) }
+                y[row] = v
+            }
+        }
+        return [out]
+    }
+}

@@ -1,0 +1,128 @@
+"""Int8 ONNX fixtures (samples/onnxint8/): ONNX Runtime's dynamic quantization of a small timm ViT,
+and ONNX Runtime's logits on vitopt's own int8 ONNX exports of the digits teacher.
+
+Needs torch, timm, onnx and onnxruntime (`pip install torch timm onnx onnxruntime`).
+
+  gen_onnxint8_ort()     a random timm ViT (img 32, patch 8, dim 32, depth 2, 2 heads, 10 classes),
+                         torch.onnx.export (TorchScript exporter, opset 17, dynamic batch), then
+                         onnxruntime.quantization.quantize_dynamic with QInt8 weights per_channel
+                         False and True, and QUInt8 weights; ORT's logits of each on
+                         digits/onnx_input.npy (value_info annotations dropped). (The digits teacher's own quantize_dynamic outputs
+                         are ~365 kB each, more than samples/ can hold; it runs through the same ops.)
+  gen_onnxint8_export()  runs the vitopt binary (VITOPT=path, else .build/debug/vitopt):
+                         `vitopt quantize digits/timm/model.safetensors T.onnx --activations A` for
+                         per-tensor and per-token, checks each file with onnx.checker, runs ONNX
+                         Runtime on digits/onnx_input.npy and commits ORT's logits plus the file's
+                         size and FNV-1a 64 hash (not the 300 kB files): the Swift test exports
+                         again, checks the hash (so the golden applies to the very bytes) and
+                         compares vitopt's int8 logits to ORT's.
+"""
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parent
+OUT = ROOT / "onnxint8"
+
+
+def fnv1a64(data: bytes) -> str:
+    h = 0xCBF29CE484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def _ort(path, x):
+    import onnxruntime as ort
+
+    o = ort.SessionOptions()
+    o.intra_op_num_threads = 2
+    o.log_severity_level = 3
+    s = ort.InferenceSession(str(path), o, providers=["CPUExecutionProvider"])
+    return s.run(None, {s.get_inputs()[0].name: np.ascontiguousarray(x, dtype=np.float32)})[0]
+
+
+def _ops(path):
+    import onnx
+
+    m = onnx.load(str(path))
+    return sorted({n.op_type for n in m.graph.node})
+
+
+def gen_onnxint8_ort():
+    import io
+
+    import onnx
+    import timm
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from generate import save_npy
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(5)
+    model = timm.models.vision_transformer.VisionTransformer(
+        img_size=32, patch_size=8, in_chans=3, num_classes=10, embed_dim=32, depth=2, num_heads=2, mlp_ratio=2.0).eval()
+    # timm's init leaves LayerNorms at identity and the head at zero: perturb them so every
+    # parameter matters and the logits are not all zero.
+    g = torch.Generator().manual_seed(105)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "norm" in name or name.startswith("head"):
+                p.add_(torch.randn(p.shape, generator=g) * 0.2)
+    x = np.load(ROOT / "digits" / "onnx_input.npy")
+    buf = io.BytesIO()
+    torch.onnx.export(model, (torch.from_numpy(x),), buf, dynamo=False, opset_version=17,
+                      input_names=["pixel_values"], output_names=["logits"],
+                      dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "tiny.onnx"
+        fp32.write_bytes(buf.getvalue())
+        with torch.no_grad():
+            ref = model(torch.from_numpy(x)).numpy()
+        for name, kwargs in [("tiny_qint8", dict(weight_type=QuantType.QInt8, per_channel=False)),
+                             ("tiny_qint8_per_channel", dict(weight_type=QuantType.QInt8, per_channel=True)),
+                             ("tiny_quint8", dict(weight_type=QuantType.QUInt8, per_channel=False))]:
+            path = OUT / f"{name}.onnx"
+            quantize_dynamic(str(fp32), str(path), **kwargs)
+            # Drop the quantizer's shape-inference annotations (value_info, 10 kB of the ~75 kB);
+            # nodes and initializers stay exactly as ONNX Runtime wrote them.
+            m = onnx.load(str(path))
+            del m.graph.value_info[:]
+            onnx.save(m, str(path))
+            onnx.checker.check_model(str(path), full_check=True)
+            got = _ort(path, x)
+            save_npy(OUT / f"{name}_logits.npy", got)
+            cos = (got * ref).sum(1) / np.linalg.norm(got, axis=1) / np.linalg.norm(ref, axis=1)
+            print(f"  onnxint8/{name}.onnx: {path.stat().st_size} bytes, ops {_ops(path)}; "
+                  f"vs fp32 max abs {np.abs(got - ref).max():.3g}, cosine min {cos.min():.6f}")
+
+
+def gen_onnxint8_export(vitopt=None):
+    import onnx
+
+    from generate import save_npy
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    binary = vitopt or os.environ.get("VITOPT") or str(ROOT.parent / ".build" / "debug" / "vitopt")
+    x = np.load(ROOT / "digits" / "onnx_input.npy")
+    record = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for scheme in ("per-tensor", "per-token"):
+            path = Path(tmp) / f"teacher-{scheme}.onnx"
+            cmd = ["quantize", "digits/timm/model.safetensors", path.name, "--activations", scheme]
+            subprocess.run([binary] + cmd[:2] + [str(path)] + cmd[3:], cwd=ROOT, check=True, capture_output=True)
+            onnx.checker.check_model(str(path), full_check=True)
+            data = path.read_bytes()
+            got = _ort(path, x)
+            golden = f"vitopt_{scheme.replace('-', '_')}_ort_logits.npy"
+            save_npy(OUT / golden, got)
+            record[scheme] = {"command": "vitopt " + " ".join(cmd), "bytes": len(data), "fnv1a64": fnv1a64(data),
+                              "ort_logits": golden, "input": "digits/onnx_input.npy",
+                              "onnxruntime": __import__("onnxruntime").__version__}
+            print(f"  {scheme}: {len(data)} bytes, fnv1a64 {record[scheme]['fnv1a64']}, ops {_ops(path)}")
+    (OUT / "vitopt_exports.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
