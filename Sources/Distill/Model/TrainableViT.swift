@@ -6,14 +6,16 @@ import Graph
 /// The computation is exactly `ViTGraphBuilder`'s (timm's `VisionTransformer` in train mode with no
 /// dropout): patch embedding, prefix tokens and position embedding, pre-norm blocks, final norm,
 /// pooling, head — and, with a distillation token, the second head on token 1, whose logits are
-/// returned separately (timm's `distilled_training`). Supported: class/dist/register tokens, either
-/// position-embedding layout, token or avg pooling, qkv with or without bias, exact GELU. LayerScale,
-/// fc_norm, the HF pooler and tanh-GELU have no backward here and are rejected.
+/// returned separately (timm's `distilled_training`). Supported: class/dist/register tokens (or none),
+/// either position-embedding layout, token or avg pooling, `fc_norm`, LayerScale, qkv with or without
+/// bias, exact GELU. The HF pooler and tanh-GELU have no backward here and are rejected.
 public final class TrainableViT {
     public private(set) var config: ViTConfig
     public let parameters: ParameterSet
     public let context: ExecutionContext
     var workspace: ActivationWorkspace?
+    /// Per-phase timing (off unless enabled; `vitopt distill --profile`).
+    public let profile = PhaseProfile()
     /// Source names of the model this was made from (kept for saving).
     let sourceNames: [ViTTensorKey: String]
 
@@ -29,8 +31,6 @@ public final class TrainableViT {
     }
 
     static func checkSupported(_ c: ViTConfig) throws {
-        if c.layerScale { throw DistillError.unsupported("LayerScale (ls1/ls2)") }
-        if c.fcNorm { throw DistillError.unsupported("fc_norm") }
         if c.pooler { throw DistillError.unsupported("the Hugging Face pooler") }
         if c.activation != "gelu" { throw DistillError.unsupported("activation \(c.activation) (only exact gelu)") }
         if c.numClasses < 1 { throw DistillError.unsupported("a model without a classifier head") }

@@ -6,7 +6,8 @@ import Graph
 /// heads concatenated into `out[N,S,D]` — the same GEMMs and softmax as the inference `Attention` kernel.
 /// Backward: `dV = Pᵀ·dO`, `dP = dO·Vᵀ`, `dS = P ⊙ (dP − rowsum(P ⊙ dP))`, `dQ = scale·dS·K`,
 /// `dK = scale·dSᵀ·Q`, written into the matching columns of `dqkv`. (batch, head) pairs run in
-/// parallel with single-threaded OpenBLAS inside, as in the inference kernel.
+/// parallel, each on single-threaded OpenBLAS (the caller keeps OpenBLAS at one thread), as in the
+/// inference kernel; every output element belongs to one pair, so results do not depend on threads.
 enum AttentionGrad {
     struct Shape {
         var batch: Int, tokens: Int, width: Int, heads: Int
@@ -52,6 +53,9 @@ enum AttentionGrad {
     /// Parallel workers used for `s` (the scratch size backward needs is `workers·S·S`).
     static func workers(_ s: Shape, _ context: ExecutionContext) -> Int { max(1, min(context.threads, s.batch * s.heads)) }
 
+    /// Floats of scratch `backward` needs with `threads` threads.
+    static func scratchCount(_ s: Shape, threads: Int) -> Int { workers(s, ExecutionContext(threads: threads)) * s.tokens * s.tokens }
+
     private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int) -> Void) {
         pairs(s, context) { b, h, _ in body(b, h) }
     }
@@ -59,13 +63,11 @@ enum AttentionGrad {
     private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int, Int) -> Void) {
         let total = s.batch * s.heads
         let w = workers(s, context)
-        if w > 1 { BLAS.setThreads(1) }
         let per = (total + w - 1) / w
         ExecutionContext(threads: w).parallelFor(w) { range in
             for worker in range {
                 for pair in (worker * per)..<min(total, (worker + 1) * per) { body(pair / s.heads, pair % s.heads, worker) }
             }
         }
-        if w > 1 { BLAS.setThreads(context.threads) }
     }
 }

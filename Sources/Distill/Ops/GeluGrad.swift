@@ -1,9 +1,23 @@
 import Graph
 
-/// Backward of the exact (erf) GELU: `d/dx [x·Φ(x)] = Φ(x) + x·φ(x)` with `Φ(x) = ½(1 + erf(x/√2))`
-/// and `φ(x) = exp(−x²/2)/√(2π)`, using `VectorMath.erf`/`exp` (absolute error ≈ 3e-7).
+/// The exact (erf) GELU for training: the forward writes `gelu(x) = x·Φ(x)` and, over its input, the
+/// derivative `gelu'(x) = Φ(x) + x·φ(x)` with `Φ(x) = ½(1 + erf(x/√2))` and `φ(x) = exp(−x²/2)/√(2π)`,
+/// sharing one `VectorMath.erf` per element (absolute error ≈ 3e-7); the backward is then a product.
+/// The activation equals `VectorMath.gelu`'s bit for bit (the same expression).
 enum GeluGrad {
-    /// `g[i] *= gelu'(x[i])` in place, in parallel chunks.
+    /// `act[i] = gelu(x[i])`, then `x[i] = gelu'(x[i])`, in parallel chunks.
+    static func forward(_ x: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>, count: Int, context: ExecutionContext) {
+        context.parallelFor(count, minChunk: 1 << 14) { range in
+            for i in range {
+                let v = x[i]
+                let e = VectorMath.erf(v * 0.707_106_77)
+                act[i] = 0.5 * v * (1 + e)
+                x[i] = 0.5 * (1 + e) + v * (0.398_942_28 * VectorMath.exp(-0.5 * v * v))
+            }
+        }
+    }
+
+    /// `g[i] *= gelu'(x[i])` from the input `x` (recomputes the derivative).
     static func backward(x: UnsafePointer<Float>, grad g: UnsafeMutablePointer<Float>, count: Int, context: ExecutionContext) {
         context.parallelFor(count, minChunk: 1 << 14) { range in
             for i in range {
@@ -12,6 +26,13 @@ enum GeluGrad {
                 let pdf = 0.398_942_28 * VectorMath.exp(-0.5 * v * v)
                 g[i] *= cdf + v * pdf
             }
+        }
+    }
+
+    /// `g[i] *= derivative[i]` (the derivative saved by `forward`).
+    static func backward(derivative: UnsafePointer<Float>, grad g: UnsafeMutablePointer<Float>, count: Int, context: ExecutionContext) {
+        context.parallelFor(count, minChunk: 1 << 15) { range in
+            for i in range { g[i] *= derivative[i] }
         }
     }
 }

@@ -114,41 +114,48 @@ public final class DistillTrainer {
         let start = DispatchTime.now().uptimeNanoseconds
         var trainSeconds = 0.0
         var step = optimizer.step
+        let prof = student.profile
         while step < total {
             if let stop = stopAfter, result.steps >= stop { break }
             let epoch = step / spe, within = step % spe
             if epoch != orderEpoch { order = Self.permutation(data.count, seed: s.seed, epoch: epoch); orderEpoch = epoch }
             let t0 = DispatchTime.now().uptimeNanoseconds
             var labels: [Int]? = data.labels == nil ? nil : []
-            for (slot, i) in order[(within * s.batch)..<((within + 1) * s.batch)].enumerated() {
-                let used = try load(i, into: batch, slot: slot)
-                labels?.append(data.labels![used])
+            try prof.measure("data") {
+                for (slot, i) in order[(within * s.batch)..<((within + 1) * s.batch)].enumerated() {
+                    let used = try load(i, into: batch, slot: slot)
+                    labels?.append(data.labels![used])
+                }
+                var rng = SeededGenerator(seed: s.seed &* 0x9E37_79B9 &+ UInt64(step) &* 0x2545_F491_4F6C_DD1D &+ 1)
+                s.augment.apply(batch, rng: &rng)
             }
-            var rng = SeededGenerator(seed: s.seed &* 0x9E37_79B9 &+ UInt64(step) &* 0x2545_F491_4F6C_DD1D &+ 1)
-            s.augment.apply(batch, rng: &rng)
             let teacherLogits: Tensor
             if let teacher {
-                teacherLogits = try teacher.run([teacher.graph.inputs[0].name: batch])[teacher.graph.outputs[0]]!
+                teacherLogits = try prof.measure("teacher") { try teacher.run([teacher.graph.inputs[0].name: batch])[teacher.graph.outputs[0]]! }
                 guard teacherLogits.shape == [s.batch, c.numClasses] else {
                     throw DistillError.mismatch("the teacher gives logits \(teacherLogits.shape), the student has \(c.numClasses) classes")
                 }
             } else {
                 teacherLogits = zeroTeacher
             }
-            student.parameters.zeroGradients()
-            let out = try student.forward(batch)
-            let value = s.loss.evaluate(student: out.logits, distLogits: out.distLogits, teacher: teacherLogits, labels: labels,
-                                        dLogits: dL, dDistLogits: dD)
+            let out = try prof.measure("forward") { try student.forward(batch) }
+            let value = prof.measure("loss") {
+                s.loss.evaluate(student: out.logits, distLogits: out.distLogits, teacher: teacherLogits, labels: labels,
+                                dLogits: dL, dDistLogits: dD)
+            }
             guard value.total.isFinite else {
                 throw DistillError.nonFinite(step: step + 1, detail: "loss (\(value.total))", checkpoint: lastCheckpoint)
             }
-            student.backward(dLogits: dL, dDistLogits: dD)
-            let norm = GradientClip.clip(student.parameters, maxNorm: s.clipNorm.map(Float.init))
+            prof.measure("backward") {
+                student.parameters.zeroGradients()
+                student.backward(dLogits: dL, dDistLogits: dD)
+            }
+            let norm = prof.measure("clip") { GradientClip.clip(student.parameters, maxNorm: s.clipNorm.map(Float.init)) }
             guard norm.isFinite else {
                 throw DistillError.nonFinite(step: step + 1, detail: "gradient norm (\(norm))", checkpoint: lastCheckpoint)
             }
             let lr = schedule.lr(at: step)
-            optimizer.update(lr: Float(lr), context: student.context)
+            prof.measure("adamw") { optimizer.update(lr: Float(lr), context: student.context) }
             step += 1
             result.steps += 1
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9

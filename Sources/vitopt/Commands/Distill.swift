@@ -25,6 +25,8 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Naming of the saved student: timm or hf.") var naming = "timm"
     @Option(name: .customLong("latency-runs"), help: "Timed runs for the report's latency (0 skips it).") var latencyRuns = 20
     @Flag(help: "Print the final report as JSON.") var json = false
+    @Flag(help: "Print the time spent per training phase (data, teacher, forward, backward ops, optimizer) to stderr.")
+    var profile = false
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
 
@@ -51,6 +53,7 @@ struct DistillCommand: ParsableCommand {
         trainer.checkpointEvery = checkpointEvery
         trainer.onWarning = { Console.warn($0) }
         if let r = resume { try trainer.resume(from: r) }
+        model.profile.enabled = profile
         Console.note("student: \(how); \(model.parameters.count) parameters")
         Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
                      + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
@@ -63,6 +66,7 @@ struct DistillCommand: ParsableCommand {
             throw error
         }
         progress.finish()
+        if profile { Console.note("time per phase over \(result.steps) steps:\n" + model.profile.table(steps: result.steps)) }
         let saved = try ModelSaver.save(model.description(), to: out, naming: try NamingConvention.parse(naming))
         for w in saved.warnings { Console.warn(w) }
         Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
