@@ -44,7 +44,7 @@ let package = Package(
         // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.
         .target(name: "Quantize", dependencies: ["Graph", "Formats", "CInt8GEMM"]),
         // Training: backward pass, optimizer, distillation losses and loop.
-        .target(name: "Distill", dependencies: ["Graph", "Formats"]),
+        .target(name: "Distill", dependencies: ["Graph", "Formats", "Quantize"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",

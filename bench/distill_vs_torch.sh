@@ -24,7 +24,7 @@ vitopt_run() {  # threads -> images/s
     "$VITOPT" distill --teacher samples/digits/timm/model.safetensors --data samples/digits/train_pixels.npy \
         --labels samples/digits/train_y.npy --out "$OUT/student.safetensors" --student-depth "$DEPTH" --epochs 2 \
         --batch "$BATCH" --alpha 0.9 --temperature 2 --threads "$t" --latency-runs 0 --log "$log" >/dev/null 2>&1
-    "$PY" -c "import json,sys,statistics as s; r=[json.loads(l)['images_per_s'] for l in open('$log')][5:]; print(f'{s.median(r):.1f}')"
+    "$PY" -c "import json,sys,statistics as s; r=[d['images_per_s'] for d in map(json.loads, open('$log')) if 'images_per_s' in d][5:]; print(f'{s.median(r):.1f}')"
 }
 torch_run() {
     "$PY" bench/distill_torch.py --depth "$DEPTH" --batch "$BATCH" --threads "$1" --steps 40 | \

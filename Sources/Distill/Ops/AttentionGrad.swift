@@ -41,13 +41,27 @@ enum AttentionGrad {
             BLAS.sgemm(transB: true, m: t, n: t, k: dh, a: dO, lda: d, b: qkv + off + 2 * d, ldb: ld, c: dP, ldc: t)
             for r in 0..<t {
                 let pr = p + r * t, gr = dP + r * t
-                var dot: Float = 0
-                for j in 0..<t { dot += pr[j] * gr[j] }
+                let dot = Self.dot(pr, gr, t)
                 for j in 0..<t { gr[j] = pr[j] * (gr[j] - dot) }
             }
             BLAS.sgemm(m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: qkv + off + d, ldb: ld, c: dqkv + off, ldc: ld)
             BLAS.sgemm(transA: true, m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: qkv + off, ldb: ld, c: dqkv + off + d, ldc: ld)
         }
+    }
+
+    /// `Σ a[i]·b[i]` in eight interleaved lanes combined pairwise (a fixed order, not latency-bound).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var p0: Float = 0, p1: Float = 0, p2: Float = 0, p3: Float = 0, p4: Float = 0, p5: Float = 0, p6: Float = 0, p7: Float = 0
+        var i = 0
+        while i + 8 <= n {
+            p0 += a[i] * b[i]; p1 += a[i + 1] * b[i + 1]; p2 += a[i + 2] * b[i + 2]; p3 += a[i + 3] * b[i + 3]
+            p4 += a[i + 4] * b[i + 4]; p5 += a[i + 5] * b[i + 5]; p6 += a[i + 6] * b[i + 6]; p7 += a[i + 7] * b[i + 7]
+            i += 8
+        }
+        var s = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
     }
 
     /// Parallel workers used for `s` (the scratch size backward needs is `workers·S·S`).

@@ -26,9 +26,11 @@ public final class DistillTrainer {
         public var gradNorm: Double
         public var imagesPerSecond: Double
         public var elapsed: Double
+        /// The process's peak resident set so far (bytes): after the first step, what a training batch needs.
+        public var peakRSS: Int
         enum CodingKeys: String, CodingKey {
             case epoch, step, totalSteps = "total_steps", loss, ce, distill, lr, gradNorm = "grad_norm"
-            case imagesPerSecond = "images_per_s", elapsed = "elapsed_s"
+            case imagesPerSecond = "images_per_s", elapsed = "elapsed_s", peakRSS = "peak_rss_bytes"
         }
     }
 
@@ -54,6 +56,9 @@ public final class DistillTrainer {
     public var checkpointEvery = 0
     /// Called with warnings (unreadable samples).
     public var onWarning: (String) -> Void = { _ in }
+    /// Evaluates the student at the end of every epoch (`--eval`), reported through `onEpoch`.
+    public var evaluator: EpochEvaluator?
+    public var onEpoch: (EpochEvaluator.Result) -> Void = { _ in }
     /// Stop after this many steps of this invocation (tests interrupt a run this way); nil: run to the end.
     public var stopAfter: Int?
     private var skipped: [String] = []
@@ -164,8 +169,9 @@ public final class DistillTrainer {
             result.lastLoss = value.total
             onStep(StepLog(epoch: epoch + 1, step: step, totalSteps: total, loss: value.total, ce: value.ce, distill: value.distill,
                            lr: lr, gradNorm: norm, imagesPerSecond: Double(s.batch) / dt,
-                           elapsed: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                           elapsed: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, peakRSS: LatencyBenchmark.peakRSS()))
             let epochEnd = step % spe == 0 || step == total
+            if epochEnd, let evaluator { onEpoch(try prof.measure("eval") { try evaluator.evaluate(student, epoch: epoch + 1, step: step) }) }
             if let path = checkpointPath, (checkpointEvery > 0 ? step % checkpointEvery == 0 : epochEnd) || step == total {
                 try TrainingCheckpoint.write(model: student, optimizer: optimizer, settings: s, to: path)
                 lastCheckpoint = path

@@ -15,7 +15,7 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Where to save the student (.safetensors).") var out: String
     @OptionGroup var student: StudentOptions
     @OptionGroup var training: TrainingOptions
-    @Option(help: "Held-out data for the final report.") var eval: String?
+    @Option(help: "Held-out data: evaluated after every epoch (progress output and log) and for the final report.") var eval: String?
     @Option(name: .customLong("eval-labels"), help: "Labels for --eval.") var evalLabels: String?
     @Option(help: "Resume from this checkpoint (same options as the run that wrote it).") var resume: String?
     @Option(help: "Checkpoint file (default: <out>.ckpt).") var checkpoint: String?
@@ -52,12 +52,18 @@ struct DistillCommand: ParsableCommand {
         trainer.checkpointPath = checkpoint ?? out + ".ckpt"
         trainer.checkpointEvery = checkpointEvery
         trainer.onWarning = { Console.warn($0) }
+        let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) }
+        if let evalData {
+            trainer.evaluator = try EpochEvaluator(teacher: try Executor(graph: teacherGraph, threads: threads.count), data: evalData,
+                                                   config: desc.config, threads: threads.count)
+        }
         if let r = resume { try trainer.resume(from: r) }
         model.profile.enabled = profile
         Console.note("student: \(how); \(model.parameters.count) parameters")
         Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
                      + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
         let progress = TrainingProgress(log: try log.map(JSONLinesLog.init))
+        trainer.onEpoch = { progress.eval($0) }
         let result: DistillTrainer.Result
         do {
             result = try trainer.train { progress.step($0) }
@@ -71,11 +77,13 @@ struct DistillCommand: ParsableCommand {
         for w in saved.warnings { Console.warn(w) }
         Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
                             result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))
-        let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) } ?? dataset
-        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try ViTGraphBuilder.build(model.description()), data: evalData,
+        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try ViTGraphBuilder.build(model.description()), data: evalData ?? dataset,
                                                 config: desc.config, threads: threads.count, latencyRuns: latencyRuns)
         report.teacherFileSize = t.fileSize
         report.studentFileSize = saved.bytes
+        report.trainImagesPerSecond = result.imagesPerSecond
+        report.activationBytes = result.activationBytes
+        report.trainPeakRSS = result.peakRSS
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
