@@ -780,6 +780,7 @@ FIXTURES = OrderedDict([
     ("onnx-ops", lambda: __import__("gen_onnx").gen_onnx_ops()),
     ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
     ("distill", lambda: __import__("gen_distill").gen_distill()),
+    ("distill-ls", lambda: __import__("gen_distill").gen_distill_ls()),  # LayerScale / fc_norm / no class token
 ])
 
 

@@ -78,6 +78,18 @@ import Graph
         }
     }
 
+    /// What still has no backward is refused with a typed error naming the feature.
+    @Test func featuresWithoutABackwardAreRefused() {
+        var tanh = Self.config(); tanh.activation = "gelu_tanh"
+        var pooler = Self.config(); pooler.pooler = true; pooler.numClasses = 0
+        for (c, what) in [(tanh, "gelu_tanh"), (pooler, "pooler")] {
+            #expect { try TrainableViT(ViTDescription.random(config: c, seed: 1), threads: 1) } throws: { e in
+                guard case DistillError.unsupported(let s) = e else { return false }
+                return s.contains(what)
+            }
+        }
+    }
+
     /// The GELU derivative the forward saves equals the one the standalone backward recomputes.
     @Test func savedGeluDerivativeMatchesTheRecomputedOne() {
         var rng = SeededGenerator(seed: 2)
