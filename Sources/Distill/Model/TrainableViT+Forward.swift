@@ -47,7 +47,7 @@ extension TrainableViT {
             }
             prof.measure("forward.attn") {
                 AttentionGrad.forward(qkv: w.qkv[b].floats, shape: shape, probs: w.probs[b].mutableFloats, out: w.attnOut[b].mutableFloats,
-                                      context: ctx)
+                                      scratch: w.dAttn.mutableFloats, context: ctx)
             }
             prof.measure("forward.linear") {
                 residualBranch(w.attnOut[b].floats, k: d, weight: p.value(.projWeight, b), bias: p.value(.projBias, b),

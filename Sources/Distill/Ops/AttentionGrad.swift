@@ -2,12 +2,13 @@ import Graph
 
 /// Multi-head self-attention on timm's packed `qkv[N,S,3D]`, forward (keeping the probabilities) and backward.
 ///
-/// Forward per (batch, head): `P = softmax(scale·Q·Kᵀ)` (row max subtracted, `Softmax.rows`), `O = P·V`,
-/// heads concatenated into `out[N,S,D]` — the same GEMMs and softmax as the inference `Attention` kernel.
+/// Forward per (batch, head): `P = softmax(scale·Q·Kᵀ)` (row max subtracted, `Softmax.rows` as the
+/// inference kernel), `O = P·V`, heads concatenated into `out[N,S,D]`.
 /// Backward: `dV = Pᵀ·dO`, `dP = dO·Vᵀ`, `dS = P ⊙ (dP − rowsum(P ⊙ dP))`, `dQ = scale·dS·K`,
-/// `dK = scale·dSᵀ·Q`, written into the matching columns of `dqkv`. (batch, head) pairs run in
-/// parallel, each on single-threaded OpenBLAS (the caller keeps OpenBLAS at one thread), as in the
-/// inference kernel; every output element belongs to one pair, so results do not depend on threads.
+/// `dK = scale·dSᵀ·Q`, written into the matching columns of `dqkv`. With AVX-512 the products and the
+/// softmax are `AttentionMath`'s register-tiled kernels; otherwise (`path: .scalar`) OpenBLAS and
+/// `Softmax.rows`. (batch, head) pairs run in parallel; every output element belongs to one pair, so
+/// results do not depend on the thread count.
 enum AttentionGrad {
     struct Shape {
         var batch: Int, tokens: Int, width: Int, heads: Int
@@ -15,37 +16,70 @@ enum AttentionGrad {
         var scale: Float { 1 / Float(headDim).squareRoot() }
     }
 
-    /// - Parameter probs: `[N·heads, S, S]`, filled with the attention probabilities.
+    /// Floats of scratch per worker: `dP` (S·S) and the packing buffer of `AttentionMath.abT`.
+    static func perWorker(_ s: Shape) -> Int { s.tokens * s.tokens + AttentionMath.abTScratch(n: s.tokens, k: s.headDim) }
+
+    /// Floats of scratch `forward`/`backward` need with `threads` threads.
+    static func scratchCount(_ s: Shape, threads: Int) -> Int { workers(s, ExecutionContext(threads: threads)) * perWorker(s) }
+
+    /// - Parameters: `probs`: `[N·heads, S, S]`, filled with the attention probabilities; `scratch`:
+    ///   `scratchCount` floats (allocated here when nil).
     static func forward(qkv: UnsafePointer<Float>, shape s: Shape, probs: UnsafeMutablePointer<Float>,
-                        out: UnsafeMutablePointer<Float>, context: ExecutionContext) {
+                        out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil, context: ExecutionContext,
+                        path: AttentionMath.Path = AttentionMath.selected) {
         let (t, d, dh, ld) = (s.tokens, s.width, s.headDim, 3 * s.width)
-        pairs(s, context) { b, h in
-            let off = b * t * ld + h * dh
-            let p = probs + (b * s.heads + h) * t * t
-            BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, c: p, ldc: t)
-            Softmax.rows(p, rows: t, width: t)
-            BLAS.sgemm(m: t, n: dh, k: t, a: p, lda: t, b: qkv + off + 2 * d, ldb: ld, c: out + b * t * d + h * dh, ldc: d)
+        withScratch(s, scratch, context) { buffer in
+            pairs(s, context) { b, h, worker in
+                let off = b * t * ld + h * dh
+                let p = probs + (b * s.heads + h) * t * t
+                let o = out + b * t * d + h * dh
+                if path == .avx512 {
+                    AttentionMath.abT(m: t, n: t, k: dh, scale: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, out: p, ldo: t,
+                                      scratch: buffer + worker * perWorker(s) + t * t, path: path)
+                    AttentionMath.softmax(p, rows: t, width: t, ld: t, path: path)
+                    AttentionMath.ab(m: t, n: t, k: dh, p: p, ldp: t, v: qkv + off + 2 * d, ldv: ld, out: o, ldo: d, path: path)
+                } else {
+                    BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, c: p, ldc: t)
+                    Softmax.rows(p, rows: t, width: t)
+                    BLAS.sgemm(m: t, n: dh, k: t, a: p, lda: t, b: qkv + off + 2 * d, ldb: ld, c: o, ldc: d)
+                }
+            }
         }
     }
 
-    /// - Parameters: `dOut[N,S,D]`; `scratch` holds `workers(s, context)·S·S` floats; `dqkv` is overwritten.
+    /// - Parameters: `dOut[N,S,D]`; `scratch` holds `scratchCount` floats (allocated here when nil); `dqkv` is overwritten.
     static func backward(qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>, dOut: UnsafePointer<Float>, shape s: Shape,
-                         dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, context: ExecutionContext) {
+                         dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil, context: ExecutionContext,
+                         path: AttentionMath.Path = AttentionMath.selected) {
         let (t, d, dh, ld) = (s.tokens, s.width, s.headDim, 3 * s.width)
-        pairs(s, context) { b, h, worker in
-            let off = b * t * ld + h * dh
-            let p = probs + (b * s.heads + h) * t * t
-            let dO = dOut + b * t * d + h * dh
-            let dP = scratch + worker * t * t
-            BLAS.sgemm(transA: true, m: t, n: dh, k: t, a: p, lda: t, b: dO, ldb: d, c: dqkv + off + 2 * d, ldc: ld)
-            BLAS.sgemm(transB: true, m: t, n: t, k: dh, a: dO, lda: d, b: qkv + off + 2 * d, ldb: ld, c: dP, ldc: t)
-            for r in 0..<t {
-                let pr = p + r * t, gr = dP + r * t
-                let dot = Self.dot(pr, gr, t)
-                for j in 0..<t { gr[j] = pr[j] * (gr[j] - dot) }
+        withScratch(s, scratch, context) { buffer in
+            pairs(s, context) { b, h, worker in
+                let off = b * t * ld + h * dh
+                let p = probs + (b * s.heads + h) * t * t
+                let dO = dOut + b * t * d + h * dh
+                let dP = buffer + worker * perWorker(s), pack = dP + t * t
+                let (q, k, v, dq, dk, dv) = (qkv + off, qkv + off + d, qkv + off + 2 * d, dqkv + off, dqkv + off + d, dqkv + off + 2 * d)
+                if path == .avx512 {
+                    AttentionMath.ab(m: t, n: t, k: dh, p: p, ldp: t, transposeP: true, v: dO, ldv: d, out: dv, ldo: ld, path: path)
+                    AttentionMath.abT(m: t, n: t, k: dh, scale: 1, a: dO, lda: d, b: v, ldb: ld, out: dP, ldo: t, scratch: pack, path: path)
+                } else {
+                    BLAS.sgemm(transA: true, m: t, n: dh, k: t, a: p, lda: t, b: dO, ldb: d, c: dv, ldc: ld)
+                    BLAS.sgemm(transB: true, m: t, n: t, k: dh, a: dO, lda: d, b: v, ldb: ld, c: dP, ldc: t)
+                }
+                for r in 0..<t {
+                    let pr = p + r * t, gr = dP + r * t
+                    let dot = Self.dot(pr, gr, t)
+                    for j in 0..<t { gr[j] = pr[j] * (gr[j] - dot) }
+                }
+                if path == .avx512 {
+                    AttentionMath.ab(m: t, n: t, k: dh, alpha: s.scale, p: dP, ldp: t, v: k, ldv: ld, out: dq, ldo: ld, path: path)
+                    AttentionMath.ab(m: t, n: t, k: dh, alpha: s.scale, p: dP, ldp: t, transposeP: true, v: q, ldv: ld, out: dk, ldo: ld,
+                                     path: path)
+                } else {
+                    BLAS.sgemm(m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: k, ldb: ld, c: dq, ldc: ld)
+                    BLAS.sgemm(transA: true, m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: q, ldb: ld, c: dk, ldc: ld)
+                }
             }
-            BLAS.sgemm(m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: qkv + off + d, ldb: ld, c: dqkv + off, ldc: ld)
-            BLAS.sgemm(transA: true, m: t, n: dh, k: t, alpha: s.scale, a: dP, lda: t, b: qkv + off, ldb: ld, c: dqkv + off + d, ldc: ld)
         }
     }
 
@@ -64,16 +98,18 @@ enum AttentionGrad {
         return s
     }
 
-    /// Parallel workers used for `s` (the scratch size backward needs is `workers·S·S`).
+    /// Parallel workers used for `s`.
     static func workers(_ s: Shape, _ context: ExecutionContext) -> Int { max(1, min(context.threads, s.batch * s.heads)) }
 
-    /// Floats of scratch `backward` needs with `threads` threads.
-    static func scratchCount(_ s: Shape, threads: Int) -> Int { workers(s, ExecutionContext(threads: threads)) * s.tokens * s.tokens }
-
-    private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int) -> Void) {
-        pairs(s, context) { b, h, _ in body(b, h) }
+    private static func withScratch(_ s: Shape, _ given: UnsafeMutablePointer<Float>?, _ context: ExecutionContext,
+                                    _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        if let given { return body(given) }
+        let owned = UnsafeMutablePointer<Float>.allocate(capacity: workers(s, context) * perWorker(s))
+        defer { owned.deallocate() }
+        body(owned)
     }
 
+    /// Runs `body(batch, head, worker)` over every pair, contiguous blocks of pairs per worker.
     private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int, Int) -> Void) {
         let total = s.batch * s.heads
         let w = workers(s, context)

@@ -1,0 +1,231 @@
+#include "CDistillKernels.h"
+#include <immintrin.h>
+
+#define ROWS 8   /* output rows per register tile */
+#define LANES 16 /* floats per zmm */
+
+static int round_up(int n, int m) { return (n + m - 1) / m * m; }
+
+long vitopt_attn_abt_scratch(int n, int k) { return (long)round_up(n, LANES) * k; }
+
+static int detect(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return VITOPT_ATTN_AVX512;
+#endif
+    return VITOPT_ATTN_SCALAR;
+}
+
+/* Detected once; a racing first call computes the same value. */
+int vitopt_attn_best_path(void) {
+    static volatile int best = -1;
+    if (best < 0) best = detect();
+    return best;
+}
+
+/* Scalar references: one fmaf per term, ascending, then one multiply by the scale. */
+static void abt_scalar(int m, int n, int k, float scale, const float *a, int lda, const float *b, int ldb, float *out,
+                       int ldo) {
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            float s = 0.0f;
+            for (int c = 0; c < k; c++) s = __builtin_fmaf(a[(long)i * lda + c], b[(long)j * ldb + c], s);
+            out[(long)i * ldo + j] = s * scale;
+        }
+}
+
+static void ab_scalar(int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v, int ldv,
+                      float *out, int ldo) {
+    for (int i = 0; i < m; i++)
+        for (int c = 0; c < k; c++) {
+            float s = 0.0f;
+            for (int j = 0; j < n; j++) {
+                float pij = trans_p ? p[(long)j * ldp + i] : p[(long)i * ldp + j];
+                s = __builtin_fmaf(pij, v[(long)j * ldv + c], s);
+            }
+            out[(long)i * ldo + c] = s * alpha;
+        }
+}
+
+/* exp(x) for x <= 0 as described in the header, scalar. */
+static float exp_scalar(float x) {
+    float xc = x < -87.3f ? -87.3f : x;
+    float kn = __builtin_fmaf(xc, 1.44269504f, 12582912.0f);
+    float n = kn - 12582912.0f;
+    float r = __builtin_fmaf(n, -0.693145751953125f, xc);
+    r = __builtin_fmaf(n, -1.428606765330187e-06f, r);
+    float p = 1.0f / 5040;
+    p = __builtin_fmaf(p, r, 1.0f / 720);
+    p = __builtin_fmaf(p, r, 1.0f / 120);
+    p = __builtin_fmaf(p, r, 1.0f / 24);
+    p = __builtin_fmaf(p, r, 1.0f / 6);
+    p = __builtin_fmaf(p, r, 0.5f);
+    p = __builtin_fmaf(p, r, 1.0f);
+    p = __builtin_fmaf(p, r, 1.0f);
+    union { float f; int i; } k = {kn}, sc;
+    sc.i = (k.i - 0x4B400000 + 127) << 23;
+    return x < -87.3f ? 0.0f : p * sc.f;
+}
+
+static void softmax_scalar(float *x, int rows, int width, int ld) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * ld;
+        float m = row[0];
+        for (int j = 1; j < width; j++) m = row[j] > m ? row[j] : m;
+        float lane[LANES] = {0};
+        for (int j = 0; j < width; j++) {
+            row[j] = exp_scalar(row[j] - m);
+            lane[j % LANES] += row[j];
+        }
+        float sum = 0.0f;
+        for (int l = 0; l < LANES; l++) sum += lane[l];
+        float inv = 1.0f / sum;
+        for (int j = 0; j < width; j++) row[j] *= inv;
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static __m512 exp_avx512(__m512 x) {
+    __m512 lo = _mm512_set1_ps(-87.3f);
+    __m512 xc = _mm512_max_ps(x, lo);
+    __m512 shifter = _mm512_set1_ps(12582912.0f);
+    __m512 kn = _mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269504f), shifter);
+    __m512 n = _mm512_sub_ps(kn, shifter);
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(-0.693145751953125f), xc);
+    r = _mm512_fmadd_ps(n, _mm512_set1_ps(-1.428606765330187e-06f), r);
+    __m512 p = _mm512_set1_ps(1.0f / 5040);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(kn), _mm512_set1_epi32(0x4B400000)),
+                                                      _mm512_set1_epi32(127)), 23);
+    __m512 y = _mm512_mul_ps(p, _mm512_castsi512_ps(bits));
+    __mmask16 under = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
+    return _mm512_mask_mov_ps(y, under, _mm512_setzero_ps());
+}
+
+__attribute__((target("avx512f")))
+static void softmax_avx512(float *x, int rows, int width, int ld) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * ld;
+        __m512 vm = _mm512_set1_ps(-__builtin_inff());
+        for (int j = 0; j < width; j += LANES) {
+            int cols = width - j < LANES ? width - j : LANES;
+            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+            vm = _mm512_max_ps(vm, _mm512_mask_loadu_ps(_mm512_set1_ps(-__builtin_inff()), mask, row + j));
+        }
+        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
+        __m512 acc = _mm512_setzero_ps();
+        for (int j = 0; j < width; j += LANES) {
+            int cols = width - j < LANES ? width - j : LANES;
+            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+            __m512 e = exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, row + j), m));
+            e = _mm512_maskz_mov_ps(mask, e);
+            _mm512_mask_storeu_ps(row + j, mask, e);
+            acc = _mm512_add_ps(acc, e);
+        }
+        float lane[LANES];
+        _mm512_storeu_ps(lane, acc);
+        float sum = 0.0f;
+        for (int l = 0; l < LANES; l++) sum += lane[l];
+        __m512 inv = _mm512_set1_ps(1.0f / sum);
+        for (int j = 0; j < width; j += LANES) {
+            int cols = width - j < LANES ? width - j : LANES;
+            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+            _mm512_mask_storeu_ps(row + j, mask, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, row + j), inv));
+        }
+    }
+}
+
+/* A B^T: B transposed into scratch (k rows of round_up(n, 16), zero-padded), then tiles of 8 rows x 16 columns,
+ * one zmm accumulator per row; rows past m repeat row m-1 and are not stored. */
+__attribute__((target("avx512f")))
+static void abt_avx512(int m, int n, int k, float scale, const float *a, int lda, const float *b, int ldb, float *out,
+                       int ldo, float *bt) {
+    int np = round_up(n, LANES);
+    for (int c = 0; c < k; c++)
+        for (int j = 0; j < np; j++) bt[(long)c * np + j] = j < n ? b[(long)j * ldb + c] : 0.0f;
+    __m512 vs = _mm512_set1_ps(scale);
+    for (int i0 = 0; i0 < m; i0 += ROWS) {
+        const float *row[ROWS];
+        for (int r = 0; r < ROWS; r++) row[r] = a + (long)(i0 + r < m ? i0 + r : m - 1) * lda;
+        for (int j0 = 0; j0 < np; j0 += LANES) {
+            __m512 acc[ROWS];
+            for (int r = 0; r < ROWS; r++) acc[r] = _mm512_setzero_ps();
+            for (int c = 0; c < k; c++) {
+                __m512 bv = _mm512_loadu_ps(bt + (long)c * np + j0);
+                for (int r = 0; r < ROWS; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(row[r][c]), bv, acc[r]);
+            }
+            int cols = n - j0 < LANES ? n - j0 : LANES;
+            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+            for (int r = 0; r < ROWS && i0 + r < m; r++)
+                _mm512_mask_storeu_ps(out + (long)(i0 + r) * ldo + j0, mask, _mm512_mul_ps(acc[r], vs));
+        }
+    }
+}
+
+/* P V: tiles of 8 rows x 16 columns of V (masked at k), one broadcast of P per row and term. */
+__attribute__((target("avx512f")))
+static void ab_avx512(int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v, int ldv,
+                      float *out, int ldo) {
+    __m512 va = _mm512_set1_ps(alpha);
+    long si = trans_p ? 1 : ldp, sj = trans_p ? ldp : 1; /* P(i, j) = p[i*si + j*sj] */
+    for (int i0 = 0; i0 < m; i0 += ROWS) {
+        const float *prow[ROWS];
+        for (int r = 0; r < ROWS; r++) prow[r] = p + (long)(i0 + r < m ? i0 + r : m - 1) * si;
+        for (int c0 = 0; c0 < k; c0 += LANES) {
+            int cols = k - c0 < LANES ? k - c0 : LANES;
+            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+            __m512 acc[ROWS];
+            for (int r = 0; r < ROWS; r++) acc[r] = _mm512_setzero_ps();
+            for (int j = 0; j < n; j++) {
+                __m512 vv = _mm512_maskz_loadu_ps(mask, v + (long)j * ldv + c0);
+                for (int r = 0; r < ROWS; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(prow[r][j * sj]), vv, acc[r]);
+            }
+            for (int r = 0; r < ROWS && i0 + r < m; r++)
+                _mm512_mask_storeu_ps(out + (long)(i0 + r) * ldo + c0, mask, _mm512_mul_ps(acc[r], va));
+        }
+    }
+}
+#endif
+
+void vitopt_attn_abt(int path, int m, int n, int k, float scale, const float *a, int lda, const float *b, int ldb,
+                     float *out, int ldo, float *scratch) {
+    if (m <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (path >= VITOPT_ATTN_AVX512 && vitopt_attn_best_path() >= VITOPT_ATTN_AVX512 && k > 0) {
+        abt_avx512(m, n, k, scale, a, lda, b, ldb, out, ldo, scratch);
+        return;
+    }
+#endif
+    (void)scratch;
+    abt_scalar(m, n, k, scale, a, lda, b, ldb, out, ldo);
+}
+
+void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v,
+                    int ldv, float *out, int ldo) {
+    if (m <= 0 || k <= 0) return;
+#if defined(__x86_64__)
+    if (path >= VITOPT_ATTN_AVX512 && vitopt_attn_best_path() >= VITOPT_ATTN_AVX512) {
+        ab_avx512(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo);
+        return;
+    }
+#endif
+    ab_scalar(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo);
+}
+
+void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld) {
+    if (rows <= 0 || width <= 0) return;
+#if defined(__x86_64__)
+    if (path >= VITOPT_ATTN_AVX512 && vitopt_attn_best_path() >= VITOPT_ATTN_AVX512) {
+        softmax_avx512(x, rows, width, ld);
+        return;
+    }
+#endif
+    softmax_scalar(x, rows, width, ld);
+}
