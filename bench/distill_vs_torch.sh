@@ -4,7 +4,7 @@
 #   bash bench/distill_vs_torch.sh
 #
 # Environment (optional): THREADS="1 2", BATCH=64, DEPTH=3, ROUNDS=2 (peer order alternates),
-# VENV=.venv-bench (bench/setup.sh; VENV=/opt/venv reuses one).
+# VENV=.venv-bench (bench/setup.sh; VENV=/opt/venv reuses one), SCRATCH=.build-release (SwiftPM scratch path).
 # The workload: the digits teacher (samples/digits/timm, depth 6) distilled into a depth-DEPTH student
 # (layers copied from the teacher), Hinton KD (alpha 0.9, T 2), AdamW, clipping; teacher forward included.
 # vitopt's figure is the median per-step images/s from its --log after 5 warm-up steps.
@@ -14,7 +14,7 @@ cd "$ROOT"
 THREADS="${THREADS:-1 2}"; BATCH="${BATCH:-64}"; DEPTH="${DEPTH:-3}"; ROUNDS="${ROUNDS:-2}"
 VENV="${VENV:-.venv-bench}"; export VENV
 OUT=out/bench/distill; mkdir -p "$OUT"
-SCRATCH=.build-release; VITOPT="$SCRATCH/release/vitopt"
+SCRATCH="${SCRATCH:-.build-release}"; VITOPT="$SCRATCH/release/vitopt"
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 swift build -c release --scratch-path "$SCRATCH" >/dev/null
 bash bench/setup.sh

@@ -14,7 +14,7 @@ extension TrainableViT {
     ///   - dLogits: `[N, classes]`, ∂loss/∂logits of the class head.
     ///   - dDistLogits: ∂loss/∂logits of `head_dist` (models with a distillation token).
     public func backward(dLogits: Tensor, dDistLogits: Tensor? = nil) {
-        guard let w = workspace else { preconditionFailure("backward before forward") }
+        guard let w = workspace, trainable else { preconditionFailure(trainable ? "backward before forward" : "backward of a forward-only model") }
         BLAS.setThreads(1)
         let c = config, p = parameters, ctx = context, prof = profile
         let n = w.batch, d = c.embedDim, s = tokens, r = n * s, m = c.mlpHidden

@@ -37,31 +37,39 @@ extension TrainableViT {
         let eps = Float(c.eps)
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
         for b in 0..<c.depth {
-            let xin = w.xIn[b].floats, mid = w.xMid[b].mutableFloats
-            let next = b + 1 < c.depth ? w.xIn[b + 1].mutableFloats : w.xOut.mutableFloats
+            let sb = w.slot(b)
+            let xin = w.stream(b).floats, mid = w.xMid[sb].mutableFloats
+            let next = b + 1 < c.depth ? w.stream(b + 1).mutableFloats : w.xOut.mutableFloats
             prof.measure("forward.linear") {
                 KernelMath.layerNorm(xin, rows: r, width: d, gamma: p.value(.norm1Weight, b), beta: p.value(.norm1Bias, b), epsilon: eps,
-                                     into: w.ln1[b].mutableFloats, context: ctx)
-                LinearGrad.forward(x: w.ln1[b].floats, rows: r, k: d, weight: p.value(.qkvWeight, b), n: 3 * d,
-                                   bias: c.qkvBias ? p.value(.qkvBias, b) : nil, into: w.qkv[b].mutableFloats, context: ctx)
+                                     into: w.ln1[sb].mutableFloats, context: ctx)
+                LinearGrad.forward(x: w.ln1[sb].floats, rows: r, k: d, weight: p.value(.qkvWeight, b), n: 3 * d,
+                                   bias: c.qkvBias ? p.value(.qkvBias, b) : nil, into: w.qkv[sb].mutableFloats, context: ctx)
             }
             prof.measure("forward.attn") {
-                AttentionGrad.forward(qkv: w.qkv[b].floats, shape: shape, probs: w.probs[b].mutableFloats, out: w.attnOut[b].mutableFloats,
+                AttentionGrad.forward(qkv: w.qkv[sb].floats, shape: shape, probs: w.probs[sb].mutableFloats, out: w.attnOut[sb].mutableFloats,
                                       scratch: w.dAttn.mutableFloats, context: ctx)
             }
             prof.measure("forward.linear") {
-                residualBranch(w.attnOut[b].floats, k: d, weight: p.value(.projWeight, b), bias: p.value(.projBias, b),
-                               scale: c.layerScale ? p.value(.ls1, b) : nil, branch: c.layerScale ? w.attnBranch[b].mutableFloats : nil,
+                residualBranch(w.attnOut[sb].floats, k: d, weight: p.value(.projWeight, b), bias: p.value(.projBias, b),
+                               scale: c.layerScale ? p.value(.ls1, b) : nil, branch: c.layerScale ? w.attnBranch[sb].mutableFloats : nil,
                                residual: xin, into: mid, rows: r)
                 KernelMath.layerNorm(mid, rows: r, width: d, gamma: p.value(.norm2Weight, b), beta: p.value(.norm2Bias, b), epsilon: eps,
-                                     into: w.ln2[b].mutableFloats, context: ctx)
-                LinearGrad.forward(x: w.ln2[b].floats, rows: r, k: d, weight: p.value(.fc1Weight, b), n: m, bias: p.value(.fc1Bias, b),
-                                   into: w.fc1[b].mutableFloats, context: ctx)
+                                     into: w.ln2[sb].mutableFloats, context: ctx)
+                LinearGrad.forward(x: w.ln2[sb].floats, rows: r, k: d, weight: p.value(.fc1Weight, b), n: m, bias: p.value(.fc1Bias, b),
+                                   into: w.fc1[sb].mutableFloats, context: ctx)
             }
-            prof.measure("forward.gelu") { GeluGrad.forward(w.fc1[b].mutableFloats, act: w.act[b].mutableFloats, count: r * m, context: ctx) }
+            prof.measure("forward.gelu") {
+                if w.keepsActivations {
+                    GeluGrad.forward(w.fc1[sb].mutableFloats, act: w.act[sb].mutableFloats, count: r * m, context: ctx)
+                } else {
+                    let pre = w.fc1[sb].floats, act = w.act[sb].mutableFloats
+                    ctx.parallelFor(r * m, minChunk: 1 << 14) { VectorMath.gelu(pre + $0.lowerBound, act + $0.lowerBound, count: $0.count) }
+                }
+            }
             prof.measure("forward.linear") {
-                residualBranch(w.act[b].floats, k: m, weight: p.value(.fc2Weight, b), bias: p.value(.fc2Bias, b),
-                               scale: c.layerScale ? p.value(.ls2, b) : nil, branch: c.layerScale ? w.mlpBranch[b].mutableFloats : nil,
+                residualBranch(w.act[sb].floats, k: m, weight: p.value(.fc2Weight, b), bias: p.value(.fc2Bias, b),
+                               scale: c.layerScale ? p.value(.ls2, b) : nil, branch: c.layerScale ? w.mlpBranch[sb].mutableFloats : nil,
                                residual: mid, into: next, rows: r)
             }
         }
@@ -107,7 +115,7 @@ extension TrainableViT {
     /// Prefix tokens (class, dist, registers) and position embedding into `xIn[0]`.
     private func embed(_ w: ActivationWorkspace, n: Int) {
         let c = config, d = c.embedDim, s = tokens, prefix = c.numPrefixTokens, np = c.numPatches
-        let x0 = w.xIn[0].mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats
+        let x0 = w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats
         let tokenRows = prefixTokenRows()
         let start = c.posEmbedIncludesPrefix ? 0 : prefix
         context.parallelFor(n, minChunk: 4) { range in

@@ -19,8 +19,13 @@ public final class TrainableViT {
     /// Source names of the model this was made from (kept for saving).
     let sourceNames: [ViTTensorKey: String]
 
+    /// Whether `backward` is available (false: a forward-only model, e.g. the teacher, whose workspace
+    /// keeps no activations).
+    public let trainable: Bool
+
+    /// - Parameter trainable: false for a forward-only model (no activations kept, no backward).
     /// - Throws: `DistillError.unsupported` for an architecture feature without a backward pass.
-    public init(_ model: ViTDescription, threads: Int) throws {
+    public init(_ model: ViTDescription, threads: Int, trainable: Bool = true) throws {
         let c = model.config
         try Self.checkSupported(c)
         try model.validate()
@@ -28,6 +33,7 @@ public final class TrainableViT {
         self.parameters = try ParameterSet(model)
         self.context = ExecutionContext(threads: threads)
         self.sourceNames = [:]
+        self.trainable = trainable
     }
 
     static func checkSupported(_ c: ViTConfig) throws {
@@ -51,7 +57,7 @@ public final class TrainableViT {
     func workspace(for batch: Int) -> ActivationWorkspace {
         if let w = workspace, w.batch == batch { return w }
         workspace = nil  // free the old plan before allocating the new one
-        let w = ActivationWorkspace(config: config, batch: batch, threads: context.threads)
+        let w = ActivationWorkspace(config: config, batch: batch, threads: context.threads, keepsActivations: trainable)
         workspace = w
         return w
     }

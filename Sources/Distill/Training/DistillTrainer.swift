@@ -11,8 +11,9 @@ import Graph
 /// augmentation of step s from `SeededGenerator(seed, s)`, so a run resumed from a checkpoint at any
 /// step boundary continues exactly as the uninterrupted run would.
 ///
-/// The teacher is any `Executor` whose graph maps `pixel_values` to logits (an fp32 graph today;
-/// an int8-quantized graph drops in unchanged). With `loss.alpha == 0` it is not run at all.
+/// The teacher is a `DistillTeacher`: any `Executor` whose graph maps `pixel_values` to logits (an
+/// int8-quantized graph drops in unchanged), or a fp32 ViT on the training engine's own forward.
+/// With `loss.alpha == 0` it is not run at all.
 public final class DistillTrainer {
     /// One optimisation step, as logged.
     public struct StepLog: Codable, Sendable {
@@ -47,7 +48,7 @@ public final class DistillTrainer {
     public let student: TrainableViT
     public let optimizer: AdamW
     public let settings: DistillSettings
-    let teacher: Executor?
+    let teacher: DistillTeacher?
     let data: Dataset
     let dataConfig: ViTConfig
     let dataPath: String
@@ -68,7 +69,11 @@ public final class DistillTrainer {
     /// - Parameters:
     ///   - dataConfig: the config used to load samples (the student's input size and preprocessing).
     /// - Throws: `DistillError` for an empty or too-small dataset or a teacher/student mismatch.
-    public init(student: TrainableViT, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
+    public convenience init(student: TrainableViT, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
+        try self.init(student: student, teacher: teacher.map(DistillTeacher.graph), data: data, dataPath: dataPath, settings: settings)
+    }
+
+    public init(student: TrainableViT, teacher: DistillTeacher?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
         let c = student.config
         guard data.count > 0 else { throw DistillError.badData(path: dataPath, detail: "the dataset is empty") }
         guard settings.batch >= 1, data.count >= settings.batch else {
@@ -82,9 +87,8 @@ public final class DistillTrainer {
         }
         if settings.loss.alpha > 0 {
             guard let teacher else { throw DistillError.mismatch("a loss with alpha > 0 needs a teacher") }
-            let info = teacher.graph.inputs[0]
             let want = [c.channels, c.imageSize[0], c.imageSize[1]]
-            let have = info.shape.dropFirst().map { $0.value ?? -1 }
+            let have = teacher.imageShape
             guard have == want else {
                 throw DistillError.mismatch("the teacher takes \(have.map(String.init).joined(separator: "×")) inputs, the student \(want.map(String.init).joined(separator: "×")); resample one of them first")
             }
@@ -136,7 +140,7 @@ public final class DistillTrainer {
             }
             let teacherLogits: Tensor
             if let teacher {
-                teacherLogits = try prof.measure("teacher") { try teacher.run([teacher.graph.inputs[0].name: batch])[teacher.graph.outputs[0]]! }
+                teacherLogits = try prof.measure("teacher") { try teacher.logits(batch) }
                 guard teacherLogits.shape == [s.batch, c.numClasses] else {
                     throw DistillError.mismatch("the teacher gives logits \(teacherLogits.shape), the student has \(c.numClasses) classes")
                 }

@@ -27,6 +27,9 @@ struct DistillCommand: ParsableCommand {
     @Flag(help: "Print the final report as JSON.") var json = false
     @Flag(help: "Print the time spent per training phase (data, teacher, forward, backward ops, optimizer) to stderr.")
     var profile = false
+    @Flag(name: .customLong("teacher-graph"),
+          help: "Run the teacher on the general graph executor instead of the training engine's forward.")
+    var teacherGraphRuntime = false
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
 
@@ -47,8 +50,10 @@ struct DistillCommand: ParsableCommand {
             settings.loss.alpha = 1
         }
         let teacherGraph = try t.graph()
-        let trainer = try DistillTrainer(student: model, teacher: try Executor(graph: teacherGraph, threads: threads.count),
-                                         data: dataset, dataPath: data, settings: settings)
+        let teacherRuntime: DistillTeacher = teacherGraphRuntime
+            ? .graph(try Executor(graph: teacherGraph, threads: threads.count))
+            : try DistillTeacher.automatic(t.model, threads: threads.count)
+        let trainer = try DistillTrainer(student: model, teacher: teacherRuntime, data: dataset, dataPath: data, settings: settings)
         trainer.checkpointPath = checkpoint ?? out + ".ckpt"
         trainer.checkpointEvery = checkpointEvery
         trainer.onWarning = { Console.warn($0) }
@@ -59,7 +64,7 @@ struct DistillCommand: ParsableCommand {
         }
         if let r = resume { try trainer.resume(from: r) }
         model.profile.enabled = profile
-        Console.note("student: \(how); \(model.parameters.count) parameters")
+        Console.note("student: \(how); \(model.parameters.count) parameters; teacher on the \(teacherRuntime.runtime)")
         Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
                      + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
         let progress = TrainingProgress(log: try log.map(JSONLinesLog.init))
