@@ -84,6 +84,24 @@ static void softmax_scalar(float *x, int rows, int width, int ld) {
     }
 }
 
+static const float ERF_P[6] = {2.0263917e-06f, 2.8785653e-04f, 3.8958688e-03f, 5.3144842e-02f, 1.9343801e-01f, 1.1283790f};
+static const float ERF_Q[6] = {3.8003920e-05f, 1.1943385e-03f, 1.5227712e-02f, 1.1535885e-01f, 5.0476152e-01f, 1.0f};
+
+static void gelu_scalar(const float *x, float *act, float *deriv, long n) {
+    for (long i = 0; i < n; i++) {
+        float v = x[i], u = v * 0.70710677f;
+        float a = __builtin_fabsf(u) < 3.925f ? __builtin_fabsf(u) : 3.925f, z = a * a;
+        float p = ERF_P[0], q = ERF_Q[0];
+        for (int c = 1; c < 6; c++) { p = __builtin_fmaf(p, z, ERF_P[c]); q = __builtin_fmaf(q, z, ERF_Q[c]); }
+        float e = a * p / q;
+        e = e < 1.0f ? e : 1.0f;
+        e = u < 0 ? 0.0f - e : e;
+        float cdf = __builtin_fmaf(0.5f, e, 0.5f);
+        act[i] = v * cdf;
+        if (deriv) deriv[i] = __builtin_fmaf(v * 0.39894228f, exp_scalar(-0.5f * v * v), cdf);
+    }
+}
+
 #if defined(__x86_64__)
 __attribute__((target("avx512f")))
 static __m512 exp_avx512(__m512 x) {
@@ -139,6 +157,31 @@ static void softmax_avx512(float *x, int rows, int width, int ld) {
             __mmask16 mask = (__mmask16)((1u << cols) - 1u);
             _mm512_mask_storeu_ps(row + j, mask, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, row + j), inv));
         }
+    }
+}
+
+__attribute__((target("avx512f")))
+static void gelu_avx512(const float *x, float *act, float *deriv, long n) {
+    for (long i = 0; i < n; i += LANES) {
+        long left = n - i;
+        __mmask16 mask = left >= LANES ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
+        __m512 v = _mm512_maskz_loadu_ps(mask, x + i), u = _mm512_mul_ps(v, _mm512_set1_ps(0.70710677f));
+        __m512 a = _mm512_min_ps(_mm512_abs_ps(u), _mm512_set1_ps(3.925f)), z = _mm512_mul_ps(a, a);
+        __m512 p = _mm512_set1_ps(ERF_P[0]), q = _mm512_set1_ps(ERF_Q[0]);
+        for (int c = 1; c < 6; c++) {
+            p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(ERF_P[c]));
+            q = _mm512_fmadd_ps(q, z, _mm512_set1_ps(ERF_Q[c]));
+        }
+        __m512 e = _mm512_min_ps(_mm512_div_ps(_mm512_mul_ps(a, p), q), _mm512_set1_ps(1.0f));
+        e = _mm512_mask_sub_ps(e, _mm512_cmp_ps_mask(u, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_setzero_ps(), e);
+        __m512 cdf = _mm512_fmadd_ps(_mm512_set1_ps(0.5f), e, _mm512_set1_ps(0.5f));
+        __m512 y = _mm512_mul_ps(v, cdf);
+        if (deriv) {
+            __m512 g = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(-0.5f), v), v);
+            __m512 d = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(0.39894228f)), exp_avx512(g), cdf);
+            _mm512_mask_storeu_ps(deriv + i, mask, d);
+        }
+        _mm512_mask_storeu_ps(act + i, mask, y);
     }
 }
 
@@ -228,4 +271,15 @@ void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld) {
     }
 #endif
     softmax_scalar(x, rows, width, ld);
+}
+
+void vitopt_gelu(int path, const float *x, float *act, float *deriv, long n) {
+    if (n <= 0) return;
+#if defined(__x86_64__)
+    if (path >= VITOPT_ATTN_AVX512 && vitopt_attn_best_path() >= VITOPT_ATTN_AVX512) {
+        gelu_avx512(x, act, deriv, n);
+        return;
+    }
+#endif
+    gelu_scalar(x, act, deriv, n);
 }

@@ -90,17 +90,34 @@ import Graph
         }
     }
 
-    /// The GELU derivative the forward saves equals the one the standalone backward recomputes.
-    @Test func savedGeluDerivativeMatchesTheRecomputedOne() {
+    /// The GELU the forward computes, and the derivative it saves, on every path: the portable one equals
+    /// `VectorMath.gelu` and the recomputing backward bit for bit; the C kernels equal their scalar reference bit
+    /// for bit; all are within 1e-6·(1 + |x|) of float64.
+    @Test(arguments: AttentionMath.availablePaths) func savedGeluDerivative(path: AttentionMath.Path) {
         var rng = SeededGenerator(seed: 2)
-        let x = (0..<3000).map { _ in rng.normal() * 3 }
-        var saved = x, act = [Float](repeating: 0, count: x.count), g = [Float](repeating: 1, count: x.count)
+        let x = (0..<3001).map { _ in rng.normal() * 3 } + [0, -0, 4, -4, 9, -9, 1e-30]
+        var saved = x, act = [Float](repeating: 0, count: x.count)
         let ctx = ExecutionContext(threads: 2)
-        GeluGrad.forward(&saved, act: &act, count: x.count, context: ctx)
-        GeluGrad.backward(x: x, grad: &g, count: x.count, context: ctx)
-        var ref = [Float](repeating: 0, count: x.count)
-        VectorMath.gelu(x, &ref, count: x.count)
-        #expect(act == ref, "activation differs from VectorMath.gelu")
-        #expect(saved == g, "saved derivative differs from the recomputed one")
+        GeluGrad.forward(&saved, act: &act, count: x.count, context: ctx, path: path)
+        if path == .scalar {
+            var g = [Float](repeating: 1, count: x.count), ref = [Float](repeating: 0, count: x.count)
+            GeluGrad.backward(x: x, grad: &g, count: x.count, context: ctx)
+            VectorMath.gelu(x, &ref, count: x.count)
+            #expect(act == ref, "activation differs from VectorMath.gelu")
+            #expect(saved == g, "saved derivative differs from the recomputed one")
+        } else {
+            var refAct = [Float](repeating: 0, count: x.count), refDer = [Float](repeating: 0, count: x.count)
+            AttentionMath.gelu(x, act: &refAct, derivative: &refDer, count: x.count, path: .scalar)
+            #expect(act.map(\.bitPattern) == refAct.map(\.bitPattern) && saved.map(\.bitPattern) == refDer.map(\.bitPattern))
+            var only = [Float](repeating: 0, count: x.count)
+            AttentionMath.gelu(x, act: &only, derivative: nil, count: x.count, path: path)
+            #expect(only == act)
+        }
+        for (i, v) in x.enumerated() {
+            let d = Double(v), cdf = 0.5 * (1 + Foundation.erf(d / 2.0.squareRoot()))
+            let dgelu = cdf + d * Foundation.exp(-0.5 * d * d) / (2 * Double.pi).squareRoot()
+            #expect(abs(Double(act[i]) - d * cdf) <= 1e-6 * (1 + abs(d)), "gelu(\(v)) = \(act[i])")
+            #expect(abs(Double(saved[i]) - dgelu) <= 1e-6 * (1 + abs(d)), "gelu'(\(v)) = \(saved[i])")
+        }
     }
 }

@@ -41,6 +41,14 @@ void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, 
  */
 void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld);
 
+/*
+ * Exact (erf) GELU over n floats: act[i] = 0.5 x (1 + erf(x / sqrt 2)) and, when deriv is not NULL,
+ * deriv[i] = 0.5 (1 + erf(x / sqrt 2)) + x exp(-x^2 / 2) / sqrt(2 pi). erf is x P(x^2) / Q(x^2) on |x| <= 3.925
+ * (degrees 5/5, the coefficients of vitopt's VectorMath.erf, absolute error <= 3e-7), +-1 beyond; exp as the
+ * softmax's. All in fused multiply-adds; the scalar path performs the same operations. deriv may alias x.
+ */
+void vitopt_gelu(int path, const float *x, float *act, float *deriv, long n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,12 +60,8 @@ extension TrainableViT {
                                    into: w.fc1[sb].mutableFloats, context: ctx)
             }
             prof.measure("forward.gelu") {
-                if w.keepsActivations {
-                    GeluGrad.forward(w.fc1[sb].mutableFloats, act: w.act[sb].mutableFloats, count: r * m, context: ctx)
-                } else {
-                    let pre = w.fc1[sb].floats, act = w.act[sb].mutableFloats
-                    ctx.parallelFor(r * m, minChunk: 1 << 14) { VectorMath.gelu(pre + $0.lowerBound, act + $0.lowerBound, count: $0.count) }
-                }
+                GeluGrad.forward(w.fc1[sb].mutableFloats, act: w.act[sb].mutableFloats, count: r * m, keepDerivative: w.keepsActivations,
+                                 context: ctx)
             }
             prof.measure("forward.linear") {
                 residualBranch(w.act[sb].floats, k: m, weight: p.value(.fc2Weight, b), bias: p.value(.fc2Bias, b),

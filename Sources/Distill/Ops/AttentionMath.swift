@@ -42,6 +42,13 @@ enum AttentionMath {
         vitopt_attn_softmax(Int32(path.rawValue), x, Int32(rows), Int32(width), Int32(ld))
     }
 
+    /// Exact GELU of `count` floats into `act`, and its derivative into `derivative` (which may be `x`).
+    @inline(__always)
+    static func gelu(_ x: UnsafePointer<Float>, act: UnsafeMutablePointer<Float>, derivative: UnsafeMutablePointer<Float>?, count: Int,
+                     path: Path = selected) {
+        vitopt_gelu(Int32(path.rawValue), x, act, derivative, count)
+    }
+
     /// `out[i, c] = alpha · Σ_j P(i, j)·v[j, c]` with `P(i, j) = p[i, j]`, or `p[j, i]` when `transposeP`.
     @inline(__always)
     static func ab(m: Int, n: Int, k: Int, alpha: Float = 1, p: UnsafePointer<Float>, ldp: Int, transposeP: Bool = false,

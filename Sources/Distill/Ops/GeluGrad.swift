@@ -2,11 +2,24 @@ import Graph
 
 /// The exact (erf) GELU for training: the forward writes `gelu(x) = x·Φ(x)` and, over its input, the
 /// derivative `gelu'(x) = Φ(x) + x·φ(x)` with `Φ(x) = ½(1 + erf(x/√2))` and `φ(x) = exp(−x²/2)/√(2π)`,
-/// sharing one `VectorMath.erf` per element (absolute error ≈ 3e-7); the backward is then a product.
-/// The activation equals `VectorMath.gelu`'s bit for bit (the same expression).
+/// sharing one erf per element (absolute error ≈ 3e-7); the backward is then a product.
+/// With AVX-512 both come from `AttentionMath.gelu` (`CDistillKernels`, FMA arithmetic); on the portable
+/// path the activation equals `VectorMath.gelu`'s bit for bit (the same expression).
 enum GeluGrad {
-    /// `act[i] = gelu(x[i])`, then `x[i] = gelu'(x[i])`, in parallel chunks.
-    static func forward(_ x: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>, count: Int, context: ExecutionContext) {
+    /// `act[i] = gelu(x[i])`, then `x[i] = gelu'(x[i])` (only the activation with `keepDerivative` false), in parallel chunks.
+    static func forward(_ x: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>, count: Int, keepDerivative: Bool = true,
+                        context: ExecutionContext, path: AttentionMath.Path = AttentionMath.selected) {
+        if path == .avx512 {
+            context.parallelFor(count, minChunk: 1 << 14) { r in
+                AttentionMath.gelu(x + r.lowerBound, act: act + r.lowerBound, derivative: keepDerivative ? x + r.lowerBound : nil,
+                                   count: r.count, path: path)
+            }
+            return
+        }
+        if !keepDerivative {
+            context.parallelFor(count, minChunk: 1 << 14) { VectorMath.gelu(x + $0.lowerBound, act + $0.lowerBound, count: $0.count) }
+            return
+        }
         context.parallelFor(count, minChunk: 1 << 14) { range in
             for i in range {
                 let v = x[i]
