@@ -67,6 +67,13 @@ static float exp_scalar(float x) {
     return x < -87.3f ? 0.0f : p * sc.f;
 }
 
+/* The 16 lanes summed as a halving tree: lane i + lane i+8, then i + i+4, i + i+2, i + i+1. */
+static float lane_sum(float *l) {
+    for (int w = LANES / 2; w >= 1; w /= 2)
+        for (int i = 0; i < w; i++) l[i] += l[i + w];
+    return l[0];
+}
+
 static void softmax_scalar(float *x, int rows, int width, int ld) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (long)r * ld;
@@ -77,9 +84,7 @@ static void softmax_scalar(float *x, int rows, int width, int ld) {
             row[j] = exp_scalar(row[j] - m);
             lane[j % LANES] += row[j];
         }
-        float sum = 0.0f;
-        for (int l = 0; l < LANES; l++) sum += lane[l];
-        float inv = 1.0f / sum;
+        float inv = 1.0f / lane_sum(lane);
         for (int j = 0; j < width; j++) row[j] *= inv;
     }
 }
@@ -147,11 +152,11 @@ static void softmax_avx512(float *x, int rows, int width, int ld) {
             _mm512_mask_storeu_ps(row + j, mask, e);
             acc = _mm512_add_ps(acc, e);
         }
-        float lane[LANES];
-        _mm512_storeu_ps(lane, acc);
-        float sum = 0.0f;
-        for (int l = 0; l < LANES; l++) sum += lane[l];
-        __m512 inv = _mm512_set1_ps(1.0f / sum);
+        __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(acc), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1)));
+        __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+        __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+        __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));
+        __m512 inv = _mm512_set1_ps(1.0f / _mm_cvtss_f32(s1));
         for (int j = 0; j < width; j += LANES) {
             int cols = width - j < LANES ? width - j : LANES;
             __mmask16 mask = (__mmask16)((1u << cols) - 1u);

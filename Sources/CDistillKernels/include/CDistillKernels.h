@@ -36,8 +36,8 @@ void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, 
 /*
  * Row-wise softmax in place: x[r*ld + j] = exp(x - max_r) / sum_r for r < rows, j < width. exp is a Cody-Waite
  * reduction by ln 2 and a degree-7 polynomial, all in fused multiply-adds (relative error <= 3 ulp; 0 below -87.3);
- * the row sum is kept in 16 lanes (lane l adds j = l, l+16, ...) added lane 0 to 15 at the end. The scalar path
- * performs exactly these operations.
+ * the row sum is kept in 16 lanes (lane l adds j = l, l+16, ...), then halved as a tree (lane i + lane i+8, i + i+4,
+ * i + i+2, i + i+1). The scalar path performs exactly these operations.
  */
 void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld);
 
