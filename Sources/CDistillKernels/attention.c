@@ -35,7 +35,7 @@ static void abt_scalar(int m, int n, int k, float scale, const float *a, int lda
 }
 
 static void ab_scalar(int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v, int ldv,
-                      float *out, int ldo) {
+                      float *out, int ldo, int accumulate) {
     for (int i = 0; i < m; i++)
         for (int c = 0; c < k; c++) {
             float s = 0.0f;
@@ -43,7 +43,7 @@ static void ab_scalar(int m, int n, int k, float alpha, const float *p, int ldp,
                 float pij = trans_p ? p[(long)j * ldp + i] : p[(long)i * ldp + j];
                 s = __builtin_fmaf(pij, v[(long)j * ldv + c], s);
             }
-            out[(long)i * ldo + c] = s * alpha;
+            out[(long)i * ldo + c] = accumulate ? s * alpha + out[(long)i * ldo + c] : s * alpha;
         }
 }
 
@@ -220,13 +220,35 @@ static void abt_avx512(int m, int n, int k, float scale, const float *a, int lda
 /* P V: tiles of 8 rows x 16 columns of V (masked at k), one broadcast of P per row and term. */
 __attribute__((target("avx512f")))
 static void ab_avx512(int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v, int ldv,
-                      float *out, int ldo) {
+                      float *out, int ldo, int accumulate) {
     __m512 va = _mm512_set1_ps(alpha);
     long si = trans_p ? 1 : ldp, sj = trans_p ? ldp : 1; /* P(i, j) = p[i*si + j*sj] */
     for (int i0 = 0; i0 < m; i0 += ROWS) {
         const float *prow[ROWS];
         for (int r = 0; r < ROWS; r++) prow[r] = p + (long)(i0 + r < m ? i0 + r : m - 1) * si;
-        for (int c0 = 0; c0 < k; c0 += LANES) {
+        int c0 = 0;
+        /* Two column vectors per row while 32 columns remain (16 accumulators: each V load feeds 8 FMAs, each
+         * broadcast 2) — the long sums of a weight gradient re-read V far less. */
+        for (; c0 + 2 * LANES <= k; c0 += 2 * LANES) {
+            __m512 acc0[ROWS], acc1[ROWS];
+            for (int r = 0; r < ROWS; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
+            for (int j = 0; j < n; j++) {
+                __m512 v0 = _mm512_loadu_ps(v + (long)j * ldv + c0), v1 = _mm512_loadu_ps(v + (long)j * ldv + c0 + LANES);
+                for (int r = 0; r < ROWS; r++) {
+                    __m512 pr = _mm512_set1_ps(prow[r][j * sj]);
+                    acc0[r] = _mm512_fmadd_ps(pr, v0, acc0[r]);
+                    acc1[r] = _mm512_fmadd_ps(pr, v1, acc1[r]);
+                }
+            }
+            for (int r = 0; r < ROWS && i0 + r < m; r++) {
+                float *o = out + (long)(i0 + r) * ldo + c0;
+                __m512 y0 = _mm512_mul_ps(acc0[r], va), y1 = _mm512_mul_ps(acc1[r], va);
+                if (accumulate) { y0 = _mm512_add_ps(y0, _mm512_loadu_ps(o)); y1 = _mm512_add_ps(y1, _mm512_loadu_ps(o + LANES)); }
+                _mm512_storeu_ps(o, y0);
+                _mm512_storeu_ps(o + LANES, y1);
+            }
+        }
+        for (; c0 < k; c0 += LANES) {
             int cols = k - c0 < LANES ? k - c0 : LANES;
             __mmask16 mask = (__mmask16)((1u << cols) - 1u);
             __m512 acc[ROWS];
@@ -235,8 +257,12 @@ static void ab_avx512(int m, int n, int k, float alpha, const float *p, int ldp,
                 __m512 vv = _mm512_maskz_loadu_ps(mask, v + (long)j * ldv + c0);
                 for (int r = 0; r < ROWS; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(prow[r][j * sj]), vv, acc[r]);
             }
-            for (int r = 0; r < ROWS && i0 + r < m; r++)
-                _mm512_mask_storeu_ps(out + (long)(i0 + r) * ldo + c0, mask, _mm512_mul_ps(acc[r], va));
+            for (int r = 0; r < ROWS && i0 + r < m; r++) {
+                float *o = out + (long)(i0 + r) * ldo + c0;
+                __m512 y = _mm512_mul_ps(acc[r], va);
+                if (accumulate) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, o));
+                _mm512_mask_storeu_ps(o, mask, y);
+            }
         }
     }
 }
@@ -256,15 +282,15 @@ void vitopt_attn_abt(int path, int m, int n, int k, float scale, const float *a,
 }
 
 void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v,
-                    int ldv, float *out, int ldo) {
+                    int ldv, float *out, int ldo, int accumulate) {
     if (m <= 0 || k <= 0) return;
 #if defined(__x86_64__)
     if (path >= VITOPT_ATTN_AVX512 && vitopt_attn_best_path() >= VITOPT_ATTN_AVX512) {
-        ab_avx512(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo);
+        ab_avx512(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo, accumulate);
         return;
     }
 #endif
-    ab_scalar(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo);
+    ab_scalar(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo, accumulate);
 }
 
 void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld) {

@@ -23,9 +23,10 @@ import Graph
                 AttentionMath.abT(m: m, n: n, k: k, scale: 0.37, a: a, lda: lda, b: b, ldb: ldb, out: &out, ldo: ldo, scratch: &scratch, path: path)
                 return out
             }
-            func ab(_ path: AttentionMath.Path, _ trans: Bool) -> [Float] {
+            func ab(_ path: AttentionMath.Path, _ trans: Bool, accumulate: Bool = false) -> [Float] {
                 var out = [Float](repeating: -7, count: m * ldo)
-                AttentionMath.ab(m: m, n: n, k: k, alpha: 0.61, p: p, ldp: max(m, n), transposeP: trans, v: v, ldv: ldb, out: &out, ldo: ldo, path: path)
+                AttentionMath.ab(m: m, n: n, k: k, alpha: 0.61, p: p, ldp: max(m, n), transposeP: trans, v: v, ldv: ldb, out: &out, ldo: ldo,
+                                 accumulate: accumulate, path: path)
                 return out
             }
             let ref = abT(.scalar), refAB = ab(.scalar, false), refABT = ab(.scalar, true)
@@ -33,6 +34,7 @@ import Graph
                 #expect(abT(path).map(\.bitPattern) == ref.map(\.bitPattern), "abT \(path) \(m)×\(n)×\(k)")
                 #expect(ab(path, false).map(\.bitPattern) == refAB.map(\.bitPattern), "ab \(path) \(m)×\(n)×\(k)")
                 #expect(ab(path, true).map(\.bitPattern) == refABT.map(\.bitPattern), "abᵀ \(path) \(m)×\(n)×\(k)")
+                #expect(ab(path, true, accumulate: true).map(\.bitPattern) == ab(.scalar, true, accumulate: true).map(\.bitPattern))
             }
             // The reference against float64, and padding columns untouched.
             for i in 0..<m {
@@ -47,6 +49,8 @@ import Graph
                     #expect(abs(Double(refABT[i * ldo + c]) - 0.61 * s) <= 1e-5 * 0.61 * mag + 1e-30, "abᵀ [\(i),\(c)]")
                 }
                 for c in max(n, k)..<ldo { #expect(ref[i * ldo + c] == -7 && refAB[i * ldo + c] == -7) }
+                let acc = ab(.scalar, true, accumulate: true)
+                for c in 0..<k { #expect(acc[i * ldo + c] == refABT[i * ldo + c] + -7, "accumulate [\(i),\(c)]") }
             }
         }
     }

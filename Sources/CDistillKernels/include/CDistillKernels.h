@@ -27,11 +27,12 @@ void vitopt_attn_abt(int path, int m, int n, int k, float scale, const float *a,
                      float *out, int ldo, float *scratch);
 
 /*
- * out[i*ldo + c] = alpha * sum_j P(i, j) * v[j*ldv + c]   (i < m, c < k, j < n ascending): P V, or P^T V when
- * trans_p is set; P(i, j) is p[i*ldp + j], or p[j*ldp + i] with trans_p.
+ * out[i*ldo + c] = alpha * sum_j P(i, j) * v[j*ldv + c] (+ out[i*ldo + c] when accumulate is set)   (i < m, c < k,
+ * j < n ascending): P V, or P^T V when trans_p is set; P(i, j) is p[i*ldp + j], or p[j*ldp + i] with trans_p.
+ * Also the weight gradient of a Linear layer, dW = dY^T X, with a long sum over the batch rows.
  */
 void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, int ldp, int trans_p, const float *v,
-                    int ldv, float *out, int ldo);
+                    int ldv, float *out, int ldo, int accumulate);
 
 /*
  * Row-wise softmax in place: x[r*ld + j] = exp(x - max_r) / sum_r for r < rows, j < width. exp is a Cody-Waite

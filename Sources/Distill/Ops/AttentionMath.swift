@@ -49,11 +49,13 @@ enum AttentionMath {
         vitopt_gelu(Int32(path.rawValue), x, act, derivative, count)
     }
 
-    /// `out[i, c] = alpha · Σ_j P(i, j)·v[j, c]` with `P(i, j) = p[i, j]`, or `p[j, i]` when `transposeP`.
+    /// `out[i, c] = alpha · Σ_j P(i, j)·v[j, c]` (`+ out[i, c]` with `accumulate`) with `P(i, j) = p[i, j]`, or
+    /// `p[j, i]` when `transposeP`.
     @inline(__always)
     static func ab(m: Int, n: Int, k: Int, alpha: Float = 1, p: UnsafePointer<Float>, ldp: Int, transposeP: Bool = false,
-                   v: UnsafePointer<Float>, ldv: Int, out: UnsafeMutablePointer<Float>, ldo: Int, path: Path = selected) {
+                   v: UnsafePointer<Float>, ldv: Int, out: UnsafeMutablePointer<Float>, ldo: Int, accumulate: Bool = false,
+                   path: Path = selected) {
         vitopt_attn_ab(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), alpha, p, Int32(ldp), transposeP ? 1 : 0, v, Int32(ldv),
-                       out, Int32(ldo))
+                       out, Int32(ldo), accumulate ? 1 : 0)
     }
 }
