@@ -109,15 +109,11 @@ enum AttentionGrad {
         body(owned)
     }
 
-    /// Runs `body(batch, head, worker)` over every pair, contiguous blocks of pairs per worker.
+    /// Runs `body(batch, head, worker)` over every pair, in chunks of pairs taken by free workers (`ChunkedLoop`).
     private static func pairs(_ s: Shape, _ context: ExecutionContext, _ body: (Int, Int, Int) -> Void) {
-        let total = s.batch * s.heads
-        let w = workers(s, context)
-        let per = (total + w - 1) / w
-        ExecutionContext(threads: w).parallelFor(w) { range in
-            for worker in range {
-                for pair in (worker * per)..<min(total, (worker + 1) * per) { body(pair / s.heads, pair % s.heads, worker) }
-            }
+        let total = s.batch * s.heads, w = workers(s, context)
+        ChunkedLoop.run(total, chunk: ChunkedLoop.chunk(total, threads: w, perThread: 8), threads: w) { range, worker in
+            for pair in range { body(pair / s.heads, pair % s.heads, worker) }
         }
     }
 }

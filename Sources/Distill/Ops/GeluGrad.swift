@@ -10,7 +10,8 @@ enum GeluGrad {
     static func forward(_ x: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>, count: Int, keepDerivative: Bool = true,
                         context: ExecutionContext, path: AttentionMath.Path = AttentionMath.selected) {
         if path == .avx512 {
-            context.parallelFor(count, minChunk: 1 << 14) { r in
+            let t = context.threads
+            ChunkedLoop.run(count, chunk: ChunkedLoop.chunk(count, threads: t, minimum: 1 << 14), threads: t) { r, _ in
                 AttentionMath.gelu(x + r.lowerBound, act: act + r.lowerBound, derivative: keepDerivative ? x + r.lowerBound : nil,
                                    count: r.count, path: path)
             }

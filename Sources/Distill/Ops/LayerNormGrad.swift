@@ -23,7 +23,7 @@ enum LayerNormGrad {
         defer { owned?.deallocate() }
         let part = scratch ?? owned!
         let fd = Float(d)
-        context.parallelFor(blocks, minChunk: 1) { range in
+        ChunkedLoop.run(blocks, chunk: ChunkedLoop.chunk(blocks, threads: context.threads), threads: context.threads) { range, _ in
             for blk in range {
                 let pg = part + blk * 2 * d, pb = pg + d
                 for i in 0..<d { pg[i] = 0; pb[i] = 0 }

@@ -1,7 +1,7 @@
 import Graph
 
 /// Forward and backward of `y = x·Wᵀ + b` (PyTorch's Linear layout, `W` is n×k) through single-threaded
-/// OpenBLAS calls that vitopt splits across the context's threads itself (OpenBLAS's own pool stays at
+/// OpenBLAS calls that vitopt splits across the context's threads itself (`ChunkedLoop`) (OpenBLAS's own pool stays at
 /// one thread, as in the `Executor`, so the two never nest or spin against each other).
 ///
 /// Splits: the forward and `dx` by rows of the batch, `dW`/`db` by output features (rows of `W`). No
@@ -13,7 +13,8 @@ enum LinearGrad {
     static func forward(x: UnsafePointer<Float>, rows: Int, k: Int, weight w: UnsafePointer<Float>, n: Int,
                         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, into y: UnsafeMutablePointer<Float>,
                         context: ExecutionContext) {
-        context.parallelFor(rows, minChunk: 32) { r in
+        let t = context.threads
+        ChunkedLoop.run(rows, chunk: ChunkedLoop.chunk(rows, threads: t, minimum: 32), threads: t) { r, _ in
             let base = r.lowerBound
             if residual != nil || bias != nil {
                 for row in r {
@@ -34,14 +35,15 @@ enum LinearGrad {
                          dx: UnsafeMutablePointer<Float>?, accumulateInput: Bool = false,
                          context: ExecutionContext = ExecutionContext(threads: 1)) {
         // dW[n,k] += dyᵀ[n,rows] · x[rows,k], split over the n output features.
-        context.parallelFor(n, minChunk: 16) { f in
+        let t = context.threads
+        ChunkedLoop.run(n, chunk: ChunkedLoop.chunk(n, threads: t, perThread: 2, minimum: 16), threads: t) { f, _ in
             BLAS.sgemm(transA: true, m: f.count, n: k, k: rows, a: dy + f.lowerBound, lda: n, b: x, ldb: k, beta: 1,
                        c: dW + f.lowerBound * k, ldc: k)
             if let db { columnSums(dy, rows: rows, width: n, columns: f, into: db) }
         }
         // dx[rows,k] = dy[rows,n] · W[n,k], split over rows.
         if let dx {
-            context.parallelFor(rows, minChunk: 32) { r in
+            ChunkedLoop.run(rows, chunk: ChunkedLoop.chunk(rows, threads: t, minimum: 32), threads: t) { r, _ in
                 BLAS.sgemm(m: r.count, n: k, k: n, a: dy + r.lowerBound * n, lda: n, b: w, ldb: k, beta: accumulateInput ? 1 : 0,
                            c: dx + r.lowerBound * k, ldc: k)
             }
