@@ -43,8 +43,10 @@ let package = Package(
         .target(name: "CInt8GEMM"),
         // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.
         .target(name: "Quantize", dependencies: ["Graph", "Formats", "CInt8GEMM"]),
+        // Attention matrix products for training (AVX-512, scalar reference, runtime dispatch); not a product.
+        .target(name: "CDistillKernels"),
         // Training: backward pass, optimizer, distillation losses and loop.
-        .target(name: "Distill", dependencies: ["Graph", "Formats"]),
+        .target(name: "Distill", dependencies: ["Graph", "Formats", "Quantize", "CDistillKernels"]),
         // The thin command-line shell.
         .executableTarget(
             name: "vitopt",

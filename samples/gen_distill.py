@@ -5,6 +5,8 @@
                       gradient of every parameter, and the parameters after clip_grad_norm_ and one AdamW step
   distill/tiny-dist/  the same with a distillation token (timm VisionTransformerDistilled in
                       distilled_training mode) and the DeiT hard objective (alpha 0.5)
+  distill/tiny-ls/    LayerScale (init_values 0.1), no class token, global average pooling with fc_norm
+                      (so no final norm), dim 16: the Hinton objective, same files (gen_distill_ls)
   digits/train_pixels.npy, train_y.npy   the digits train split as uint8 pixels (same preprocessing as the test split)
 """
 
@@ -42,20 +44,21 @@ def _deit_hard(cls_logits, dist_logits, teacher, labels):
     return (1 - ALPHA) * F.cross_entropy(cls_logits, labels) + ALPHA * F.cross_entropy(dist_logits, teacher.argmax(-1))
 
 
-def _one_case(name, distilled, seed):
+def _one_case(name, distilled, seed, args=None):
     import timm
     from timm.models.deit import VisionTransformerDistilled
     from timm.models.vision_transformer import VisionTransformer
     from timm.optim import param_groups_weight_decay
 
+    args = dict(args or TINY_ARGS)
     torch.manual_seed(seed)
-    model = (VisionTransformerDistilled if distilled else VisionTransformer)(**TINY_ARGS)
+    model = (VisionTransformerDistilled if distilled else VisionTransformer)(**args)
     _perturb(model, seed + 100)
     out = OUT / name
     G.save_safetensors(model.state_dict(), out / "model.safetensors")
     arch = "deit_tiny_distilled_patch16_224" if distilled else "vit_tiny_patch16_224"
     G.write_json(out / "config.json", G.timm_hub_config(
-        arch, 5, model.num_features, "token", dict(TINY_ARGS),
+        arch, 5, model.num_features, model.global_pool, args,
         {"input_size": [3, 16, 16], "interpolation": "bicubic", "crop_pct": 1.0, "crop_mode": "center",
          "mean": [0.5] * 3, "std": [0.5] * 3, "num_classes": 5}))
     g = torch.Generator().manual_seed(seed + 200)
@@ -86,6 +89,14 @@ def _one_case(name, distilled, seed):
                                      "max_norm": MAX_NORM, "alpha": ALPHA, "temperature": TEMPERATURE,
                                      "objective": "deit-hard" if distilled else "hinton"})
     print(f"  {name}: loss {float(loss):.6f}, grad norm {float(norm):.4f}")
+
+
+# LayerScale, no class token, avg pooling + fc_norm (timm then drops the final norm), narrower to stay small.
+LS_ARGS = dict(TINY_ARGS, embed_dim=16, init_values=0.1, class_token=False, global_pool="avg", fc_norm=True)
+
+
+def gen_distill_ls():
+    _one_case("tiny-ls", False, 9, LS_ARGS)
 
 
 def gen_distill():

@@ -3,7 +3,7 @@ and ONNX Runtime's logits on vitopt's own int8 ONNX exports of the digits teache
 
 Needs torch, timm, onnx and onnxruntime (`pip install torch timm onnx onnxruntime`).
 
-  gen_onnxint8_ort()     a random timm ViT (img 32, patch 8, dim 32, depth 2, 2 heads, 10 classes),
+  gen_onnxint8_ort()     a random timm ViT (img 32, patch 8, dim 16, depth 2, 2 heads, 10 classes),
                          torch.onnx.export (TorchScript exporter, opset 17, dynamic batch), then
                          onnxruntime.quantization.quantize_dynamic with QInt8 weights per_channel
                          False and True, and QUInt8 weights; ORT's logits of each on
@@ -66,7 +66,7 @@ def gen_onnxint8_ort():
     OUT.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(5)
     model = timm.models.vision_transformer.VisionTransformer(
-        img_size=32, patch_size=8, in_chans=3, num_classes=10, embed_dim=32, depth=2, num_heads=2, mlp_ratio=2.0).eval()
+        img_size=32, patch_size=8, in_chans=3, num_classes=10, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0).eval()
     # timm's init leaves LayerNorms at identity and the head at zero: perturb them so every
     # parameter matters and the logits are not all zero.
     g = torch.Generator().manual_seed(105)

@@ -24,6 +24,14 @@ final class TrainingProgress {
         }
     }
 
+    /// An end-of-epoch evaluation: one line (below the bar on a terminal) and a `"kind": "eval"` log line.
+    func eval(_ r: EpochEvaluator.Result) {
+        log?.append(r)
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a" }
+        finish()
+        Console.note("epoch \(r.epoch) eval (\(r.samples) samples): student top-1 \(pct(r.studentTop1)), teacher \(pct(r.teacherTop1)), agreement \(pct(r.agreement))")
+    }
+
     func finish() {
         if drewBar { FileHandle.standardError.write(Data("\n".utf8)) }
         drewBar = false

@@ -31,9 +31,10 @@ import TestSupport
         #expect(student.convention == .timm && student.model.config.depth == 1)
         let lines = try String(contentsOfFile: dir + "/run.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 8)
-        #expect(lines.last!.contains("\"step\":8") && lines.last!.contains("\"images_per_s\""))
+        #expect(lines.last!.contains("\"step\":8") && lines.last!.contains("\"images_per_s\"") && lines.last!.contains("\"peak_rss_bytes\""))
         #expect(r.stdout.contains("top-1 agreement") && r.stdout.contains("fp32 latency") && r.stdout.contains("parameters"))
-        #expect(r.stderr.contains("epoch 2  step 8/8"))
+        #expect(r.stdout.contains("int8 latency") && r.stdout.contains("peak RSS"), "\(r.stdout)")
+        #expect(r.stderr.contains("epoch 2  step 8/8") && r.stderr.contains("teacher on the native forward"))
         #expect(FileManager.default.fileExists(atPath: out + ".ckpt"))
         // Resuming the finished run trains nothing more and reproduces the same student.
         let again = dir + "/again.safetensors"
@@ -43,6 +44,23 @@ import TestSupport
         #expect(r2.status == 0, "\(r2.stderr)")
         let a = try SafetensorsFile(path: out), b = try SafetensorsFile(path: again)
         #expect(a.names == b.names && a.names.allSatisfy { a.tensors[$0]!.bitwiseEqual(b.tensors[$0]!) })
+    }
+
+    @Test func evalRunsEveryEpochIntoProgressAndLog() throws {
+        let dir = Fixtures.scratch("distill-cli")
+        let (x, y) = try Self.data(dir)
+        let r = try BinaryRunner.run(["distill", "--teacher", Self.teacher, "--data", x, "--labels", y, "--out", dir + "/s.safetensors",
+                                      "--student-depth", "1", "--epochs", "2", "--batch", "32", "--threads", "1", "--json",
+                                      "--eval", x, "--eval-labels", y, "--log", dir + "/eval.jsonl", "--latency-runs", "1", "--teacher-graph"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("teacher on the graph executor"), "\(r.stderr)")
+        #expect(r.stderr.contains("epoch 1 eval (64 samples): student top-1") && r.stderr.contains("epoch 2 eval"), "\(r.stderr)")
+        let evals = try String(contentsOfFile: dir + "/eval.jsonl", encoding: .utf8).split(separator: "\n").filter { $0.contains("\"kind\":\"eval\"") }
+        #expect(evals.count == 2 && evals.allSatisfy { $0.contains("\"agreement\"") && $0.contains("\"student_top1\"") })
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        for key in ["teacher_fp32_ms", "student_fp32_ms", "teacher_int8_ms", "student_int8_ms", "train_peak_rss_bytes", "activation_bytes"] {
+            #expect((report[key] as? NSNumber).map { $0.doubleValue > 0 } == true, "\(key) in \(r.stdout)")
+        }
     }
 
     @Test func failuresExitNonZeroWithoutOutput() throws {

@@ -74,7 +74,8 @@ import Graph
         expectClose(g, want, "gelu'")
     }
 
-    @Test mutating func attention() {
+    /// Both attention paths: the AVX-512 kernels (where the CPU has them) and the portable OpenBLAS one.
+    @Test(arguments: AttentionMath.availablePaths) mutating func attention(path: AttentionMath.Path) {
         let (n, t, d, heads) = (2, 5, 8, 2)
         let qkv = values(n * t * 3 * d), probe = values(n * t * d)
         let shape = AttentionGrad.Shape(batch: n, tokens: t, width: d, heads: heads)
@@ -94,10 +95,10 @@ import Graph
             return s
         }
         var probs = [Float](repeating: 0, count: n * heads * t * t), out = [Float](repeating: 0, count: n * t * d)
-        AttentionGrad.forward(qkv: qkv, shape: shape, probs: &probs, out: &out, context: ctx)
-        var dqkv = [Float](repeating: 0, count: qkv.count), scratch = [Float](repeating: 0, count: AttentionGrad.workers(shape, ctx) * t * t)
-        AttentionGrad.backward(qkv: qkv, probs: probs, dOut: probe, shape: shape, dqkv: &dqkv, scratch: &scratch, context: ctx)
-        expectClose(dqkv, numeric(qkv, f), "dqkv")
+        AttentionGrad.forward(qkv: qkv, shape: shape, probs: &probs, out: &out, context: ctx, path: path)
+        var dqkv = [Float](repeating: 0, count: qkv.count), scratch = [Float](repeating: 0, count: AttentionGrad.scratchCount(shape, threads: ctx.threads))
+        AttentionGrad.backward(qkv: qkv, probs: probs, dOut: probe, shape: shape, dqkv: &dqkv, scratch: &scratch, context: ctx, path: path)
+        expectClose(dqkv, numeric(qkv, f), "dqkv (\(path))")
     }
 
     @Test(arguments: [DistillLoss.Kind.soft, .hard]) mutating func losses(kind: DistillLoss.Kind) {

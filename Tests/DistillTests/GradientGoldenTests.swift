@@ -5,7 +5,8 @@ import Formats
 import Graph
 import TestSupport
 
-/// One training step of the tiny fixtures against PyTorch autograd and `torch.optim.AdamW`
+/// One training step of the tiny fixtures (plain, distillation token, LayerScale + fc_norm + avg pool
+/// without a class token) against PyTorch autograd and `torch.optim.AdamW`
 /// (samples/gen_distill.py): the loss, every parameter gradient (max |Δ| ≤ 1e-4 · max |grad| of that
 /// tensor) and every parameter after clipping and one AdamW step (within 1e-5 · max(1, max |p|)).
 @Suite struct GradientGoldenTests {
@@ -40,8 +41,12 @@ import TestSupport
                     after: try keyed(Fixtures.sample(dir + "after_step.safetensors")), step: step, lossValue: value)
     }
 
-    @Test(arguments: ["tiny", "tiny-dist"]) func gradientsMatchAutograd(name: String) throws {
+    @Test(arguments: ["tiny", "tiny-dist", "tiny-ls"]) func gradientsMatchAutograd(name: String) throws {
         let c = try Self.runStep(name)
+        if name == "tiny-ls" {
+            let cfg = c.model.config
+            #expect(cfg.layerScale && cfg.fcNorm && !cfg.finalNorm && !cfg.classToken && cfg.globalPool == "avg", "\(cfg)")
+        }
         let want = c.step["loss"] as! Double
         #expect(abs(c.lossValue.total - want) <= 1e-5 * max(1, abs(want)), "loss \(c.lossValue.total) vs \(want)")
         let got = c.model.parameters.tensors(from: c.model.parameters.grads)
@@ -55,7 +60,7 @@ import TestSupport
 
     /// The optimizer is fed autograd's own gradients, so elements whose true gradient is zero (the key
     /// bias, invariant under softmax) do not turn rounding noise into ±lr steps that no tolerance can judge.
-    @Test(arguments: ["tiny", "tiny-dist"]) func adamWStepMatchesPyTorch(name: String) throws {
+    @Test(arguments: ["tiny", "tiny-dist", "tiny-ls"]) func adamWStepMatchesPyTorch(name: String) throws {
         let c = try Self.runStep(name)
         let p = c.model.parameters
         for e in p.entries { p.grad(e.key).update(from: c.grads[e.key]!.floats, count: e.count) }

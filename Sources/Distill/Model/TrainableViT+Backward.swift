@@ -1,23 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Graph
 
 extension TrainableViT {
     /// Back-propagates the loss gradient of the last `forward` and adds every parameter's gradient to
     /// `parameters.grads` (call `parameters.zeroGradients()` first for a fresh step).
+    ///
+    /// Parallel over `context.threads` with OpenBLAS at one thread: weight gradients split by output
+    /// feature, input gradients and LayerNorm by rows, attention by (batch, head). Every reduction
+    /// (over the batch for parameter gradients) runs in a fixed order, so a run repeats bit for bit.
     /// - Parameters:
     ///   - dLogits: `[N, classes]`, ∂loss/∂logits of the class head.
     ///   - dDistLogits: ∂loss/∂logits of `head_dist` (models with a distillation token).
     public func backward(dLogits: Tensor, dDistLogits: Tensor? = nil) {
-        guard let w = workspace else { preconditionFailure("backward before forward") }
-        BLAS.setThreads(context.threads)
-        let c = config, p = parameters, ctx = context
-        let n = w.batch, d = c.embedDim, s = tokens, r = n * s, m = c.mlpHidden, k = c.numClasses
+        guard let w = workspace, trainable else { preconditionFailure(trainable ? "backward before forward" : "backward of a forward-only model") }
+        BLAS.setThreads(1)
+        let c = config, p = parameters, ctx = context, prof = profile
+        let n = w.batch, d = c.embedDim, s = tokens, r = n * s, m = c.mlpHidden
+        let eps = Float(c.eps), ln = w.lnScratch.mutableFloats
+        let dx = w.dx.mutableFloats
+        prof.measure("backward.head") { headBackward(w, dLogits: dLogits, dDistLogits: dDistLogits, into: dx) }
+        let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
+        let dH = w.dHidden.mutableFloats, dLn = w.dLn.mutableFloats
+        for b in stride(from: c.depth - 1, through: 0, by: -1) {
+            // MLP branch: x_out = x_mid + [ls2 ⊙] fc2(gelu(fc1(ln2(x_mid)))).
+            prof.measure("backward.linear") {
+                let dy = scaleBranch(dx, scale: c.layerScale ? p.value(.ls2, b) : nil, dScale: c.layerScale ? p.grad(.ls2, b) : nil,
+                                     branch: c.layerScale ? w.mlpBranch[b].floats : nil, w: w)
+                LinearGrad.backward(x: w.act[b].floats, dy: dy, rows: r, k: m, n: d, weight: p.value(.fc2Weight, b),
+                                    dW: p.grad(.fc2Weight, b), db: p.grad(.fc2Bias, b), dx: dH, context: ctx)
+            }
+            prof.measure("backward.gelu") { GeluGrad.backward(derivative: w.fc1[b].floats, grad: dH, count: r * m, context: ctx) }
+            prof.measure("backward.linear") {
+                LinearGrad.backward(x: w.ln2[b].floats, dy: dH, rows: r, k: d, n: m, weight: p.value(.fc1Weight, b),
+                                    dW: p.grad(.fc1Weight, b), db: p.grad(.fc1Bias, b), dx: dLn, context: ctx)
+            }
+            prof.measure("backward.norm") {
+                LayerNormGrad.backward(x: w.xMid[b].floats, dy: dLn, rows: r, width: d, gamma: p.value(.norm2Weight, b), epsilon: eps,
+                                       dx: dx, dGamma: p.grad(.norm2Weight, b), dBeta: p.grad(.norm2Bias, b), scratch: ln, context: ctx)
+            }
+            // Attention branch: x_mid = x_in + [ls1 ⊙] proj(attn(qkv(ln1(x_in)))).
+            prof.measure("backward.linear") {
+                let dy = scaleBranch(dx, scale: c.layerScale ? p.value(.ls1, b) : nil, dScale: c.layerScale ? p.grad(.ls1, b) : nil,
+                                     branch: c.layerScale ? w.attnBranch[b].floats : nil, w: w)
+                LinearGrad.backward(x: w.attnOut[b].floats, dy: dy, rows: r, k: d, n: d, weight: p.value(.projWeight, b),
+                                    dW: p.grad(.projWeight, b), db: p.grad(.projBias, b), dx: dLn, context: ctx)
+            }
+            prof.measure("backward.attn") {
+                AttentionGrad.backward(qkv: w.qkv[b].floats, probs: w.probs[b].floats, dOut: dLn, shape: shape,
+                                       dqkv: w.dqkv.mutableFloats, scratch: w.dAttn.mutableFloats, context: ctx)
+            }
+            prof.measure("backward.linear") {
+                LinearGrad.backward(x: w.ln1[b].floats, dy: w.dqkv.floats, rows: r, k: d, n: 3 * d, weight: p.value(.qkvWeight, b),
+                                    dW: p.grad(.qkvWeight, b), db: c.qkvBias ? p.grad(.qkvBias, b) : nil, dx: dLn, context: ctx)
+            }
+            prof.measure("backward.norm") {
+                LayerNormGrad.backward(x: w.xIn[b].floats, dy: dLn, rows: r, width: d, gamma: p.value(.norm1Weight, b), epsilon: eps,
+                                       dx: dx, dGamma: p.grad(.norm1Weight, b), dBeta: p.grad(.norm1Bias, b), scratch: ln, context: ctx)
+            }
+        }
+        prof.measure("backward.embed") { embedBackward(w, dx: dx, n: n) }
+    }
+
+    /// With LayerScale: `dScale += Σ_rows dOut ⊙ branch` (rows in order) and returns `dOut ⊙ scale` (in
+    /// `dBranch`); without, `dOut` itself.
+    private func scaleBranch(_ dOut: UnsafePointer<Float>, scale: UnsafePointer<Float>?, dScale: UnsafeMutablePointer<Float>?,
+                             branch: UnsafePointer<Float>?, w: ActivationWorkspace) -> UnsafePointer<Float> {
+        guard let scale, let dScale, let branch else { return dOut }
+        let d = config.embedDim, rows = w.rows, out = w.dBranch.mutableFloats
+        context.parallelFor(d, minChunk: 16) { cols in
+            for row in 0..<rows {
+                let g = dOut + row * d, y = branch + row * d
+                for j in cols { dScale[j] += g[j] * y[j] }
+            }
+        }
+        context.parallelFor(rows, minChunk: 64) { range in
+            for row in range {
+                let g = dOut + row * d, o = out + row * d
+                for j in 0..<d { o[j] = g[j] * scale[j] }
+            }
+        }
+        return UnsafePointer(out)
+    }
+
+    /// Heads, `fc_norm`, pooling and the final norm: ∂loss/∂(last block's output) into `dx` (overwritten).
+    private func headBackward(_ w: ActivationWorkspace, dLogits: Tensor, dDistLogits: Tensor?, into dx: UnsafeMutablePointer<Float>) {
+        let c = config, p = parameters, n = w.batch, d = c.embedDim, s = tokens, r = n * s, k = c.numClasses
         let eps = Float(c.eps)
-        // Heads and pooling into ∂normed (held in dLn).
         let dNormed = w.dLn.mutableFloats
         memset(dNormed, 0, r * d * 4)
         LinearGrad.backward(x: w.pooled.floats, dy: dLogits.floats, rows: n, k: d, n: k, weight: p.value(.headWeight),
                             dW: p.grad(.headWeight), db: p.grad(.headBias), dx: w.dPooled.mutableFloats)
-        let dp = w.dPooled.floats
+        if c.fcNorm {
+            memset(w.dPooledRaw.mutableRawPointer, 0, w.dPooledRaw.byteCount)
+            LayerNormGrad.backward(x: w.pooledRaw.floats, dy: w.dPooled.floats, rows: n, width: d, gamma: p.value(.fcNormWeight),
+                                   epsilon: eps, dx: w.dPooledRaw.mutableFloats, dGamma: p.grad(.fcNormWeight),
+                                   dBeta: p.grad(.fcNormBias), scratch: w.lnScratch.mutableFloats, context: context)
+        }
+        let dp = w.dPooledRaw.floats
         for b in 0..<n {
             let seq = dNormed + b * s * d, g = dp + b * d
             if c.globalPool == "avg" {
@@ -30,38 +111,17 @@ extension TrainableViT {
         if c.distToken, let dd = dDistLogits {
             LinearGrad.backward(x: w.pooledDist.floats, dy: dd.floats, rows: n, k: d, n: k, weight: p.value(.headDistWeight),
                                 dW: p.grad(.headDistWeight), db: p.grad(.headDistBias), dx: w.dPooled.mutableFloats)
-            for b in 0..<n { let row = dNormed + (b * s + 1) * d, g = dp + b * d; for j in 0..<d { row[j] += g[j] } }
+            let g0 = w.dPooled.floats
+            for b in 0..<n { let row = dNormed + (b * s + 1) * d, g = g0 + b * d; for j in 0..<d { row[j] += g[j] } }
         }
-        let dx = w.dx.mutableFloats
         if c.finalNorm {
             memset(dx, 0, r * d * 4)
             LayerNormGrad.backward(x: w.xOut.floats, dy: dNormed, rows: r, width: d, gamma: p.value(.normWeight), epsilon: eps,
-                                   dx: dx, dGamma: p.grad(.normWeight), dBeta: p.grad(.normBias), context: ctx)
+                                   dx: dx, dGamma: p.grad(.normWeight), dBeta: p.grad(.normBias), scratch: w.lnScratch.mutableFloats,
+                                   context: context)
         } else {
             dx.update(from: dNormed, count: r * d)
         }
-        let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
-        let dH = w.dHidden.mutableFloats, dLn = w.dLn.mutableFloats
-        for b in stride(from: c.depth - 1, through: 0, by: -1) {
-            // MLP branch: x_out = x_mid + fc2(gelu(fc1(ln2(x_mid)))).
-            LinearGrad.backward(x: w.act[b].floats, dy: dx, rows: r, k: m, n: d, weight: p.value(.fc2Weight, b),
-                                dW: p.grad(.fc2Weight, b), db: p.grad(.fc2Bias, b), dx: dH)
-            GeluGrad.backward(x: w.fc1[b].floats, grad: dH, count: r * m, context: ctx)
-            LinearGrad.backward(x: w.ln2[b].floats, dy: dH, rows: r, k: d, n: m, weight: p.value(.fc1Weight, b),
-                                dW: p.grad(.fc1Weight, b), db: p.grad(.fc1Bias, b), dx: dLn)
-            LayerNormGrad.backward(x: w.xMid[b].floats, dy: dLn, rows: r, width: d, gamma: p.value(.norm2Weight, b), epsilon: eps,
-                                   dx: dx, dGamma: p.grad(.norm2Weight, b), dBeta: p.grad(.norm2Bias, b), context: ctx)
-            // Attention branch: x_mid = x_in + proj(attn(qkv(ln1(x_in)))).
-            LinearGrad.backward(x: w.attnOut[b].floats, dy: dx, rows: r, k: d, n: d, weight: p.value(.projWeight, b),
-                                dW: p.grad(.projWeight, b), db: p.grad(.projBias, b), dx: dLn)
-            AttentionGrad.backward(qkv: w.qkv[b].floats, probs: w.probs[b].floats, dOut: dLn, shape: shape,
-                                   dqkv: w.dqkv.mutableFloats, scratch: w.dAttn.mutableFloats, context: ctx)
-            LinearGrad.backward(x: w.ln1[b].floats, dy: w.dqkv.floats, rows: r, k: d, n: 3 * d, weight: p.value(.qkvWeight, b),
-                                dW: p.grad(.qkvWeight, b), db: c.qkvBias ? p.grad(.qkvBias, b) : nil, dx: dLn)
-            LayerNormGrad.backward(x: w.xIn[b].floats, dy: dLn, rows: r, width: d, gamma: p.value(.norm1Weight, b), epsilon: eps,
-                                   dx: dx, dGamma: p.grad(.norm1Weight, b), dBeta: p.grad(.norm1Bias, b), context: ctx)
-        }
-        embedBackward(w, dx: dx, n: n)
     }
 
     /// ∂x₀ into the position embedding, prefix tokens and the patch projection.
@@ -73,17 +133,19 @@ extension TrainableViT {
         if c.distToken { tokenGrads.append(p.grad(.distToken)) }
         for i in 0..<c.regTokens { tokenGrads.append(p.grad(.regToken) + i * d) }
         let dPatch = w.dPatch.mutableFloats
-        for b in 0..<n {
-            let seq = dx + b * s * d
-            add(gPos, seq + start * d, count: (s - start) * d)
-            for (i, g) in tokenGrads.enumerated() { add(g, seq + i * d, count: d) }
-            (dPatch + b * np * d).update(from: seq + prefix * d, count: np * d)
+        // Sums over the batch in image order, split by token rows (each thread owns whole rows of the sums).
+        context.parallelFor(s, minChunk: 8) { tokensRange in
+            for b in 0..<n {
+                let seq = dx + b * s * d
+                for t in tokensRange {
+                    if t >= start { self.add(gPos + (t - start) * d, seq + t * d, count: d) }
+                    if t < prefix { self.add(tokenGrads[t], seq + t * d, count: d) } else {
+                        (dPatch + (b * np + t - prefix) * d).update(from: seq + t * d, count: d)
+                    }
+                }
+            }
         }
         LinearGrad.backward(x: w.patches.floats, dy: w.dPatch.floats, rows: n * np, k: w.patches.shape[1], n: d,
-                            weight: p.value(.patchWeight), dW: p.grad(.patchWeight), db: p.grad(.patchBias), dx: nil)
+                            weight: p.value(.patchWeight), dW: p.grad(.patchWeight), db: p.grad(.patchBias), dx: nil, context: context)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Graph
 
 extension TrainableViT {
@@ -11,72 +14,113 @@ extension TrainableViT {
 
     /// Runs the forward pass on `x[N, C, H, W]` and keeps the activations for `backward`.
     /// The returned tensors live in the workspace and are overwritten by the next call.
+    /// Work is split across `context.threads` (rows of each GEMM, attention heads, elementwise
+    /// chunks) with OpenBLAS held at one thread; the result does not depend on the thread count
+    /// beyond the fp32 rounding of OpenBLAS's kernels.
     /// - Throws: `DistillError.mismatch` when `x` does not fit the model.
     public func forward(_ x: Tensor) throws -> Output {
         let c = config
         guard x.rank == 4, x.shape[1] == c.channels, x.shape[2] == c.imageSize[0], x.shape[3] == c.imageSize[1], x.shape[0] > 0 else {
             throw DistillError.mismatch("input \(x.shape) does not fit the student (N×\(c.channels)×\(c.imageSize[0])×\(c.imageSize[1]))")
         }
-        BLAS.setThreads(context.threads)
-        let n = x.shape[0], w = workspace(for: n), p = parameters, ctx = context
-        let d = c.embedDim, s = tokens, r = n * s, np = c.numPatches, prefix = c.numPrefixTokens, m = c.mlpHidden
+        BLAS.setThreads(1)
+        let n = x.shape[0], w = workspace(for: n), p = parameters, ctx = context, prof = profile
+        let d = c.embedDim, s = tokens, r = n * s, np = c.numPatches, m = c.mlpHidden
         let input = x.asF32()
-        KernelMath.im2col(input.floats, n: n, channels: c.channels, height: c.imageSize[0], width: c.imageSize[1],
-                          patch: (c.patchSize[0], c.patchSize[1]), into: w.patches.mutableFloats, context: ctx)
-        let kdim = w.patches.shape[1]
-        BLAS.linear(w.patches.floats, rows: n * np, k: kdim, weight: p.value(.patchWeight), n: d, bias: p.value(.patchBias),
-                    into: w.patchOut.mutableFloats)
-        embed(w, n: n)
+        prof.measure("forward.embed") {
+            KernelMath.im2col(input.floats, n: n, channels: c.channels, height: c.imageSize[0], width: c.imageSize[1],
+                              patch: (c.patchSize[0], c.patchSize[1]), into: w.patches.mutableFloats, context: ctx)
+            LinearGrad.forward(x: w.patches.floats, rows: n * np, k: w.patches.shape[1], weight: p.value(.patchWeight), n: d,
+                               bias: p.value(.patchBias), into: w.patchOut.mutableFloats, context: ctx)
+            embed(w, n: n)
+        }
         let eps = Float(c.eps)
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
         for b in 0..<c.depth {
-            let xin = w.xIn[b].floats
-            KernelMath.layerNorm(xin, rows: r, width: d, gamma: p.value(.norm1Weight, b), beta: p.value(.norm1Bias, b), epsilon: eps,
-                                 into: w.ln1[b].mutableFloats, context: ctx)
-            BLAS.linear(w.ln1[b].floats, rows: r, k: d, weight: p.value(.qkvWeight, b), n: 3 * d,
-                        bias: c.qkvBias ? p.value(.qkvBias, b) : nil, into: w.qkv[b].mutableFloats)
-            AttentionGrad.forward(qkv: w.qkv[b].floats, shape: shape, probs: w.probs[b].mutableFloats, out: w.attnOut[b].mutableFloats,
-                                  context: ctx)
-            let mid = w.xMid[b].mutableFloats
-            BLAS.linear(w.attnOut[b].floats, rows: r, k: d, weight: p.value(.projWeight, b), n: d, bias: p.value(.projBias, b), into: mid)
-            add(mid, xin, count: r * d)
-            KernelMath.layerNorm(mid, rows: r, width: d, gamma: p.value(.norm2Weight, b), beta: p.value(.norm2Bias, b), epsilon: eps,
-                                 into: w.ln2[b].mutableFloats, context: ctx)
-            BLAS.linear(w.ln2[b].floats, rows: r, k: d, weight: p.value(.fc1Weight, b), n: m, bias: p.value(.fc1Bias, b),
-                        into: w.fc1[b].mutableFloats)
-            let pre = w.fc1[b].floats, act = w.act[b].mutableFloats
-            ctx.parallelFor(r * m, minChunk: 1 << 14) { range in
-                VectorMath.gelu(pre + range.lowerBound, act + range.lowerBound, count: range.count)
+            let sb = w.slot(b)
+            let xin = w.stream(b).floats, mid = w.xMid[sb].mutableFloats
+            let next = b + 1 < c.depth ? w.stream(b + 1).mutableFloats : w.xOut.mutableFloats
+            prof.measure("forward.linear") {
+                KernelMath.layerNorm(xin, rows: r, width: d, gamma: p.value(.norm1Weight, b), beta: p.value(.norm1Bias, b), epsilon: eps,
+                                     into: w.ln1[sb].mutableFloats, context: ctx)
+                LinearGrad.forward(x: w.ln1[sb].floats, rows: r, k: d, weight: p.value(.qkvWeight, b), n: 3 * d,
+                                   bias: c.qkvBias ? p.value(.qkvBias, b) : nil, into: w.qkv[sb].mutableFloats, context: ctx)
             }
-            let next = b + 1 < c.depth ? w.xIn[b + 1].mutableFloats : w.xOut.mutableFloats
-            BLAS.linear(w.act[b].floats, rows: r, k: m, weight: p.value(.fc2Weight, b), n: d, bias: p.value(.fc2Bias, b), into: next)
-            add(next, mid, count: r * d)
+            prof.measure("forward.attn") {
+                AttentionGrad.forward(qkv: w.qkv[sb].floats, shape: shape, probs: w.probs[sb].mutableFloats, out: w.attnOut[sb].mutableFloats,
+                                      scratch: w.dAttn.mutableFloats, context: ctx)
+            }
+            prof.measure("forward.linear") {
+                residualBranch(w.attnOut[sb].floats, k: d, weight: p.value(.projWeight, b), bias: p.value(.projBias, b),
+                               scale: c.layerScale ? p.value(.ls1, b) : nil, branch: c.layerScale ? w.attnBranch[sb].mutableFloats : nil,
+                               residual: xin, into: mid, rows: r)
+                KernelMath.layerNorm(mid, rows: r, width: d, gamma: p.value(.norm2Weight, b), beta: p.value(.norm2Bias, b), epsilon: eps,
+                                     into: w.ln2[sb].mutableFloats, context: ctx)
+                LinearGrad.forward(x: w.ln2[sb].floats, rows: r, k: d, weight: p.value(.fc1Weight, b), n: m, bias: p.value(.fc1Bias, b),
+                                   into: w.fc1[sb].mutableFloats, context: ctx)
+            }
+            prof.measure("forward.gelu") {
+                GeluGrad.forward(w.fc1[sb].mutableFloats, act: w.act[sb].mutableFloats, count: r * m, keepDerivative: w.keepsActivations,
+                                 context: ctx)
+            }
+            prof.measure("forward.linear") {
+                residualBranch(w.act[sb].floats, k: m, weight: p.value(.fc2Weight, b), bias: p.value(.fc2Bias, b),
+                               scale: c.layerScale ? p.value(.ls2, b) : nil, branch: c.layerScale ? w.mlpBranch[sb].mutableFloats : nil,
+                               residual: mid, into: next, rows: r)
+            }
         }
-        if c.finalNorm {
-            KernelMath.layerNorm(w.xOut.floats, rows: r, width: d, gamma: p.value(.normWeight), beta: p.value(.normBias), epsilon: eps,
-                                 into: w.normed.mutableFloats, context: ctx)
-        }
-        pool(w, n: n)
-        BLAS.linear(w.pooled.floats, rows: n, k: d, weight: p.value(.headWeight), n: c.numClasses, bias: p.value(.headBias),
-                    into: w.logits.mutableFloats)
-        if c.distToken {
-            BLAS.linear(w.pooledDist.floats, rows: n, k: d, weight: p.value(.headDistWeight), n: c.numClasses,
-                        bias: p.value(.headDistBias), into: w.logitsDist.mutableFloats)
+        prof.measure("forward.head") {
+            if c.finalNorm {
+                KernelMath.layerNorm(w.xOut.floats, rows: r, width: d, gamma: p.value(.normWeight), beta: p.value(.normBias), epsilon: eps,
+                                     into: w.normed.mutableFloats, context: ctx)
+            }
+            pool(w, n: n)
+            if c.fcNorm {
+                KernelMath.layerNorm(w.pooledRaw.floats, rows: n, width: d, gamma: p.value(.fcNormWeight), beta: p.value(.fcNormBias),
+                                     epsilon: eps, into: w.pooled.mutableFloats, context: ctx)
+            }
+            BLAS.linear(w.pooled.floats, rows: n, k: d, weight: p.value(.headWeight), n: c.numClasses, bias: p.value(.headBias),
+                        into: w.logits.mutableFloats)
+            if c.distToken {
+                BLAS.linear(w.pooledDist.floats, rows: n, k: d, weight: p.value(.headDistWeight), n: c.numClasses,
+                            bias: p.value(.headDistBias), into: w.logitsDist.mutableFloats)
+            }
         }
         return Output(logits: w.logits, distLogits: c.distToken ? w.logitsDist : nil)
     }
 
-    /// Prefix tokens (class, dist, registers) and position embedding into `xIn[0]` (or `xOut` at depth 0).
+    /// `out = residual + branch`, `branch = x·Wᵀ + b`, scaled per channel first with LayerScale
+    /// (`scale`, the unscaled branch then kept in `branch` for the backward).
+    private func residualBranch(_ x: UnsafePointer<Float>, k: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                scale: UnsafePointer<Float>?, branch: UnsafeMutablePointer<Float>?, residual: UnsafePointer<Float>,
+                                into out: UnsafeMutablePointer<Float>, rows r: Int) {
+        let d = config.embedDim
+        guard let scale, let branch else {
+            LinearGrad.forward(x: x, rows: r, k: k, weight: weight, n: d, bias: bias, residual: residual, into: out, context: context)
+            return
+        }
+        LinearGrad.forward(x: x, rows: r, k: k, weight: weight, n: d, bias: bias, into: branch, context: context)
+        context.parallelFor(r, minChunk: 64) { range in
+            for row in range {
+                let o = out + row * d, y = branch + row * d, res = residual + row * d
+                for j in 0..<d { o[j] = res[j] + scale[j] * y[j] }
+            }
+        }
+    }
+
+    /// Prefix tokens (class, dist, registers) and position embedding into `xIn[0]`.
     private func embed(_ w: ActivationWorkspace, n: Int) {
         let c = config, d = c.embedDim, s = tokens, prefix = c.numPrefixTokens, np = c.numPatches
-        let x0 = w.xIn[0].mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats
+        let x0 = w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats
         let tokenRows = prefixTokenRows()
-        for b in 0..<n {
-            let seq = x0 + b * s * d
-            for (i, row) in tokenRows.enumerated() { (seq + i * d).update(from: row, count: d) }
-            (seq + prefix * d).update(from: patch + b * np * d, count: np * d)
-            let start = c.posEmbedIncludesPrefix ? 0 : prefix
-            add(seq + start * d, pos, count: (s - start) * d)
+        let start = c.posEmbedIncludesPrefix ? 0 : prefix
+        context.parallelFor(n, minChunk: 4) { range in
+            for b in range {
+                let seq = x0 + b * s * d
+                for (i, row) in tokenRows.enumerated() { (seq + i * d).update(from: row, count: d) }
+                (seq + prefix * d).update(from: patch + b * np * d, count: np * d)
+                self.add(seq + start * d, pos, count: (s - start) * d)
+            }
         }
     }
 
@@ -90,9 +134,11 @@ extension TrainableViT {
         return rows
     }
 
+    /// Token (row 0) or average (patch tokens, ascending) pooling of `normed` into `pooledRaw`; the
+    /// distillation token (row 1) into `pooledDist`.
     private func pool(_ w: ActivationWorkspace, n: Int) {
         let c = config, d = c.embedDim, s = tokens, src = w.normed.floats
-        let pooled = w.pooled.mutableFloats
+        let pooled = w.pooledRaw.mutableFloats
         for b in 0..<n {
             let seq = src + b * s * d, out = pooled + b * d
             if c.globalPool == "avg" {

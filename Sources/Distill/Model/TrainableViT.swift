@@ -6,19 +6,26 @@ import Graph
 /// The computation is exactly `ViTGraphBuilder`'s (timm's `VisionTransformer` in train mode with no
 /// dropout): patch embedding, prefix tokens and position embedding, pre-norm blocks, final norm,
 /// pooling, head — and, with a distillation token, the second head on token 1, whose logits are
-/// returned separately (timm's `distilled_training`). Supported: class/dist/register tokens, either
-/// position-embedding layout, token or avg pooling, qkv with or without bias, exact GELU. LayerScale,
-/// fc_norm, the HF pooler and tanh-GELU have no backward here and are rejected.
+/// returned separately (timm's `distilled_training`). Supported: class/dist/register tokens (or none),
+/// either position-embedding layout, token or avg pooling, `fc_norm`, LayerScale, qkv with or without
+/// bias, exact GELU. The HF pooler and tanh-GELU have no backward here and are rejected.
 public final class TrainableViT {
     public private(set) var config: ViTConfig
     public let parameters: ParameterSet
     public let context: ExecutionContext
     var workspace: ActivationWorkspace?
+    /// Per-phase timing (off unless enabled; `vitopt distill --profile`).
+    public let profile = PhaseProfile()
     /// Source names of the model this was made from (kept for saving).
     let sourceNames: [ViTTensorKey: String]
 
+    /// Whether `backward` is available (false: a forward-only model, e.g. the teacher, whose workspace
+    /// keeps no activations).
+    public let trainable: Bool
+
+    /// - Parameter trainable: false for a forward-only model (no activations kept, no backward).
     /// - Throws: `DistillError.unsupported` for an architecture feature without a backward pass.
-    public init(_ model: ViTDescription, threads: Int) throws {
+    public init(_ model: ViTDescription, threads: Int, trainable: Bool = true) throws {
         let c = model.config
         try Self.checkSupported(c)
         try model.validate()
@@ -26,11 +33,10 @@ public final class TrainableViT {
         self.parameters = try ParameterSet(model)
         self.context = ExecutionContext(threads: threads)
         self.sourceNames = [:]
+        self.trainable = trainable
     }
 
     static func checkSupported(_ c: ViTConfig) throws {
-        if c.layerScale { throw DistillError.unsupported("LayerScale (ls1/ls2)") }
-        if c.fcNorm { throw DistillError.unsupported("fc_norm") }
         if c.pooler { throw DistillError.unsupported("the Hugging Face pooler") }
         if c.activation != "gelu" { throw DistillError.unsupported("activation \(c.activation) (only exact gelu)") }
         if c.numClasses < 1 { throw DistillError.unsupported("a model without a classifier head") }
@@ -51,7 +57,7 @@ public final class TrainableViT {
     func workspace(for batch: Int) -> ActivationWorkspace {
         if let w = workspace, w.batch == batch { return w }
         workspace = nil  // free the old plan before allocating the new one
-        let w = ActivationWorkspace(config: config, batch: batch, threads: context.threads)
+        let w = ActivationWorkspace(config: config, batch: batch, threads: context.threads, keepsActivations: trainable)
         workspace = w
         return w
     }

@@ -2,10 +2,13 @@ import Dispatch
 import Foundation
 import Formats
 import Graph
+import Quantize
 
 /// Teacher against student on a held-out set: accuracy (with labels), top-1 agreement, mean
-/// KL(teacher ‖ student) at T = 1 (float64, nats per sample), parameters, file sizes and fp32 latency
-/// (`LatencyBenchmark`, batch 1).
+/// KL(teacher ‖ student) at T = 1 (float64, nats per sample), parameters, file sizes, fp32 and int8
+/// latency (`LatencyBenchmark`, batch 1, median; int8 is `DynamicQuantization` of each graph in memory
+/// on the int8 runtime, as `vitopt bench` makes it), and the training run's figures (images/s, the
+/// activation plan and the process's peak RSS while training).
 public struct DistillReport: Codable, Sendable {
     public var samples: Int
     public var teacherTop1: Double?
@@ -18,12 +21,20 @@ public struct DistillReport: Codable, Sendable {
     public var studentFileSize: Int?
     public var teacherLatencyMs: Double?
     public var studentLatencyMs: Double?
+    public var teacherInt8LatencyMs: Double?
+    public var studentInt8LatencyMs: Double?
+    /// Training throughput (images/s over the timed steps), activation bytes and peak RSS (bytes).
+    public var trainImagesPerSecond: Double?
+    public var activationBytes: Int?
+    public var trainPeakRSS: Int?
 
     enum CodingKeys: String, CodingKey {
         case samples, teacherTop1 = "teacher_top1", studentTop1 = "student_top1", agreement, meanKL = "mean_kl"
         case teacherParameters = "teacher_parameters", studentParameters = "student_parameters"
         case teacherFileSize = "teacher_file_size", studentFileSize = "student_file_size"
         case teacherLatencyMs = "teacher_fp32_ms", studentLatencyMs = "student_fp32_ms"
+        case teacherInt8LatencyMs = "teacher_int8_ms", studentInt8LatencyMs = "student_int8_ms"
+        case trainImagesPerSecond = "train_images_per_s", activationBytes = "activation_bytes", trainPeakRSS = "train_peak_rss_bytes"
     }
 
     /// Runs both graphs over `data` in batches of `batch`.
@@ -57,6 +68,13 @@ public struct DistillReport: Codable, Sendable {
         if latencyRuns > 0 {
             r.teacherLatencyMs = try LatencyBenchmark.measure(te, batch: 1, runs: latencyRuns).medianMs
             r.studentLatencyMs = try LatencyBenchmark.measure(se, batch: 1, runs: latencyRuns).medianMs
+            // A graph the int8 pass cannot take (already quantized) keeps its int8 column empty.
+            func int8(_ g: ModelGraph) -> Double? {
+                guard let q = try? DynamicQuantization.apply(g).graph, let e = try? Executor(graph: q, registry: .int8, threads: threads) else { return nil }
+                return try? LatencyBenchmark.measure(e, batch: 1, runs: latencyRuns).medianMs
+            }
+            r.teacherInt8LatencyMs = int8(teacher)
+            r.studentInt8LatencyMs = int8(student)
         }
         return r
     }
@@ -73,8 +91,12 @@ public struct DistillReport: Codable, Sendable {
             "  parameters     \(String(teacherParameters).padding(toLength: 14, withPad: " ", startingAt: 0)) \(studentParameters)",
             "  file size      \(mb(teacherFileSize).padding(toLength: 14, withPad: " ", startingAt: 0)) \(mb(studentFileSize))",
             "  fp32 latency   \(ms(teacherLatencyMs).padding(toLength: 14, withPad: " ", startingAt: 0)) \(ms(studentLatencyMs))  (batch 1)",
+            "  int8 latency   \(ms(teacherInt8LatencyMs).padding(toLength: 14, withPad: " ", startingAt: 0)) \(ms(studentInt8LatencyMs))  (batch 1, dynamic int8)",
             String(format: "  top-1 agreement %.2f%%, mean KL(teacher‖student) %.4f", agreement * 100, meanKL),
         ]
+        if let ips = trainImagesPerSecond, let act = activationBytes, let rss = trainPeakRSS {
+            lines.append(String(format: "  training: %.1f images/s; activation plan %.1f MB, peak RSS %.1f MB", ips, Double(act) / 1e6, Double(rss) / 1e6))
+        }
         if let t = teacherTop1, let s = studentTop1, t > 0 { lines.append(String(format: "  student reaches %.1f%% of the teacher's accuracy", s / t * 100)) }
         return lines.joined(separator: "\n")
     }

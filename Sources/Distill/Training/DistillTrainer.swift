@@ -11,8 +11,9 @@ import Graph
 /// augmentation of step s from `SeededGenerator(seed, s)`, so a run resumed from a checkpoint at any
 /// step boundary continues exactly as the uninterrupted run would.
 ///
-/// The teacher is any `Executor` whose graph maps `pixel_values` to logits (an fp32 graph today;
-/// an int8-quantized graph drops in unchanged). With `loss.alpha == 0` it is not run at all.
+/// The teacher is a `DistillTeacher`: any `Executor` whose graph maps `pixel_values` to logits (an
+/// int8-quantized graph drops in unchanged), or a fp32 ViT on the training engine's own forward.
+/// With `loss.alpha == 0` it is not run at all.
 public final class DistillTrainer {
     /// One optimisation step, as logged.
     public struct StepLog: Codable, Sendable {
@@ -26,9 +27,11 @@ public final class DistillTrainer {
         public var gradNorm: Double
         public var imagesPerSecond: Double
         public var elapsed: Double
+        /// The process's peak resident set so far (bytes): after the first step, what a training batch needs.
+        public var peakRSS: Int
         enum CodingKeys: String, CodingKey {
             case epoch, step, totalSteps = "total_steps", loss, ce, distill, lr, gradNorm = "grad_norm"
-            case imagesPerSecond = "images_per_s", elapsed = "elapsed_s"
+            case imagesPerSecond = "images_per_s", elapsed = "elapsed_s", peakRSS = "peak_rss_bytes"
         }
     }
 
@@ -45,7 +48,7 @@ public final class DistillTrainer {
     public let student: TrainableViT
     public let optimizer: AdamW
     public let settings: DistillSettings
-    let teacher: Executor?
+    let teacher: DistillTeacher?
     let data: Dataset
     let dataConfig: ViTConfig
     let dataPath: String
@@ -54,6 +57,9 @@ public final class DistillTrainer {
     public var checkpointEvery = 0
     /// Called with warnings (unreadable samples).
     public var onWarning: (String) -> Void = { _ in }
+    /// Evaluates the student at the end of every epoch (`--eval`), reported through `onEpoch`.
+    public var evaluator: EpochEvaluator?
+    public var onEpoch: (EpochEvaluator.Result) -> Void = { _ in }
     /// Stop after this many steps of this invocation (tests interrupt a run this way); nil: run to the end.
     public var stopAfter: Int?
     private var skipped: [String] = []
@@ -63,7 +69,11 @@ public final class DistillTrainer {
     /// - Parameters:
     ///   - dataConfig: the config used to load samples (the student's input size and preprocessing).
     /// - Throws: `DistillError` for an empty or too-small dataset or a teacher/student mismatch.
-    public init(student: TrainableViT, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
+    public convenience init(student: TrainableViT, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
+        try self.init(student: student, teacher: teacher.map(DistillTeacher.graph), data: data, dataPath: dataPath, settings: settings)
+    }
+
+    public init(student: TrainableViT, teacher: DistillTeacher?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
         let c = student.config
         guard data.count > 0 else { throw DistillError.badData(path: dataPath, detail: "the dataset is empty") }
         guard settings.batch >= 1, data.count >= settings.batch else {
@@ -77,9 +87,8 @@ public final class DistillTrainer {
         }
         if settings.loss.alpha > 0 {
             guard let teacher else { throw DistillError.mismatch("a loss with alpha > 0 needs a teacher") }
-            let info = teacher.graph.inputs[0]
             let want = [c.channels, c.imageSize[0], c.imageSize[1]]
-            let have = info.shape.dropFirst().map { $0.value ?? -1 }
+            let have = teacher.imageShape
             guard have == want else {
                 throw DistillError.mismatch("the teacher takes \(have.map(String.init).joined(separator: "×")) inputs, the student \(want.map(String.init).joined(separator: "×")); resample one of them first")
             }
@@ -114,41 +123,48 @@ public final class DistillTrainer {
         let start = DispatchTime.now().uptimeNanoseconds
         var trainSeconds = 0.0
         var step = optimizer.step
+        let prof = student.profile
         while step < total {
             if let stop = stopAfter, result.steps >= stop { break }
             let epoch = step / spe, within = step % spe
             if epoch != orderEpoch { order = Self.permutation(data.count, seed: s.seed, epoch: epoch); orderEpoch = epoch }
             let t0 = DispatchTime.now().uptimeNanoseconds
             var labels: [Int]? = data.labels == nil ? nil : []
-            for (slot, i) in order[(within * s.batch)..<((within + 1) * s.batch)].enumerated() {
-                let used = try load(i, into: batch, slot: slot)
-                labels?.append(data.labels![used])
+            try prof.measure("data") {
+                for (slot, i) in order[(within * s.batch)..<((within + 1) * s.batch)].enumerated() {
+                    let used = try load(i, into: batch, slot: slot)
+                    labels?.append(data.labels![used])
+                }
+                var rng = SeededGenerator(seed: s.seed &* 0x9E37_79B9 &+ UInt64(step) &* 0x2545_F491_4F6C_DD1D &+ 1)
+                s.augment.apply(batch, rng: &rng)
             }
-            var rng = SeededGenerator(seed: s.seed &* 0x9E37_79B9 &+ UInt64(step) &* 0x2545_F491_4F6C_DD1D &+ 1)
-            s.augment.apply(batch, rng: &rng)
             let teacherLogits: Tensor
             if let teacher {
-                teacherLogits = try teacher.run([teacher.graph.inputs[0].name: batch])[teacher.graph.outputs[0]]!
+                teacherLogits = try prof.measure("teacher") { try teacher.logits(batch) }
                 guard teacherLogits.shape == [s.batch, c.numClasses] else {
                     throw DistillError.mismatch("the teacher gives logits \(teacherLogits.shape), the student has \(c.numClasses) classes")
                 }
             } else {
                 teacherLogits = zeroTeacher
             }
-            student.parameters.zeroGradients()
-            let out = try student.forward(batch)
-            let value = s.loss.evaluate(student: out.logits, distLogits: out.distLogits, teacher: teacherLogits, labels: labels,
-                                        dLogits: dL, dDistLogits: dD)
+            let out = try prof.measure("forward") { try student.forward(batch) }
+            let value = prof.measure("loss") {
+                s.loss.evaluate(student: out.logits, distLogits: out.distLogits, teacher: teacherLogits, labels: labels,
+                                dLogits: dL, dDistLogits: dD)
+            }
             guard value.total.isFinite else {
                 throw DistillError.nonFinite(step: step + 1, detail: "loss (\(value.total))", checkpoint: lastCheckpoint)
             }
-            student.backward(dLogits: dL, dDistLogits: dD)
-            let norm = GradientClip.clip(student.parameters, maxNorm: s.clipNorm.map(Float.init))
+            prof.measure("backward") {
+                student.parameters.zeroGradients()
+                student.backward(dLogits: dL, dDistLogits: dD)
+            }
+            let norm = prof.measure("clip") { GradientClip.clip(student.parameters, maxNorm: s.clipNorm.map(Float.init)) }
             guard norm.isFinite else {
                 throw DistillError.nonFinite(step: step + 1, detail: "gradient norm (\(norm))", checkpoint: lastCheckpoint)
             }
             let lr = schedule.lr(at: step)
-            optimizer.update(lr: Float(lr), context: student.context)
+            prof.measure("adamw") { optimizer.update(lr: Float(lr), context: student.context) }
             step += 1
             result.steps += 1
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
@@ -157,8 +173,9 @@ public final class DistillTrainer {
             result.lastLoss = value.total
             onStep(StepLog(epoch: epoch + 1, step: step, totalSteps: total, loss: value.total, ce: value.ce, distill: value.distill,
                            lr: lr, gradNorm: norm, imagesPerSecond: Double(s.batch) / dt,
-                           elapsed: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                           elapsed: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, peakRSS: LatencyBenchmark.peakRSS()))
             let epochEnd = step % spe == 0 || step == total
+            if epochEnd, let evaluator { onEpoch(try prof.measure("eval") { try evaluator.evaluate(student, epoch: epoch + 1, step: step) }) }
             if let path = checkpointPath, (checkpointEvery > 0 ? step % checkpointEvery == 0 : epochEnd) || step == total {
                 try TrainingCheckpoint.write(model: student, optimizer: optimizer, settings: s, to: path)
                 lastCheckpoint = path

@@ -15,7 +15,7 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Where to save the student (.safetensors).") var out: String
     @OptionGroup var student: StudentOptions
     @OptionGroup var training: TrainingOptions
-    @Option(help: "Held-out data for the final report.") var eval: String?
+    @Option(help: "Held-out data: evaluated after every epoch (progress output and log) and for the final report.") var eval: String?
     @Option(name: .customLong("eval-labels"), help: "Labels for --eval.") var evalLabels: String?
     @Option(help: "Resume from this checkpoint (same options as the run that wrote it).") var resume: String?
     @Option(help: "Checkpoint file (default: <out>.ckpt).") var checkpoint: String?
@@ -25,6 +25,11 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Naming of the saved student: timm or hf.") var naming = "timm"
     @Option(name: .customLong("latency-runs"), help: "Timed runs for the report's latency (0 skips it).") var latencyRuns = 20
     @Flag(help: "Print the final report as JSON.") var json = false
+    @Flag(help: "Print the time spent per training phase (data, teacher, forward, backward ops, optimizer) to stderr.")
+    var profile = false
+    @Flag(name: .customLong("teacher-graph"),
+          help: "Run the teacher on the general graph executor instead of the training engine's forward.")
+    var teacherGraphRuntime = false
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
 
@@ -45,16 +50,25 @@ struct DistillCommand: ParsableCommand {
             settings.loss.alpha = 1
         }
         let teacherGraph = try t.graph()
-        let trainer = try DistillTrainer(student: model, teacher: try Executor(graph: teacherGraph, threads: threads.count),
-                                         data: dataset, dataPath: data, settings: settings)
+        let teacherRuntime: DistillTeacher = teacherGraphRuntime
+            ? .graph(try Executor(graph: teacherGraph, threads: threads.count))
+            : try DistillTeacher.automatic(t.model, threads: threads.count)
+        let trainer = try DistillTrainer(student: model, teacher: teacherRuntime, data: dataset, dataPath: data, settings: settings)
         trainer.checkpointPath = checkpoint ?? out + ".ckpt"
         trainer.checkpointEvery = checkpointEvery
         trainer.onWarning = { Console.warn($0) }
+        let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) }
+        if let evalData {
+            trainer.evaluator = try EpochEvaluator(teacher: try Executor(graph: teacherGraph, threads: threads.count), data: evalData,
+                                                   config: desc.config, threads: threads.count)
+        }
         if let r = resume { try trainer.resume(from: r) }
-        Console.note("student: \(how); \(model.parameters.count) parameters")
+        model.profile.enabled = profile
+        Console.note("student: \(how); \(model.parameters.count) parameters; teacher on the \(teacherRuntime.runtime)")
         Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
                      + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
         let progress = TrainingProgress(log: try log.map(JSONLinesLog.init))
+        trainer.onEpoch = { progress.eval($0) }
         let result: DistillTrainer.Result
         do {
             result = try trainer.train { progress.step($0) }
@@ -63,15 +77,18 @@ struct DistillCommand: ParsableCommand {
             throw error
         }
         progress.finish()
+        if profile { Console.note("time per phase over \(result.steps) steps:\n" + model.profile.table(steps: result.steps)) }
         let saved = try ModelSaver.save(model.description(), to: out, naming: try NamingConvention.parse(naming))
         for w in saved.warnings { Console.warn(w) }
         Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
                             result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))
-        let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) } ?? dataset
-        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try ViTGraphBuilder.build(model.description()), data: evalData,
+        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try ViTGraphBuilder.build(model.description()), data: evalData ?? dataset,
                                                 config: desc.config, threads: threads.count, latencyRuns: latencyRuns)
         report.teacherFileSize = t.fileSize
         report.studentFileSize = saved.bytes
+        report.trainImagesPerSecond = result.imagesPerSecond
+        report.activationBytes = result.activationBytes
+        report.trainPeakRSS = result.peakRSS
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
