@@ -18,8 +18,8 @@ import Testing
         Case(m: 5, k: 771, n: 33, adversarial: true),
         // K blocked (K > 512, at least two row tiles; 61 rows span two chunks of eight tiles plus a tail).
         Case(m: 29, k: 1030, n: 70, adversarial: false), Case(m: 61, k: 600, n: 64, adversarial: true),
-        // Two 192-row activation blocks (the second 208 rows long).
-        Case(m: 400, k: 520, n: 70, adversarial: false),
+        // Two 384-row activation blocks (the second 316 rows long), K blocked (K > 1024).
+        Case(m: 700, k: 1100, n: 70, adversarial: false),
     ]
 
     /// Random (or all-255 × ±127) operands: rows as u8 with random zero points, weights I8 [N, K].
