@@ -79,8 +79,10 @@ public enum FloatGEMM {
         case .gelu: (Int32(VITOPT_EPILOGUE_GELU), nil)
         case .residual(let r): (Int32(VITOPT_EPILOGUE_RESIDUAL), r)
         }
-        // Enough panels per thread to amortise the partial last row tile.
-        context.parallelFor(panels, minChunk: 2) { range in
+        // Enough panels per thread to amortise the partial last row tile, and at least ~2M
+        // multiply-adds per thread (waking a worker costs tens of microseconds).
+        let perPanel = max(1, m * k * panelWidth)
+        context.parallelFor(panels, minChunk: max(2, (1 << 21) / perPanel)) { range in
             vitopt_sgemm_packed_ex(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), a, Int32(k), shared, b, bias, code,
                                    residual, c, Int32(n), Int32(range.lowerBound), Int32(range.upperBound))
         }
