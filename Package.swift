@@ -32,8 +32,10 @@ let package = Package(
 
         // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
         .target(name: "CFloatGEMM", path: "Sources/CFloatGEMM"),
+        // Persistent, briefly spinning worker threads for the parallel loops (pthreads, C11 atomics).
+        .target(name: "CThreadPool"),
         // Tensors, the IR, passes and the fp32 executor.
-        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM"]),
+        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CThreadPool"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(
             name: "Formats",
