@@ -62,8 +62,19 @@ struct PatternRewriter {
     }
 
     /// Nodes whose outputs nobody uses are dropped, and then unreferenced initializers.
-    func removingDeadNodes() -> ModelGraph {
-        var g = graph
+    func removingDeadNodes() -> ModelGraph { graph.removingDeadNodes() }
+
+    /// Replaces node `index` by `replacement` (which produces the same output name).
+    mutating func replace(_ index: Int, with replacement: Node) {
+        graph.nodes[index] = replacement
+    }
+}
+
+extension ModelGraph {
+    /// The graph without the nodes whose outputs nobody uses (graph outputs count as used), then
+    /// without the initializers no remaining node reads. Nodes must be in topological order.
+    public func removingDeadNodes() -> ModelGraph {
+        var g = self
         var live = Set(g.outputs)
         var keep = [Bool](repeating: false, count: g.nodes.count)
         for i in stride(from: g.nodes.count - 1, through: 0, by: -1) where g.nodes[i].outputs.contains(where: live.contains) {
@@ -73,10 +84,5 @@ struct PatternRewriter {
         g.nodes = g.nodes.enumerated().filter { keep[$0.offset] }.map(\.element)
         g.initializers = g.initializers.filter { live.contains($0.key) }
         return g
-    }
-
-    /// Replaces node `index` by `replacement` (which produces the same output name).
-    mutating func replace(_ index: Int, with replacement: Node) {
-        graph.nodes[index] = replacement
     }
 }

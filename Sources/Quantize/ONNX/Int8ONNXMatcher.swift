@@ -158,14 +158,6 @@ struct Int8ONNXMatcher {
     func finish() -> ModelGraph {
         var g = graph
         for (i, r) in replacements { g.nodes[i] = r }
-        var live = Set(g.outputs)
-        var keep = [Bool](repeating: false, count: g.nodes.count)
-        for i in stride(from: g.nodes.count - 1, through: 0, by: -1) where g.nodes[i].outputs.contains(where: live.contains) {
-            keep[i] = true
-            live.formUnion(g.nodes[i].inputs)
-        }
-        g.nodes = g.nodes.enumerated().filter { keep[$0.offset] }.map(\.element)
-        g.initializers = g.initializers.filter { live.contains($0.key) }
-        return g
+        return g.removingDeadNodes()
     }
 }

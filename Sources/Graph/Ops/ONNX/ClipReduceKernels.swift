@@ -32,28 +32,15 @@ struct ReduceExtremumKernel: OpKernel {
     let kind: String
     static let all = [ReduceExtremumKernel(kind: "ReduceMin"), ReduceExtremumKernel(kind: "ReduceMax")]
 
-    func axes(_ node: Node, rank: Int) throws -> [Int] {
-        let a = SymbolicShape.optionalInts(node, "axes") ?? Array(0..<rank)
-        return try Set(a.map { try SymbolicShape.axis(node, $0, rank: rank) }).sorted()
-    }
-
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
         try KernelCheck.require(inputs[0].dtype.isFloatingPoint, node, "\(kind) needs a float input, has \(inputs[0].dtype.rawValue)")
-        let ax = try axes(node, rank: inputs[0].shape.count)
-        let keep = (node.int("keepdims") ?? 1) == 1
-        return [ValueInfo(name: "", shape: inputs[0].shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? .fixed(1) : nil) : d })]
+        return [try Reduction.outputInfo(node, inputs[0])]
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let x = inputs[0].asF32()
-        let ax = try axes(node, rank: x.rank)
-        let rest = (0..<x.rank).filter { !ax.contains($0) }
-        let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
-        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = x.count / max(1, width)
-        let keep = (node.int("keepdims") ?? 1) == 1
-        let out = Tensor(zeros: .f32, shape: x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
-        let src = t.floats, y = out.mutableFloats, isMax = kind == "ReduceMax"
+        let (src, width, rows, out, held) = try Reduction.rows(node, inputs[0].asF32())
+        let y = out.mutableFloats, isMax = kind == "ReduceMax"
         context.parallelFor(rows, minChunk: 64) { r in
             for row in r {
                 let p = src + row * width
@@ -62,6 +49,7 @@ struct ReduceExtremumKernel: OpKernel {
                 y[row] = v
             }
         }
+        withExtendedLifetime(held) {}
         return [out]
     }
 }

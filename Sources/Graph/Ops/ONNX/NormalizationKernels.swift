@@ -39,28 +39,14 @@ struct SoftmaxKernel: OpKernel {
 struct ReduceMeanKernel: OpKernel {
     let kind = "ReduceMean"
 
-    func axes(_ node: Node, rank: Int) throws -> [Int] {
-        let a = SymbolicShape.optionalInts(node, "axes") ?? Array(0..<rank)
-        return try Set(a.map { try SymbolicShape.axis(node, $0, rank: rank) }).sorted()
-    }
-
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
-        let ax = try axes(node, rank: inputs[0].shape.count)
-        let keep = (node.int("keepdims") ?? 1) == 1
-        let s: [Dim] = inputs[0].shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? .fixed(1) : nil) : d }
-        return [ValueInfo(name: "", shape: s)]
+        return [try Reduction.outputInfo(node, inputs[0])]
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let x = inputs[0].asF32()
-        let ax = try axes(node, rank: x.rank)
-        let rest = (0..<x.rank).filter { !ax.contains($0) }
-        let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
-        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = x.count / max(1, width)
-        let keep = (node.int("keepdims") ?? 1) == 1
-        let out = Tensor(zeros: .f32, shape: x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
-        let src = t.floats, y = out.mutableFloats
+        let (src, width, rows, out, held) = try Reduction.rows(node, inputs[0].asF32())
+        let y = out.mutableFloats
         context.parallelFor(rows, minChunk: 64) { r in
             for row in r {
                 var s: Float = 0
@@ -68,6 +54,7 @@ struct ReduceMeanKernel: OpKernel {
                 y[row] = s / Float(width)
             }
         }
+        withExtendedLifetime(held) {}
         return [out]
     }
 }

@@ -1,0 +1,29 @@
+/// What the ONNX reductions (`ReduceMean`, `ReduceMin`, `ReduceMax`) share: the `axes` attribute
+/// (all axes when absent, negatives counted from the end), the output shape with or without
+/// `keepdims`, and the input arranged so the reduced axes are last and contiguous.
+enum Reduction {
+    static func axes(_ node: Node, rank: Int) throws -> [Int] {
+        let a = SymbolicShape.optionalInts(node, "axes") ?? Array(0..<rank)
+        return try Set(a.map { try SymbolicShape.axis(node, $0, rank: rank) }).sorted()
+    }
+
+    static func keepdims(_ node: Node) -> Bool { (node.int("keepdims") ?? 1) == 1 }
+
+    /// The output value info of reducing `input` over the node's axes.
+    static func outputInfo(_ node: Node, _ input: ValueInfo) throws -> ValueInfo {
+        let ax = try axes(node, rank: input.shape.count), keep = keepdims(node)
+        return ValueInfo(name: "", shape: input.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? .fixed(1) : nil) : d })
+    }
+
+    /// `x` as `rows` rows of `width` reduced elements (transposed when the axes are not already last)
+    /// and a zeroed output of the reduced shape.
+    static func rows(_ node: Node, _ x: Tensor) throws -> (src: UnsafePointer<Float>, width: Int, rows: Int, out: Tensor, keep: Tensor) {
+        let ax = try axes(node, rank: x.rank)
+        let rest = (0..<x.rank).filter { !ax.contains($0) }
+        let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
+        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = x.count / max(1, width)
+        let keep = keepdims(node)
+        let out = Tensor(zeros: .f32, shape: x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
+        return (t.floats, width, rows, out, t)
+    }
+}
