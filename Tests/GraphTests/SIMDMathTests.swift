@@ -58,10 +58,10 @@ import TestSupport
         }
     }
 
-    /// `multiply` then the unfused op, against the fused epilogue; K past one 256-wide block.
+    /// `multiply` then the unfused op, against the fused epilogue; K = 1000 spans two 768-wide blocks.
     @Test func epiloguesEqualTheUnfusedOps() {
         var rng = SeededGenerator(seed: 31)
-        for (m, k, n) in [(29, 600, 70), (197, 300, 64), (3, 5, 33)] {
+        for (m, k, n) in [(29, 600, 70), (197, 300, 64), (3, 5, 33), (17, 1000, 40)] {
             let a = (0..<(m * k)).map { _ in rng.normal() }, w = (0..<(n * k)).map { _ in rng.normal() * 0.05 }
             let bias = (0..<n).map { _ in rng.normal() }, res = (0..<(m * n)).map { _ in rng.normal() }
             let packed = FloatGEMM.pack(Tensor(shape: [n, k], floats: w))
