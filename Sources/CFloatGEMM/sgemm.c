@@ -57,13 +57,21 @@ void vitopt_sgemm_pack_kmajor(const float *b, int n, int k, int ldb, float *pack
     }
 }
 
-int vitopt_sgemm_best_path(void) {
+/* Detected once: the epilogue and row kernels ask for every tile row. */
+static int detect_best_path(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) return VITOPT_SGEMM_AVX512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return VITOPT_SGEMM_AVX2;
 #endif
     return VITOPT_SGEMM_SCALAR;
+}
+
+int vitopt_sgemm_best_path(void) {
+    static _Atomic int best = -1;
+    int b = best;
+    if (b < 0) { b = detect_best_path(); best = b; }
+    return b;
 }
 
 /* Scalar reference: one fmaf per term, k ascending. */
