@@ -356,8 +356,3 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
     free(owned_a);
     free(a_edge);
 }
-
-void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda, const float *packed,
-                         const float *bias, float *c, int ldc, int panel0, int panel1) {
-    vitopt_sgemm_packed_ex(path, m, n, k, a, lda, 0, packed, bias, VITOPT_EPILOGUE_NONE, 0, c, ldc, panel0, panel1);
-}

@@ -117,16 +117,12 @@ void vitopt_i8_row_range(const float *x, int k, float *lo, float *hi) {
     *lo = l; *hi = h;
 }
 
-static void row_range(const float *x, int k, float *lo, float *hi) {
-    vitopt_i8_row_range(x, k, lo, hi);
-}
-
 void vitopt_i8_quantize_rows(const float *x, int m, int k, int ldx, int per_tensor,
                              uint8_t *a, int lda, float *scale, int32_t *zp) {
     if (per_tensor) {
         float lo = 0, hi = 0;
         for (int r = 0; r < m; r++) {
-            float l, h; row_range(x + (size_t)r * ldx, k, &l, &h);
+            float l, h; vitopt_i8_row_range(x + (size_t)r * ldx, k, &l, &h);
             lo = l < lo ? l : lo; hi = h > hi ? h : hi;
         }
         for (int r = 0; r < m; r++)
@@ -134,20 +130,14 @@ void vitopt_i8_quantize_rows(const float *x, int m, int k, int ldx, int per_tens
         return;
     }
     for (int r = 0; r < m; r++) {
-        float lo, hi; row_range(x + (size_t)r * ldx, k, &lo, &hi);
+        float lo, hi; vitopt_i8_row_range(x + (size_t)r * ldx, k, &lo, &hi);
         vitopt_i8_quantize_row_range(x + (size_t)r * ldx, k, lo, hi, a + (size_t)r * lda, scale + r, zp + r);
     }
 }
 
 void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
                     const int32_t *zp, const float *a_scale, const void *packed,
-                    int panel_begin, int panel_end, void *c, int ldc) {
-    vitopt_i8_gemm_residual(kernel, raw, m, k, n, a, lda, zp, a_scale, packed, panel_begin, panel_end, c, ldc, 0);
-}
-
-void vitopt_i8_gemm_residual(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
-                             const int32_t *zp, const float *a_scale, const void *packed,
-                             int panel_begin, int panel_end, void *c, int ldc, const float *residual) {
+                    int panel_begin, int panel_end, void *c, int ldc, const float *residual) {
     vitopt_i8_args g = {raw, m, k, vitopt_i8_padded_k(k), n, a, lda, zp, a_scale, (const uint8_t *)packed,
                         vitopt_i8_panel_bytes(k), panel_begin, panel_end, c, ldc, raw ? 0 : residual};
     if (m <= 0 || panel_begin >= panel_end) return;

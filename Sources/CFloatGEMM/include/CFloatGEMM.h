@@ -28,14 +28,6 @@ void vitopt_sgemm_pack(const float *w, int n, int k, int ldw, float *packed);
 /* Packs B given k-major (k x n, row stride ldb: C = A·B rather than A·Wᵀ) into the same panels. */
 void vitopt_sgemm_pack_kmajor(const float *b, int n, int k, int ldb, float *packed);
 
-/*
- * C[0..m, n0..n1) = A (m x k, row stride lda) * W^T + bias, for the panels [panel0, panel1)
- * (columns panel*NR ..). bias may be NULL. `path` is one of the enum values (clamped to what the
- * CPU supports). Panels are independent, so threads may split the panel range.
- */
-void vitopt_sgemm_packed(int path, int m, int n, int k, const float *a, int lda, const float *packed,
-                         const float *bias, float *c, int ldc, int panel0, int panel1);
-
 /* Epilogues applied to each finished tile: none, erf-GELU (vitopt_vgelu's formula), or adding a
  * residual matrix of the output's layout (out = (A·Wᵀ + bias) + residual, one fp32 add). */
 enum { VITOPT_EPILOGUE_NONE = 0, VITOPT_EPILOGUE_GELU = 1, VITOPT_EPILOGUE_RESIDUAL = 2 };
@@ -47,8 +39,11 @@ long vitopt_sgemm_packed_a_size(int path, int m, int k);
 void vitopt_sgemm_pack_a(int path, int m, int k, const float *a, int lda, float *out);
 
 /*
- * vitopt_sgemm_packed with A already packed by vitopt_sgemm_pack_a (apacked; NULL for paths that read
- * A directly) and an epilogue. `residual` (row stride ldc) is read only for VITOPT_EPILOGUE_RESIDUAL and
+ * C[0..m, n0..n1) = A (m x k, row stride lda) * W^T + bias, then the epilogue, for the panels
+ * [panel0, panel1) (columns panel*NR ..). bias may be NULL. `path` is one of the enum values
+ * (clamped to what the CPU supports). Panels are independent, so threads may split the panel range.
+ * A may be given already packed by vitopt_sgemm_pack_a (apacked; NULL packs it here, or for paths
+ * that read A directly). `residual` (row stride ldc) is read only for VITOPT_EPILOGUE_RESIDUAL and
  * must not alias c. K is processed in blocks that keep a panel's slice of W in L1; each output is still one
  * fma chain over k ascending starting from the bias, so results do not depend on the blocking.
  */

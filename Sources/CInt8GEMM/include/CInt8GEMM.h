@@ -76,18 +76,13 @@ void vitopt_i8_row_range(const float *x, int k, float *lo, float *hi);
 void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp);
 
 /* C[m][n] for panels [panel_begin, panel_end) with `kernel`:
- *   raw = 0: the fp32 epilogue above into c (float, stride ldc);
- *   raw = 1: the raw int32 accumulators into c (int32, stride ldc) — zp, scales and bias unused.
+ *   raw = 0: the fp32 epilogue above into c (float, stride ldc), plus residual[m][n] when residual is
+ *            not NULL (c = fmaf(...) + residual; stride ldc, must not alias c);
+ *   raw = 1: the raw int32 accumulators into c (int32, stride ldc) — zp, scales, bias and residual unused.
  * Columns >= n are not written. */
 void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
                     const int32_t *zp, const float *a_scale, const void *packed,
-                    int panel_begin, int panel_end, void *c, int ldc);
-
-/* vitopt_i8_gemm with a residual added to the fp32 epilogue: c = fmaf(...) + residual[m][n]
- * (residual has stride ldc and must not alias c; ignored when raw = 1). */
-void vitopt_i8_gemm_residual(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
-                             const int32_t *zp, const float *a_scale, const void *packed,
-                             int panel_begin, int panel_end, void *c, int ldc, const float *residual);
+                    int panel_begin, int panel_end, void *c, int ldc, const float *residual);
 
 #ifdef __cplusplus
 }

@@ -32,8 +32,8 @@ public enum Int8GEMM {
         // tens of microseconds: ViT-Ti's 65×192×576 ran 2× slower on two threads than on one).
         let perPanel = max(1, a.rows * a.paddedK * 64)
         context.parallelFor(w.panels, minChunk: max(1, (1 << 22) / perPanel)) { range in
-            vitopt_i8_gemm_residual(path.code, raw ? 1 : 0, m, k, n, aPtr, lda, zp, s, packed,
-                                    Int32(range.lowerBound), Int32(range.upperBound), out, Int32(ldc), residual)
+            vitopt_i8_gemm(path.code, raw ? 1 : 0, m, k, n, aPtr, lda, zp, s, packed,
+                           Int32(range.lowerBound), Int32(range.upperBound), out, Int32(ldc), residual)
         }
     }
 }

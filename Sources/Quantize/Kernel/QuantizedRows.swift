@@ -65,7 +65,7 @@ public struct QuantizedRows: @unchecked Sendable {
     }
 
     /// One row quantized by the portable loop (`simd: false`) or the SIMD one (for tests: they agree bit for bit).
-    public static func quantizeRow(_ x: [Float], simd: Bool) -> (values: [UInt8], scale: Float, zeroPoint: Int32) {
+    static func quantizeRow(_ x: [Float], simd: Bool) -> (values: [UInt8], scale: Float, zeroPoint: Int32) {
         var lo: Float = 0, hi: Float = 0
         vitopt_i8_row_range(x, Int32(x.count), &lo, &hi)
         var a = [UInt8](repeating: 7, count: Int(vitopt_i8_padded_k(Int32(x.count))))

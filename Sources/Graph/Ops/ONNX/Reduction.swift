@@ -15,9 +15,9 @@ enum Reduction {
         return ValueInfo(name: "", shape: input.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? .fixed(1) : nil) : d })
     }
 
-    /// `x` as `rows` rows of `width` reduced elements (transposed when the axes are not already last)
-    /// and a zeroed output of the reduced shape.
-    static func rows(_ node: Node, _ x: Tensor) throws -> (src: UnsafePointer<Float>, width: Int, rows: Int, out: Tensor, keep: Tensor) {
+    /// `x` as `rows` rows of `width` reduced elements (transposed when the axes are not already last),
+    /// a zeroed output of the reduced shape, and the tensor `src` points into (keep it alive while reading).
+    static func rows(_ node: Node, _ x: Tensor) throws -> (src: UnsafePointer<Float>, width: Int, rows: Int, out: Tensor, held: Tensor) {
         let ax = try axes(node, rank: x.rank)
         let rest = (0..<x.rank).filter { !ax.contains($0) }
         let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
