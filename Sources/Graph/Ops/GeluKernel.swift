@@ -22,10 +22,7 @@ struct GeluKernel: OpKernel {
         let tanhForm = node.string("approximate") == "tanh"
         context.parallelFor(x.count, minChunk: 1 << 14) { range in
             if tanhForm {
-                for i in range {
-                    let v = src[i]
-                    dst[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
-                }
+                VectorMath.geluTanh(src + range.lowerBound, dst + range.lowerBound, count: range.count)
             } else {
                 VectorMath.gelu(src + range.lowerBound, dst + range.lowerBound, count: range.count)
             }

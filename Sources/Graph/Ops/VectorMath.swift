@@ -1,4 +1,7 @@
 internal import CFloatGEMM
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `exp` and erf-GELU: branch-free scalar definitions (`exp(_:)`, `erf(_:)`) and buffer versions that
 /// run the same formulas in C with AVX-512 or AVX2 where the CPU has them (CFloatGEMM's vecmath.c,
@@ -60,6 +63,15 @@ public enum VectorMath {
     /// `y[i] = 0.5·x·(1 + erf(x/√2))`; `x` and `y` may be the same buffer. Bit for bit `geluReference`.
     public static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, path: FloatGEMM.Path = path) {
         vitopt_vgelu(Int32(path.rawValue), x, y, count)
+    }
+
+    /// `y[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (GELU's tanh form) with the C library's
+    /// `tanhf`; `x` and `y` may be the same buffer.
+    public static func geluTanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let v = x[i]
+            y[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+        }
     }
 
     /// The scalar Swift definition the C kernels reproduce (kept as the tests' reference).

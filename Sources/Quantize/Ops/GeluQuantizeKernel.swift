@@ -25,22 +25,8 @@ struct GeluQuantizeKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], d = x.shape.last!, rows = x.count / d, src0 = x.floats
         let tanhForm = node.string("approximate") == "tanh"
-        let q = QuantizedRows(rows: rows, features: d, zeroed: false)
-        context.parallelFor(rows, minChunk: 8) { range in
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
-            defer { tmp.deallocate() }
-            for r in range {
-                let src = src0 + r * d
-                if tanhForm {
-                    for i in 0..<d {
-                        let v = src[i]
-                        tmp[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
-                    }
-                } else {
-                    VectorMath.gelu(src, tmp, count: d)
-                }
-                q.store(row: r, from: tmp)
-            }
+        let q = FusedQuantize.rows(rows, features: d, context: context) { r, tmp in
+            if tanhForm { VectorMath.geluTanh(src0 + r * d, tmp, count: d) } else { VectorMath.gelu(src0 + r * d, tmp, count: d) }
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
     }

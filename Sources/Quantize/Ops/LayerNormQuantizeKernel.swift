@@ -29,14 +29,8 @@ struct LayerNormQuantizeKernel: OpKernel {
         let x = inputs[0], d = x.shape.last!, rows = x.count / d
         let eps = node.float("epsilon")!
         let gamma = inputs[1].floats, beta = inputs[2].floats, src0 = x.floats
-        let q = QuantizedRows(rows: rows, features: d, zeroed: false)
-        context.parallelFor(rows, minChunk: 8) { range in
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: d)
-            defer { tmp.deallocate() }
-            for r in range {
-                KernelMath.layerNormRow(src0 + r * d, width: d, gamma: gamma, beta: beta, epsilon: eps, into: tmp)
-                q.store(row: r, from: tmp)
-            }
+        let q = FusedQuantize.rows(rows, features: d, context: context) { r, tmp in
+            KernelMath.layerNormRow(src0 + r * d, width: d, gamma: gamma, beta: beta, epsilon: eps, into: tmp)
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
     }
@@ -48,6 +42,22 @@ enum FusedQuantize {
         let lead = Array(shape.dropLast())
         return [ValueInfo(name: "", dtype: .u8, shape: lead + [.fixed(PackedWeights.paddedK(features))]),
                 ValueInfo(name: "", dtype: .f32, shape: lead), ValueInfo(name: "", dtype: .i32, shape: lead)]
+    }
+
+    /// Quantized rows whose fp32 values `produce(row, buffer)` writes into a per-thread buffer of
+    /// `features` floats; each row is then quantized per token (`QuantizedRows.store`).
+    static func rows(_ rows: Int, features d: Int, context: ExecutionContext,
+                     produce: (Int, UnsafeMutablePointer<Float>) -> Void) -> QuantizedRows {
+        let q = QuantizedRows(rows: rows, features: d, zeroed: false)
+        context.parallelFor(rows, minChunk: 8) { range in
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: max(1, d))
+            defer { tmp.deallocate() }
+            for r in range {
+                produce(r, tmp)
+                q.store(row: r, from: tmp)
+            }
+        }
+        return q
     }
 
     static func outputs(_ q: QuantizedRows, leading: [Int]) -> [Tensor] {
