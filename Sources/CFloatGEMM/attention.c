@@ -38,7 +38,7 @@ int vitopt_attention_head(int path, int t, int dh, const float *q, const float *
         const int rows = t - i0 < MR ? t - i0 : MR;
         for (int p = 0; p < kpanels; p++) {
             const int cols = t - p * NRW < NRW ? t - p * NRW : NRW;
-            vitopt_tile_avx512(rows, cols <= 16, dh, qa + (long)tile * dh * 16, kp + (long)p * NRW * dh, 0, 0, s + p * NRW, lds);
+            vitopt_tile_avx512(rows, cols <= 16, dh, qa + (long)tile * dh * 16, kp + (long)p * NRW * dh, 0, 0, s + p * NRW, lds, 0);
         }
         for (int r = 0; r < rows; r++) vitopt_vsoftmax_rows_scaled(path, s + (long)r * lds, 1, t, scale);
         vitopt_pack_a_avx512(rows, t, s, lds, pa);
@@ -46,9 +46,9 @@ int vitopt_attention_head(int path, int t, int dh, const float *q, const float *
             const int cols = dh - p * NRW < NRW ? dh - p * NRW : NRW;
             float *dst = out + (long)i0 * ldo + p * NRW;
             if (cols == NRW) {
-                vitopt_tile_avx512(rows, 0, t, pa, vp + (long)p * NRW * t, 0, 0, dst, ldo);
+                vitopt_tile_avx512(rows, 0, t, pa, vp + (long)p * NRW * t, 0, 0, dst, ldo, 0);
             } else {
-                vitopt_tile_avx512(rows, cols <= 16, t, pa, vp + (long)p * NRW * t, 0, 0, edge, NRW);
+                vitopt_tile_avx512(rows, cols <= 16, t, pa, vp + (long)p * NRW * t, 0, 0, edge, NRW, 0);
                 for (int r = 0; r < rows; r++) memcpy(dst + (long)r * ldo, edge + (long)r * NRW, sizeof(float) * cols);
             }
         }

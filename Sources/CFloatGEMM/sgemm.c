@@ -94,7 +94,7 @@ static void panel_scalar(int m, int k, const float *a, int lda, const float *bp,
 #define AP512 16
 __attribute__((target("avx512f"), always_inline))
 static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, const float *bias, int accumulate, float *out,
-                                    int ldo, const int MR, const int NV) {
+                                    int ldo, const float *pf, const int MR, const int NV) {
     /* NV = 1: only the panel's first 16 columns (an N edge with at most 16 columns left). */
     __m512 acc[MR512][2];
     if (accumulate) {
@@ -113,6 +113,7 @@ static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, co
         __m512 w0 = _mm512_load_ps(bp + (long)kk * NR);
         __m512 w1 = NV == 2 ? _mm512_load_ps(bp + (long)kk * NR + 16) : _mm512_setzero_ps();
         const float *a = ap + (long)kk * AP512;
+        if (pf) _mm_prefetch((const char *)(pf + (long)kk * 16), _MM_HINT_T1);
 #pragma GCC unroll 14
         for (int i = 0; i < MR; i++) {
             __m512 x = _mm512_set1_ps(a[i]);
@@ -131,12 +132,12 @@ static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, co
  * only the first 16 columns (the N edge, when at most 16 are left). */
 __attribute__((target("avx512f")))
 void vitopt_tile_avx512(int rows, int half, int kc, const float *ap, const float *bp, const float *bias, int accumulate,
-                        float *out, int ldo) {
+                        float *out, int ldo, const float *pf) {
     /* One instantiation per (rows, vectors) pair, so every loop bound is a compile-time constant. */
 #define TILE_CASE(R) \
     case R: \
-        if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, R, 1); \
-        else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, R, 2); \
+        if (half) tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, pf, R, 1); \
+        else tile_rows_avx512(kc, ap, bp, bias, accumulate, out, ldo, pf, R, 2); \
         break;
     switch (rows) {
         TILE_CASE(14) TILE_CASE(13) TILE_CASE(12) TILE_CASE(11) TILE_CASE(10) TILE_CASE(9) TILE_CASE(8)
@@ -272,7 +273,8 @@ static void epilogue_block(int path, int epilogue, const float *res, float *c, i
 /* One row tile of one panel over the K block [k0, k0 + kc): full tiles in place, edge tiles through a
  * scratch tile (holding the running sums between K blocks). */
 static void run_tile(int path, int rows, int cols, int k, int k0, int kc, const float *a, int lda, const float *apacked,
-                     const float *a_edge, int tile, const float *bp, const float *bias, float *c, int ldc) {
+                     const float *a_edge, int tile, const float *bp, const float *bias, float *c, int ldc,
+                     const float *pf) {
     float scratch[16 * NR];
     /* AVX-512 computes just the tile's rows, so only a partial panel needs the scratch tile. */
     int accumulate = k0 > 0, full = (path == VITOPT_SGEMM_AVX512 || rows == 6) && cols == NR;
@@ -284,7 +286,7 @@ static void run_tile(int path, int rows, int cols, int k, int k0, int kc, const 
     switch (path) {
 #if defined(__x86_64__)
     case VITOPT_SGEMM_AVX512:
-        vitopt_tile_avx512(rows, cols <= 16, kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo);
+        vitopt_tile_avx512(rows, cols <= 16, kc, apacked + (long)tile * k * AP512 + (long)k0 * AP512, bp + (long)k0 * NR, bias, accumulate, out, ldo, pf);
         break;
     case VITOPT_SGEMM_AVX2: {
         const float *ap = rows == MR256 ? a : a_edge;
@@ -345,7 +347,9 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
                 for (int i0 = 0, t = 0; i0 < m; i0 += mr, t++) {
                     int rows = m - i0 < mr ? m - i0 : mr;
                     float *cp = c + (long)i0 * ldc + col0;
-                    run_tile(path, rows, cols, k, k0, kc, a + (long)i0 * lda, lda, apacked, a_edge, t, bp, pb, cp, ldc);
+                    /* The first two row tiles fetch the next panel's K block into L2 (one line per k each). */
+                    const float *pf = p + 1 < panel1 && t < 2 ? bp + (long)NR * k + (long)k0 * NR + (long)t * kc * 16 : 0;
+                    run_tile(path, rows, cols, k, k0, kc, a + (long)i0 * lda, lda, apacked, a_edge, t, bp, pb, cp, ldc, pf);
                     if (last && epilogue)
                         epilogue_block(path, epilogue, residual ? residual + (long)i0 * ldc + col0 : 0, cp, ldc, rows, cols);
                 }

@@ -18,15 +18,25 @@ public final class TensorStorage: @unchecked Sendable {
     public let isOwned: Bool
     private let owner: AnyObject?
 
+    /// Allocations at least this large are 2 MB aligned and offered transparent huge pages.
+    static let hugePageThreshold = 4 << 20
+    static let hugePageSize = 2 << 20
+
     /// Allocates `byteCount` zeroed bytes, 64-byte aligned (`zeroed: false` skips the fill, for
     /// kernels that write every byte of their output).
     public init(byteCount: Int, zeroed: Bool = true) {
         let size = max(byteCount, 1)
         var raw: UnsafeMutableRawPointer?
-        let status = posix_memalign(&raw, 64, size)
+        let huge = size >= Self.hugePageThreshold
+        let status = posix_memalign(&raw, huge ? Self.hugePageSize : 64, size)
         guard status == 0, let raw else {
             fatalError("vitopt: out of memory allocating \(byteCount) bytes")
         }
+        #if os(Linux)
+        // Packed weights are streamed once per forward pass; on 2 MB pages that stream needs ~500×
+        // fewer TLB entries (measured ~1% on ViT-B/16 where transparent huge pages are `madvise`).
+        if huge { _ = madvise(raw, size, MADV_HUGEPAGE) }
+        #endif
         if zeroed { memset(raw, 0, size) }
         self.base = raw
         self.byteCount = byteCount
