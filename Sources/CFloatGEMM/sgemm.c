@@ -184,16 +184,21 @@ static inline void transpose_block(const float *src, int lds, int rows, int k0, 
     for (int j = 0; j < cols; j++) _mm512_storeu_ps(dst + (long)j * ldd, r[j]);
 }
 
-/* Packs A (m x k) into ceil(m/14) tiles of [k][16] floats, rows past m (and lanes 14, 15) zero. */
+/* Packs tiles [t0, t1) of A (m x k) into tiles of [k][16] floats, rows past m (and lanes 14, 15) zero. */
 __attribute__((target("avx512f")))
-void vitopt_pack_a_avx512(int m, int k, const float *a, int lda, float *packed) {
-    int tiles = (m + MR512 - 1) / MR512;
-    for (int t = 0; t < tiles; t++) {
+static void pack_a_tiles_avx512(int m, int k, const float *a, int lda, float *packed, int t0, int t1) {
+    for (int t = t0; t < t1; t++) {
         float *dst = packed + (long)t * k * AP512;
         int rows = m - t * MR512 < MR512 ? m - t * MR512 : MR512;
         for (int k0 = 0; k0 < k; k0 += 16)
             transpose_block(a + (long)t * MR512 * lda, lda, rows, k0, k - k0 < 16 ? k - k0 : 16, dst + (long)k0 * AP512, AP512);
     }
+}
+
+/* All ceil(m/14) tiles. */
+__attribute__((target("avx512f")))
+void vitopt_pack_a_avx512(int m, int k, const float *a, int lda, float *packed) {
+    pack_a_tiles_avx512(m, k, a, lda, packed, 0, (m + MR512 - 1) / MR512);
 }
 
 /* AVX2 + FMA: the 32-column panel as two 16-column halves, 6 rows x 16 columns (12 ymm) each. */
@@ -245,6 +250,13 @@ static int kc_block(int k) {
     return kc == 0 || kc > k ? (k > 0 ? k : 1) : kc;
 }
 
+/* Whether tiles prefetch the next panel (VITOPT_PREFETCH=0 turns it off, for measuring it). */
+static int prefetch_enabled(void) {
+    static int on = -1;
+    if (on < 0) on = !(getenv("VITOPT_PREFETCH") && atoi(getenv("VITOPT_PREFETCH")) == 0);
+    return on;
+}
+
 long vitopt_sgemm_packed_a_size(int path, int m, int k) {
     int best = vitopt_sgemm_best_path();
     if (path > best) path = best;
@@ -252,8 +264,14 @@ long vitopt_sgemm_packed_a_size(int path, int m, int k) {
 }
 
 void vitopt_sgemm_pack_a(int path, int m, int k, const float *a, int lda, float *out) {
+    vitopt_sgemm_pack_a_tiles(path, m, k, a, lda, out, 0, vitopt_sgemm_a_tiles(path, m));
+}
+
+int vitopt_sgemm_a_tiles(int path, int m) { return vitopt_sgemm_packed_a_size(path, m, 1) > 0 ? (m + MR512 - 1) / MR512 : 0; }
+
+void vitopt_sgemm_pack_a_tiles(int path, int m, int k, const float *a, int lda, float *out, int tile0, int tile1) {
 #if defined(__x86_64__)
-    if (vitopt_sgemm_packed_a_size(path, m, k) > 0) vitopt_pack_a_avx512(m, k, a, lda, out);
+    if (vitopt_sgemm_packed_a_size(path, m, k) > 0) pack_a_tiles_avx512(m, k, a, lda, out, tile0, tile1);
 #endif
 }
 
@@ -331,7 +349,7 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
             epilogue_block(path, epilogue, residual ? residual + col0 : 0, c + col0, ldc, m, cols);
         }
     } else {
-        int KC = kc_block(k);
+        int KC = kc_block(k), prefetch = prefetch_enabled();
         for (int k0 = 0; k0 < k || k0 == 0; k0 += KC) {
             int kc = k - k0 < KC ? k - k0 : KC;
             int last = k0 + KC >= k;
@@ -348,7 +366,7 @@ void vitopt_sgemm_packed_ex(int path, int m, int n, int k, const float *a, int l
                     int rows = m - i0 < mr ? m - i0 : mr;
                     float *cp = c + (long)i0 * ldc + col0;
                     /* The first two row tiles fetch the next panel's K block into L2 (one line per k each). */
-                    const float *pf = p + 1 < panel1 && t < 2 ? bp + (long)NR * k + (long)k0 * NR + (long)t * kc * 16 : 0;
+                    const float *pf = prefetch && p + 1 < panel1 && t < 2 ? bp + (long)NR * k + (long)k0 * NR + (long)t * kc * 16 : 0;
                     run_tile(path, rows, cols, k, k0, kc, a + (long)i0 * lda, lda, apacked, a_edge, t, bp, pb, cp, ldc, pf);
                     if (last && epilogue)
                         epilogue_block(path, epilogue, residual ? residual + (long)i0 * ldc + col0 : 0, cp, ldc, rows, cols);

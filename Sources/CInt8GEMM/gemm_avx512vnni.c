@@ -1,6 +1,7 @@
 /* AVX-512 VNNI path: a 6×64 register tile (24 zmm accumulators), one vpdpbusd per 4 k × 16 columns.
  * Compiled with per-function target attributes only; dispatch checks the CPU first. */
 #include "internal.h"
+#include <stdlib.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
@@ -37,15 +38,17 @@ static inline __attribute__((always_inline)) VNNI void store_row(const vitopt_i8
     }
 }
 
-/* One MR×64 tile of rows [r0, r0+MR) over k groups [kg0, kg1), accumulating into acc (in/out). */
+/* One MR×64 tile of rows [r0, r0+MR) over k groups [kg0, kg1), accumulating into acc (in/out). A
+ * non-NULL `pf` is prefetched into L2 alongside: one 64-byte line per k group, 256 bytes apart. */
 static inline __attribute__((always_inline)) VNNI void tile(const uint8_t *a, int lda, const int8_t *w, int kg0, int kg1,
-                                                            const int MR, __m512i acc[MR_MAX][4]) {
+                                                            const int8_t *pf, const int MR, __m512i acc[MR_MAX][4]) {
     __m512i c[MR_MAX][4];
     for (int r = 0; r < MR; r++) for (int j = 0; j < 4; j++) c[r][j] = acc[r][j];
     for (int kg = kg0; kg < kg1; kg++) {
         const int8_t *b = w + (size_t)kg * (VITOPT_I8_NR * 4);
         const __m512i b0 = _mm512_load_si512(b), b1 = _mm512_load_si512(b + 64);
         const __m512i b2 = _mm512_load_si512(b + 128), b3 = _mm512_load_si512(b + 192);
+        if (pf) _mm_prefetch((const char *)(pf + (size_t)kg * (VITOPT_I8_NR * 4)), _MM_HINT_T1);
         for (int r = 0; r < MR; r++) {
             const __m512i av = _mm512_set1_epi32(*(const int32_t *)(a + (size_t)r * lda + 4 * kg));
             c[r][0] = _mm512_dpbusd_epi32(c[r][0], av, b0);
@@ -57,12 +60,22 @@ static inline __attribute__((always_inline)) VNNI void tile(const uint8_t *a, in
     for (int r = 0; r < MR; r++) for (int j = 0; j < 4; j++) acc[r][j] = c[r][j];
 }
 
-static inline __attribute__((always_inline)) VNNI void rows(const vitopt_i8_args *g, const uint8_t *panel, int p, int r0, const int MR) {
+/* The next panel's weights, line `t` of each k group (t < 4), for the t-th row tile of a sweep to
+ * prefetch: the first four tiles over a panel bring the next one from DRAM into L2 while they compute. */
+static inline const int8_t *next_panel_line(const vitopt_i8_args *g, const uint8_t *panel, int p, int t) {
+    /* VITOPT_PREFETCH=0 turns the prefetch off (for measuring it). */
+    static int off = -1;
+    if (off < 0) off = getenv("VITOPT_PREFETCH") && atoi(getenv("VITOPT_PREFETCH")) == 0;
+    return !off && p + 1 < g->p1 && t < 4 ? (const int8_t *)(panel + g->panel_bytes) + 64 * t : 0;
+}
+
+static inline __attribute__((always_inline)) VNNI void rows(const vitopt_i8_args *g, const uint8_t *panel, int p, int r0,
+                                                            const int8_t *pf, const int MR) {
     __m512i acc[MR_MAX][4];
     for (int r = 0; r < MR; r++) for (int j = 0; j < 4; j++) acc[r][j] = _mm512_setzero_si512();
     const uint8_t *a = g->a + (size_t)r0 * g->lda;
     const int groups = g->kp / 4;
-    tile(a, g->lda, (const int8_t *)panel, 0, groups, MR, acc);
+    tile(a, g->lda, (const int8_t *)panel, 0, groups, pf, MR, acc);
     for (int r = 0; r < MR; r++) store_row(g, panel, p, r0 + r, acc[r][0], acc[r][1], acc[r][2], acc[r][3]);
 }
 
@@ -83,7 +96,8 @@ static inline __attribute__((always_inline)) VNNI void panel_rows(const vitopt_i
             for (int kg0 = 0; kg0 < groups; kg0 += KG_BLOCK) {
                 const int kg1 = kg0 + KG_BLOCK < groups ? kg0 + KG_BLOCK : groups;
                 for (int t = 0; t < nt; t++)
-                    tile(g->a + (size_t)(m0 + (t0 + t) * MR_MAX) * g->lda, g->lda, (const int8_t *)panel, kg0, kg1, MR_MAX, sums[t]);
+                    tile(g->a + (size_t)(m0 + (t0 + t) * MR_MAX) * g->lda, g->lda, (const int8_t *)panel, kg0, kg1,
+                         next_panel_line(g, panel, p, t0 + t), MR_MAX, sums[t]);
             }
             for (int t = 0; t < nt; t++)
                 for (int r = 0; r < MR_MAX; r++)
@@ -91,13 +105,14 @@ static inline __attribute__((always_inline)) VNNI void panel_rows(const vitopt_i
         }
         r0 = m0 + tiles * MR_MAX;
     }
-    for (; r0 + MR_MAX <= m1; r0 += MR_MAX) rows(g, panel, p, r0, 6);
+    for (; r0 + MR_MAX <= m1; r0 += MR_MAX) rows(g, panel, p, r0, next_panel_line(g, panel, p, (r0 - m0) / MR_MAX), 6);
+    const int8_t *pf = next_panel_line(g, panel, p, (r0 - m0) / MR_MAX);
     switch (m1 - r0) {
-    case 5: rows(g, panel, p, r0, 5); break;
-    case 4: rows(g, panel, p, r0, 4); break;
-    case 3: rows(g, panel, p, r0, 3); break;
-    case 2: rows(g, panel, p, r0, 2); break;
-    case 1: rows(g, panel, p, r0, 1); break;
+    case 5: rows(g, panel, p, r0, pf, 5); break;
+    case 4: rows(g, panel, p, r0, pf, 4); break;
+    case 3: rows(g, panel, p, r0, pf, 3); break;
+    case 2: rows(g, panel, p, r0, pf, 2); break;
+    case 1: rows(g, panel, p, r0, pf, 1); break;
     default: break;
     }
 }

@@ -37,6 +37,10 @@ long vitopt_sgemm_packed_a_size(int path, int m, int k);
 
 /* Packs A (m x k, row stride lda) for `path` into `out` (vitopt_sgemm_packed_a_size floats, 64-byte aligned). */
 void vitopt_sgemm_pack_a(int path, int m, int k, const float *a, int lda, float *out);
+/* The packed A is made of independent row tiles (0 when the path reads A as is); packing tiles
+ * [tile0, tile1) only lets threads share the packing. */
+int vitopt_sgemm_a_tiles(int path, int m);
+void vitopt_sgemm_pack_a_tiles(int path, int m, int k, const float *a, int lda, float *out, int tile0, int tile1);
 
 /*
  * C[0..m, n0..n1) = A (m x k, row stride lda) * W^T + bias, then the epilogue, for the panels

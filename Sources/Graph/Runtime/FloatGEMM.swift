@@ -68,8 +68,14 @@ public enum FloatGEMM {
         if aSize > 0 {
             var raw: UnsafeMutableRawPointer?
             if posix_memalign(&raw, 64, aSize * MemoryLayout<Float>.size) == 0, let raw {
-                aPacked = raw.assumingMemoryBound(to: Float.self)
-                vitopt_sgemm_pack_a(Int32(path.rawValue), Int32(m), Int32(k), a, Int32(k), aPacked)
+                let dst = raw.assumingMemoryBound(to: Float.self)
+                aPacked = dst
+                // Packing is a few percent of the GEMM and memory-bound: the threads share it.
+                let tiles = Int(vitopt_sgemm_a_tiles(Int32(path.rawValue), Int32(m)))
+                context.parallelFor(tiles, minChunk: max(1, (1 << 16) / max(1, 14 * k))) { r in
+                    vitopt_sgemm_pack_a_tiles(Int32(path.rawValue), Int32(m), Int32(k), a, Int32(k), dst,
+                                              Int32(r.lowerBound), Int32(r.upperBound))
+                }
             }
         }
         defer { free(aPacked) }
