@@ -139,7 +139,8 @@ void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, 
                     const int32_t *zp, const float *a_scale, const void *packed,
                     int panel_begin, int panel_end, void *c, int ldc, const float *residual) {
     vitopt_i8_args g = {raw, m, k, vitopt_i8_padded_k(k), n, a, lda, zp, a_scale, (const uint8_t *)packed,
-                        vitopt_i8_panel_bytes(k), panel_begin, panel_end, c, ldc, raw ? 0 : residual};
+                        vitopt_i8_panel_bytes(k), panel_begin, panel_end, c, ldc, raw ? 0 : residual,
+                        !raw && (size_t)m * (size_t)ldc * sizeof(float) >= VITOPT_I8_STREAM_BYTES};
     if (m <= 0 || panel_begin >= panel_end) return;
     if (!vitopt_i8_cpu_supports(kernel)) kernel = VITOPT_I8_SCALAR;
     switch (kernel) {

@@ -33,7 +33,9 @@ static inline __attribute__((always_inline)) VNNI void store_row(const vitopt_i8
             __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(v), s, _mm512_loadu_ps(vitopt_i8_bias(panel, g->kp) + 16 * j));
             const size_t at = (size_t)r * g->ldc + base + 16 * j;
             if (g->residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, g->residual + at));
-            _mm512_mask_storeu_ps((float *)g->c + at, mask, y);
+            float *dst = (float *)g->c + at;
+            if (g->stream && mask == 0xFFFF && ((size_t)dst & 63) == 0) _mm512_stream_ps(dst, y);
+            else _mm512_mask_storeu_ps(dst, mask, y);
         }
     }
 }
@@ -125,6 +127,8 @@ VNNI void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) {
         for (int p = g->p0; p < g->p1; p++) panel_rows(g, g->packed + g->panel_bytes * (size_t)p, p, m0, m1);
         if (m1 == g->m) break;
     }
+    /* Non-temporal stores are weakly ordered: drain them before the caller's threads synchronise. */
+    if (g->stream) _mm_sfence();
 }
 #else
 void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g) { vitopt_i8_gemm_scalar(g); }

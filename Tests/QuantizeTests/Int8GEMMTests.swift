@@ -20,6 +20,9 @@ import Testing
         Case(m: 29, k: 1030, n: 70, adversarial: false), Case(m: 61, k: 600, n: 64, adversarial: true),
         // Two 384-row activation blocks (the second 316 rows long), K blocked (K > 1024).
         Case(m: 700, k: 1100, n: 70, adversarial: false),
+        // An fp32 output over VITOPT_I8_STREAM_BYTES (4 MiB): streaming stores on the even rows (64-byte
+        // aligned at ldc 1000), ordinary ones on the odd rows and the ragged last panel.
+        Case(m: 1050, k: 40, n: 1000, adversarial: false),
     ]
 
     /// Random (or all-255 × ±127) operands: rows as u8 with random zero points, weights I8 [N, K].
