@@ -28,10 +28,10 @@ public enum Int8GEMM {
         let packed = UnsafeRawPointer(w.storage.base)
         let m = Int32(a.rows), k = Int32(w.inFeatures), n = Int32(w.outFeatures), lda = Int32(a.paddedK)
         nonisolated(unsafe) let out = c
-        // A second thread only pays when each gets at least ~4M multiply-adds (waking a worker costs
-        // tens of microseconds: ViT-Ti's 65×192×576 ran 2× slower on two threads than on one).
+        // A second thread pays once each gets ~1M multiply-adds: the pool's spinning workers start
+        // within microseconds (ViT-Ti's 65×192×576, 7M: ~500 GOP/s on one thread, ~890 on two).
         let perPanel = max(1, a.rows * a.paddedK * 64)
-        context.parallelFor(w.panels, minChunk: max(1, (1 << 22) / perPanel)) { range in
+        context.parallelFor(w.panels, minChunk: max(1, (1 << 20) / perPanel)) { range in
             vitopt_i8_gemm(path.code, raw ? 1 : 0, m, k, n, aPtr, lda, zp, s, packed,
                            Int32(range.lowerBound), Int32(range.upperBound), out, Int32(ldc), residual)
         }
