@@ -28,6 +28,8 @@ fi
 VQ="$OUT/vit_base.vitopt.int8.onnx"
 [[ "$FRESH" = 1 || ! -f "$VQ" ]] && "$BIN" quantize "$CKPT" "$VQ" --activations per-tensor
 
+# This sitting's measurements only (the summary below reads them).
+: > "$OUT/results.jsonl"
 for round in $(seq "$ROUNDS"); do
   for t in $THREADS; do
     order="vitopt ort torch ort_on_vitopt vitopt_on_ort"; (( round % 2 == 0 )) && order="vitopt_on_ort ort_on_vitopt torch ort vitopt"
@@ -69,4 +71,32 @@ ref = np.load(f"{d}/ort_fp32.npy")
 print(f"fp32 check: vitopt vs ORT fp32 max abs diff {np.abs(np.load(f'{d}/vitopt_fp32.npy') - ref).max():.3g}")
 print(f"logit cosine vs fp32 on 8 random inputs: vitopt int8 {cos(np.load(f'{d}/vitopt_int8.npy'), ref):.6f}, "
       f"ORT int8 {cos(np.load(f'{d}/ort_int8.npy'), ref):.6f}")
+PYEOF
+
+# The sitting's table: per thread count, the median over the rounds of each round's median.
+"$PY" - "$OUT/results.jsonl" "$CKPT" "$INT8" <<'PYEOF'
+import json, sys, statistics
+path, ckpt, int8 = sys.argv[1:4]
+cells = {}
+for line in open(path):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    r = json.loads(line)
+    if "rows" in r:
+        row = r["rows"][0]
+        who = "vitopt" if r["model"] == ckpt else "vitopt_on_ort"
+        cells.setdefault((who, row["threads"]), []).append(row["int8_median_ms"])
+        if who == "vitopt":
+            cells.setdefault(("vitopt_fp32", row["threads"]), []).append(row["fp32_median_ms"])
+    else:
+        cells.setdefault((r["peer"], r["threads"]), []).append(r["median_ms"])
+med = lambda who, t: statistics.median(cells[(who, t)]) if (who, t) in cells else float("nan")
+print("\nfinal (median over rounds of each round's median; batch 1, same sitting):")
+print("threads | vitopt int8 ms | ORT int8 ms | PyTorch int8 ms | vitopt/ORT | vitopt fp32 ms | int8 speedup | vitopt on ORT's file | ORT on vitopt's file")
+for t in sorted({t for _, t in cells}):
+    v, o = med("vitopt", t), med("ort_int8", t)
+    print(f"{t:7d} | {v:14.1f} | {o:11.1f} | {med('torch_int8', t):15.1f} | {v / o:10.2f} | "
+          f"{med('vitopt_fp32', t):14.1f} | {med('vitopt_fp32', t) / v:11.2f}x | {med('vitopt_on_ort', t):20.1f} | "
+          f"{med('ort_on_vitopt_int8_onnx', t):20.1f}")
 PYEOF
