@@ -1,8 +1,9 @@
 /* AVX2 path, exact: weights sign-extended to int16 and activations zero-extended to int16, then
  * vpmaddwd (pairs of products, each pair ≤ 2·255·127, no saturation) — never vpmaddubsw, whose int16
  * sums saturate on 255 × ±127 inputs. The activations are widened once per call into an int16 copy,
- * so each row's group of 4 is a single broadcast load. A 6×8 register tile: per row two accumulators hold the two
- * pair-sums of each column, reduced with one vphaddd + vpermq at the end. */
+ * so each row's group of 4 is a single broadcast load; each weight panel is widened once per row block,
+ * so the inner loop is one vpmaddwd and one vpaddd per 16 multiply-adds. A 6×8 register tile: per row
+ * two accumulators hold the two pair-sums of each column, reduced with one vphaddd + vpermq at the end. */
 #include <stdlib.h>
 #include "internal.h"
 #if defined(__x86_64__)
