@@ -1,5 +1,7 @@
 #include "CDistillKernels.h"
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #define ROWS 8   /* output rows per register tile */
 #define LANES 16 /* floats per zmm */

@@ -2,9 +2,15 @@
 #include "sgemm_internal.h"
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #define NR VITOPT_SGEMM_NR
+/* Register-tile rows: AVX-512 14 (A packed per tile with a 16-float stride per k), AVX2 6. */
+#define MR512 14
+#define AP512 16
+#define MR256 6
 
 long vitopt_sgemm_packed_size(int n, int k) { return (long)((n + NR - 1) / NR) * NR * k; }
 
@@ -90,8 +96,6 @@ static void panel_scalar(int m, int k, const float *a, int lda, const float *bp,
 /* AVX-512: 14 rows x 32 columns of accumulators (28 zmm). A is packed per 14-row tile, k-major with
  * a stride of 16 floats (one cache line per k), so every broadcast is a constant offset from one pointer.
  * `accumulate` continues the sums already in `out` (a later K block) instead of starting from the bias. */
-#define MR512 14
-#define AP512 16
 __attribute__((target("avx512f"), always_inline))
 static inline void tile_rows_avx512(int kc, const float *ap, const float *bp, const float *bias, int accumulate, float *out,
                                     int ldo, const float *pf, const int MR, const int NV) {
@@ -202,7 +206,6 @@ void vitopt_pack_a_avx512(int m, int k, const float *a, int lda, float *packed) 
 }
 
 /* AVX2 + FMA: the 32-column panel as two 16-column halves, 6 rows x 16 columns (12 ymm) each. */
-#define MR256 6
 __attribute__((target("avx2,fma")))
 static void tile_avx2(int kc, const float *a, int lda, const float *bp, const float *bias, int accumulate, float *out,
                       int ldo) {
@@ -315,7 +318,7 @@ static void run_tile(int path, int rows, int cols, int k, int k0, int kc, const 
         break;
     }
 #endif
-    default: break;
+    default: (void)out; (void)ldo; break;
     }
     if (!full)
         for (int i = 0; i < rows; i++) memcpy(c + (long)i * ldc, scratch + i * NR, sizeof(float) * cols);

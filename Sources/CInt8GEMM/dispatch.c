@@ -102,6 +102,7 @@ int vitopt_i8_use_avx512_quantizer(void) {
         __builtin_cpu_init();
         use = !forced_narrow && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 #else
+        (void)forced_narrow;
         use = 0;
 #endif
     }
