@@ -3,7 +3,7 @@
  * S = Q·Kᵀ (14 rows × all keys), softmax of scale·S per row, then O = P·V into the head's columns.
  * The arithmetic is exactly the unfused path's (the same tile kernel over the same packed operands,
  * the same softmax), so the result is bit-identical to composing vitopt_sgemm_packed_ex and
- * vitopt_vsoftmax_rows_scaled.
+ * vitopt_vsoftmax_rows_scaled (row by row).
  */
 #include "CFloatGEMM.h"
 #include "sgemm_internal.h"
@@ -40,7 +40,7 @@ int vitopt_attention_head(int path, int t, int dh, const float *q, const float *
             const int cols = t - p * NRW < NRW ? t - p * NRW : NRW;
             vitopt_tile_avx512(rows, cols <= 16, dh, qa + (long)tile * dh * 16, kp + (long)p * NRW * dh, 0, 0, s + p * NRW, lds, 0);
         }
-        for (int r = 0; r < rows; r++) vitopt_vsoftmax_rows_scaled(path, s + (long)r * lds, 1, t, scale);
+        vitopt_vsoftmax_rows_strided(path, s, rows, t, lds, scale);
         vitopt_pack_a_avx512(rows, t, s, lds, pa);
         for (int p = 0; p < vpanels; p++) {
             const int cols = dh - p * NRW < NRW ? dh - p * NRW : NRW;

@@ -149,7 +149,11 @@ T512 static void gelu_avx512(const float *x, float *y, long n) {
     }
 }
 
-T512 static void softmax_row_avx512(float *row, long n, float scale) {
+/* The AVX-512 softmax of a row in three passes: scale (when not 1) and max; exp(x − max) and its
+ * eight-lane sum; multiply by 1/sum. `softmax_rows_avx512` runs each pass over a block of rows before the
+ * next, so the rows' max and sum chains overlap instead of each row waiting on its own (the arithmetic of
+ * every row is unchanged). */
+T512 static float softmax_pass_max_avx512(float *row, long n, float scale) {
     __m512 mv = _mm512_set1_ps(-__builtin_inff()), sv = _mm512_set1_ps(scale);
     long i = 0;
     if (scale != 1.0f) {
@@ -164,8 +168,13 @@ T512 static void softmax_row_avx512(float *row, long n, float scale) {
     }
     float m = _mm512_reduce_max_ps(mv);
     for (; i < n; i++) m = row[i] > m ? row[i] : m;
+    return m;
+}
+
+T512 static float softmax_pass_exp_avx512(float *row, long n, float m) {
     __m512 ms = _mm512_set1_ps(m);
     __m256 acc = _mm256_setzero_ps();
+    long i;
     for (i = 0; i + 16 <= n; i += 16) {
         __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(row + i), ms));
         _mm512_storeu_ps(row + i, e);
@@ -182,11 +191,27 @@ T512 static void softmax_row_avx512(float *row, long n, float scale) {
     _mm256_storeu_ps(p, acc);
     float s = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
     for (; i < n; i++) s = s + row[i];
-    __m512 inv = _mm512_set1_ps(1.0f / s);
+    return s;
+}
+
+T512 static void softmax_pass_scale_avx512(float *row, long n, float sum) {
+    __m512 inv = _mm512_set1_ps(1.0f / sum);
+    long i;
     for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(row + i, _mm512_mul_ps(_mm512_loadu_ps(row + i), inv));
     if (i < n) {
         __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
         _mm512_mask_storeu_ps(row + i, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, row + i), inv));
+    }
+}
+
+/* Rows of stride ld, in blocks of up to 16 rows per pass. */
+T512 static void softmax_rows_avx512(float *x, long rows, long n, long ld, float scale) {
+    float v[16];
+    for (long r0 = 0; r0 < rows; r0 += 16) {
+        const long nr = rows - r0 < 16 ? rows - r0 : 16;
+        for (long r = 0; r < nr; r++) v[r] = softmax_pass_max_avx512(x + (r0 + r) * ld, n, scale);
+        for (long r = 0; r < nr; r++) v[r] = softmax_pass_exp_avx512(x + (r0 + r) * ld, n, v[r]);
+        for (long r = 0; r < nr; r++) softmax_pass_scale_avx512(x + (r0 + r) * ld, n, v[r]);
     }
 }
 
@@ -331,12 +356,18 @@ void vitopt_vlayernorm_row(int path, const float *x, long n, const float *gamma,
 void vitopt_vsoftmax_rows(int path, float *x, long rows, long width) { vitopt_vsoftmax_rows_scaled(path, x, rows, width, 1.0f); }
 
 void vitopt_vsoftmax_rows_scaled(int path, float *x, long rows, long width, float scale) {
+    vitopt_vsoftmax_rows_strided(path, x, rows, width, width, scale);
+}
+
+void vitopt_vsoftmax_rows_strided(int path, float *x, long rows, long width, long ld, float scale) {
     int p = clamp_path(path);
+#if defined(__x86_64__)
+    if (p == VITOPT_SGEMM_AVX512) { softmax_rows_avx512(x, rows, width, ld, scale); return; }
+#endif
     for (long r = 0; r < rows; r++) {
-        float *row = x + r * width;
+        float *row = x + r * ld;
         switch (p) {
 #if defined(__x86_64__)
-        case VITOPT_SGEMM_AVX512: softmax_row_avx512(row, width, scale); break;
         case VITOPT_SGEMM_AVX2: softmax_row_avx2(row, width, scale); break;
 #endif
         default: softmax_row_scalar(row, width, scale); break;

@@ -39,19 +39,21 @@ import TestSupport
         }
     }
 
-    @Test func softmaxMatchesTheSwiftDefinitionOnEveryPath() {
+    /// 19 rows cross the AVX-512 path's blocks of 16 rows per pass.
+    @Test(arguments: [3, 19])
+    func softmaxMatchesTheSwiftDefinitionOnEveryPath(rows: Int) {
         for width in Self.lengths {
             var rng = SeededGenerator(seed: UInt64(100 + width))
-            var x = (0..<(3 * width)).map { _ in rng.normal() * 4 }
+            var x = (0..<(rows * width)).map { _ in rng.normal() * 4 }
             x[0] = -.infinity
             var want = x
-            want.withUnsafeMutableBufferPointer { Softmax.rowsReference($0.baseAddress!, rows: 3, width: width) }
+            want.withUnsafeMutableBufferPointer { Softmax.rowsReference($0.baseAddress!, rows: rows, width: width) }
             var wantScaled = x.map { $0 * 0.125 }
-            wantScaled.withUnsafeMutableBufferPointer { Softmax.rowsReference($0.baseAddress!, rows: 3, width: width) }
+            wantScaled.withUnsafeMutableBufferPointer { Softmax.rowsReference($0.baseAddress!, rows: rows, width: width) }
             for path in FloatGEMM.availablePaths {
                 var got = x, scaled = x
-                got.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: 3, width: width, path: path) }
-                scaled.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: 3, width: width, scale: 0.125, path: path) }
+                got.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: rows, width: width, path: path) }
+                scaled.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: rows, width: width, scale: 0.125, path: path) }
                 #expect(same(got, want), "softmax \(path.name) width=\(width)")
                 #expect(same(scaled, wantScaled), "scaled softmax \(path.name) width=\(width)")
             }

@@ -68,11 +68,13 @@ int vitopt_attention_head(int path, int t, int dh, const float *q, const float *
 void vitopt_vexp(int path, const float *x, float *y, long n);
 void vitopt_vgelu(int path, const float *x, float *y, long n);
 void vitopt_vsoftmax_rows(int path, float *x, long rows, long width);
+/* The same after x *= scale (one fp32 multiply per element, as a separate pass would do). */
+void vitopt_vsoftmax_rows_scaled(int path, float *x, long rows, long width, float scale);
+/* The same over rows of stride ld >= width (each row's result is the same as alone). */
+void vitopt_vsoftmax_rows_strided(int path, float *x, long rows, long width, long ld, float scale);
 /* One LayerNorm row: mean and population variance in the eight-lane sum order, then
  * ((x − mean)·inv)·gamma + beta with inv = 1/sqrt(var + eps); y may equal x (AVX-512 or scalar). */
 void vitopt_vlayernorm_row(int path, const float *x, long n, const float *gamma, const float *beta, float eps, float *y);
-/* The same after x *= scale (one fp32 multiply per element, as a separate pass would do). */
-void vitopt_vsoftmax_rows_scaled(int path, float *x, long rows, long width, float scale);
 
 #ifdef __cplusplus
 }
