@@ -70,4 +70,17 @@ import TestSupport
         let viaBLAS = try Executor(graph: g, registry: OpRegistry([LinearKernel()]), threads: 2).run(["x": x])["y"]!
         #expect(Tolerance.maxAbsDiff(viaPacked, viaBLAS) < 1e-4)
     }
+
+    /// `VITOPT_SGEMM` against what the CPU has: a SIMD path by default, OpenBLAS when there is none.
+    @Test func pathSelection() {
+        #expect(FloatGEMM.selectPath(requested: nil, best: .avx512) == .avx512)
+        #expect(FloatGEMM.selectPath(requested: nil, best: .avx2) == .avx2)
+        #expect(FloatGEMM.selectPath(requested: nil, best: .scalar) == nil)
+        #expect(FloatGEMM.selectPath(requested: "SCALAR", best: .scalar) == .scalar)
+        #expect(FloatGEMM.selectPath(requested: "scalar", best: .avx512) == .scalar)
+        #expect(FloatGEMM.selectPath(requested: "avx2", best: .avx512) == .avx2)
+        #expect(FloatGEMM.selectPath(requested: "avx512", best: .avx2) == .avx2)
+        #expect(FloatGEMM.selectPath(requested: "openblas", best: .avx512) == nil)
+        #expect(FloatGEMM.selectPath(requested: "neon", best: .scalar) == nil)
+    }
 }

@@ -12,7 +12,8 @@ import Glibc
 /// fp32 — the same operation sequence on every path, so the paths agree bit for bit with the scalar
 /// reference. Against OpenBLAS (a different summation order) results differ by fp32 rounding only.
 ///
-/// `VITOPT_SGEMM=scalar|avx2|avx512|openblas` forces a path (`openblas` disables packing altogether).
+/// `VITOPT_SGEMM=scalar|avx2|avx512|openblas` forces a path (`openblas` disables packing altogether);
+/// without either SIMD path the default is OpenBLAS.
 public enum FloatGEMM {
     public enum Path: Int, CaseIterable, Sendable {
         case scalar = 0, avx2 = 1, avx512 = 2
@@ -29,13 +30,20 @@ public enum FloatGEMM {
     /// Every path this CPU runs, scalar first.
     public static var availablePaths: [Path] { Path.allCases.filter { $0.rawValue <= bestPath.rawValue } }
 
-    /// The path in use: `VITOPT_SGEMM` when it names one this CPU runs, else the best; `nil` when
-    /// `VITOPT_SGEMM=openblas` asks for OpenBLAS instead.
+    /// The path in use (`nil`: OpenBLAS instead): `selectPath` of `VITOPT_SGEMM` on this CPU.
     public static var selectedPath: Path? {
-        guard let v = getenv("VITOPT_SGEMM").map({ String(cString: $0).lowercased() }) else { return bestPath }
+        selectPath(requested: getenv("VITOPT_SGEMM").map { String(cString: $0) }, best: bestPath)
+    }
+
+    /// `requested` when it names a path the CPU runs (`openblas`: `nil`); unset or unknown, the best
+    /// SIMD path, or OpenBLAS on a CPU with neither AVX2 nor AVX-512 (ARM, old x86), whose own kernels
+    /// there beat vitopt's scalar reference by far (`scalar` still forces the reference).
+    public static func selectPath(requested: String?, best: Path) -> Path? {
+        let fallback: Path? = best == .scalar ? nil : best
+        guard let v = requested?.lowercased() else { return fallback }
         if v == "openblas" { return nil }
-        if let p = Path.allCases.first(where: { $0.name == v }), p.rawValue <= bestPath.rawValue { return p }
-        return bestPath
+        if let p = Path.allCases.first(where: { $0.name == v }), p.rawValue <= best.rawValue { return p }
+        return fallback
     }
 
     /// Packs an F32 weight `[n, k]` into panels: a `[panels, k, 32]` F32 tensor, zero-padded in n.

@@ -30,6 +30,14 @@ public enum Int8KernelPath: String, CaseIterable, Sendable {
     /// The fastest supported path.
     public static var best: Int8KernelPath { available.last ?? .scalar }
 
+    /// A warning when this CPU has no SIMD int8 kernel (ARM, x86 without AVX2): the int8 layers then
+    /// run the scalar reference, far slower than fp32 on OpenBLAS. `nil` when a SIMD path exists.
+    public static var slowPathWarning: String? {
+        best == .scalar
+            ? "this CPU has neither AVX2 nor AVX-512 VNNI and vitopt has no NEON int8 kernel yet: int8 layers run the scalar reference kernel, expect int8 to be slower than fp32"
+            : nil
+    }
+
     /// The path forced by `VITOPT_INT8_KERNEL`, else the fastest supported one.
     /// - Throws: `QuantizeError.kernel` for an unknown or unsupported forced path.
     public static func selected(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int8KernelPath {

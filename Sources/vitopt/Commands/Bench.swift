@@ -36,6 +36,7 @@ struct BenchModel: ParsableCommand {
         let batches = try Self.list(batch, "--batch"), threadCounts = try Self.list(threads, "--threads")
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
         let pair = try BenchPair.make(model, options: modelOptions)
+        if let w = Int8KernelPath.slowPathWarning { Console.warn(w) }
         var rows: [[String: Any]] = []
         if !json { print(BenchPair.header) }
         for b in batches {

@@ -30,6 +30,7 @@ struct BenchGEMM: ParsableCommand {
 
     func run() throws {
         let path = try Int8KernelPath.selected()
+        if let w = Int8KernelPath.slowPathWarning { Console.warn(w) }
         let list = GEMMBenchmark.peerShapes + shapes.compactMap(GEMMBenchmark.Shape.init)
         var rows: [[String: Any]] = []
         if !json {
