@@ -49,7 +49,7 @@ static void ab_scalar(int m, int n, int k, float alpha, const float *p, int ldp,
         }
 }
 
-/* exp(x) for x <= 0 as described in the header, scalar. */
+/* exp(x) for x <= 0 as described in the header (vitopt_gelu's derivative), scalar. */
 static float exp_scalar(float x) {
     float xc = x < -87.3f ? -87.3f : x;
     float kn = __builtin_fmaf(xc, 1.44269504f, 12582912.0f);
@@ -67,28 +67,6 @@ static float exp_scalar(float x) {
     union { float f; int i; } k = {kn}, sc;
     sc.i = (k.i - 0x4B400000 + 127) << 23;
     return x < -87.3f ? 0.0f : p * sc.f;
-}
-
-/* The 16 lanes summed as a halving tree: lane i + lane i+8, then i + i+4, i + i+2, i + i+1. */
-static float lane_sum(float *l) {
-    for (int w = LANES / 2; w >= 1; w /= 2)
-        for (int i = 0; i < w; i++) l[i] += l[i + w];
-    return l[0];
-}
-
-static void softmax_scalar(float *x, int rows, int width, int ld) {
-    for (int r = 0; r < rows; r++) {
-        float *row = x + (long)r * ld;
-        float m = row[0];
-        for (int j = 1; j < width; j++) m = row[j] > m ? row[j] : m;
-        float lane[LANES] = {0};
-        for (int j = 0; j < width; j++) {
-            row[j] = exp_scalar(row[j] - m);
-            lane[j % LANES] += row[j];
-        }
-        float inv = 1.0f / lane_sum(lane);
-        for (int j = 0; j < width; j++) row[j] *= inv;
-    }
 }
 
 static const float ERF_P[6] = {2.0263917e-06f, 2.8785653e-04f, 3.8958688e-03f, 5.3144842e-02f, 1.9343801e-01f, 1.1283790f};
@@ -132,39 +110,6 @@ static __m512 exp_avx512(__m512 x) {
     __m512 y = _mm512_mul_ps(p, _mm512_castsi512_ps(bits));
     __mmask16 under = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
     return _mm512_mask_mov_ps(y, under, _mm512_setzero_ps());
-}
-
-__attribute__((target("avx512f")))
-static void softmax_avx512(float *x, int rows, int width, int ld) {
-    for (int r = 0; r < rows; r++) {
-        float *row = x + (long)r * ld;
-        __m512 vm = _mm512_set1_ps(-__builtin_inff());
-        for (int j = 0; j < width; j += LANES) {
-            int cols = width - j < LANES ? width - j : LANES;
-            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
-            vm = _mm512_max_ps(vm, _mm512_mask_loadu_ps(_mm512_set1_ps(-__builtin_inff()), mask, row + j));
-        }
-        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
-        __m512 acc = _mm512_setzero_ps();
-        for (int j = 0; j < width; j += LANES) {
-            int cols = width - j < LANES ? width - j : LANES;
-            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
-            __m512 e = exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, row + j), m));
-            e = _mm512_maskz_mov_ps(mask, e);
-            _mm512_mask_storeu_ps(row + j, mask, e);
-            acc = _mm512_add_ps(acc, e);
-        }
-        __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(acc), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1)));
-        __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-        __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-        __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));
-        __m512 inv = _mm512_set1_ps(1.0f / _mm_cvtss_f32(s1));
-        for (int j = 0; j < width; j += LANES) {
-            int cols = width - j < LANES ? width - j : LANES;
-            __mmask16 mask = (__mmask16)((1u << cols) - 1u);
-            _mm512_mask_storeu_ps(row + j, mask, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, row + j), inv));
-        }
-    }
 }
 
 __attribute__((target("avx512f")))
@@ -293,17 +238,6 @@ void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, 
     }
 #endif
     ab_scalar(m, n, k, alpha, p, ldp, trans_p, v, ldv, out, ldo, accumulate);
-}
-
-void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld) {
-    if (rows <= 0 || width <= 0) return;
-#if defined(__x86_64__)
-    if (path >= VITOPT_ATTN_AVX512 && vitopt_attn_best_path() >= VITOPT_ATTN_AVX512) {
-        softmax_avx512(x, rows, width, ld);
-        return;
-    }
-#endif
-    softmax_scalar(x, rows, width, ld);
 }
 
 void vitopt_gelu(int path, const float *x, float *act, float *deriv, long n) {

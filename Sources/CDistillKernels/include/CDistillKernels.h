@@ -35,18 +35,12 @@ void vitopt_attn_ab(int path, int m, int n, int k, float alpha, const float *p, 
                     int ldv, float *out, int ldo, int accumulate);
 
 /*
- * Row-wise softmax in place: x[r*ld + j] = exp(x - max_r) / sum_r for r < rows, j < width. exp is a Cody-Waite
- * reduction by ln 2 and a degree-7 polynomial, all in fused multiply-adds (relative error <= 3 ulp; 0 below -87.3);
- * the row sum is kept in 16 lanes (lane l adds j = l, l+16, ...), then halved as a tree (lane i + lane i+8, i + i+4,
- * i + i+2, i + i+1). The scalar path performs exactly these operations.
- */
-void vitopt_attn_softmax(int path, float *x, int rows, int width, int ld);
-
-/*
  * Exact (erf) GELU over n floats: act[i] = 0.5 x (1 + erf(x / sqrt 2)) and, when deriv is not NULL,
  * deriv[i] = 0.5 (1 + erf(x / sqrt 2)) + x exp(-x^2 / 2) / sqrt(2 pi). erf is x P(x^2) / Q(x^2) on |x| <= 3.925
- * (degrees 5/5, the coefficients of vitopt's VectorMath.erf, absolute error <= 3e-7), +-1 beyond; exp as the
- * softmax's. All in fused multiply-adds; the scalar path performs the same operations. deriv may alias x.
+ * (degrees 5/5, the coefficients of vitopt's VectorMath.erf, absolute error <= 3e-7), +-1 beyond; exp is a
+ * Cody-Waite reduction by ln 2 and a degree-7 polynomial (relative error <= 3 ulp; 0 below -87.3). All in fused
+ * multiply-adds; the scalar path performs the same operations. deriv may alias x. (The training softmax is the
+ * runtime's, Graph's Softmax.rows.)
  */
 void vitopt_gelu(int path, const float *x, float *act, float *deriv, long n);
 

@@ -5,9 +5,9 @@ import Graph
 /// Forward per (batch, head): `P = softmax(scale·Q·Kᵀ)` (row max subtracted, `Softmax.rows` as the
 /// inference kernel), `O = P·V`, heads concatenated into `out[N,S,D]`.
 /// Backward: `dV = Pᵀ·dO`, `dP = dO·Vᵀ`, `dS = P ⊙ (dP − rowsum(P ⊙ dP))`, `dQ = scale·dS·K`,
-/// `dK = scale·dSᵀ·Q`, written into the matching columns of `dqkv`. With AVX-512 the products and the
-/// softmax are `AttentionMath`'s register-tiled kernels; otherwise (`path: .scalar`) OpenBLAS and
-/// `Softmax.rows`. (batch, head) pairs run in parallel; every output element belongs to one pair, so
+/// `dK = scale·dSᵀ·Q`, written into the matching columns of `dqkv`. With AVX-512 the products are
+/// `AttentionMath`'s register-tiled kernels; otherwise (`path: .scalar`) OpenBLAS; the softmax is
+/// `Softmax.rows` on both. (batch, head) pairs run in parallel; every output element belongs to one pair, so
 /// results do not depend on the thread count.
 enum AttentionGrad {
     struct Shape {
@@ -36,7 +36,7 @@ enum AttentionGrad {
                 if path == .avx512 {
                     AttentionMath.abT(m: t, n: t, k: dh, scale: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, out: p, ldo: t,
                                       scratch: buffer + worker * perWorker(s) + t * t, path: path)
-                    AttentionMath.softmax(p, rows: t, width: t, ld: t, path: path)
+                    Softmax.rows(p, rows: t, width: t)
                     AttentionMath.ab(m: t, n: t, k: dh, p: p, ldp: t, v: qkv + off + 2 * d, ldv: ld, out: o, ldo: d, path: path)
                 } else {
                     BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, c: p, ldc: t)

@@ -4,13 +4,14 @@ import Glibc
 #endif
 
 /// The matrix products inside attention for one (image, head): `A·Bᵀ` (scores, `dP`) and `P·V` / `Pᵀ·V`
-/// (outputs, `dV`, `dQ`, `dK`), and the row softmax, through `CDistillKernels`: AVX-512 register tiles,
+/// (outputs, `dV`, `dQ`, `dK`), and GELU with its derivative, through `CDistillKernels`: AVX-512 register tiles,
 /// with a scalar C reference that performs the same operations (tests compare the two bit for bit).
 /// `AttentionGrad` uses them where the CPU has AVX-512 (`selected`); elsewhere, or with
-/// `VITOPT_ATTN=portable`, it keeps OpenBLAS and `Softmax.rows`.
+/// `VITOPT_ATTN=portable`, it keeps OpenBLAS.
 ///
 /// Numerical contract: each product element is one fp32 accumulator from 0, one fused multiply-add per
-/// term in ascending order, times the scale once; the softmax is documented in `CDistillKernels.h`.
+/// term in ascending order, times the scale once; GELU is documented in `CDistillKernels.h`. The softmax
+/// is the runtime's (`Softmax.rows`) on every path.
 enum AttentionMath {
     enum Path: Int, CaseIterable { case scalar = 0, avx512 = 1 }
 
@@ -34,12 +35,6 @@ enum AttentionMath {
     static func abT(m: Int, n: Int, k: Int, scale: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                     out: UnsafeMutablePointer<Float>, ldo: Int, scratch: UnsafeMutablePointer<Float>, path: Path = selected) {
         vitopt_attn_abt(Int32(path.rawValue), Int32(m), Int32(n), Int32(k), scale, a, Int32(lda), b, Int32(ldb), out, Int32(ldo), scratch)
-    }
-
-    /// Row softmax in place over `rows` rows of `width` (row stride `ld`).
-    @inline(__always)
-    static func softmax(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, ld: Int, path: Path = selected) {
-        vitopt_attn_softmax(Int32(path.rawValue), x, Int32(rows), Int32(width), Int32(ld))
     }
 
     /// Exact GELU of `count` floats into `act`, and its derivative into `derivative` (which may be `x`).

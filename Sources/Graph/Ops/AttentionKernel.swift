@@ -132,6 +132,12 @@ public enum Softmax {
         vitopt_vsoftmax_rows_scaled(Int32(path.rawValue), x, rows, width, scale)
     }
 
+    /// `rows` (with `scale`) over rows of stride `ld >= width`; the padding after each row is untouched.
+    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, ld: Int, scale: Float = 1,
+                            path: FloatGEMM.Path = VectorMath.path) {
+        vitopt_vsoftmax_rows_strided(Int32(path.rawValue), x, rows, width, ld, scale)
+    }
+
     /// The Swift definition `rows` reproduces.
     public static func rowsReference(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {
