@@ -64,6 +64,11 @@ let package = Package(
         .testTarget(name: "QuantizeTests", dependencies: ["Quantize", "Formats", "Graph", "TestSupport"]),
         .testTarget(name: "DistillTests", dependencies: ["Distill", "Formats", "Graph", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["vitopt", "Formats", "Graph", "TestSupport"]),
+
+        // libFuzzer harnesses for every reader (Fuzz/README.md, `make fuzz`); built normally, a replay tool.
+        .target(name: "FuzzTargets", dependencies: ["Formats", "Graph"], path: "Fuzz/Sources/FuzzTargets"),
+        .executableTarget(name: "vitopt-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/vitopt-fuzz"),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], path: "Fuzz/Tests/FuzzTests"),
     ],
     swiftLanguageModes: [.v5]
 )
