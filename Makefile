@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev libhdf
 RELEASE := .build/release/vitopt
 TEACHER := samples/digits/timm/model.safetensors
 
-.PHONY: all deps build release test demo clean
+.PHONY: all deps build release test demo clean fuzz-build fuzz fuzz-ci
 
 all: build
 
@@ -27,6 +27,7 @@ release: deps
 test: deps
 	SWIFT=$(SWIFT) bash scripts/check-c-aarch64.sh
 	$(SWIFT) test
+	$(MAKE) fuzz-ci
 
 demo: release
 	@echo "== inspect the bundled digits teacher (timm naming)"
@@ -77,6 +78,29 @@ demo: release
 	$(RELEASE) distill --teacher $(TEACHER) --data samples/digits/train_pixels.npy --labels samples/digits/train_y.npy \
 	  --eval samples/digits/test_pixels.npy --eval-labels samples/digits/test_y.npy --out out/demo/student/model.safetensors \
 	  --student-depth 3 --epochs 3 --alpha 0.9 --temperature 2 --log out/demo/student/run.jsonl --latency-runs 10
+
+# Fuzzing every reader with libFuzzer + AddressSanitizer (Fuzz/README.md). One binary, `--target=NAME` per reader,
+# built in its own scratch folder. `make fuzz` runs each target FUZZ_SECONDS, growing FUZZ_CORPUS/<target>;
+# `make fuzz-ci` replays every committed regression input, then fuzzes each target FUZZ_CI_SECONDS from its seeds.
+FUZZ_SCRATCH ?= .build-fuzz
+FUZZ_BIN := $(FUZZ_SCRATCH)/release/vitopt-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 15
+FUZZ_CORPUS ?= $(FUZZ_SCRATCH)/corpus
+FUZZ_TARGETS ?=
+
+# swiftc keeps only the last -sanitize= it is given, and SwiftPM passes one per --sanitize: the -Xswiftc flag (last)
+# asks for both, so the Swift code gets coverage as well as AddressSanitizer; the two --sanitize set up C and linking.
+fuzz-build: deps
+	$(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) --product vitopt-fuzz \
+	  --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DVITOPT_LIBFUZZER
+
+fuzz: fuzz-build
+	bash Fuzz/run.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_CORPUS) $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build
+	@rm -rf $(FUZZ_SCRATCH)/ci-corpus
+	bash Fuzz/run.sh $(FUZZ_BIN) $(FUZZ_CI_SECONDS) $(FUZZ_SCRATCH)/ci-corpus $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build out
