@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 
 /// The `vitopt` command: a thin shell over the Graph and Formats libraries.
 @main
@@ -10,6 +11,8 @@ struct Vitopt: ParsableCommand {
 
     static func main() {
         BLASEnvironment.ensureVectorKernels()
+        // Ctrl-C and SIGTERM remove the temporaries of any write in progress (see Interrupts).
+        Interrupts.install()
         Self.main(nil)
     }
 }

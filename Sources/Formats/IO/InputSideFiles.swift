@@ -1,0 +1,39 @@
+import Foundation
+
+/// The files a model file brings with it, which outputs must not replace: the `config.json` and
+/// `preprocessor_config.json` in its folder (read for hints) and, for ONNX, its external data files.
+enum InputSideFiles {
+    struct SideFile: Equatable {
+        let path: String
+        let kind: String
+    }
+
+    /// The side files of `model` that exist. Unreadable files have none (reading them fails elsewhere).
+    static func of(model: String) -> [SideFile] {
+        let dir = AtomicFileWriter.split(model).0
+        var out: [SideFile] = []
+        for name in ["config.json", "preprocessor_config.json"] where FileManager.default.fileExists(atPath: dir + "/" + name) {
+            out.append(SideFile(path: dir + "/" + name, kind: "the \(name)"))
+        }
+        for p in onnxExternalData(model) where FileManager.default.fileExists(atPath: p) {
+            out.append(SideFile(path: p, kind: "the external data"))
+        }
+        return out
+    }
+
+    /// The external data files an ONNX model names (resolved against its folder); none for other files.
+    static func onnxExternalData(_ path: String) -> [String] {
+        guard let file = try? MappedFile(path: path), file.size > 0,
+              ModelFormat.sniff(Array(file.bytes.prefix(16))) == .onnx,
+              let stripped = try? ONNXWire.stripRawData(file.bytes, path: path),
+              let model = try? Onnx_ModelProto(serializedBytes: stripped.message) else { return [] }
+        let dir = AtomicFileWriter.split(path).0
+        var seen = Set<String>()
+        for t in model.graph.initializer where t.dataLocation == .external {
+            if let location = t.externalData.first(where: { $0.key == "location" })?.value, !location.isEmpty {
+                seen.insert(location.hasPrefix("/") ? location : dir + "/" + location)
+            }
+        }
+        return seen.sorted()
+    }
+}
