@@ -195,4 +195,28 @@ import TestSupport
         #expect(all.count == 32 && all.last!.contains("\"step\":32"), "\(all.count) lines")
         #expect(try ModelLoader.load(out).model.config.depth == 1)
     }
+
+    @Test func aSecondCtrlCStopsTrainingAtOnceLeavingNoTemporary() throws {
+        let dir = Fixtures.scratch("distill-sigint2")
+        let (x, y) = try Self.digits(dir)
+        let out = dir + "/s.safetensors", log = dir + "/run.jsonl"
+        let args = ["distill", "--teacher", Self.teacher, "--data", x, "--labels", y, "--out", out, "--student-depth", "1",
+                    "--batch", "16", "--epochs", "2", "--threads", "1", "--latency-runs", "0", "--log", log, "--checkpoint-every", "1"]
+        let logged = { ((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? NSNumber)?.intValue ?? 0 > 0 }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        while p.isRunning && !logged() { usleep(500) }
+        kill(p.processIdentifier, SIGINT)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGINT)
+        #expect(!files.contains { $0.contains(".tmp-") } && !files.contains("s.safetensors"), "\(files)")
+        // whatever checkpoint is there is a whole one (written atomically before the second signal)
+        if files.contains("s.safetensors.ckpt") { #expect(try SafetensorsFile(path: out + ".ckpt").metadata["vitopt.distill.step"] != nil) }
+    }
 }
