@@ -43,7 +43,7 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("lr", 1e39), ("lr", 1e-50), ("lr", 10), ("lr", .nan), ("minLR", 1), ("weightDecay", 1e6), ("weightDecay", -1),
+        ("lr", 1e39), ("lr", 1e-50), ("lr", 10), ("lr", .nan), ("minLR", 2), ("weightDecay", 1e6), ("weightDecay", -1),
         ("alpha", 1.5), ("temperature", 1e-30), ("temperature", 1e39), ("clip", .infinity), ("crop", 1e-60),
     ] as [(String, Double)])
     func floatSettingsOutOfRangeAreRefused(_ name: String, _ value: Double) throws {

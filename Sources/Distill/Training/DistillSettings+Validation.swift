@@ -5,8 +5,8 @@ extension DistillSettings {
     static let limits: (lr: ClosedRange<Double>, weightDecay: ClosedRange<Double>, temperature: ClosedRange<Double>,
                         clip: ClosedRange<Double>) = (1e-12...1, 0...10, 0.01...100, 0...1e6)
 
-    /// - Throws: `DistillError.setting` naming the option: a learning rate outside 1e-12…1 or a
-    ///   minimum above it, weight decay outside 0…10, alpha outside 0…1, a temperature outside
+    /// - Throws: `DistillError.setting` naming the option: a learning rate outside 1e-12…1, a
+    ///   minimum learning rate outside 0…1, weight decay outside 0…10, alpha outside 0…1, a temperature outside
     ///   0.01…100, a clip norm outside 0…1e6, a crop scale outside 0…1, steps or epochs beyond what
     ///   the step counter holds, or any value that is not a finite Float.
     public func validate(samples: Int? = nil) throws {
@@ -20,7 +20,7 @@ extension DistillSettings {
         guard Self.limits.lr.contains(lr), Float(lr) > 0 else {
             throw bad("--lr \(lr) is outside \(Self.limits.lr.lowerBound)…\(Self.limits.lr.upperBound)")
         }
-        guard minLR >= 0, minLR <= lr else { throw bad("--min-lr \(minLR) must be between 0 and --lr (\(lr))") }
+        guard minLR >= 0, minLR <= Self.limits.lr.upperBound else { throw bad("--min-lr \(minLR) is outside 0…\(Self.limits.lr.upperBound)") }
         guard Self.limits.weightDecay.contains(weightDecay) else {
             throw bad("--weight-decay \(weightDecay) is outside 0…\(Self.limits.weightDecay.upperBound)")
         }
