@@ -120,3 +120,26 @@ import TestSupport
         #expect(failures > 0)
     }
 }
+
+/// Class names: the config's own, else ImageNet-1k's for a 1000-class head.
+@Suite struct ClassLabelTests {
+    @Test func configLabelsWinAndImageNetFillsIn() throws {
+        var config = try ModelLoader.load(Fixtures.sample("hf-vit/model.safetensors")).model.config
+        #expect(ClassLabels.name(1, config: config) == "dog")
+        config.labels = nil
+        config.numClasses = 1000
+        #expect(ClassLabels.name(0, config: config) == "tench" && ClassLabels.name(999, config: config) == "toilet tissue")
+        config.numClasses = 5
+        #expect(ClassLabels.name(3, config: config) == "class 3")
+    }
+}
+
+/// A file given as a model that is something else says what it is.
+@Suite struct MisplacedFileTests {
+    @Test(arguments: [("digits/images/3/0.png", "PNG image"), ("digits/test_y.npy", ".npy array"),
+                      ("pytorch/malicious.pt", "posix.system"), ("pytorch", "several weights files")])
+    func saysWhatTheFileIs(_ file: String, _ phrase: String) throws {
+        let e = #expect(throws: FormatError.self) { try ModelLoader.load(Fixtures.sample(file)) }
+        #expect(e?.description.contains(phrase) == true, "\(String(describing: e))")
+    }
+}

@@ -22,6 +22,12 @@ public enum ModelLoader {
         let head = try MappedFile(path: path).prefix(16)
         // An .onnx name whose bytes do not look like a ModelProto still goes to the ONNX reader, whose error is precise.
         guard let format = ModelFormat.sniff(head) ?? (path.lowercased().hasSuffix(".onnx") && !head.isEmpty ? .onnx : nil) else {
+            if let image = ImageFormat.detect(head) {
+                throw FormatError.notRecognized(path: path, detail: "this is a \(image.rawValue) image, not a model; images go to --input (or --data for a folder)")
+            }
+            if head.starts(with: [0x93] + Array("NUMPY".utf8)) {
+                throw FormatError.notRecognized(path: path, detail: "this is a .npy array, not a model; arrays go to --input, --data or --labels")
+            }
             let hex = head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw FormatError.notRecognized(path: path, detail: "first bytes \(hex) are not safetensors, ONNX, HDF5 or a PyTorch checkpoint")
         }
