@@ -7,7 +7,8 @@ struct Vitopt: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitopt",
         abstract: "Inspect, run, evaluate, convert and create Vision Transformer checkpoints.",
-        subcommands: [Inspect.self, Run.self, Eval.self, Convert.self, Compare.self, Create.self, Bench.self, ResizePos.self, QuantizeCommand.self, DistillCommand.self])
+        version: "vitopt 0.4.0",
+        subcommands: [Inspect.self, Run.self, Eval.self, Convert.self, Compare.self, Create.self, Bench.self, ResizePos.self, QuantizeCommand.self, DistillCommand.self, AttentionCommand.self])
 
     static func main() {
         BLASEnvironment.ensureVectorKernels()

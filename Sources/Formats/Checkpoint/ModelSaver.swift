@@ -31,6 +31,8 @@ public enum ModelSaver {
                             inputs: OutputGuard = OutputGuard()) throws -> Summary {
         switch format {
         case .safetensors, .hdf5: break
+        case .pytorch:
+            throw FormatError.unsupported(path: path, detail: "vitopt reads PyTorch checkpoints but does not write pickles; write .safetensors (which torch and transformers load)")
         case .onnx:
             // ONNX output is a graph, not a tensor layout: the exporter writes it (opset 17, initializers
             // under this convention's names). `vitopt convert` calls ONNXModelSaver directly for --opset.

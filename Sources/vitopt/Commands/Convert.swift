@@ -42,8 +42,8 @@ struct Convert: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        if let f = format, ModelFormat(rawValue: f.lowercased()) == nil {
-            throw ValidationError("--format must be one of \(ModelFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
+        if let f = format, !ModelFormat.writable.contains(where: { $0.rawValue == f.lowercased() }) {
+            throw ValidationError("--format must be one of \(ModelFormat.writable.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
         }
         if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
         if let l = layout, !["plain", "keras"].contains(l.lowercased()) {
