@@ -143,3 +143,21 @@ import TestSupport
         #expect(e?.description.contains(phrase) == true, "\(String(describing: e))")
     }
 }
+
+/// Outputs may not replace a model folder's weights file or a sharded checkpoint's shards.
+@Suite struct FolderInputProtectionTests {
+    @Test func shardsAndFolderWeightsAreInputs() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["model.safetensors.index.json", "model-00001-of-00004.safetensors", "model-00002-of-00004.safetensors",
+                     "model-00003-of-00004.safetensors", "model-00004-of-00004.safetensors", "config.json"] {
+            try FileManager.default.copyItem(atPath: Fixtures.sample("pytorch/sharded/\(name)"), toPath: "\(dir)/\(name)")
+        }
+        var files = OutputGuard()
+        files.protectModel(dir)
+        #expect(throws: OutputError.self) { try files.claim("\(dir)/model-00003-of-00004.safetensors") }
+        #expect(throws: OutputError.self) { try files.claim("\(dir)/model.safetensors.index.json") }
+        #expect(throws: OutputError.self) { try files.claim("\(dir)/config.json") }
+        try files.claim("\(dir)/converted.safetensors")
+    }
+}

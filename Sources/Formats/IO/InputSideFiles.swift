@@ -9,9 +9,15 @@ enum InputSideFiles {
     }
 
     /// The side files of `model` that exist. Unreadable files have none (reading them fails elsewhere).
-    static func of(model: String) -> [SideFile] {
-        let dir = AtomicFileWriter.split(model).0
+    static func of(model given: String) -> [SideFile] {
         var out: [SideFile] = []
+        // A model folder stands for the weights file in it.
+        let model = ModelFolder.isFolder(given) ? ((try? ModelFolder.resolve(given)) ?? given) : given
+        if model != given { out.append(SideFile(path: model, kind: "the weights file")) }
+        let dir = AtomicFileWriter.split(model).0
+        for shard in shards(model) where FileManager.default.fileExists(atPath: shard) {
+            out.append(SideFile(path: shard, kind: "a shard"))
+        }
         for name in ["config.json", "preprocessor_config.json"] where FileManager.default.fileExists(atPath: dir + "/" + name) {
             out.append(SideFile(path: dir + "/" + name, kind: "the \(name)"))
         }
@@ -19,6 +25,14 @@ enum InputSideFiles {
             out.append(SideFile(path: p, kind: "the external data"))
         }
         return out
+    }
+
+    /// The shard files a safetensors index names (in its folder); none for other files.
+    static func shards(_ path: String) -> [String] {
+        guard ShardedSafetensors.isIndex(path), let file = try? MappedFile(path: path),
+              let map = JSONText.object(file.bytes)?["weight_map"] as? [String: Any] else { return [] }
+        let dir = AtomicFileWriter.split(path).0
+        return Set(map.values.compactMap { $0 as? String }.filter { !$0.contains("/") }).sorted().map { dir + "/" + $0 }
     }
 
     /// The external data files an ONNX model names (resolved against its folder); none for other files.

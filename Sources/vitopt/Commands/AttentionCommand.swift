@@ -45,6 +45,10 @@ struct AttentionCommand: ParsableCommand {
     }
 
     func run() throws {
+        var files = OutputGuard()
+        files.protectModel(model)
+        files.protect(input, as: "the --input file")
+        if let o = out { try files.claim(o, as: "the --out file") }
         let loaded = try modelOptions.load(model)
         guard loaded.recognized else { throw ValidationError("\(model) is not a recognised ViT: vitopt draws attention for models it can describe") }
         let config = loaded.model.config
