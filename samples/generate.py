@@ -659,6 +659,12 @@ def gen_preprocess():
     assert jpg.shape == (PHOTO_H, PHOTO_W, 3)
     save_npy(out_dir / "photo_jpg_rgb.npy", jpg, np.uint8)
 
+    # A CMYK JPEG (Pillow writes Adobe-inverted CMYK with an APP14 marker) at half size, and Pillow's RGB of it.
+    photo.resize((150, 100)).convert("CMYK").save(out_dir / "photo_cmyk.jpg", quality=90)
+    cmyk = Image.open(out_dir / "photo_cmyk.jpg")
+    assert cmyk.mode == "CMYK" and "adobe" in cmyk.info
+    save_npy(out_dir / "photo_cmyk_rgb.npy", np.asarray(cmyk.convert("RGB")), np.uint8)
+
     png = Image.open(out_dir / "photo.png").convert("RGB")
     assert np.array_equal(np.asarray(png), np.asarray(photo))
 

@@ -151,4 +151,73 @@ static inline int vitopt_png_decode_rgb8(const unsigned char *data, size_t size,
     return 0;
 }
 
+/* ---- Encoding: 8-bit RGB → PNG bytes in memory (vitopt's attention pictures). ---- */
+
+typedef struct {
+    /* On success: malloc'd PNG bytes; free with free(). */
+    unsigned char *bytes;
+    size_t size;
+    size_t capacity;
+    char message[VITOPT_PNG_MESSAGE_CAPACITY];
+    jmp_buf jump;
+} vitopt_png_output;
+
+static inline void vitopt_png_on_write_error(png_structp png, png_const_charp message) {
+    vitopt_png_output *out = (vitopt_png_output *)png_get_error_ptr(png);
+    vitopt_png_copy_message(out->message, message);
+    longjmp(out->jump, 1);
+}
+
+static inline void vitopt_png_write(png_structp png, png_bytep data, png_size_t count) {
+    vitopt_png_output *out = (vitopt_png_output *)png_get_io_ptr(png);
+    if (count > ((size_t)-1) / 2 - out->size) png_error(png, "PNG output too large");
+    if (out->size + count > out->capacity) {
+        size_t capacity = out->capacity ? out->capacity : 65536;
+        while (capacity < out->size + count) capacity *= 2;
+        unsigned char *grown = (unsigned char *)realloc(out->bytes, capacity);
+        if (grown == NULL) png_error(png, "out of memory");
+        out->bytes = grown;
+        out->capacity = capacity;
+    }
+    memcpy(out->bytes + out->size, data, count);
+    out->size += count;
+}
+
+static inline void vitopt_png_flush(png_structp png) { (void)png; }
+
+/* Encodes width*height interleaved RGB bytes as an 8-bit RGB PNG. Returns 0 on success, 1 on failure
+ * (out->bytes is then NULL and out->message says why). */
+static inline int vitopt_png_encode_rgb8(const unsigned char *rgb, unsigned int width, unsigned int height,
+                                         vitopt_png_output *out) {
+    png_structp png = NULL;
+    png_infop info = NULL;
+    memset(out, 0, sizeof(*out));
+    if (width == 0 || height == 0 || (size_t)width * (size_t)height > VITOPT_PNG_MAX_PIXELS) {
+        vitopt_png_copy_message(out->message, "image size out of range");
+        return 1;
+    }
+    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, out, vitopt_png_on_write_error, vitopt_png_on_warning);
+    if (png == NULL) {
+        vitopt_png_copy_message(out->message, "cannot create libpng write struct (out of memory)");
+        return 1;
+    }
+    info = png_create_info_struct(png);
+    if (info == NULL || setjmp(out->jump)) {
+        png_destroy_write_struct(&png, &info);
+        free(out->bytes);
+        out->bytes = NULL;
+        out->size = 0;
+        if (info == NULL) vitopt_png_copy_message(out->message, "cannot create libpng info struct (out of memory)");
+        return 1;
+    }
+    png_set_write_fn(png, out, vitopt_png_write, vitopt_png_flush);
+    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (unsigned int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(rgb + (size_t)y * width * 3));
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return 0;
+}
+
 #endif

@@ -12,6 +12,10 @@ public enum DistillError: Error, Equatable, CustomStringConvertible {
     case nonFinite(step: Int, detail: String, checkpoint: String?)
     /// A checkpoint cannot be resumed (wrong file, different model or settings).
     case checkpoint(path: String, detail: String)
+    /// A training setting is out of range (named with its option, e.g. `--lr`).
+    case setting(String)
+    /// SIGINT/SIGTERM stopped training after step `step`; `checkpoint` holds it, when one was written.
+    case interrupted(signal: Int32, step: Int, checkpoint: String?)
 
     public var description: String {
         switch self {
@@ -22,6 +26,10 @@ public enum DistillError: Error, Equatable, CustomStringConvertible {
         case .nonFinite(let step, let d, let c):
             return "non-finite \(d) at step \(step); stopped" + (c.map { ", last good checkpoint kept at \($0)" } ?? " (no checkpoint had been written)")
         case .checkpoint(let p, let d): return "\(p): checkpoint: \(d)"
+        case .setting(let s): return "invalid setting: \(s)"
+        case .interrupted(let sig, let step, let c):
+            return "interrupted by \(sig == 15 ? "SIGTERM" : "SIGINT") after step \(step)"
+                + (c.map { "; checkpoint saved to \($0) (continue with --resume \($0))" } ?? " (no checkpoint written)")
         }
     }
 }

@@ -6,6 +6,10 @@ enum Console {
         FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
 
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    }
+
     static func note(_ message: String) {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }

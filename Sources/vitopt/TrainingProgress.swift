@@ -5,10 +5,10 @@ import Formats
 /// Renders training steps: a progress bar on a terminal, a plain line every ~5% otherwise, and
 /// every step to the JSON-lines log when there is one.
 final class TrainingProgress {
-    private let log: JSONLinesLog?
+    private let log: TrainingLog?
     private var drewBar = false
 
-    init(log: JSONLinesLog?) { self.log = log }
+    init(log: TrainingLog?) { self.log = log }
 
     func step(_ s: DistillTrainer.StepLog) {
         log?.append(s)
@@ -40,24 +40,5 @@ final class TrainingProgress {
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return String(format: "%d:%02d", s / 60, s % 60)
-    }
-}
-
-/// Appends one JSON object per line to a file (opened once; each line flushed as written).
-final class JSONLinesLog {
-    private let handle: FileHandle
-    private let encoder = JSONEncoder()
-
-    init(_ path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw FormatError.io(path: path, detail: "cannot create the log file")
-        }
-        handle = h
-        encoder.outputFormatting = [.sortedKeys]
-    }
-
-    func append<T: Encodable>(_ value: T) {
-        guard let data = try? encoder.encode(value) else { return }
-        handle.write(data + Data("\n".utf8))
     }
 }

@@ -68,13 +68,15 @@ public final class DistillTrainer {
 
     /// - Parameters:
     ///   - dataConfig: the config used to load samples (the student's input size and preprocessing).
-    /// - Throws: `DistillError` for an empty or too-small dataset or a teacher/student mismatch.
+    /// - Throws: `DistillError` for an empty or too-small dataset, a setting out of range
+    ///   (`DistillSettings.validate`) or a teacher/student mismatch.
     public convenience init(student: TrainableViT, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
         try self.init(student: student, teacher: teacher.map(DistillTeacher.graph), data: data, dataPath: dataPath, settings: settings)
     }
 
     public init(student: TrainableViT, teacher: DistillTeacher?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
         let c = student.config
+        try settings.validate(samples: data.count)
         guard data.count > 0 else { throw DistillError.badData(path: dataPath, detail: "the dataset is empty") }
         guard settings.batch >= 1, data.count >= settings.batch else {
             throw DistillError.badData(path: dataPath, detail: "\(data.count) samples are fewer than one batch of \(settings.batch)")
@@ -105,13 +107,40 @@ public final class DistillTrainer {
     public var totalSteps: Int { settings.epochs * settings.stepsPerEpoch(data.count) }
 
     /// Restores parameters, moments and the step from a checkpoint.
+    /// - Throws: `DistillError.checkpoint` for a checkpoint of another run, or one holding NaN/inf.
     public func resume(from path: String) throws {
         try TrainingCheckpoint.restore(path, model: student, optimizer: optimizer, settings: settings)
+        if let bad = FiniteCheck.firstNonFinite(student.parameters, optimizer) {
+            throw DistillError.checkpoint(path: path, detail: "holds non-finite values (\(bad)); resume from an earlier checkpoint")
+        }
+        lastCheckpoint = path
     }
 
-    /// Trains from the current step to the end (or `stopAfter` steps).
-    /// - Throws: `DistillError.nonFinite` (the last good checkpoint stays), data and teacher errors.
+    /// Trains from the current step to the end (or `stopAfter` steps), then checks that every
+    /// parameter is finite. SIGINT/SIGTERM (see `Interrupts`) stops it after the current step: the
+    /// checkpoint is written (when `checkpointPath` is set) and `DistillError.interrupted` thrown.
+    /// - Throws: `DistillError.nonFinite` when the loss, the gradient norm or a parameter becomes
+    ///   NaN/inf — checked before every checkpoint, so a checkpoint is never replaced by a
+    ///   non-finite one (the last good one stays); `.interrupted`; data and teacher errors.
     public func train(onStep: (StepLog) -> Void = { _ in }) throws -> Result {
+        try Interrupts.deferringToRequest { try trainSteps(onStep: onStep) }
+    }
+
+    /// Throws `DistillError.nonFinite` naming the first parameter (or moment) that is NaN/inf.
+    private func requireFinite(step: Int) throws {
+        if let bad = FiniteCheck.firstNonFinite(student.parameters, optimizer) {
+            throw DistillError.nonFinite(step: step, detail: "parameters (\(bad))", checkpoint: lastCheckpoint)
+        }
+    }
+
+    /// Writes the checkpoint after `step`, when parameters and moments are all finite.
+    private func saveCheckpoint(to path: String, step: Int) throws {
+        try requireFinite(step: step)
+        try TrainingCheckpoint.write(model: student, optimizer: optimizer, settings: settings, to: path)
+        lastCheckpoint = path
+    }
+
+    private func trainSteps(onStep: (StepLog) -> Void) throws -> Result {
         let s = settings, c = dataConfig, spe = s.stepsPerEpoch(data.count), total = totalSteps
         let schedule = LRSchedule(base: s.lr, warmup: s.warmupSteps, total: total, minLR: s.minLR)
         let batch = Tensor(zeros: .f32, shape: [s.batch, c.channels, c.imageSize[0], c.imageSize[1]])
@@ -176,11 +205,20 @@ public final class DistillTrainer {
                            elapsed: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, peakRSS: LatencyBenchmark.peakRSS()))
             let epochEnd = step % spe == 0 || step == total
             if epochEnd, let evaluator { onEpoch(try prof.measure("eval") { try evaluator.evaluate(student, epoch: epoch + 1, step: step) }) }
-            if let path = checkpointPath, (checkpointEvery > 0 ? step % checkpointEvery == 0 : epochEnd) || step == total {
-                try TrainingCheckpoint.write(model: student, optimizer: optimizer, settings: s, to: path)
-                lastCheckpoint = path
+            let due = (checkpointEvery > 0 ? step % checkpointEvery == 0 : epochEnd) || step == total
+            if let path = checkpointPath, due {
+                try saveCheckpoint(to: path, step: step)
+            }
+            if let sig = Interrupts.request {
+                var saved: String?
+                if let path = checkpointPath {
+                    if !due { try saveCheckpoint(to: path, step: step) }
+                    saved = path
+                }
+                throw DistillError.interrupted(signal: sig, step: step, checkpoint: saved)
             }
         }
+        try requireFinite(step: step)
         result.imagesPerSecond = trainSeconds > 0 ? Double(result.steps * s.batch) / trainSeconds : 0
         result.peakRSS = LatencyBenchmark.peakRSS()
         result.activationBytes = student.activationBytes

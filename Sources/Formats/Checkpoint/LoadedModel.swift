@@ -12,7 +12,7 @@ public struct LoadedModel: Sendable {
     /// The file's own metadata (safetensors `__metadata__`).
     public let metadata: [String: String]
     /// Things that were guessed or ignored, for the user to read.
-    public let warnings: [String]
+    public var warnings: [String]
     public let fileSize: Int
     /// For HDF5 files, the layout the tensors were read from.
     public var hdf5Layout: HDF5Layout? = nil

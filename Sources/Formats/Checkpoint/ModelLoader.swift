@@ -11,11 +11,25 @@ public enum ModelLoader {
     /// - Throws: `FormatError` / `ViTError` naming the file and tensor at fault.
     public static func load(_ path: String, hints: ConfigHints = ConfigHints(), naming: NamingConvention? = nil,
                             hdf5Layout: HDF5Layout? = nil) throws -> LoadedModel {
+        if ModelFolder.isFolder(path) {
+            return try load(ModelFolder.resolve(path), hints: hints, naming: naming, hdf5Layout: hdf5Layout)
+        }
+        if ShardedSafetensors.isIndex(path) {
+            let file = try ShardedSafetensors(path: path)
+            return try fromTensors(file.tensors, metadata: file.metadata, path: path, format: .safetensors,
+                                   fileSize: file.fileSize, hints: hints, naming: naming)
+        }
         let head = try MappedFile(path: path).prefix(16)
         // An .onnx name whose bytes do not look like a ModelProto still goes to the ONNX reader, whose error is precise.
         guard let format = ModelFormat.sniff(head) ?? (path.lowercased().hasSuffix(".onnx") && !head.isEmpty ? .onnx : nil) else {
+            if let image = ImageFormat.detect(head) {
+                throw FormatError.notRecognized(path: path, detail: "this is a \(image.rawValue) image, not a model; images go to --input (or --data for a folder)")
+            }
+            if head.starts(with: [0x93] + Array("NUMPY".utf8)) {
+                throw FormatError.notRecognized(path: path, detail: "this is a .npy array, not a model; arrays go to --input, --data or --labels")
+            }
             let hex = head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw FormatError.notRecognized(path: path, detail: "first bytes \(hex) are not safetensors, ONNX or HDF5")
+            throw FormatError.notRecognized(path: path, detail: "first bytes \(hex) are not safetensors, ONNX, HDF5 or a PyTorch checkpoint")
         }
         switch format {
         case .safetensors:
@@ -31,6 +45,12 @@ public enum ModelLoader {
             return loaded
         case .onnx:
             return try ONNXLoader.load(path, hints: hints, naming: naming)
+        case .pytorch:
+            let file = try TorchCheckpoint(path: path)
+            var loaded = try fromTensors(file.tensors, metadata: [:], path: path, format: .pytorch,
+                                         fileSize: file.fileSize, hints: hints, naming: naming)
+            loaded.warnings.append(contentsOf: file.notes)
+            return loaded
         }
     }
 

@@ -11,23 +11,32 @@ public enum ModelSaver {
         public var carriedThrough = 0
         public var bytes = 0
         public var configPath: String?
+        /// What happened to `config.json` (see `SidecarConfig`).
+        public var configAction: SidecarConfig.Action = .skip(reason: "not written for this format")
         public var warnings: [String] = []
     }
 
-    /// Saves `model` as safetensors at `path`, with vitopt's config in `__metadata__`, and a
-    /// `config.json` in the convention's format beside it unless one is already there (left as is,
-    /// with a warning) or `writeConfigJSON` is false. `replaceConfigJSON` overwrites an existing one
-    /// instead (the caller has decided it describes this model, e.g. `ResizedCheckpoint`).
+    /// Saves `model` as safetensors or HDF5 at `path`, with vitopt's config in the file's metadata,
+    /// and `config.json` in the convention's format beside it as `SidecarConfig` decides (written or
+    /// replaced in the same commit as the model, see `AtomicFileSet`; kept when it is an input's;
+    /// refused when it describes another model). An `.onnx` output goes through `ONNXModelSaver`.
+    /// - Parameters:
+    ///   - inputs: the command's inputs: no output (model or `config.json`) may replace one of them.
+    /// - Throws: `OutputError` before anything is written when an output would replace an input or
+    ///   the folder's `config.json` describes another model; `FormatError` for the rest. On any error
+    ///   no file is changed.
     public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention,
                             format: ModelFormat = .safetensors, extraMetadata: [String: String] = [:],
-                            writeConfigJSON: Bool = true, replaceConfigJSON: Bool = false,
-                            hdf5Layout: HDF5Layout = .plain) throws -> Summary {
+                            writeConfigJSON: Bool = true, hdf5Layout: HDF5Layout = .plain,
+                            inputs: OutputGuard = OutputGuard()) throws -> Summary {
         switch format {
         case .safetensors, .hdf5: break
+        case .pytorch:
+            throw FormatError.unsupported(path: path, detail: "vitopt reads PyTorch checkpoints but does not write pickles; write .safetensors (which torch and transformers load)")
         case .onnx:
             // ONNX output is a graph, not a tensor layout: the exporter writes it (opset 17, initializers
             // under this convention's names). `vitopt convert` calls ONNXModelSaver directly for --opset.
-            let s = try ONNXModelSaver.save(model, to: path, naming: naming)
+            let s = try ONNXModelSaver.save(model, to: path, naming: naming, inputs: inputs)
             var summary = Summary()
             summary.tensorsWritten = s.tensors
             summary.bytes = s.bytes
@@ -37,36 +46,46 @@ public enum ModelSaver {
             throw FormatError.cannotExpress(convention: naming.rawValue, detail: "the Keras (tf_model.h5) layout, which uses Hugging Face's TF names; use --naming hf-tf")
         }
         try ConfigWriter.checkExpressible(model.config, naming)
+        var outputs = inputs
+        try outputs.claim(path)
+        let action = try SidecarConfig.decide(output: path, config: model.config, enabled: writeConfigJSON, inputs: inputs)
+        if let configPath = action.writtenPath { try outputs.claim(configPath, as: "the output's config.json") }
         let named = try NamingMapper.names(for: model, convention: naming)
         var summary = Summary()
         var metadata = extraMetadata
         metadata["format"] = "pt"
         metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
         metadata[ConfigSources.namingKey] = naming.rawValue
-        if format == .hdf5 {
-            metadata["format"] = nil
-            let c = model.config
-            let r = try HDF5CheckpointWriter.write(named, metadata: metadata, layout: hdf5Layout,
-                                                   scope: KerasNames.modelScope(classes: c.numClasses, distilled: c.distToken),
-                                                   mainLayer: c.numClasses == 0 ? (c.distToken ? "deit" : "vit") : nil, to: path)
-            summary.bytes = r.bytes
-            summary.transposed = r.transposed
-        } else {
-            summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
+        let verify = { () throws -> Void in
+            let now = try SidecarConfig.decide(output: path, config: model.config, enabled: writeConfigJSON, inputs: inputs)
+            guard now.writtenPath == action.writtenPath else {
+                throw OutputError.staleConfig(path: SidecarConfig.path(besides: path), detail: "changed while \(path) was being written; nothing was written")
+            }
+        }
+        try AtomicFileSet.committing(verify: verify) {
+            // config.json first: the set renames in this order, so the model (which the config describes) lands last.
+            if let configPath = action.writtenPath {
+                _ = try ConfigWriter.write(model.config, naming, directory: AtomicFileWriter.split(configPath).0)
+            }
+            if format == .hdf5 {
+                metadata["format"] = nil
+                let c = model.config
+                let r = try HDF5CheckpointWriter.write(named, metadata: metadata, layout: hdf5Layout,
+                                                       scope: KerasNames.modelScope(classes: c.numClasses, distilled: c.distToken),
+                                                       mainLayer: c.numClasses == 0 ? (c.distToken ? "deit" : "vit") : nil, to: path)
+                summary.bytes = r.bytes
+                summary.transposed = r.transposed
+            } else {
+                summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
+            }
         }
         summary.tensorsWritten = named.count
         let original = Set(model.sourceNames.values).union(model.extras.keys)
         summary.renamed = named.keys.filter { !original.contains($0) }.count
         summary.carriedThrough = model.extras.count
-        if writeConfigJSON {
-            let dir = (path as NSString).deletingLastPathComponent
-            let configPath = (dir.isEmpty ? "." : dir) + "/config.json"
-            if FileManager.default.fileExists(atPath: configPath) && !replaceConfigJSON {
-                summary.warnings.append("\(configPath) exists and was left unchanged (the config is also in the file's metadata)")
-            } else {
-                summary.configPath = try ConfigWriter.write(model.config, naming, directory: dir)
-            }
-        }
+        summary.configAction = action
+        summary.configPath = action.writtenPath
+        if case .keep(_, let reason) = action { summary.warnings.append(reason) }
         return summary
     }
 }

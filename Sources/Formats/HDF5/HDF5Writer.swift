@@ -138,7 +138,9 @@ public final class HDF5Writer {
             file = -1
             try HDF5Library.check(status, path, nil, "closing the file")
         }
+        // Measured before the rename: inside an AtomicFileSet the file reaches `path` only at the set's commit.
+        let size = ((try? FileManager.default.attributesOfItem(atPath: output.tempPath))?[.size] as? NSNumber)?.intValue ?? 0
         try output.commit()
-        return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        return size
     }
 }

@@ -74,8 +74,11 @@ public enum ONNXExporter {
         let bytes: [UInt8] = try m.serializedBytes()
         let writer = try AtomicFileWriter(path: path)
         try writer.write(bytes)
-        try dataWriter?.commit()
-        try writer.commit()
+        // One commit (AtomicFileSet): the data lands before the model that points into it.
+        try AtomicFileSet.committing {
+            try dataWriter?.commit()
+            try writer.commit()
+        }
         return Summary(tensors: tensors.count, bytes: bytes.count + (dataWriter?.bytesWritten ?? 0), externalDataPath: external ? dataPath : nil)
     }
 

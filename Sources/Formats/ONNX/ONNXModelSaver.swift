@@ -5,9 +5,15 @@ import Graph
 public enum ONNXModelSaver {
     /// Exports `model` with initializers named as `naming` names them (qkv packed for timm, split
     /// for Hugging Face), the config in the metadata (`vitopt.config`), input `pixel_values`,
-    /// output `logits` (or `last_hidden_state`), dynamic batch.
+    /// output `logits` (or `last_hidden_state`), dynamic batch. The model and its external data
+    /// (`<file>.data`, when written) are one commit (`AtomicFileSet`).
+    /// - Parameter inputs: the command's inputs: neither the model nor its external data may
+    ///   replace one of them (`OutputError`, thrown before anything is written).
+    @discardableResult
     public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention, opset: Int = ONNXExporter.defaultOpset,
-                            externalData: Bool? = nil) throws -> ONNXExporter.Summary {
+                            externalData: Bool? = nil, inputs: OutputGuard = OutputGuard()) throws -> ONNXExporter.Summary {
+        var outputs = inputs
+        try outputs.claimONNX(path)
         try ConfigWriter.checkExpressible(model.config, naming)
         var shaped = naming == .timm ? model.packingQKV() : model.splittingQKV()
         for key in shaped.tensors.keys {

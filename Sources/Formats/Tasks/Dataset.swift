@@ -57,15 +57,14 @@ public struct Dataset: Sendable {
                 return p
             }
         }
+        var folderLabelsKnown = true
         if !subdirs.isEmpty {
-            let modelIndex: [String: Int]? = config.labels.flatMap { names in
-                let idx = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
-                return subdirs.allSatisfy { idx[$0] != nil } ? idx : nil
-            }
+            let classes = try folderClasses(subdirs, path: path, config: config, explicitLabels: labelsPath != nil)
+            folderLabelsKnown = classes != nil
             for (i, sub) in subdirs.enumerated() {
                 let found = images(in: path + "/" + sub)
                 files += found
-                folderLabels += Array(repeating: modelIndex?[sub] ?? i, count: found.count)
+                folderLabels += Array(repeating: classes?[i] ?? -1, count: found.count)
             }
         } else {
             files = images(in: path)
@@ -74,12 +73,38 @@ public struct Dataset: Sendable {
         if !skipped.isEmpty {
             FileHandle.standardError.write(Data("warning: skipped \(skipped.count) non-image file(s) in \(path), e.g. \(skipped[0])\n".utf8))
         }
-        if labels == nil && !subdirs.isEmpty { labels = folderLabels }
+        if labels == nil && !subdirs.isEmpty && folderLabelsKnown { labels = folderLabels }
         if let l = labels, l.count != files.count {
             throw FormatError.tensor(path: labelsPath ?? path, tensor: "labels", detail: "\(l.count) labels for \(files.count) images")
         }
         return Dataset(source: .images(files), labels: labels, classNames: subdirs.isEmpty ? nil : subdirs)
     }
+
+    /// The class index of each subfolder: by the model's label names when every folder is one of them; by
+    /// value when every folder is a class number (`0`, `1`, …); in sorted order (torchvision's ImageFolder
+    /// convention) when the model names no classes. When the model has names and the folders match neither,
+    /// nothing is guessed: `nil`, with a warning (accuracy then needs `--labels`).
+    static func folderClasses(_ subdirs: [String], path: String, config: ViTConfig, explicitLabels: Bool) throws -> [Int]? {
+        if let names = config.labels {
+            let index = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            if subdirs.allSatisfy({ index[$0] != nil }) { return subdirs.map { index[$0]! } }
+        }
+        let numbers = subdirs.compactMap { Int($0) }
+        if numbers.count == subdirs.count, numbers.allSatisfy({ $0 >= 0 && $0 < max(config.numClasses, 1) }) { return numbers }
+        if config.labels == nil {
+            if !explicitLabels {
+                warn("\(path): the model does not name its classes; folder k in sorted order (\(subdirs.prefix(3).joined(separator: ", "))\(subdirs.count > 3 ? ", …" : "")) is taken as class k, as torchvision's ImageFolder does")
+            }
+            return Array(subdirs.indices)
+        }
+        if !explicitLabels {
+            let unknown = subdirs.filter { !(config.labels ?? []).contains($0) }
+            warn("\(path): folder names are not the model's class names (e.g. '\(unknown.first ?? "")' is not one of them) nor class numbers; no labels are assumed, so no accuracy is computed (give --labels)")
+        }
+        return nil
+    }
+
+    static func warn(_ message: String) { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
 
     /// Samples `range` as `pixel_values` for `config`.
     public func batch(_ range: Range<Int>, config: ViTConfig) throws -> Tensor {

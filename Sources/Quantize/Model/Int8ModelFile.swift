@@ -25,9 +25,15 @@ public enum Int8ModelFile {
     }
 
     /// Writes the int8 graph of `result` (made from `loaded`) to `path`, atomically.
+    /// - Parameter inputs: the command's inputs (`loaded`'s file is added): `path` must not be one
+    ///   of them (`OutputError`, thrown before anything is written).
     /// - Returns: bytes written.
     @discardableResult
-    public static func save(_ result: DynamicQuantization.Result, from loaded: LoadedModel, to path: String) throws -> Int {
+    public static func save(_ result: DynamicQuantization.Result, from loaded: LoadedModel, to path: String,
+                            inputs: OutputGuard = OutputGuard()) throws -> Int {
+        var outputs = inputs
+        outputs.protectModel(loaded.path)
+        try outputs.claim(path)
         var tensors: [String: Tensor] = [:]
         for (name, t) in result.graph.initializers where !name.hasSuffix(".packed") { tensors[name] = t }
         var metadata: [String: String] = ["format": "pt"]

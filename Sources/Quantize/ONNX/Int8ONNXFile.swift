@@ -9,10 +9,15 @@ import Graph
 /// (`Int8ONNXPatterns` maps each lowered chain back onto its packed int8 kernel).
 public enum Int8ONNXFile {
     /// Writes `result` (quantized without fusion) from `loaded` to `path`, atomically.
+    /// - Parameter inputs: the command's inputs (`loaded`'s file is added): `path` must not be one
+    ///   of them (`OutputError`, thrown before anything is written).
     /// - Throws: `QuantizeError.export` for a fused graph, `FormatError` for the exporter's errors.
     @discardableResult
     public static func save(_ result: DynamicQuantization.Result, from loaded: LoadedModel, to path: String,
-                            opset: Int = ONNXExporter.defaultOpset) throws -> ONNXExporter.Summary {
+                            opset: Int = ONNXExporter.defaultOpset, inputs: OutputGuard = OutputGuard()) throws -> ONNXExporter.Summary {
+        var outputs = inputs
+        outputs.protectModel(loaded.path)
+        try outputs.claim(path)
         var g = try Int8ONNXLowering.lower(result.graph)
         g.name = (path as NSString).lastPathComponent
         if loaded.recognized {

@@ -8,33 +8,42 @@ struct Compare: ParsableCommand {
         discussion: """
         Both files are read into vitopt's convention-free description (any format, naming or HDF5 layout; \
         TF kernels transposed back), so a timm safetensors file and its tf_model.h5 compare equal when the \
-        conversion was lossless. Exits 1 when any parameter, extra tensor or the config differs.
+        conversion was lossless. Like cmp: exits 0 when they are the same, 1 when any parameter, extra tensor \
+        or config setting differs (each is listed), 2 when a file cannot be read.
         """)
 
-    @Argument(help: "First model file.")
+    @Argument(help: "First model file or folder.")
     var first: String
 
-    @Argument(help: "Second model file.")
+    @Argument(help: "Second model file or folder.")
     var second: String
+
+    @Option(help: "List at most this many differences.")
+    var limit = 20
 
     @OptionGroup var modelOptions: ModelOptions
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() throws {
-        let a = try modelOptions.load(first).model.packingQKV(), b = try modelOptions.load(second).model.packingQKV()
-        var problems: [String] = []
-        if a.config != b.config { problems.append("the configs differ") }
-        for key in Set(a.tensors.keys).union(b.tensors.keys).sorted() {
-            guard let x = a.tensors[key], let y = b.tensors[key] else { problems.append("\(key): only in one file"); continue }
-            if !x.bitwiseEqual(y) { problems.append("\(key): \(x.dtype.rawValue)\(x.shape) vs \(y.dtype.rawValue)\(y.shape) differ") }
+        let a: ViTDescription, b: ViTDescription
+        do {
+            a = try modelOptions.load(first).model.packingQKV()
+            b = try modelOptions.load(second).model.packingQKV()
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
         }
-        for name in Set(a.extras.keys).union(b.extras.keys).sorted() {
-            guard let x = a.extras[name], let y = b.extras[name], x.bitwiseEqual(y) else { problems.append("extra tensor \(name) differs"); continue }
+        let diff = ModelDifference(a, b, nameA: first, nameB: second)
+        if diff.identical {
+            print("identical: \(diff.parameters) parameters and \(diff.extras) extra tensors bit-exact, same config")
+            return
         }
-        if problems.isEmpty {
-            print("identical: \(a.tensors.count) parameters and \(a.extras.count) extra tensors bit-exact, same config")
-        } else {
-            for p in problems.prefix(20) { Console.warn(p) }
-            throw ExitCode(1)
-        }
+        print("\(first) and \(second) differ:")
+        for line in diff.lines.prefix(limit) { print("  \(line)") }
+        if diff.lines.count > limit { print("  and \(diff.lines.count - limit) more") }
+        throw ExitCode(1)
     }
 }

@@ -42,8 +42,8 @@ struct Convert: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        if let f = format, ModelFormat(rawValue: f.lowercased()) == nil {
-            throw ValidationError("--format must be one of \(ModelFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
+        if let f = format, !ModelFormat.writable.contains(where: { $0.rawValue == f.lowercased() }) {
+            throw ValidationError("--format must be one of \(ModelFormat.writable.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
         }
         if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
         if let l = layout, !["plain", "keras"].contains(l.lowercased()) {
@@ -70,8 +70,12 @@ struct Convert: ParsableCommand {
             hdf5Layout = .keras
         }
         if hdf5Layout != nil && fmt != .hdf5 { throw ValidationError("--layout applies to HDF5 output only") }
+        var inputs = OutputGuard()
+        inputs.protectModel(input)
+        var outputs = inputs
+        if fmt == .onnx { try outputs.claimONNX(output) } else { try outputs.claim(output) }
 
-        if try Int8ONNXConvert.handle(input: input, output: output, format: fmt, opset: opset, options: modelOptions) { return }
+        if try Int8ONNXConvert.handle(input: input, output: output, format: fmt, opset: opset, options: modelOptions, inputs: inputs) { return }
         let loaded = try modelOptions.load(input)
         if strict && !loaded.model.extras.isEmpty {
             throw ValidationError("--strict: \(input) has tensors that are not ViT parameters: \(loaded.model.extras.keys.sorted().joined(separator: ", "))")
@@ -81,10 +85,11 @@ struct Convert: ParsableCommand {
             hdf5Layout = .keras
             convention = .hf
         }
-        if try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData) { return }
+        if try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData,
+                                  inputs: inputs) { return }
         let outLayout = hdf5Layout ?? .plain
         let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
-                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout)
+                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs)
         for w in summary.warnings { Console.warn(w) }
         let seconds = Date().timeIntervalSince(t0)
         let shownNaming = fmt == .hdf5 && outLayout == .keras ? "hf-tf" : convention.rawValue

@@ -31,8 +31,11 @@ struct Create: ParsableCommand {
         }
         guard let arch, let output else { throw ValidationError("give ARCH and OUTPUT (or --list)") }
         guard classes >= 0 else { throw ValidationError("--classes must be 0 or more") }
+        let convention = try NamingConvention.parse(naming)
+        var outputs = OutputGuard()
+        try outputs.claim(output)
         let model = try ModelFactory.random(architecture: arch, classes: classes, seed: seed)
-        let summary = try ModelSaver.save(model, to: output, naming: try NamingConvention.parse(naming))
+        let summary = try ModelSaver.save(model, to: output, naming: convention)
         for w in summary.warnings { Console.warn(w) }
         print("wrote \(output): \(arch), \(model.tensors.values.reduce(0) { $0 + $1.count }) parameters, seed \(seed)")
     }

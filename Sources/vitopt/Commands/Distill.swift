@@ -21,7 +21,7 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Checkpoint file (default: <out>.ckpt).") var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), help: "Write the checkpoint every N steps (default: every epoch).")
     var checkpointEvery = 0
-    @Option(help: "Append one JSON object per step to this file.") var log: String?
+    @Option(help: "Write one JSON object per step to this file (appended to with --resume).") var log: String?
     @Option(help: "Naming of the saved student: timm or hf.") var naming = "timm"
     @Option(name: .customLong("latency-runs"), help: "Timed runs for the report's latency (0 skips it).") var latencyRuns = 20
     @Flag(help: "Print the final report as JSON.") var json = false
@@ -40,8 +40,23 @@ struct DistillCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Every input and output is checked before training: nothing is trained that could not be saved.
+        var inputs = OutputGuard()
+        inputs.protectModel(teacher, as: "the teacher")
+        inputs.protect(data, as: "the --data")
+        for (path, role) in [(labels, "the --labels"), (eval, "the --eval data"), (evalLabels, "the --eval-labels"), (resume, "the --resume checkpoint")] {
+            if let path { inputs.protect(path, as: role) }
+        }
+        let checkpointPath = checkpoint ?? out + ".ckpt"
+        var outputs = inputs
+        try outputs.claim(out, as: "the --out student")
+        try outputs.claim(checkpointPath, as: "the checkpoint", replacing: resume)
+        if let l = log { try outputs.claim(l, as: "the --log file") }
+        let convention = try NamingConvention.parse(naming)
         let t = try modelOptions.load(teacher)
         let (desc, how) = try StudentBuilder.build(teacher: t.model, spec: student.spec, seed: training.seed)
+        let configAction = try SidecarConfig.decide(output: out, config: desc.config, inputs: inputs)
+        if let p = configAction.writtenPath { try outputs.claim(p, as: "the student's config.json") }
         let model = try TrainableViT(desc, threads: threads.count)
         let dataset = try Dataset.open(data, labels: labels, config: desc.config)
         var settings = training.settings
@@ -54,7 +69,7 @@ struct DistillCommand: ParsableCommand {
             ? .graph(try Executor(graph: teacherGraph, threads: threads.count))
             : try DistillTeacher.automatic(t.model, threads: threads.count)
         let trainer = try DistillTrainer(student: model, teacher: teacherRuntime, data: dataset, dataPath: data, settings: settings)
-        trainer.checkpointPath = checkpoint ?? out + ".ckpt"
+        trainer.checkpointPath = checkpointPath
         trainer.checkpointEvery = checkpointEvery
         trainer.onWarning = { Console.warn($0) }
         let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) }
@@ -67,18 +82,25 @@ struct DistillCommand: ParsableCommand {
         Console.note("student: \(how); \(model.parameters.count) parameters; teacher on the \(teacherRuntime.runtime)")
         Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
                      + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
-        let progress = TrainingProgress(log: try log.map(JSONLinesLog.init))
+        // Opened last of all checks; a resumed run appends to its log.
+        let trainingLog = try log.map { try TrainingLog(path: $0, append: resume != nil) }
+        let progress = TrainingProgress(log: trainingLog)
         trainer.onEpoch = { progress.eval($0) }
         let result: DistillTrainer.Result
         do {
             result = try trainer.train { progress.step($0) }
+        } catch DistillError.interrupted(let sig, let step, let saved) {
+            progress.finish()
+            Console.note("\(DistillError.interrupted(signal: sig, step: step, checkpoint: saved)); the student was not saved")
+            Interrupts.terminate(sig)
         } catch {
             progress.finish()
             throw error
         }
         progress.finish()
+        if let e = trainingLog?.writeError { Console.warn("the log could not be written completely: \(e)") }
         if profile { Console.note("time per phase over \(result.steps) steps:\n" + model.profile.table(steps: result.steps)) }
-        let saved = try ModelSaver.save(model.description(), to: out, naming: try NamingConvention.parse(naming))
+        let saved = try ModelSaver.save(model.description(), to: out, naming: convention, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }
         Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
                             result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))

@@ -8,12 +8,13 @@ import Graph
 enum ONNXConvert {
     /// Returns true when it handled the conversion.
     static func handle(_ loaded: LoadedModel, output: String, format: ModelFormat, naming: NamingConvention, opset: Int,
-                       externalData: Bool) throws -> Bool {
+                       externalData: Bool, inputs: OutputGuard) throws -> Bool {
         if format == .onnx {
             guard loaded.recognized else {
                 throw ValidationError("\(loaded.path) is not a recognised ViT; only recognised models are re-exported to ONNX")
             }
-            let s = try ONNXModelSaver.save(loaded.model, to: output, naming: naming, opset: opset, externalData: externalData ? true : nil)
+            let s = try ONNXModelSaver.save(loaded.model, to: output, naming: naming, opset: opset, externalData: externalData ? true : nil,
+                                            inputs: inputs)
             print("wrote \(output): onnx opset \(opset), \(naming.rawValue) parameter names, input pixel_values [batch,…]")
             print("  \(s.tensors) initializers, \(String(format: "%.2f MB", Double(s.bytes) / 1e6))\(s.externalDataPath.map { ", tensors in \($0)" } ?? "")")
             return true
@@ -21,6 +22,8 @@ enum ONNXConvert {
         guard !loaded.recognized else { return false }
         guard format == .safetensors else { throw ValidationError("cannot write \(format.rawValue)") }
         Console.warn("\(loaded.path) is not a recognised ViT: writing its \(loaded.rawTensors.count) initializers under their ONNX names (no naming convention applies)")
+        var outputs = inputs
+        try outputs.claim(output)
         let bytes = try SafetensorsWriter.write(loaded.rawTensors, metadata: ["format": "pt"], to: output)
         print("wrote \(output): safetensors, ONNX initializer names")
         print("  \(loaded.rawTensors.count) tensors written, \(String(format: "%.2f MB", Double(bytes) / 1e6))")

@@ -45,8 +45,18 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Every input is checked before anything is written: the output must not replace one of them,
+        // and the --eval data must load for this model.
+        var inputs = OutputGuard()
+        inputs.protectModel(input)
+        if let e = eval { inputs.protect(e, as: "the --eval data") }
+        if let l = labels { inputs.protect(l, as: "the --labels file") }
+        var outputs = inputs
+        try outputs.claim(output)
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
         let loaded = try modelOptions.load(input)
+        let dataset = try eval.map { try Dataset.open($0, labels: labels, config: loaded.model.config) }
+        let sample = try dataset.map { try $0.batch(0..<min($0.count, 32), config: loaded.model.config) }
         let fp32 = try loaded.graph()
         if Int8ONNXPatterns.applies(to: fp32) { throw QuantizeError.alreadyQuantized(path: input) }
         var options = DynamicQuantization.Options()
@@ -55,7 +65,8 @@ struct QuantizeCommand: ParsableCommand {
         let toONNX = Int8ONNXFile.isONNXPath(output)
         options.fuse = !noFuse && !toONNX
         let result = try DynamicQuantization.apply(fp32, options: options)
-        let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output).bytes : try Int8ModelFile.save(result, from: loaded, to: output)
+        let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output, inputs: inputs).bytes
+            : try Int8ModelFile.save(result, from: loaded, to: output, inputs: inputs)
         print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(activations)); fused \(result.fused.count) producer(s)")
         if !result.kept.isEmpty {
             print("kept fp32: " + result.kept.map { "\($0.node) (\($0.reason))" }.joined(separator: ", "))
@@ -63,15 +74,15 @@ struct QuantizeCommand: ParsableCommand {
         print(String(format: "wrote %@: %.2f MB, %.3f× the fp32 file (%.2f MB)", output, Double(bytes) / 1e6,
                      Double(bytes) / Double(max(1, loaded.fileSize)), Double(loaded.fileSize) / 1e6))
         guard report || eval != nil else { return }
-        try printReport(loaded: loaded, fp32: fp32, result: result)
+        try printReport(loaded: loaded, fp32: fp32, result: result, dataset: dataset, evalSample: sample)
     }
 
-    private func printReport(loaded: LoadedModel, fp32: ModelGraph, result: DynamicQuantization.Result) throws {
+    private func printReport(loaded: LoadedModel, fp32: ModelGraph, result: DynamicQuantization.Result,
+                             dataset: Dataset?, evalSample: Tensor?) throws {
         let config = loaded.model.config
-        let dataset = try eval.map { try Dataset.open($0, labels: labels, config: config) }
         let sample: Tensor
-        if let d = dataset {
-            sample = try d.batch(0..<min(d.count, 32), config: config)
+        if let s = evalSample {
+            sample = s
         } else {
             var rng = SeededGenerator(seed: 7)
             let shape = [8, config.channels, config.imageSize[0], config.imageSize[1]]

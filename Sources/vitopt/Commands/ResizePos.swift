@@ -35,10 +35,14 @@ struct ResizePos: ParsableCommand {
     }
 
     func run() throws {
+        var inputs = OutputGuard()
+        inputs.protectModel(input)
+        var outputs = inputs
+        try outputs.claim(output)
         let loaded = try modelOptions.load(input)
         let size = try imageSize.map { try ModelOptions.size($0, flag: "--image-size") }
         let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
-        let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON)
+        let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }
         print("wrote \(output): \(loaded.format.rawValue), \(loaded.convention.rawValue) naming")
         for line in summary.lines(preset: preset) { print("  \(line)") }

@@ -31,6 +31,11 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        var inputs = OutputGuard()
+        inputs.protectModel(model)
+        inputs.protect(input, as: "the --input file")
+        var claimed = inputs
+        if let out = output { try claimed.claim(out, as: "the --output file") }
         let runnable = try modelOptions.loadRunnable(model)
         let loaded = runnable.loaded
         var graph = runnable.graph
@@ -44,6 +49,7 @@ struct Run: ParsableCommand {
             graph = try ViTGraphBuilder.build(resized, name: graph.name)
             config = resized.config
         }
+        if top != nil, config.numClasses == 0 { throw ValidationError("--top needs a model with a classifier head") }
         let x = try InputLoader.load(input, config: config)
         let exec = try Executor(graph: graph, registry: runnable.registry, threads: threads.count)
         let outputs = try exec.run([ViTGraphBuilder.inputName: x])
@@ -54,7 +60,6 @@ struct Run: ParsableCommand {
             Console.note("wrote \(name) \(y.shape) to \(out)")
         }
         if let k = top {
-            guard config.numClasses > 0 else { throw ValidationError("--top needs a model with a classifier head") }
             let classes = y.shape[1]
             for b in 0..<y.shape[0] {
                 let row = Array(UnsafeBufferPointer(start: y.floats + b * classes, count: classes))

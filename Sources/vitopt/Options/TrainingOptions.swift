@@ -27,6 +27,7 @@ struct TrainingOptions: ParsableArguments {
         if !(temperature > 0) { throw ValidationError("--temperature must be positive") }
         if !(0..<1).contains(cropScale) { throw ValidationError("--crop-scale must be in [0, 1)") }
         if warmup < 0 || weightDecay < 0 || clip < 0 || minLR < 0 { throw ValidationError("--warmup, --weight-decay, --clip and --min-lr must not be negative") }
+        do { try settings.validate() } catch let e as DistillError { throw ValidationError(e.description) }
     }
 
     var settings: DistillSettings {

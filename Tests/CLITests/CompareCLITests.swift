@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `vitopt compare` exits as cmp does (0 same, 1 differ, 2 error) and says what differs.
+@Suite struct CompareCLITests {
+    @Test func identicalAcrossFormatsAndLayouts() throws {
+        // The torch.save copy of timm-variants and the safetensors original hold the same model.
+        let r = try BinaryRunner.run(["compare", Fixtures.sample("timm-variants/model.safetensors"),
+                                      Fixtures.sample("pytorch/sharded")])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("identical"))
+    }
+
+    @Test func differencesAreListedWithACount() throws {
+        let r = try BinaryRunner.run(["compare", Fixtures.sample("timm-variants/model.safetensors"),
+                                      Fixtures.sample("digits/timm/model.safetensors"), "--limit", "3"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("config depth: 2 vs 6"))
+        #expect(r.stdout.contains(" more"))
+        #expect(!r.stderr.contains("Usage"))
+    }
+
+    @Test func valuesThatDifferReportTheLargestDifference() throws {
+        let r = try BinaryRunner.run(["compare", Fixtures.sample("pytorch/state_dict_f16.pt"),
+                                      Fixtures.sample("pytorch/state_dict.pth"), "--heads", "2"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("max abs difference"))
+    }
+
+    @Test func unreadableFileExitsTwoWithoutUsage() throws {
+        let r = try BinaryRunner.run(["compare", Fixtures.sample("timm-variants/model.safetensors"), "/nonexistent/model.safetensors"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no such file") && !r.stderr.contains("Usage"))
+    }
+}
