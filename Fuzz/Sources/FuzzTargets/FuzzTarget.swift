@@ -1,7 +1,7 @@
 /// The readers under fuzzing. Each case feeds one input to one reader and touches what it returns;
 /// Fuzz/README.md lists what each covers and its input layout.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case safetensors, onnx, hdf5, npy, image, config
+    case safetensors, onnx, hdf5, pytorch, npy, image, config
 
     /// Feeds `bytes` to the reader.
     /// - Returns: `.accepted` or `.rejected` — both are correct behaviour for hostile input; a trap,
@@ -11,6 +11,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .safetensors: return SafetensorsFuzz.run(bytes)
         case .onnx: return ONNXFuzz.run(bytes)
         case .hdf5: return HDF5Fuzz.run(bytes)
+        case .pytorch: return PyTorchFuzz.run(bytes)
         case .npy: return NpyFuzz.run(bytes)
         case .image: return ImageFuzz.run(bytes)
         case .config: return ConfigFuzz.run(bytes)
