@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN="$1"; SECONDS_EACH="$2"; CORPUS_ROOT="$3"; shift 3
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=(safetensors onnx hdf5 pytorch npy image config)
+[[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=(safetensors sharded onnx hdf5 pytorch npy image config)
 [[ -x "$BIN" ]] || { echo "error: $BIN missing (make fuzz-build)" >&2; exit 1; }
 LIMITS=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10)
 # Swift's own crash handler would print a second backtrace, then fault under ASan in its memory
