@@ -34,3 +34,23 @@ import TestSupport
         #expect(r.stderr.contains("no such file") && !r.stderr.contains("Usage"))
     }
 }
+
+/// `vitopt run` over a folder of images, in each output format.
+@Suite struct RunFolderCLITests {
+    @Test func folderOfImagesAsCSVAndJSON() throws {
+        let teacher = Fixtures.sample("digits/timm/model.safetensors")
+        let csv = try BinaryRunner.run(["run", teacher, "--input", Fixtures.sample("digits/images"), "--top", "1", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let rows = csv.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == 30)
+        // The teacher gets 29 of the 30 right (images/8/0.png is predicted as 0): the folder name is the digit.
+        let right = rows.filter { row in
+            let f = row.split(separator: ",")
+            return f[0].split(separator: "/").dropLast().last == f[3]
+        }
+        #expect(right.count == 29)
+        let json = try BinaryRunner.run(["run", teacher, "--input", Fixtures.sample("digits/images/3"), "--top", "2", "--format", "json"])
+        let array = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(array?.count == 3 && (array?[0]["top"] as? [[String: Any]])?.count == 2)
+    }
+}
