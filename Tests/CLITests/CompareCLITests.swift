@@ -54,3 +54,14 @@ import TestSupport
         #expect(array?.count == 3 && (array?[0]["top"] as? [[String: Any]])?.count == 2)
     }
 }
+
+/// Long jobs report progress on standard error; off a terminal, as plain lines.
+@Suite struct ProgressCLITests {
+    @Test func evalPrintsPlainProgressLines() throws {
+        let r = try BinaryRunner.run(["eval", Fixtures.sample("digits/timm/model.safetensors"), "--data", Fixtures.sample("digits/test_pixels.npy"),
+                                      "--labels", Fixtures.sample("digits/test_y.npy"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("eval 360/360") && !r.stderr.contains("\u{1B}["))
+        #expect(r.stdout.hasPrefix("{"))
+    }
+}

@@ -97,7 +97,9 @@ struct QuantizeCommand: ParsableCommand {
         print(String(format: "model output on %d %@: logit cosine mean %.6f min %.6f, max abs error %.4g", sample.shape[0],
                      dataset == nil ? "random inputs" : "samples", r.logitCosine, r.minLogitCosine, r.maxAbsError))
         guard let d = dataset, config.numClasses > 0 else { return }
-        let e = try Evaluator.evaluate(result.graph, config: config, data: d, against: fp32, threads: threads.count, registry: .int8)
+        let bar = ProgressLine("eval int8 vs fp32")
+        let e = try Evaluator.evaluate(result.graph, config: config, data: d, against: fp32, threads: threads.count, registry: .int8,
+                                       progress: { bar.update($0, of: $1) })
         print("on \(e.samples) samples from \(eval!):")
         if let t8 = e.top1, let t32 = e.otherTop1 {
             print(String(format: "  top-1 fp32 %.2f%%, int8 %.2f%% (%+.2f points)", t32 * 100, t8 * 100, (t8 - t32) * 100))
