@@ -64,7 +64,8 @@ struct HostileHDF5Tests {
         }
     }
 
-    @Test("external raw storage outside the file's folder is refused", arguments: ["../outside.bin", "/etc/hostname", "sub/../../outside.bin"])
+    @Test("external raw storage outside the file's folder is refused", arguments: ["../outside.bin", "/etc/hostname", "sub/../../outside.bin",
+                                                                                String(repeating: "a/", count: 2100) + "../../outside.bin"])
     func externalEscapes(_ name: String) throws {
         let root = Fixtures.scratch("hdf5-ext")
         let dir = root + "/model"
@@ -72,7 +73,7 @@ struct HostileHDF5Tests {
         try Data(repeating: 0x41, count: 16).write(to: URL(fileURLWithPath: root + "/outside.bin"))
         let path = try external(name, in: dir)
         let m = message { _ = try HDF5File(path: path).tensor("w") }
-        #expect(m.contains("tensor 'w'") && (m.contains("escapes") || m.contains("absolute")), "\(m)")
+        #expect(m.contains("tensor 'w'") && (m.contains("escapes") || m.contains("absolute") || m.contains("longer than")), "\(m)")
     }
 
     @Test("external raw storage beside the file is read from the file's folder, whatever the working directory")

@@ -216,6 +216,8 @@ public final class HDF5File: @unchecked Sendable {
     static let maxCompressionRatio = 1032
     /// Datasets this small are read whatever their storage says (allocating them is harmless).
     static let smallDataset = 16 << 20
+    /// Longest external raw-storage file name accepted (Linux's PATH_MAX).
+    static let maxExternalName = 4096
 
     /// Throws unless the dataset's storage can hold `bytes` of data, before anything is allocated:
     /// - external raw storage: every file named lies inside the HDF5 file's folder (absolute names
@@ -235,10 +237,14 @@ public final class HDF5File: @unchecked Sendable {
         if externals > 0 {
             var covered = 0
             for i in 0..<externals {
-                var buffer = [CChar](repeating: 0, count: 4097)
+                var buffer = [CChar](repeating: 0, count: Self.maxExternalName + 2)
                 var offset: off_t = 0
                 var size: hsize_t = 0
                 try HDF5Library.check(H5Pget_external(dcpl, UInt32(i), buffer.count - 1, &buffer, &offset, &size), path, name, "reading external storage")
+                // libhdf5 truncates silently: a name that fills the buffer may continue past what was checked.
+                guard strlen(buffer) <= Self.maxExternalName else {
+                    throw refuse("external storage name is longer than \(Self.maxExternalName) bytes")
+                }
                 let file = try externalFile(String(cString: buffer), name)
                 let have = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.uint64Value ?? 0
                 let need = min(UInt64(size), UInt64(bytes - covered))
