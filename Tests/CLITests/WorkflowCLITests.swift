@@ -65,3 +65,18 @@ import TestSupport
         #expect(r.stdout.hasPrefix("{"))
     }
 }
+
+/// `inspect --json` of an int8 file carries its quantization scheme.
+@Suite struct InspectJSONCLITests {
+    @Test func quantizedFileReportsItsScheme() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let q = try BinaryRunner.run(["quantize", Fixtures.sample("digits/timm/model.safetensors"), dir + "/q.safetensors"])
+        #expect(q.status == 0, "\(q.stderr)")
+        let r = try BinaryRunner.run(["inspect", dir + "/q.safetensors", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let scheme = object?["quantization"] as? [String: Any]
+        #expect(scheme?["scheme"] as? String == "dynamic int8" && scheme?["int8_layers"] as? Int == 25, "\(r.stdout)")
+        #expect(object?["depth"] as? Int == 6)
+    }
+}
