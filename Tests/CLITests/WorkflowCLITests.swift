@@ -80,3 +80,29 @@ import TestSupport
         #expect(object?["depth"] as? Int == 6)
     }
 }
+
+/// `--json` reports of convert, resize-pos and compare are single JSON objects with their facts.
+@Suite struct JSONReportCLITests {
+    func object(_ r: BinaryRunner.Result) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    }
+
+    @Test func convertResizeAndCompare() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let teacher = Fixtures.sample("digits/timm/model.safetensors")
+        let c = try BinaryRunner.run(["convert", teacher, dir + "/hf.safetensors", "--naming", "hf", "--json"])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(object(c)?["tensors_written"] as? Int == 104 && object(c)?["naming"] as? String == "hf", "\(c.stdout)")
+        let r = try BinaryRunner.run(["resize-pos", teacher, dir + "/r48/model.safetensors", "--image-size", "48", "--json"])
+        // The folder r48 does not exist: refused up front, nothing written, an error that is not JSON.
+        #expect(r.status != 0 && object(r) == nil)
+        try FileManager.default.createDirectory(atPath: dir + "/r48", withIntermediateDirectories: true)
+        let r2 = try BinaryRunner.run(["resize-pos", teacher, dir + "/r48/model.safetensors", "--image-size", "48", "--json"])
+        #expect(r2.status == 0 && (object(r2)?["resampled"] as? [String])?.first?.contains("12×12") == true, "\(r2.stdout)\(r2.stderr)")
+        let same = try BinaryRunner.run(["compare", teacher, dir + "/hf.safetensors", "--json"])
+        #expect(same.status == 0 && object(same)?["identical"] as? Bool == true)
+        let differ = try BinaryRunner.run(["compare", teacher, dir + "/r48/model.safetensors", "--json"])
+        #expect(differ.status == 1 && (object(differ)?["differences"] as? [String])?.isEmpty == false)
+    }
+}

@@ -42,6 +42,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("no-config-json"), help: "Do not write config.json beside the output.")
     var noConfigJSON = false
 
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
@@ -101,6 +104,19 @@ struct Convert: ParsableCommand {
         let seconds = Date().timeIntervalSince(t0)
         let shownNaming = fmt == .hdf5 && outLayout == .keras ? "hf-tf" : convention.rawValue
         let shownFormat = fmt == .hdf5 ? "hdf5 (\(outLayout.rawValue) layout)" : fmt.rawValue
+        if json {
+            var object: [String: Any] = [
+                "input": input, "output": summary.indexPath ?? output, "format": fmt.rawValue, "naming": shownNaming,
+                "tensors_written": summary.tensorsWritten, "renamed": summary.renamed,
+                "transposed": summary.transposed + loaded.transposedOnRead, "carried_through": summary.carriedThrough,
+                "bytes": summary.bytes, "seconds": seconds, "warnings": summary.warnings,
+            ]
+            if fmt == .hdf5 { object["layout"] = outLayout.rawValue }
+            if let c = summary.configPath { object["config"] = c }
+            if !summary.shards.isEmpty { object["shards"] = summary.shards }
+            try JSONReport.print(object)
+            return
+        }
         if let index = summary.indexPath {
             print("wrote \(index) and \(summary.shards.count) shards (\(summary.shards.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))): \(shownFormat), \(shownNaming) naming")
         } else {
