@@ -106,3 +106,14 @@ import TestSupport
         #expect(differ.status == 1 && (object(differ)?["differences"] as? [String])?.isEmpty == false)
     }
 }
+
+/// A job that fails while running says why and exits 1; only command-line mistakes print usage and exit 64.
+@Suite struct ExitStatusCLITests {
+    @Test func runtimeFailureIsNotAUsageError() throws {
+        let r = try BinaryRunner.run(["attention", Fixtures.sample("deit-distilled/model.safetensors"),
+                                      "--input", Fixtures.sample("inputs/batch224.npy"), "--json"])
+        #expect(r.status == 1 && r.stderr.contains("--index") && !r.stderr.contains("Usage"), "\(r.status) \(r.stderr)")
+        let usage = try BinaryRunner.run(["run", Fixtures.sample("digits/timm/model.safetensors"), "--input", "x.png", "--top", "0"])
+        #expect(usage.status == 64 && usage.stderr.contains("Usage"))
+    }
+}
