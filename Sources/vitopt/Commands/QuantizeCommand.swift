@@ -54,15 +54,17 @@ struct QuantizeCommand: ParsableCommand {
         var outputs = inputs
         try outputs.claim(output)
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
-        let loaded = try modelOptions.load(input)
+        let file = try modelOptions.load(input)
+        if Int8ONNXPatterns.applies(to: try file.graph()) { throw QuantizeError.alreadyQuantized(path: input) }
+        let toONNX = Int8ONNXFile.isONNXPath(output)
+        // An int8 safetensors file needs checkpoint tensor names: an imported ONNX graph is quantized from its description.
+        let loaded = toONNX ? file : try Int8ModelFile.source(for: file)
         let dataset = try eval.map { try Dataset.open($0, labels: labels, config: loaded.model.config) }
         let sample = try dataset.map { try $0.batch(0..<min($0.count, 32), config: loaded.model.config) }
         let fp32 = try loaded.graph()
-        if Int8ONNXPatterns.applies(to: fp32) { throw QuantizeError.alreadyQuantized(path: input) }
         var options = DynamicQuantization.Options()
         options.activations = ActivationScheme(rawValue: activations)!
         options.exclude = try exclude.map(ExcludePattern.init)
-        let toONNX = Int8ONNXFile.isONNXPath(output)
         options.fuse = !noFuse && !toONNX
         let result = try DynamicQuantization.apply(fp32, options: options)
         let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output, inputs: inputs).bytes
