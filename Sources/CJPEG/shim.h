@@ -29,6 +29,11 @@
 
 /* Images with more pixels than this are refused (Pillow's decompression-bomb limit is ~179 M). */
 #define VITOPT_JPEG_MAX_PIXELS ((size_t)1 << 28)
+/* libjpeg's own memory limit (progressive images keep every coefficient: 2 bytes per sample), and
+   the most scans a progressive file may have (a few kilobytes of tiny scans otherwise cost minutes
+   of decoding; libjpeg-turbo's djpeg -maxscans guards the same way). */
+#define VITOPT_JPEG_MAX_MEMORY (1L << 30)
+#define VITOPT_JPEG_MAX_SCANS 1000
 
 typedef struct {
     /* On success: malloc'd width*height*3 bytes, row-major interleaved RGB; free with free(). */
@@ -79,13 +84,27 @@ static inline void vitopt_jpeg_cmyk_to_rgb(const unsigned char *cmyk, unsigned c
     }
 }
 
+/* Progress callback: refuses files with more than VITOPT_JPEG_MAX_SCANS scans. */
+static inline void vitopt_jpeg_progress(j_common_ptr cinfo) {
+    if (cinfo->is_decompressor && ((j_decompress_ptr)cinfo)->input_scan_number > VITOPT_JPEG_MAX_SCANS) {
+        vitopt_jpeg_error_mgr *err = (vitopt_jpeg_error_mgr *)cinfo->err;
+        snprintf(err->message, JMSG_LENGTH_MAX, "more than %d progressive scans", VITOPT_JPEG_MAX_SCANS);
+        longjmp(err->jump, 1);
+    }
+}
+
 /* Decodes the JPEG in data[0..<size]. Returns 0 on success, 1 on a libjpeg error, 2 for an
  * unsupported color space or an image too large. On failure result->pixels is NULL and
  * result->message says why. */
 static inline int vitopt_jpeg_decode_rgb8(const unsigned char *data, size_t size, vitopt_jpeg_result *result) {
     /* The libjpeg state lives on the heap so that nothing the longjmp target reads is an automatic
      * variable modified after setjmp (those would be indeterminate). */
-    struct vitopt_jpeg_state { struct jpeg_decompress_struct cinfo; vitopt_jpeg_error_mgr err; unsigned char *cmyk_row; };
+    struct vitopt_jpeg_state {
+        struct jpeg_decompress_struct cinfo;
+        vitopt_jpeg_error_mgr err;
+        struct jpeg_progress_mgr progress;
+        unsigned char *cmyk_row;
+    };
     struct vitopt_jpeg_state *const state = (struct vitopt_jpeg_state *)calloc(1, sizeof(struct vitopt_jpeg_state));
     unsigned char *volatile pixels = NULL;
     volatile int status = 1;
@@ -111,6 +130,9 @@ static inline int vitopt_jpeg_decode_rgb8(const unsigned char *data, size_t size
         return status;
     }
     jpeg_create_decompress(cinfo);
+    cinfo->mem->max_memory_to_use = VITOPT_JPEG_MAX_MEMORY;
+    state->progress.progress_monitor = vitopt_jpeg_progress;
+    cinfo->progress = &state->progress;
     jpeg_mem_src(cinfo, data, (unsigned long)size);
     jpeg_read_header(cinfo, TRUE);
 

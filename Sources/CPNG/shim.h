@@ -3,6 +3,7 @@
 #include <png.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -26,6 +27,11 @@
 enum { VITOPT_PNG_MESSAGE_CAPACITY = 256 };
 /* Images with more pixels than this are refused (Pillow's decompression-bomb limit is ~179 M). */
 #define VITOPT_PNG_MAX_PIXELS ((size_t)1 << 28)
+/* libpng's own limits, checked as it reads IHDR and before it allocates a row or a chunk: each side
+   at most 65535 pixels (JPEG's own maximum is 65500), ancillary chunks (iCCP, zTXt, ...) at most
+   16 MiB once decompressed. */
+#define VITOPT_PNG_MAX_SIDE 65535u
+#define VITOPT_PNG_MAX_CHUNK ((png_alloc_size_t)16 << 20)
 
 typedef struct {
     /* On success: malloc'd width*height*3 bytes, row-major interleaved RGB; free with free(). */
@@ -42,6 +48,9 @@ typedef struct {
     size_t size;
     size_t offset;
     char *message;
+    /* The last warning, reported with a following error (libpng's IHDR check warns what is wrong,
+       then fails with "Invalid IHDR data"). */
+    char warning[VITOPT_PNG_MESSAGE_CAPACITY];
 } vitopt_png_context;
 
 static inline void vitopt_png_copy_message(char *dst, const char *src) {
@@ -51,13 +60,18 @@ static inline void vitopt_png_copy_message(char *dst, const char *src) {
 
 static inline void vitopt_png_on_error(png_structp png, png_const_charp message) {
     vitopt_png_context *ctx = (vitopt_png_context *)png_get_error_ptr(png);
-    vitopt_png_copy_message(ctx->message, message);
+    if (ctx->warning[0]) {
+        snprintf(ctx->message, VITOPT_PNG_MESSAGE_CAPACITY, "%s (%s)", message ? message : "libpng error", ctx->warning);
+    } else {
+        vitopt_png_copy_message(ctx->message, message);
+    }
     longjmp(ctx->jump, 1);
 }
 
 static inline void vitopt_png_on_warning(png_structp png, png_const_charp message) {
-    (void)png;
-    (void)message;
+    vitopt_png_context *ctx = (vitopt_png_context *)png_get_error_ptr(png);
+    strncpy(ctx->warning, message ? message : "", VITOPT_PNG_MESSAGE_CAPACITY - 1);
+    ctx->warning[VITOPT_PNG_MESSAGE_CAPACITY - 1] = '\0';
 }
 
 static inline void vitopt_png_read(png_structp png, png_bytep out, png_size_t count) {
@@ -83,6 +97,7 @@ static inline int vitopt_png_decode_rgb8(const unsigned char *data, size_t size,
     ctx.size = size;
     ctx.offset = 0;
     ctx.message = result->message;
+    ctx.warning[0] = '\0';
 
     png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, vitopt_png_on_error, vitopt_png_on_warning);
     if (png == NULL) {
@@ -102,6 +117,8 @@ static inline int vitopt_png_decode_rgb8(const unsigned char *data, size_t size,
         return status;
     }
     png_set_read_fn(png, &ctx, vitopt_png_read);
+    png_set_user_limits(png, VITOPT_PNG_MAX_SIDE, VITOPT_PNG_MAX_SIDE);
+    png_set_chunk_malloc_max(png, VITOPT_PNG_MAX_CHUNK);
     png_read_info(png, info);
 
     png_uint_32 width = png_get_image_width(png, info);

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Formats
 
 /// The `vitopt` command: a thin shell over the Graph and Formats libraries.
@@ -14,6 +15,20 @@ struct Vitopt: ParsableCommand {
         BLASEnvironment.ensureVectorKernels()
         // Ctrl-C and SIGTERM remove the temporaries of any write in progress (see Interrupts).
         Interrupts.install()
-        Self.main(nil)
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(nil)
+        } catch {
+            exit(withError: error)  // usage errors: the message, the usage line, exit 64
+        }
+        do {
+            try command.run()
+        } catch let e as ValidationError {
+            // Raised while running, a ValidationError is a failure of the job, not of the command line.
+            FileHandle.standardError.write(Data("Error: \(e.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
     }
 }

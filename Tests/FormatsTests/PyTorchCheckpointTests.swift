@@ -161,3 +161,36 @@ import TestSupport
         try files.claim("\(dir)/converted.safetensors")
     }
 }
+
+/// Sharded safetensors output: the split, the names transformers uses, and a bit-exact round trip.
+@Suite struct ShardedWriteTests {
+    @Test func sizes() {
+        #expect(ShardedSafetensorsWriter.parseSize("5GB") == 5_000_000_000)
+        #expect(ShardedSafetensorsWriter.parseSize("2GiB") == 2 << 30)
+        #expect(ShardedSafetensorsWriter.parseSize("300KB") == 300_000)
+        #expect(ShardedSafetensorsWriter.parseSize("4096") == 4096)
+        for bad in ["", "0", "-1GB", "1e30GB", "five", "nanMB"] { #expect(ShardedSafetensorsWriter.parseSize(bad) == nil, "\(bad)") }
+    }
+
+    @Test func splitWritesIndexAndShardsThatReadBackBitExact() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let loaded = try ModelLoader.load(Fixtures.sample("digits/hf"))
+        let summary = try ModelSaver.save(loaded.model, to: "\(dir)/model.safetensors", naming: .hf, maxShardBytes: 300_000)
+        #expect(summary.shards.map { ($0 as NSString).lastPathComponent } ==
+                ["model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors", "model-00003-of-00003.safetensors"])
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/model.safetensors"))
+        let back = try ModelLoader.load(dir)
+        #expect(back.path.hasSuffix("model.safetensors.index.json"))
+        let original = try SafetensorsFile(path: Fixtures.sample("digits/hf/model.safetensors")).tensors
+        let sharded = try ShardedSafetensors(path: "\(dir)/model.safetensors.index.json")
+        #expect(Set(sharded.tensors.keys) == Set(original.keys))
+        for (name, t) in original { #expect(sharded.tensors[name]!.bitwiseEqual(t), "\(name)") }
+        // No shard holds more than the limit unless one tensor alone is larger.
+        for shard in summary.shards {
+            let file = try SafetensorsFile(path: shard)
+            let data = file.tensors.values.reduce(0) { $0 + $1.byteCount }
+            #expect(data <= 300_000 || file.tensors.count == 1)
+        }
+    }
+}

@@ -37,8 +37,12 @@ public final class ParameterSet: @unchecked Sendable {
         self.index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
         for e in entries {
             guard let t = packed.tensors[e.key] else { throw DistillError.unsupported("tensor '\(e.key)' is missing") }
-            let f = t.asF32()
-            (values.mutableFloats + e.offset).update(from: f.floats, count: e.count)
+            t.withFloats { f in
+                values.withMutableFloats { v in
+                    guard let src = f.baseAddress, let dst = v.baseAddress else { return }
+                    (dst + e.offset).update(from: src, count: min(e.count, f.count))
+                }
+            }
         }
     }
 
@@ -65,12 +69,13 @@ public final class ParameterSet: @unchecked Sendable {
 
     /// The parameters as separate tensors (copies), by key.
     public func tensors(from buffer: Tensor? = nil) -> [ViTTensorKey: Tensor] {
-        let src = (buffer ?? values).floats
         var out: [ViTTensorKey: Tensor] = [:]
-        for e in entries {
-            let t = Tensor(zeros: .f32, shape: e.shape)
-            t.mutableFloats.update(from: src + e.offset, count: e.count)
-            out[e.key] = t
+        (buffer ?? values).withFloats { src in
+            for e in entries {
+                let t = Tensor(zeros: .f32, shape: e.shape)
+                t.withMutableFloats { d in _ = d.update(fromContentsOf: src[e.offset..<(e.offset + e.count)]) }
+                out[e.key] = t
+            }
         }
         return out
     }

@@ -95,10 +95,14 @@ public enum StudentBuilder {
     static func insertingRow(_ pos: Tensor, at row: Int) -> Tensor {
         let d = pos.shape[2], n = pos.shape[1]
         let out = Tensor(zeros: .f32, shape: [1, n + 1, d])
-        let src = pos.asF32().floats, dst = out.mutableFloats
-        dst.update(from: src, count: row * d)
-        (dst + row * d).update(from: src + (row - 1) * d, count: d)
-        (dst + (row + 1) * d).update(from: src + row * d, count: (n - row) * d)
+        pos.withFloats { f in
+            out.withMutableFloats { o in
+                guard let src = f.baseAddress, let dst = o.baseAddress else { return }
+                dst.update(from: src, count: row * d)
+                (dst + row * d).update(from: src + (row - 1) * d, count: d)
+                (dst + (row + 1) * d).update(from: src + row * d, count: (n - row) * d)
+            }
+        }
         return out
     }
 

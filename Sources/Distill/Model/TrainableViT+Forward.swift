@@ -38,8 +38,8 @@ extension TrainableViT {
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
         for b in 0..<c.depth {
             let sb = w.slot(b)
-            let xin = w.stream(b).floats, mid = w.xMid[sb].mutableFloats
-            let next = b + 1 < c.depth ? w.stream(b + 1).mutableFloats : w.xOut.mutableFloats
+            let xin = w.stream(b).floats, mid = w.xMid[sb].mutableFloats  // tensor-lifetime: the workspace holds xIn
+            let next = b + 1 < c.depth ? w.stream(b + 1).mutableFloats : w.xOut.mutableFloats  // tensor-lifetime: the workspace holds xIn
             prof.measure("forward.linear") {
                 KernelMath.layerNorm(xin, rows: r, width: d, gamma: p.value(.norm1Weight, b), beta: p.value(.norm1Bias, b), epsilon: eps,
                                      into: w.ln1[sb].mutableFloats, context: ctx)
@@ -111,7 +111,7 @@ extension TrainableViT {
     /// Prefix tokens (class, dist, registers) and position embedding into `xIn[0]`.
     private func embed(_ w: ActivationWorkspace, n: Int) {
         let c = config, d = c.embedDim, s = tokens, prefix = c.numPrefixTokens, np = c.numPatches
-        let x0 = w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats
+        let x0 = w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats  // tensor-lifetime: the workspace holds xIn
         let tokenRows = prefixTokenRows()
         let start = c.posEmbedIncludesPrefix ? 0 : prefix
         context.parallelFor(n, minChunk: 4) { range in

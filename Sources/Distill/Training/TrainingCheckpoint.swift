@@ -39,7 +39,7 @@ public enum TrainingCheckpoint {
             guard let t = file.tensors[name], t.dtype == .f32, t.shape == dst.shape else {
                 throw DistillError.checkpoint(path: path, detail: "tensor '\(name)' missing or not f32 \(dst.shape)")
             }
-            dst.mutableFloats.update(from: t.asF32().floats, count: dst.count)
+            t.withFloats { src in dst.withMutableFloats { d in _ = d.update(fromContentsOf: src) } }
         }
         optimizer.step = step
     }

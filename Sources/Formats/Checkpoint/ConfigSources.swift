@@ -19,7 +19,7 @@ public enum ConfigSources {
         if HFConfigParser.recognises(json) {
             hints = try HFConfigParser.hints(from: json, path: configPath)
             let ppPath = (dir.isEmpty ? "." : dir) + "/preprocessor_config.json"
-            if let pp = try readJSON(ppPath), let p = HFConfigParser.preprocessing(from: pp, imageSize: hints.imageSize) {
+            if let pp = try readJSON(ppPath), let p = try HFConfigParser.preprocessing(from: pp, imageSize: hints.imageSize, path: ppPath) {
                 hints.preprocessing = p
                 hints.sources.append(ppPath)
             }
@@ -39,6 +39,10 @@ public enum ConfigSources {
             config = try JSONDecoder().decode(ViTConfig.self, from: Data(text.utf8))
         } catch {
             throw FormatError.config(path: path, detail: "metadata '\(metadataKey)' is not a valid vitopt config: \(error)")
+        }
+        // Decoded values are untrusted: sizes, eps and the preprocessing recipe are range-checked.
+        do { try config.validate() } catch let e as ViTError {
+            throw FormatError.config(path: path, detail: "metadata '\(metadataKey)': \(e.description)")
         }
         return hints(from: config, source: "\(path) (\(metadataKey))")
     }

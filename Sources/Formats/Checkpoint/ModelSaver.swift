@@ -14,6 +14,9 @@ public enum ModelSaver {
         /// What happened to `config.json` (see `SidecarConfig`).
         public var configAction: SidecarConfig.Action = .skip(reason: "not written for this format")
         public var warnings: [String] = []
+        /// When the output was split (`maxShardBytes`): the shard files and their index, written instead of `path`.
+        public var shards: [String] = []
+        public var indexPath: String?
     }
 
     /// Saves `model` as safetensors or HDF5 at `path`, with vitopt's config in the file's metadata,
@@ -28,7 +31,7 @@ public enum ModelSaver {
     public static func save(_ model: ViTDescription, to path: String, naming: NamingConvention,
                             format: ModelFormat = .safetensors, extraMetadata: [String: String] = [:],
                             writeConfigJSON: Bool = true, hdf5Layout: HDF5Layout = .plain,
-                            inputs: OutputGuard = OutputGuard()) throws -> Summary {
+                            inputs: OutputGuard = OutputGuard(), maxShardBytes: Int? = nil) throws -> Summary {
         switch format {
         case .safetensors, .hdf5: break
         case .pytorch:
@@ -46,11 +49,22 @@ public enum ModelSaver {
             throw FormatError.cannotExpress(convention: naming.rawValue, detail: "the Keras (tf_model.h5) layout, which uses Hugging Face's TF names; use --naming hf-tf")
         }
         try ConfigWriter.checkExpressible(model.config, naming)
+        let named = try NamingMapper.names(for: model, convention: naming)
+        let total = named.values.reduce(0) { $0 + $1.byteCount }
+        let shardPlan = maxShardBytes.flatMap { max in total > max ? ShardedSafetensorsWriter.plan(named, maxShardBytes: max) : nil }
+        if shardPlan != nil && format != .safetensors {
+            throw FormatError.unsupported(path: path, detail: "--max-shard-size splits safetensors output only")
+        }
         var outputs = inputs
-        try outputs.claim(path)
+        if let plan = shardPlan {
+            let (index, shards) = ShardedSafetensorsWriter.paths(for: path, count: plan.count)
+            try outputs.claim(index, as: "the shard index")
+            for shard in shards { try outputs.claim(shard, as: "a shard") }
+        } else {
+            try outputs.claim(path)
+        }
         let action = try SidecarConfig.decide(output: path, config: model.config, enabled: writeConfigJSON, inputs: inputs)
         if let configPath = action.writtenPath { try outputs.claim(configPath, as: "the output's config.json") }
-        let named = try NamingMapper.names(for: model, convention: naming)
         var summary = Summary()
         var metadata = extraMetadata
         metadata["format"] = "pt"
@@ -75,6 +89,11 @@ public enum ModelSaver {
                                                        mainLayer: c.numClasses == 0 ? (c.distToken ? "deit" : "vit") : nil, to: path)
                 summary.bytes = r.bytes
                 summary.transposed = r.transposed
+            } else if let max = maxShardBytes, shardPlan != nil {
+                let r = try ShardedSafetensorsWriter.write(named, metadata: metadata, to: path, maxShardBytes: max)
+                summary.bytes = r.bytes
+                summary.shards = r.shards
+                summary.indexPath = r.indexPath
             } else {
                 summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Graph
 internal import CHDF5
 
@@ -7,10 +8,18 @@ internal import CHDF5
 /// returned as a zero-copy view of the memory-mapped file (libhdf5 reports its byte offset); any
 /// other layout (chunked, compressed, big-endian) is read by libhdf5 into a fresh buffer. Either way
 /// the bytes are the file's exactly. Every HDF5 handle a method opens is closed before it returns.
+///
+/// What is validated before a dataset is read: its dims fit `Int` and its byte size does not
+/// overflow (checked products); the bytes it declares are backed by storage (`checkStorage`: the
+/// file's contiguous or chunked storage, or, for compressed chunks, a bounded expansion of it);
+/// external raw storage stays inside the file's folder and its files hold the bytes; attributes
+/// declare no more values than their storage holds; groups nest at most `maxDepth` levels.
 public final class HDF5File: @unchecked Sendable {
     public let path: String
     private let file: hid_t
     private let mapped: MappedFile
+    /// The file's folder, symbolic links resolved: where external raw storage must stay.
+    private let folder: String
 
     /// Opens `path`.
     /// - Throws: `FormatError.fileNotFound`, `.notRecognized` when the file is not HDF5, `.corrupt`
@@ -19,6 +28,7 @@ public final class HDF5File: @unchecked Sendable {
         self.path = path
         let mapped = try MappedFile(path: path)
         self.mapped = mapped
+        folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
         file = try HDF5Library.locked {
             let isHDF5 = H5Fis_hdf5(path)
             guard isHDF5 > 0 else {
@@ -37,11 +47,23 @@ public final class HDF5File: @unchecked Sendable {
     /// The file's size in bytes.
     public var fileSize: Int { mapped.size }
 
-    /// Every object below the root, sorted by path: datasets (`isDataset`) and groups.
+    /// Deepest group nesting `objects()` walks; real checkpoints nest a handful of levels.
+    public static let maxDepth = 64
+
+    /// Every object below the root, sorted by path: datasets (`isDataset`) and groups. The walk is
+    /// linear in the number of objects.
+    /// - Throws: `FormatError.corrupt` for objects nested deeper than `maxDepth` levels.
     public func objects() throws -> [(path: String, isDataset: Bool)] {
         try HDF5Library.locked {
             var length = 0
-            guard let buffer = vitopt_h5_list(file, &length) else { throw HDF5Library.failure(path, nil, "listing the objects") }
+            var tooDeep: Int32 = 0
+            guard let buffer = vitopt_h5_list(file, &length, Int32(Self.maxDepth), &tooDeep) else {
+                if tooDeep != 0 {
+                    _ = HDF5Library.errorStack()
+                    throw FormatError.corrupt(path: path, detail: "groups are nested deeper than \(Self.maxDepth) levels")
+                }
+                throw HDF5Library.failure(path, nil, "listing the objects")
+            }
             return HDF5Library.entries(buffer, length).compactMap { e in
                 e.kind == "D" ? (e.name, true) : (e.kind == "G" ? (e.name, false) : nil)
             }
@@ -89,7 +111,12 @@ public final class HDF5File: @unchecked Sendable {
             defer { H5Tclose(type) }
             let space = try HDF5Library.check(H5Aget_space(attr), path, where_, "reading the shape")
             defer { H5Sclose(space) }
-            let count = Int(H5Sget_simple_extent_npoints(space))
+            let declared = H5Sget_simple_extent_npoints(space)
+            // Every value takes at least one byte of the attribute's storage: a larger count is a lie.
+            guard declared >= 0, UInt64(declared) <= UInt64(H5Aget_storage_size(attr)) || declared == 0 else {
+                throw FormatError.corrupt(path: path, detail: "\(where_) declares \(declared) values but stores \(H5Aget_storage_size(attr)) bytes")
+            }
+            let count = Int(declared)
             let scalar = H5Sget_simple_extent_type(space) == H5S_SCALAR
             switch H5Tget_class(type) {
             case H5T_STRING:
@@ -123,7 +150,11 @@ public final class HDF5File: @unchecked Sendable {
         }
         let size = H5Tget_size(type)
         let spacePadded = H5Tget_strpad(type) == H5T_STR_SPACEPAD
-        var bytes = [UInt8](repeating: 0, count: max(1, size * count))
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        guard !overflow, UInt64(total) <= UInt64(H5Aget_storage_size(attr)) else {
+            throw FormatError.corrupt(path: path, detail: "\(where_) declares \(count) strings of \(size) bytes but stores \(H5Aget_storage_size(attr)) bytes")
+        }
+        var bytes = [UInt8](repeating: 0, count: max(1, total))
         try HDF5Library.check(H5Aread(attr, type, &bytes), path, where_, "reading")
         return (0..<count).map { i in
             var s = Array(bytes[(i * size)..<((i + 1) * size)])
@@ -146,7 +177,10 @@ public final class HDF5File: @unchecked Sendable {
     public func tensor(_ datasetPath: String) throws -> Tensor {
         try HDF5Library.locked {
             try withDataset(datasetPath) { ds, dtype, shape, type in
-                let bytes = shape.reduce(1, *) * dtype.byteSize
+                guard let bytes = SizeCheck.byteCount(shape, dtype) else {
+                    throw FormatError.tensor(path: path, tensor: datasetPath, detail: "shape \(shape) of \(dtype.rawValue) is too large (its size overflows)")
+                }
+                try checkStorage(ds, bytes: bytes, datasetPath)
                 if let view = try zeroCopyView(ds, type, dtype, shape, bytes, datasetPath) { return view }
                 let out = Tensor(zeros: dtype, shape: shape)
                 guard bytes > 0 else { return out }
@@ -165,7 +199,7 @@ public final class HDF5File: @unchecked Sendable {
         let dcpl = H5Dget_create_plist(ds)
         guard dcpl >= 0 else { _ = HDF5Library.errorStack(); return nil }
         defer { H5Pclose(dcpl) }
-        guard H5Pget_layout(dcpl) == H5D_CONTIGUOUS, H5Pget_nfilters(dcpl) == 0 else { return nil }
+        guard H5Pget_layout(dcpl) == H5D_CONTIGUOUS, H5Pget_nfilters(dcpl) == 0, H5Pget_external_count(dcpl) == 0 else { return nil }
         let address = H5Dget_offset(ds)
         guard address != vitopt_haddr_undef() else { _ = HDF5Library.errorStack(); return nil }
         let offset = UInt64(address)
@@ -177,8 +211,84 @@ public final class HDF5File: @unchecked Sendable {
         return Tensor(dtype: dtype, shape: shape, storage: storage)
     }
 
+    /// Largest expansion allowed from a filtered (compressed) dataset's stored bytes to its data:
+    /// deflate's limit is about 1032:1, and weights compress far less.
+    static let maxCompressionRatio = 1032
+    /// Datasets this small are read whatever their storage says (allocating them is harmless).
+    static let smallDataset = 16 << 20
+    /// Longest external raw-storage file name accepted (Linux's PATH_MAX).
+    static let maxExternalName = 4096
+
+    /// Throws unless the dataset's storage can hold `bytes` of data, before anything is allocated:
+    /// - external raw storage: every file named lies inside the HDF5 file's folder (absolute names
+    ///   and `..` escapes are refused, as for ONNX external data) and holds its segment, and the
+    ///   segments cover `bytes`;
+    /// - unfiltered data (contiguous, compact or chunked): the storage libhdf5 reports
+    ///   (`H5Dget_storage_size`) is at least `bytes` — a dataset declaring more than it stores
+    ///   (unwritten chunks of a huge shape) is refused;
+    /// - filtered (compressed) chunks: `bytes` is at most `maxCompressionRatio` times the storage,
+    ///   and the storage lies within the file.
+    /// Datasets of at most `smallDataset` bytes skip the storage comparison (not the external check).
+    private func checkStorage(_ ds: hid_t, bytes: Int, _ name: String) throws {
+        let dcpl = try HDF5Library.check(H5Dget_create_plist(ds), path, name, "reading the storage properties")
+        defer { H5Pclose(dcpl) }
+        func refuse(_ d: String) -> FormatError { .tensor(path: path, tensor: name, detail: d) }
+        let externals = Int(H5Pget_external_count(dcpl))
+        if externals > 0 {
+            var covered = 0
+            for i in 0..<externals {
+                var buffer = [CChar](repeating: 0, count: Self.maxExternalName + 2)
+                var offset: off_t = 0
+                var size: hsize_t = 0
+                try HDF5Library.check(H5Pget_external(dcpl, UInt32(i), buffer.count - 1, &buffer, &offset, &size), path, name, "reading external storage")
+                // libhdf5 truncates silently: a name that fills the buffer may continue past what was checked.
+                guard strlen(buffer) <= Self.maxExternalName else {
+                    throw refuse("external storage name is longer than \(Self.maxExternalName) bytes")
+                }
+                let file = try externalFile(String(cString: buffer), name)
+                let have = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.uint64Value ?? 0
+                let need = min(UInt64(size), UInt64(bytes - covered))
+                guard offset >= 0, UInt64(offset) <= have, need <= have - UInt64(offset) else {
+                    throw refuse("external storage '\(String(cString: buffer))' is \(have) bytes; the dataset needs \(need) from offset \(offset)")
+                }
+                covered += Int(need)
+                if covered >= bytes { break }
+            }
+            guard covered >= bytes else { throw refuse("external storage holds \(covered) of the \(bytes) bytes the dataset declares") }
+            return
+        }
+        guard bytes > Self.smallDataset else { return }
+        let stored = H5Dget_storage_size(ds)
+        if H5Pget_nfilters(dcpl) == 0 {
+            guard stored >= UInt64(bytes) else {
+                throw refuse("declares \(bytes) bytes but only \(stored) are stored in the file")
+            }
+        } else {
+            let (bound, overflow) = Int(clamping: stored).multipliedReportingOverflow(by: Self.maxCompressionRatio)
+            guard stored <= UInt64(mapped.size), overflow || bytes <= bound else {
+                throw refuse("declares \(bytes) bytes from \(stored) compressed bytes (more than \(Self.maxCompressionRatio):1)")
+            }
+        }
+    }
+
+    /// The path of external raw-storage file `name`, which must stay inside the HDF5 file's folder.
+    private func externalFile(_ name: String, _ dataset: String) throws -> String {
+        guard !name.isEmpty, !name.hasPrefix("/") else {
+            throw FormatError.tensor(path: path, tensor: dataset, detail: "external storage '\(name)' is an absolute path; it must be relative to the file")
+        }
+        let resolved = URL(fileURLWithPath: folder).appendingPathComponent(name).standardizedFileURL.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+            throw FormatError.tensor(path: path, tensor: dataset, detail: "external storage '\(name)' escapes the file's folder \(folder)")
+        }
+        return resolved
+    }
+
     private func withDataset<T>(_ name: String, _ body: (hid_t, DType, [Int], hid_t) throws -> T) throws -> T {
-        let ds = try HDF5Library.check(H5Dopen2(file, name, vitopt_h5p_default()), path, name, "opening the dataset")
+        // External raw storage is resolved against the file's folder, never the working directory.
+        let dapl = try HDF5Library.check(H5Pcreate(vitopt_h5p_dataset_access()), path, name, "making an access property list")
+        defer { H5Pclose(dapl) }
+        try HDF5Library.check(H5Pset_efile_prefix(dapl, folder), path, name, "setting the external-file folder")
+        let ds = try HDF5Library.check(H5Dopen2(file, name, dapl), path, name, "opening the dataset")
         defer { H5Dclose(ds) }
         let type = try HDF5Library.check(H5Dget_type(ds), path, name, "reading the type")
         defer { H5Tclose(type) }
@@ -188,8 +298,12 @@ public final class HDF5File: @unchecked Sendable {
             throw FormatError.tensor(path: path, tensor: name, detail: "the dataset has a null dataspace (no shape, no data)")
         }
         let rank = Int(H5Sget_simple_extent_ndims(space))
+        guard (0...32).contains(rank) else { throw FormatError.tensor(path: path, tensor: name, detail: "the dataset has rank \(rank)") }
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
         if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
+        guard dims.allSatisfy({ $0 <= hsize_t(Int.max) }) else {
+            throw FormatError.tensor(path: path, tensor: name, detail: "dimensions \(dims) do not fit a 64-bit signed size")
+        }
         let marker = try attribute(HDF5TypeMap.dtypeAttribute, of: name)?.stringValue
         switch HDF5TypeMap.dtype(of: type, marker: marker) {
         case .success(let dtype):

@@ -10,21 +10,46 @@ internal import CHDF5
 /// the object, never printed.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
+    /// libhdf5 set up once (see `vitopt_h5_init`: no exit-time clean-up, quiet errors).
+    private static let initialized: Void = vitopt_h5_init()
 
     /// Runs `body` holding the library lock, with automatic error printing off.
     static func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        _ = initialized
         vitopt_h5_quiet()
         return try body()
     }
 
-    /// The calling thread's error stack as one line (innermost cause first), clearing it.
+    /// The calling thread's error stack, clearing it, as one short line: the operating system's
+    /// reason when libhdf5 reports one (`No space left on device`, errno 28), then the first few
+    /// distinct messages, innermost cause first.
     static func errorStack() -> String {
-        var buffer = [CChar](repeating: 0, count: 2048)
+        var buffer = [CChar](repeating: 0, count: 8192)
         let n = buffer.withUnsafeMutableBufferPointer { vitopt_h5_error_text($0.baseAddress!, $0.count) }
         let text = n == 0 ? "" : String(cString: buffer)
-        return text.isEmpty ? "no detail from libhdf5" : text
+        return text.isEmpty ? "no detail from libhdf5" : summary(text)
+    }
+
+    /// Condenses libhdf5's error text (dozens of repeated "Write failed; Unable to flush" entries,
+    /// each a full driver report) into the system error and at most three distinct messages.
+    static func summary(_ text: String) -> String {
+        var parts: [String] = []
+        if let r = text.range(of: "error message = '"), let end = text[r.upperBound...].firstIndex(of: "'") {
+            var system = String(text[r.upperBound..<end])
+            if let e = text.range(of: "errno = "), let num = Int(text[e.upperBound...].prefix { $0.isNumber }) {
+                system += " (errno \(num))"
+            }
+            parts.append(system)
+        }
+        for raw in text.components(separatedBy: "; ") {
+            // Driver reports ("file write failed: time = …, filename = …") add nothing after the system error.
+            let entry = raw.contains("time = ") ? "" : raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !entry.isEmpty, !parts.contains(entry), parts.count < 4 else { continue }
+            parts.append(entry)
+        }
+        return parts.isEmpty ? String(text.prefix(300)) : parts.joined(separator: "; ")
     }
 
     /// Throws when `id` is a failed HDF5 identifier (negative), with the error stack.

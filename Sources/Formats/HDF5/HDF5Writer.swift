@@ -6,6 +6,9 @@ internal import CHDF5
 /// `AtomicFileWriter`), which `commit()` closes, fsyncs and renames into place. A writer dropped
 /// without `commit()` leaves nothing behind.
 ///
+/// Failures (a full disk, a write error) are `FormatError`s naming the file and, while a dataset is
+/// written, the dataset, with the system's reason; libhdf5 prints nothing (see `HDF5Library`).
+///
 /// Datasets are contiguous and unfiltered (what h5py and Keras write by default), so a reader can
 /// map them; each is written straight from its tensor's bytes (see `HDF5TypeMap` for the types).
 public final class HDF5Writer {
@@ -136,7 +139,8 @@ public final class HDF5Writer {
         try HDF5Library.locked {
             let status = H5Fclose(file)
             file = -1
-            try HDF5Library.check(status, path, nil, "closing the file")
+            // Data is flushed at close, so a full disk usually shows here: an I/O error, not a corrupt input.
+            if status < 0 { throw FormatError.io(path: path, detail: "writing the file failed (libhdf5: \(HDF5Library.errorStack()))") }
         }
         // Measured before the rename: inside an AtomicFileSet the file reaches `path` only at the set's commit.
         let size = ((try? FileManager.default.attributesOfItem(atPath: output.tempPath))?[.size] as? NSNumber)?.intValue ?? 0

@@ -12,6 +12,12 @@
 ///
 /// The format is chosen from the magic bytes, never the extension. EXIF orientation is not
 /// applied (Pillow's `open` does not apply it either).
+///
+/// Untrusted files: the decoders run in C helpers that own libpng's and libjpeg's longjmp error
+/// recovery, so a broken file is an `ImageError`, never a crash. Sizes are checked before anything
+/// is allocated: at most 2²⁸ pixels (Pillow's bomb limit is ~179 M); PNG sides at most 65535 and
+/// ancillary chunks at most 16 MiB (libpng's own limits, applied while it reads the header);
+/// JPEG at most 1000 progressive scans and 1 GiB of libjpeg working memory.
 public enum ImageDecoder {
     /// Reads and decodes the image at `path`.
     /// - Parameter path: a PNG or JPEG file.

@@ -19,11 +19,12 @@ extension ImagePreprocessor {
             guard let filter = ResampleFilter(rawValue: p.interpolation.lowercased()) else {
                 throw fail("interpolation must be \"bicubic\" or \"bilinear\", is \"\(p.interpolation)\"")
             }
-            guard (1...2).contains(p.resize.count), p.resize.allSatisfy({ $0 > 0 }) else {
-                throw fail("resize must be positive [h, w] (or [shorter side]), is \(p.resize)")
+            let side = ViTConfig.Limits.imageSide
+            guard (1...2).contains(p.resize.count), p.resize.allSatisfy(side.contains) else {
+                throw fail("resize must be [h, w] (or [shorter side]) in \(side.lowerBound)...\(side.upperBound), is \(p.resize)")
             }
-            guard (1...2).contains(p.crop.count), p.crop.allSatisfy({ $0 > 0 }) else {
-                throw fail("crop must be positive [h, w], is \(p.crop)")
+            guard (1...2).contains(p.crop.count), p.crop.allSatisfy(side.contains) else {
+                throw fail("crop must be [h, w] in \(side.lowerBound)...\(side.upperBound), is \(p.crop)")
             }
             guard p.mean.count == 3 || p.mean.count == 1 else { throw fail("mean needs 3 values (or 1), has \(p.mean.count)") }
             guard p.std.count == 3 || p.std.count == 1 else { throw fail("std needs 3 values (or 1), has \(p.std.count)") }
@@ -43,6 +44,11 @@ extension ImagePreprocessor {
                 throw .invalidPreprocessing(detail: "cannot preprocess an empty \(image.width)×\(image.height) image")
             }
             let size = ImagePreprocessor.resizedSize(width: image.width, height: image.height, preprocessing: preprocessing)
+            // Resizing the shorter side of an extreme panorama would make the longer one enormous.
+            let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
+            guard size.width > 0, size.height > 0, !overflow, pixels <= ImagePreprocessor.maxResizedPixels else {
+                throw .invalidPreprocessing(detail: "a \(image.width)×\(image.height) image resizes to \(size.width)×\(size.height), more than \(ImagePreprocessor.maxResizedPixels) pixels")
+            }
             let resized = ImageResampler.resize(PlanarImage(image), width: size.width, height: size.height, filter: filter)
             let cropped = ImageResampler.centerCrop(resized, width: cropWidth, height: cropHeight)
             let plane = cropHeight * cropWidth

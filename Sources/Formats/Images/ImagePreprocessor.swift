@@ -23,6 +23,10 @@ import Graph
 /// timm (Pillow bicubic) and 1.0/255 against transformers v5 `ViTImageProcessor` (torchvision
 /// bilinear). With no resize (sizes already equal) the result is exact to `Float` rounding.
 public enum ImagePreprocessor {
+    /// Most pixels the resize step may produce (2²⁶: 768 MB of planar floats); an image whose
+    /// aspect ratio would exceed it when its shorter side is resized is refused.
+    public static let maxResizedPixels = 1 << 26
+
     /// `pixel_values` for one image file.
     /// - Parameters:
     ///   - path: a PNG or JPEG file.
@@ -45,7 +49,11 @@ public enum ImagePreprocessor {
         let dst = out.mutableFloats
         for (n, path) in paths.enumerated() {
             let image = try ImageDecoder.decode(path: path)
-            try recipe.apply(image, into: dst + n * recipe.sampleCount)
+            do {
+                try recipe.apply(image, into: dst + n * recipe.sampleCount)
+            } catch .invalidPreprocessing(let detail) {
+                throw .unsupportedImage(path: path, format: "image", detail: detail)
+            }
         }
         return out
     }

@@ -6,7 +6,16 @@ import Graph
 public enum NpyArray {
     private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
+    /// Most dimensions a header may declare (NumPy's own limit is 64).
+    static let maxRank = 64
+
     /// Reads `path` as a tensor (a copy: `.npy` data is not guaranteed aligned).
+    ///
+    /// What is validated, before anything is allocated: the magic and version; a header length that
+    /// lies inside the file; a header that is a dict with `descr` (a known little-endian or
+    /// byte-order-free dtype), `fortran_order` (`True` or `False`) and `shape` (at most `maxRank`
+    /// non-negative integers); an element count and byte size that do not overflow `Int`; and a data
+    /// section of exactly that many bytes. Fortran-order arrays are read and returned in C order.
     /// - Throws: `FormatError` naming the file and what is wrong (bad magic, header, dtype, size).
     public static func read(path: String) throws -> Tensor {
         let file = try MappedFile(path: path)
@@ -27,17 +36,25 @@ public enum NpyArray {
         default:
             throw FormatError.unsupported(path: path, detail: ".npy format version \(major) (1–3 are known)")
         }
-        guard start + headerLen <= file.size else { throw FormatError.corrupt(path: path, detail: "header runs past the end of the file") }
+        guard headerLen <= file.size - start else {
+            throw FormatError.corrupt(path: path, detail: "header of \(headerLen) bytes runs past the end of the \(file.size)-byte file")
+        }
         let header = String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<(start + headerLen)]), as: UTF8.self)
         let (descr, fortran, shape) = try parseHeader(header, path: path)
-        guard !fortran else { throw FormatError.unsupported(path: path, detail: "Fortran-order arrays (save with C order)") }
         let dtype = try dtype(for: descr, path: path)
-        let count = shape.reduce(1, *)
         let dataStart = start + headerLen
-        guard file.size - dataStart == count * dtype.byteSize else {
-            throw FormatError.corrupt(path: path, detail: "shape \(shape) of \(descr) needs \(count * dtype.byteSize) bytes, file has \(file.size - dataStart)")
+        let present = file.size - dataStart
+        guard let need = SizeCheck.byteCount(shape, dtype) else {
+            throw FormatError.corrupt(path: path, detail: "shape \(shape) of \(descr) is too large (its byte size overflows)")
         }
-        return Tensor(dtype: dtype, shape: shape, bytes: UnsafeRawBufferPointer(rebasing: b[dataStart..<file.size]))
+        guard present == need else {
+            throw FormatError.corrupt(path: path, detail: "shape \(shape) of \(descr) needs \(need) bytes, file has \(present)")
+        }
+        let data = UnsafeRawBufferPointer(rebasing: b[dataStart..<file.size])
+        guard fortran, shape.count > 1 else { return Tensor(dtype: dtype, shape: shape, bytes: data) }
+        // Column-major data is the C-order array of the reversed shape; reversing the axes restores it.
+        let reversed = Tensor(dtype: dtype, shape: shape.reversed(), bytes: data)
+        return reversed.permuted(Array((0..<shape.count).reversed()))
     }
 
     /// Writes `tensor` (F32, F64 or I64) to `path` as a version 1.0 `.npy`, atomically.
@@ -75,24 +92,39 @@ public enum NpyArray {
             guard let r = h.range(of: "'\(key)':") ?? h.range(of: "\"\(key)\":") else { return nil }
             return h[r.upperBound...].drop { $0 == " " }
         }
+        guard h.trimmingCharacters(in: .whitespaces).hasPrefix("{") else {
+            throw FormatError.corrupt(path: path, detail: "header is not a Python dict literal")
+        }
         guard let d = value(after: "descr"), let q = d.first, q == "'" || q == "\"",
               let close = d.dropFirst().firstIndex(of: q) else {
             throw FormatError.corrupt(path: path, detail: "header has no 'descr'")
         }
         let descr = String(d[d.index(after: d.startIndex)..<close])
         guard let f = value(after: "fortran_order") else { throw FormatError.corrupt(path: path, detail: "header has no 'fortran_order'") }
-        let fortran = f.hasPrefix("True")
+        let fortran: Bool
+        if f.hasPrefix("True") {
+            fortran = true
+        } else if f.hasPrefix("False") {
+            fortran = false
+        } else {
+            throw FormatError.corrupt(path: path, detail: "'fortran_order' is neither True nor False")
+        }
         guard let s = value(after: "shape"), s.first == "(", let end = s.firstIndex(of: ")") else {
             throw FormatError.corrupt(path: path, detail: "header has no 'shape' tuple")
         }
         var shape: [Int] = []
-        for part in s[s.index(after: s.startIndex)..<end].split(separator: ",") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
+        for part in s[s.index(after: s.startIndex)..<end].split(separator: ",", omittingEmptySubsequences: false) {
+            var trimmed = part.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix("L") { trimmed.removeLast() }  // Python 2 longs
             if trimmed.isEmpty { continue }
-            guard let v = Int(trimmed), v >= 0 else { throw FormatError.corrupt(path: path, detail: "bad shape entry '\(part)'") }
+            guard let v = Int(trimmed), v >= 0 else {
+                throw FormatError.corrupt(path: path, detail: "bad shape entry '\(part)' (dimensions are non-negative integers)")
+            }
             shape.append(v)
+            guard shape.count <= maxRank else {
+                throw FormatError.corrupt(path: path, detail: "shape has more than \(maxRank) dimensions")
+            }
         }
         return (descr, fortran, shape)
     }
 }
-

@@ -52,13 +52,13 @@ public enum ONNXExporter {
                 let pad = (64 - w.bytesWritten % 64) % 64
                 if pad > 0 { try w.write([UInt8](repeating: 0, count: pad)) }
                 let offset = w.bytesWritten
-                try w.write(t.bytes)
+                try t.withUnsafeBytes { try w.write($0) }
                 p.dataLocation = .external
                 p.externalData = [("location", dataName), ("offset", String(offset)), ("length", String(t.byteCount))].map {
                     var e = Onnx_StringStringEntryProto(); e.key = $0.0; e.value = $0.1; return e
                 }
             } else {
-                p.rawData = Data(t.bytes)
+                p.rawData = t.withUnsafeBytes { Data($0) }
             }
             g.initializer.append(p)
         }

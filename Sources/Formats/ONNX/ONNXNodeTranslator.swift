@@ -6,6 +6,11 @@ import Graph
 /// `Softmax` gets an explicit axis (and `coerce2d` before opset 13), `Dropout` becomes `Identity`,
 /// and `Constant` nodes become initializers. Parameters that opsets 13+ pass as inputs (Split,
 /// Squeeze, Unsqueeze, ReduceMean 18, Slice 10) stay inputs for `ShapeFolding` to fold.
+///
+/// Validated per node, before anything indexes its inputs: the input and output counts against
+/// `OpArity` (trailing empty input names are omitted optional inputs and dropped), no empty name
+/// among the required inputs, and the type of every attribute whose meaning vitopt knows
+/// (`attributeKinds`). Each failure is a `FormatError` naming the file and the node.
 struct ONNXNodeTranslator {
     let path: String
     let opset: Int
@@ -13,6 +18,32 @@ struct ONNXNodeTranslator {
 
     /// Ops handled by the importer or the shape folder rather than a kernel.
     static let foldedOps: Set<String> = ["Shape", "Constant", "ConstantOfShape"]
+
+    /// The attribute kinds vitopt's kernels and passes read, by attribute name (the names mean the
+    /// same thing on every operator vitopt supports). An attribute of another kind would be
+    /// silently ignored and its default used, so it is refused instead.
+    static let attributeKinds: [String: String] = [
+        "axis": "int", "keepdims": "int", "group": "int", "transA": "int", "transB": "int", "start": "int", "end": "int",
+        "to": "int", "noop_with_empty_axes": "int", "allowzero": "int", "stash_type": "int",
+        "perm": "ints", "axes": "ints", "strides": "ints", "pads": "ints", "dilations": "ints", "kernel_shape": "ints",
+        "split": "ints", "starts": "ints", "ends": "ints", "steps": "ints",
+        "epsilon": "float", "alpha": "float", "beta": "float", "min": "float", "max": "float", "ratio": "float",
+        "value_float": "float", "value_floats": "floats", "value_int": "int", "value_ints": "ints",
+        "approximate": "string", "auto_pad": "string",
+    ]
+
+    /// Attributes the ONNX schema requires that a kernel would otherwise default.
+    static let requiredAttributes: [String: [String]] = ["Concat": ["axis"], "Cast": ["to"]]
+
+    static func kind(_ a: Attribute) -> String {
+        switch a {
+        case .int: return "int"
+        case .float: return "float"
+        case .ints: return "ints"
+        case .floats: return "floats"
+        case .string: return "string"
+        }
+    }
 
     func attribute(_ a: Onnx_AttributeProto) -> Attribute? {
         switch a.type {
@@ -36,16 +67,35 @@ struct ONNXNodeTranslator {
     /// The IR node for `n`, or `nil` when it became an initializer (`Constant`).
     func translate(_ n: Onnx_NodeProto, index: Int, constants: inout [String: Tensor]) throws -> Node? {
         let name = n.name.isEmpty ? "\(n.opType)_\(index)" : n.name
+        func invalid(_ detail: String) -> FormatError { .corrupt(path: path, detail: "node '\(name)' (\(n.opType)): \(detail)") }
+        // Trailing empty names are omitted optional inputs; the rest is checked against the op's arity.
+        var given = n.input
+        while given.last?.isEmpty == true { given.removeLast() }
+        do {
+            try OpArity.check(Node(name: name, op: n.opType, inputs: given, outputs: n.output))
+        } catch let e as GraphError {
+            throw FormatError.corrupt(path: path, detail: e.description)
+        }
         var attrs: [String: Attribute] = [:]
         for a in n.attribute where a.type != .tensor && a.type != .graph {
-            if let v = attribute(a) { attrs[a.name] = v }
+            guard let v = attribute(a) else { continue }
+            if let want = Self.attributeKinds[a.name], Self.kind(v) != want {
+                throw invalid("attribute '\(a.name)' must be \(want == "int" || want == "ints" ? "an" : "a") \(want), is \(Self.kind(v)) \(v)")
+            }
+            attrs[a.name] = v
+        }
+        for required in Self.requiredAttributes[n.opType] ?? [] where attrs[required] == nil {
+            throw invalid("missing required attribute '\(required)'")
+        }
+        if case .ints(let perm)? = attrs["perm"], perm.sorted() != Array(0..<perm.count) {
+            throw invalid("perm \(perm) is not a permutation of 0..<\(perm.count)")
         }
         func tensorAttr(_ key: String) throws -> Tensor? {
             guard let a = n.attribute.first(where: { $0.name == key && ($0.type == .tensor || $0.hasT) }) else { return nil }
             return try decoder.tensor(a.t, raw: nil, name: "\(name).\(key)")
         }
         var op = n.opType
-        var inputs = n.input
+        var inputs = given
         switch op {
         case "Constant":
             let value: Tensor

@@ -63,19 +63,20 @@ struct ONNXTensorDecoder {
         }
     }
 
+    /// Decodes one tensor. Validated before anything is allocated or viewed: a supported data type,
+    /// non-negative dims whose element count and byte size fit in `Int` (checked products), and a
+    /// payload — `raw_data`, the typed field's value count, or the external file's `length` and size
+    /// past `offset` — that holds exactly those bytes or elements.
     /// - Parameter raw: where the scanner found this tensor's `raw_data` in the file, if anywhere.
+    /// - Throws: `FormatError.tensor` naming the file and tensor.
     func tensor(_ t: Onnx_TensorProto, raw: Range<Int>?, name: String) throws -> Tensor {
         func bad(_ d: String) -> FormatError { .tensor(path: path, tensor: name, detail: d) }
         guard let dtype = Self.dtype(t.dataType) else { throw bad("ONNX data type \(t.dataType) is not supported") }
         guard t.dims.allSatisfy({ $0 >= 0 }) else { throw bad("negative dimension in \(t.dims)") }
         let shape = t.dims.map { Int($0) }
-        var count = 1
-        for d in shape {
-            let (m, o) = count.multipliedReportingOverflow(by: d)
-            guard !o else { throw bad("shape \(shape) overflows") }
-            count = m
+        guard let count = SizeCheck.elementCount(shape), let byteCount = SizeCheck.byteCount(shape, dtype) else {
+            throw bad("shape \(shape) of \(dtype.rawValue) is too large (its size overflows)")
         }
-        let byteCount = count * dtype.byteSize
         if t.dataLocation == .external {
             return try external(t, dtype: dtype, shape: shape, byteCount: byteCount, bad: bad)
         }
@@ -91,30 +92,36 @@ struct ONNXTensorDecoder {
         return try typed(t, dtype: dtype, shape: shape, count: count, bad: bad)
     }
 
+    /// The number of values in the typed field that carries `dtype`, and the field's name.
+    private static func typedCount(_ t: Onnx_TensorProto, _ dtype: DType) -> (Int, String) {
+        switch dtype {
+        case .f32: return (t.floatData.count, "float_data")
+        case .f64: return (t.doubleData.count, "double_data")
+        case .i64: return (t.int64Data.count, "int64_data")
+        case .u64, .u32: return (t.uint64Data.count, "uint64_data")
+        default: return (t.int32Data.count, "int32_data")
+        }
+    }
+
     private func typed(_ t: Onnx_TensorProto, dtype: DType, shape: [Int], count: Int, bad: (String) -> FormatError) throws -> Tensor {
+        // The values present are counted before the output is allocated.
+        let (present, field) = Self.typedCount(t, dtype)
+        guard present == count else { throw bad("\(field) has \(present) values, shape \(shape) needs \(count)") }
         let out = Tensor(zeros: dtype, shape: shape)
         let p = out.mutableRawPointer
-        func check(_ n: Int, _ field: String) throws {
-            guard n == count else { throw bad("\(field) has \(n) values, shape \(shape) needs \(count)") }
-        }
         switch dtype {
         case .f32:
-            try check(t.floatData.count, "float_data")
             for (i, v) in t.floatData.enumerated() { p.storeBytes(of: v, toByteOffset: i * 4, as: Float.self) }
         case .f64:
-            try check(t.doubleData.count, "double_data")
             for (i, v) in t.doubleData.enumerated() { p.storeBytes(of: v, toByteOffset: i * 8, as: Double.self) }
         case .i64:
-            try check(t.int64Data.count, "int64_data")
             for (i, v) in t.int64Data.enumerated() { p.storeBytes(of: v, toByteOffset: i * 8, as: Int64.self) }
         case .u64, .u32:
-            try check(t.uint64Data.count, "uint64_data")
             for (i, v) in t.uint64Data.enumerated() {
                 if dtype == .u64 { p.storeBytes(of: v, toByteOffset: i * 8, as: UInt64.self) } else { p.storeBytes(of: UInt32(truncatingIfNeeded: v), toByteOffset: i * 4, as: UInt32.self) }
             }
         default:
             // int32_data carries every narrower type, one element per entry (16-bit floats as bit patterns).
-            try check(t.int32Data.count, "int32_data")
             for (i, v) in t.int32Data.enumerated() {
                 switch dtype.byteSize {
                 case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
@@ -155,7 +162,7 @@ struct ONNXTensorDecoder {
             externals.files[resolved] = mapped
         }
         guard offset <= mapped.size, byteCount <= mapped.size - offset else {
-            throw bad("external data '\(location)' is \(mapped.size) bytes; the tensor needs bytes \(offset)..<\(offset + byteCount) (file short or truncated)")
+            throw bad("external data '\(location)' is \(mapped.size) bytes; the tensor needs \(byteCount) bytes from offset \(offset) (file short or truncated)")
         }
         return Tensor(dtype: dtype, shape: shape, storage: TensorStorage(viewing: mapped.base + offset, byteCount: byteCount, owner: mapped))
     }

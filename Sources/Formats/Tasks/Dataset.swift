@@ -25,7 +25,8 @@ public struct Dataset: Sendable {
 
     /// Opens `path` (a `.npy` file or a directory) with optional `.npy` labels (int64/int32, one per sample).
     /// Image-folder classes map onto the model's labels by name when every folder name is one of them.
-    public static func open(_ path: String, labels labelsPath: String?, config: ViTConfig) throws -> Dataset {
+    /// With `inferLabels: false` an image folder's subfolders are only searched for images (no labels, no warnings).
+    public static func open(_ path: String, labels labelsPath: String?, config: ViTConfig, inferLabels: Bool = true) throws -> Dataset {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw FormatError.fileNotFound(path: path) }
         var labels: [Int]?
@@ -59,7 +60,7 @@ public struct Dataset: Sendable {
         }
         var folderLabelsKnown = true
         if !subdirs.isEmpty {
-            let classes = try folderClasses(subdirs, path: path, config: config, explicitLabels: labelsPath != nil)
+            let classes = inferLabels ? try folderClasses(subdirs, path: path, config: config, explicitLabels: labelsPath != nil) : nil
             folderLabelsKnown = classes != nil
             for (i, sub) in subdirs.enumerated() {
                 let found = images(in: path + "/" + sub)
@@ -105,6 +106,14 @@ public struct Dataset: Sendable {
     }
 
     static func warn(_ message: String) { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
+
+    /// What each sample is, for reports: an image's path, or `file[i]` for row i of an array.
+    public func sources(_ path: String) -> [String] {
+        switch source {
+        case .array(let t): return t.shape[0] == 1 ? [path] : (0..<t.shape[0]).map { "\(path)[\($0)]" }
+        case .images(let p): return p
+        }
+    }
 
     /// Samples `range` as `pixel_values` for `config`.
     public func batch(_ range: Range<Int>, config: ViTConfig) throws -> Tensor {

@@ -22,9 +22,11 @@ public enum Evaluator {
         }
     }
 
-    /// Runs `graph` (and `other`) over `data` in batches of `batch`, both with the kernels of `registry`.
+    /// Runs `graph` (and `other`) over `data` in batches of `batch`, both with the kernels of `registry`;
+    /// `progress` is called after each batch with the samples done and the total.
     public static func evaluate(_ graph: ModelGraph, config: ViTConfig, data: Dataset, against other: ModelGraph? = nil,
-                                batch: Int = 32, threads: Int, registry: OpRegistry = .onnx) throws -> Result {
+                                batch: Int = 32, threads: Int, registry: OpRegistry = .onnx,
+                                progress: ((Int, Int) -> Void)? = nil) throws -> Result {
         let exec = try Executor(graph: graph, registry: registry, threads: threads)
         let otherExec = try other.map { try Executor(graph: $0, registry: registry, threads: threads) }
         let outName = graph.outputs[0]
@@ -67,6 +69,7 @@ public enum Evaluator {
                 }
             }
             start = range.upperBound
+            progress?(start, data.count)
         }
         let n = Double(data.count)
         var r = Result(samples: data.count, imagesPerSecond: seconds > 0 ? n / seconds : 0)

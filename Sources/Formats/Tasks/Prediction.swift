@@ -46,7 +46,7 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
             let rows: [[String: Any]] = predictions.map { p in
                 ["source": p.source, "top": p.top.map { ["index": $0.index, "label": $0.label, "probability": Double($0.probability)] as [String: Any] }]
             }
-            let data = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
+            let data = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
             return String(decoding: data, as: UTF8.self) + "\n"
         case .csv:
             var lines = ["source,rank,index,label,probability"]

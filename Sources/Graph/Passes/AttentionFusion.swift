@@ -33,7 +33,8 @@ struct AttentionFusion {
             t.axes = axes
             return t
         case "Transpose":
-            guard var t = trace(input, depth: depth + 1), let perm = SymbolicShape.optionalInts(n, "perm"), perm.count == t.axes.count else { return nil }
+            guard var t = trace(input, depth: depth + 1), let perm = SymbolicShape.optionalInts(n, "perm"), perm.count == t.axes.count,
+                  perm.allSatisfy({ t.axes.indices.contains($0) }) else { return nil }
             t.axes = perm.map { t.axes[$0] }
             return t
         case "Mul", "Div":
@@ -57,13 +58,14 @@ struct AttentionFusion {
                 (axis, part) = (a, i)
             } else if n.op == "Slice" {
                 guard let s = SymbolicShape.optionalInts(n, "starts"), let e = SymbolicShape.optionalInts(n, "ends"), s.count == 1,
-                      e == [s[0] + 1], (SymbolicShape.optionalInts(n, "steps") ?? [1]) == [1],
-                      let a = TensorIndexing.axis((SymbolicShape.optionalInts(n, "axes") ?? [0])[0], rank: rank) else { return nil }
+                      s[0] < Int.max, e == [s[0] + 1], (SymbolicShape.optionalInts(n, "steps") ?? [1]) == [1],
+                      let first = (SymbolicShape.optionalInts(n, "axes") ?? [0]).first,
+                      let a = TensorIndexing.axis(first, rank: rank) else { return nil }
                 (axis, part) = (a, s[0])
             } else {
-                guard let idx = graph.initializers[n.inputs[1]], idx.count == 1, idx.rank == 0,
-                      let a = TensorIndexing.axis(n.int("axis") ?? 0, rank: rank) else { return nil }
-                (axis, part) = (a, idx.intArray()[0])
+                guard n.inputs.count == 2, let idx = graph.initializers[n.inputs[1]], idx.count == 1, idx.rank == 0,
+                      let index = idx.exactIntegers()?.first, let a = TensorIndexing.axis(n.int("axis") ?? 0, rank: rank) else { return nil }
+                (axis, part) = (a, index)
             }
             guard t.axes[axis].map(\.label) == ["p"], (0..<3).contains(part) else { return nil }
             t.part = part

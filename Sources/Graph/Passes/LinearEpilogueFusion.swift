@@ -16,7 +16,9 @@ public enum LinearEpilogueFusion {
         var removed = Set<Int>()
         for (i, node) in graph.nodes.enumerated() where node.string("epilogue") == nil && registry.kernel(for: node.op) is any ResidualEpilogueKernel {
             guard let out = node.outputs.first, let next = rewriter.soleConsumer(of: out),
-                  let j = rewriter.producerIndex(ofFirstOutputOf: next) else { continue }
+                  let j = rewriter.producerIndex(ofFirstOutputOf: next),
+                  // An Add of two GEMMs (DeiT's head + head_dist) is folded into one of them only.
+                  !removed.contains(j) else { continue }
             var fused = node
             if node.op == "LinearPacked", next.op == "Gelu", (next.string("approximate") ?? "none") == "none" {
                 fused.attributes["epilogue"] = .string("gelu")

@@ -37,7 +37,7 @@ extension PatternRewriter {
                 var source = n.inputs[0], start = 0
                 if let sl = node(producing: source), sl.op == "Slice", SymbolicShape.optionalInts(sl, "axes") == [1],
                    let st = SymbolicShape.optionalInts(sl, "starts"), st.count == 1, st[0] >= 0,
-                   let en = SymbolicShape.optionalInts(sl, "ends"), en[0] >= Int(Int32.max),
+                   let en = SymbolicShape.optionalInts(sl, "ends"), en.count == 1, en[0] >= Int(Int32.max),
                    (SymbolicShape.optionalInts(sl, "steps") ?? [1]) == [1] {
                     source = sl.inputs[0]
                     start = st[0]
@@ -49,9 +49,10 @@ extension PatternRewriter {
                       add.inputs.allSatisfy({ node(producing: $0)?.op == "Linear" }), soleConsumer(of: add.outputs[0]) != nil else { continue }
                 r.replace(i, with: Node(name: n.name, op: "Average", inputs: add.inputs, outputs: n.outputs))
             case "Gather":
-                guard n.int("axis") == 1, let idx = graph.initializers[n.inputs[1]], idx.rank == 0, idx.intArray()[0] >= 0 else { continue }
+                guard n.int("axis") == 1, n.inputs.count == 2, let idx = graph.initializers[n.inputs[1]], idx.rank == 0,
+                      let index = idx.exactIntegers()?.first, index >= 0 else { continue }
                 r.replace(i, with: Node(name: n.name, op: "TakeToken", inputs: [n.inputs[0]], outputs: n.outputs,
-                                        attributes: ["index": .int(idx.intArray()[0])]))
+                                        attributes: ["index": .int(index)]))
             default:
                 continue
             }

@@ -17,7 +17,14 @@ public enum ShapeFolding {
     static let symbolicOps: Set<String> = ["Identity", "Cast", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Gather", "Slice",
                                            "Add", "Sub", "Mul", "Div", "Equal", "Where"]
 
-    /// - Throws: `GraphError` naming the node whose shape does not fold or whose op is unknown.
+    /// Most elements a constant-folded value may have (1 GiB of fp32): constant subgraphs in real
+    /// exports compute shapes and small tables, so a larger result means a hostile or broken file.
+    public static let maxFoldedElements = 1 << 28
+
+    /// Every node is checked against `OpArity` before its inputs are looked at, and a constant
+    /// subgraph is shape-inferred by its kernel (arity, attributes, axes) before the kernel runs.
+    /// - Throws: `GraphError` naming the node whose shape does not fold, whose op is unknown, whose
+    ///   inputs or outputs do not fit the op, or whose folded value would exceed `maxFoldedElements`.
     public static func fold(_ graph: ModelGraph, registry: OpRegistry = .onnx) throws -> ModelGraph {
         var consts = graph.initializers
         var symbolic: [String: SymbolicValue] = [:]
@@ -31,6 +38,7 @@ public enum ShapeFolding {
             throw GraphError.undefinedValue(node: node.name, value: name)
         }
         for var node in try graph.topologicalOrder() {
+            try OpArity.check(node)
             let live = node.inputs.filter { !$0.isEmpty }
             if node.op == "Shape" {
                 let dims = try symbolic[node.inputs[0]].map { $0.shape.map { Dim.fixed($0) } } ?? info(node.inputs[0], for: node).shape
@@ -49,13 +57,26 @@ public enum ShapeFolding {
             guard let kernel = registry.kernel(for: node.op) else { throw GraphError.unknownOp(node: node.name, op: node.op) }
             if live.allSatisfy({ consts[$0] != nil }) {
                 node = try parameterize(node, consts: consts, symbolic: symbolic, infos: infos, graph: graph)
-                let outs = try kernel.run(node: node, inputs: node.inputs.map { consts[$0]! }, context: context)
+                let args = try node.inputs.map { name -> Tensor in
+                    guard let t = consts[name] else { throw GraphError.undefinedValue(node: node.name, value: name) }
+                    return t
+                }
+                // The kernel checks arity, attributes and shapes before it may index anything.
+                let shapes = try kernel.inferShapes(node: node, inputs: try node.inputs.map { try info($0, for: node) })
+                for o in shapes { try checkFoldedSize(o.shape, node: node) }
+                let outs = try kernel.run(node: node, inputs: args, context: context)
                 for (name, t) in zip(node.outputs, outs) where !name.isEmpty { consts[name] = t }
                 continue
             }
             if live.contains(where: { symbolic[$0] != nil }), live.allSatisfy({ symbolic[$0] != nil || consts[$0] != nil }),
                symbolicOps.contains(node.op) {
-                let ins = node.inputs.map { symbolic[$0] ?? SymbolicValue(consts[$0]!) }
+                let ins = try node.inputs.map { name -> SymbolicValue in
+                    if let v = symbolic[name] { return v }
+                    guard let t = consts[name], let v = SymbolicValue(exactly: t) else {
+                        throw GraphError.unsupported("node '\(node.name)' (\(node.op)): input '\(name)' is not an integer shape value")
+                    }
+                    return v
+                }
                 let v = try SymbolicEvaluator.evaluate(node, ins)
                 if let t = v.known { consts[node.outputs[0]] = t } else { symbolic[node.outputs[0]] = v }
                 continue
@@ -84,10 +105,17 @@ public enum ShapeFolding {
         guard let params = parameters[node.op] else { return node }
         var out = node
         var drop = Set<Int>()
-        for (index, attr) in params where index < node.inputs.count && !node.inputs[index].isEmpty {
+        for (index, attr) in params where index < node.inputs.count {
             let name = node.inputs[index]
             drop.insert(index)
-            if let t = consts[name] { out.attributes[attr] = .ints(t.intArray()); continue }
+            if name.isEmpty { continue }  // an omitted optional parameter
+            if let t = consts[name] {
+                guard let v = t.exactIntegers() else {
+                    throw GraphError.shapeMismatch(node: node.name, detail: "\(attr) '\(name)' holds values that are not integers")
+                }
+                out.attributes[attr] = .ints(v)
+                continue
+            }
             guard let v = symbolic[name] else {
                 throw GraphError.unsupported("node '\(node.name)' (\(node.op)): its \(attr) '\(name)' depends on the input image and does not fold to a constant")
             }
@@ -120,6 +148,21 @@ public enum ShapeFolding {
         return out
     }
 
+    /// Throws unless `shape` is fixed, non-negative, and at most `maxFoldedElements` elements
+    /// (products checked for overflow).
+    static func checkFoldedSize(_ shape: [Dim], node: Node) throws {
+        var n = 1
+        for d in shape {
+            guard let v = d.value else { return }
+            guard v >= 0 else { throw GraphError.shapeMismatch(node: node.name, detail: "negative dimension in \(shape.shapeDescription)") }
+            let (m, overflow) = n.multipliedReportingOverflow(by: v)
+            guard !overflow, m <= maxFoldedElements else {
+                throw GraphError.shapeMismatch(node: node.name, detail: "folding a constant of shape \(shape.shapeDescription) exceeds \(maxFoldedElements) elements")
+            }
+            n = m
+        }
+    }
+
     static func symbolName(_ v: SymbolicValue) -> String {
         for e in v.elements { if case .symbol(let s, _) = e { return s } }
         return ""
@@ -131,11 +174,24 @@ public enum ShapeFolding {
                                     emitted: inout [Node], infos: inout [String: ValueInfo]) throws {
         let dtype = DType(rawValue: node.string("dtype") ?? "F32") ?? .f32
         let value = node.float("value") ?? 0
-        let scalar = dtype.isFloatingPoint ? Tensor(shape: [], floats: [value]) : IntegerTensor.make([Int(value)], shape: [], dtype: dtype)
+        let scalar: Tensor
+        if dtype.isFloatingPoint {
+            scalar = Tensor(shape: [], floats: [value])
+        } else {
+            // Integer fills go through Int: refuse what Int cannot hold rather than trap converting.
+            guard value.isFinite, abs(value) < 0x1p62 else {
+                throw GraphError.shapeMismatch(node: node.name, detail: "ConstantOfShape value \(value) does not fit \(dtype.rawValue)")
+            }
+            scalar = IntegerTensor.make([Int(value)], shape: [], dtype: dtype)
+        }
         let name = node.inputs.first ?? ""
         if name.isEmpty { consts[node.outputs[0]] = scalar.reshaped([]); return }
         if let shape = consts[name] {
-            consts[node.outputs[0]] = TensorIndexing.broadcast(scalar, to: shape.intArray())
+            guard let dims = shape.exactIntegers() else {
+                throw GraphError.shapeMismatch(node: node.name, detail: "shape '\(name)' holds values that are not integers")
+            }
+            try checkFoldedSize(dims.map { Dim.fixed($0) }, node: node)
+            consts[node.outputs[0]] = TensorIndexing.broadcast(scalar, to: dims)
             return
         }
         guard let v = symbolic[name] else {

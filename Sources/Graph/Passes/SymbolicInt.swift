@@ -66,6 +66,13 @@ struct SymbolicValue {
         elements = t.intArray().map { .known($0) }
     }
 
+    /// The constant `t`, or `nil` when an element is not exactly an integer (see `exactIntegers`).
+    init?(exactly t: Tensor) {
+        guard let v = t.exactIntegers() else { return nil }
+        shape = t.shape
+        elements = v.map { .known($0) }
+    }
+
     /// The tensor, when every element is known.
     var known: Tensor? {
         let v = elements.compactMap(\.value)

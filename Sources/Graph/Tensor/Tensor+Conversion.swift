@@ -49,8 +49,7 @@ extension Tensor {
 
     /// The elements converted to `Float` (see `asF32()` for the rounding contract).
     public func floatArray() -> [Float] {
-        let t = asF32()
-        return Array(UnsafeBufferPointer(start: t.floats, count: t.count))
+        withFloats { Array($0) }
     }
 
     /// The elements as `Int` values, for integer tensors (and floats with integral values).

@@ -55,29 +55,38 @@ public struct Tensor: @unchecked Sendable {
         if let s = bytes.baseAddress, bytes.count > 0 { mutableRawPointer.copyMemory(from: s, byteCount: bytes.count) }
     }
 
-    /// Read-only pointer to the first element.
-    public var rawPointer: UnsafeRawPointer { UnsafeRawPointer(storage.base + byteOffset) }
+    // Escaping pointers (package access only; everything else uses `Tensor+ScopedAccess.swift`).
+    //
+    // Lifetime rule: a pointer below is valid only while a tensor sharing `storage` is alive and
+    // used after the pointer's last use. Never take one from a temporary — `t.asF32().floats`
+    // points into a copy that is freed at the end of the statement (this wrote garbage int8 scales
+    // from unaligned ONNX initializers). Kernels use them on inputs the executor holds and on the
+    // outputs they return; `scripts/check-tensor-lifetimes.sh` rejects `).floats`-style uses.
+
+    /// Read-only pointer to the first element (see the lifetime rule above).
+    package var rawPointer: UnsafeRawPointer { UnsafeRawPointer(storage.base + byteOffset) }
 
     /// Writable pointer to the first element. Only valid for storage vitopt allocated.
-    public var mutableRawPointer: UnsafeMutableRawPointer {
+    package var mutableRawPointer: UnsafeMutableRawPointer {
         precondition(storage.isOwned, "attempt to write into a read-only tensor view")
         return storage.base + byteOffset
     }
 
-    /// The elements' bytes.
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: rawPointer, count: byteCount) }
+    /// The elements' bytes (see the lifetime rule above; public code uses `withUnsafeBytes`).
+    package var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: rawPointer, count: byteCount) }
 
     /// Whether the first element is aligned for its type.
     public var isAligned: Bool { Int(bitPattern: rawPointer) % dtype.byteSize == 0 }
 
-    /// Pointer to F32 elements. Requires `dtype == .f32` and natural alignment (see `asF32()`).
-    public var floats: UnsafePointer<Float> {
+    /// Pointer to F32 elements. Requires `dtype == .f32` and natural alignment (public code uses
+    /// `withFloats`, which converts and keeps the copy alive).
+    package var floats: UnsafePointer<Float> {
         precondition(dtype == .f32 && isAligned, "floats needs an aligned F32 tensor, have \(dtype)")
         return rawPointer.assumingMemoryBound(to: Float.self)
     }
 
     /// Writable F32 pointer; the tensor must be F32 and own its storage.
-    public var mutableFloats: UnsafeMutablePointer<Float> {
+    package var mutableFloats: UnsafeMutablePointer<Float> {
         precondition(dtype == .f32, "mutableFloats needs an F32 tensor, have \(dtype)")
         return mutableRawPointer.assumingMemoryBound(to: Float.self)
     }

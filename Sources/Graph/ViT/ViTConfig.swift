@@ -66,11 +66,13 @@ public struct ViTConfig: Codable, Equatable, Sendable {
         }
 
         /// timm's eval transform for `size` with a crop fraction (resize shorter side to size/crop_pct, bicubic).
+        /// Sizes that do not fit `Int` saturate (`validate()` refuses them) rather than trap.
         public static func timm(size: [Int], cropPct: Double = 0.875, interpolation: String = "bicubic",
                                 mean: [Float] = imagenetMean, std: [Float] = imagenetStd) -> Preprocessing {
-            let scaled = Int((Double(size[0]) / cropPct).rounded(.down))
-            let resize = size[0] == size[1] ? [scaled] : size.map { Int((Double($0) / cropPct).rounded(.down)) }
-            return Preprocessing(resize: resize, resizeShorterSide: size[0] == size[1], interpolation: interpolation,
+            let square = size.count == 2 && size[0] == size[1]
+            let scaled = ViTConfig.saturatingInt(Double(size.first ?? 0) / cropPct)
+            let resize = square ? [scaled] : size.map { ViTConfig.saturatingInt(Double($0) / cropPct) }
+            return Preprocessing(resize: resize, resizeShorterSide: square, interpolation: interpolation,
                                  crop: size, mean: mean, std: std)
         }
 
@@ -81,6 +83,30 @@ public struct ViTConfig: Codable, Equatable, Sendable {
 
         public static let imagenetMean: [Float] = [0.485, 0.456, 0.406]
         public static let imagenetStd: [Float] = [0.229, 0.224, 0.225]
+
+        /// Checks the recipe against `ViTConfig.Limits`: one or two resize sides and two crop sides
+        /// in `imageSide`, bicubic or bilinear, one or three finite means and standard deviations
+        /// (non-zero) in `meanStd`.
+        /// - Throws: `ViTError.invalidConfig` naming the field.
+        public func validate() throws {
+            func fail(_ s: String) -> ViTError { .invalidConfig("preprocessing: \(s)") }
+            let side = ViTConfig.Limits.imageSide
+            guard (1...2).contains(resize.count), resize.allSatisfy(side.contains) else {
+                throw fail("resize must be 1 or 2 sides in \(side.lowerBound)...\(side.upperBound), is \(resize)")
+            }
+            guard crop.count == 2, crop.allSatisfy(side.contains) else {
+                throw fail("crop must be [h, w] in \(side.lowerBound)...\(side.upperBound), is \(crop)")
+            }
+            guard interpolation == "bicubic" || interpolation == "bilinear" else {
+                throw fail("interpolation must be bicubic or bilinear, is \(interpolation)")
+            }
+            for (name, v) in [("mean", mean), ("std", std)] {
+                guard v.count == 1 || v.count == 3, v.allSatisfy({ $0.isFinite && ViTConfig.Limits.meanStd.contains(Double($0)) }) else {
+                    throw fail("\(name) must be 1 or 3 finite values, is \(v)")
+                }
+            }
+            guard !std.contains(0) else { throw fail("std must be non-zero, is \(std)") }
+        }
     }
 
     public init(imageSize: [Int], patchSize: [Int], channels: Int = 3, embedDim: Int, depth: Int, numHeads: Int,
@@ -121,13 +147,27 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     /// Rows of the position embedding.
     public var numPositions: Int { numPatches + (posEmbedIncludesPrefix ? numPrefixTokens : 0) }
 
-    /// Checks internal consistency (sizes positive, heads dividing the width, image a multiple of the patch).
+    /// Checks internal consistency (sizes positive and within `Limits`, heads dividing the width,
+    /// image a multiple of the patch, a valid preprocessing recipe). A config decoded from a file's
+    /// metadata is untrusted until this passes.
     public func validate() throws {
         func fail(_ s: String) -> ViTError { .invalidConfig(s) }
         guard imageSize.count == 2, patchSize.count == 2 else { throw fail("image_size and patch_size need two values [h, w]") }
         guard imageSize.allSatisfy({ $0 > 0 }), patchSize.allSatisfy({ $0 > 0 }), channels > 0, embedDim > 0, depth >= 0, mlpHidden > 0 else {
             throw fail("sizes must be positive")
         }
+        func within(_ v: Int, _ r: ClosedRange<Int>, _ name: String) throws {
+            guard r.contains(v) else { throw fail("\(name) = \(v) is outside \(r.lowerBound)...\(r.upperBound)") }
+        }
+        for v in imageSize { try within(v, Limits.imageSide, "image_size") }
+        try within(channels, Limits.channels, "channels")
+        try within(embedDim, Limits.embedDim, "embed_dim")
+        try within(depth, Limits.depth, "depth")
+        try within(numHeads, Limits.numHeads, "num_heads")
+        try within(mlpHidden, Limits.mlpHidden, "mlp_hidden")
+        try within(numClasses, Limits.numClasses, "num_classes")
+        try within(regTokens, Limits.regTokens, "reg_tokens")
+        guard eps.isFinite, Limits.eps.contains(eps) else { throw fail("eps = \(eps) must be in (0, 1]") }
         guard imageSize[0] % patchSize[0] == 0, imageSize[1] % patchSize[1] == 0 else {
             throw fail("image size \(imageSize[0])×\(imageSize[1]) is not a multiple of the patch size \(patchSize[0])×\(patchSize[1])")
         }
@@ -136,7 +176,7 @@ public struct ViTConfig: Codable, Equatable, Sendable {
         guard activation == "gelu" || activation == "gelu_tanh" else { throw fail("activation must be gelu or gelu_tanh, is \(activation)") }
         guard !(globalPool == "token" && numPrefixTokens == 0) else { throw fail("global_pool \"token\" needs a class token") }
         guard !distToken || classToken else { throw fail("a distillation token needs a class token") }
-        guard eps > 0 else { throw fail("eps must be positive") }
+        try preprocessing.validate()
     }
 }
 

@@ -24,8 +24,13 @@ public struct PackedWeights: @unchecked Sendable {
         inFeatures = k
         outFeatures = n
         storage = TensorStorage(byteCount: Int(vitopt_i8_packed_bytes(Int32(k), Int32(n))))
-        let s = scale.asF32(), b = bias?.asF32()
-        vitopt_i8_pack(weight.rawPointer.assumingMemoryBound(to: Int8.self), Int32(k), Int32(n), s.floats, b?.floats, storage.base)
+        let out = storage.base
+        weight.withElements(as: Int8.self) { w in
+            scale.withFloats { s in
+                guard let bias else { return vitopt_i8_pack(w.baseAddress, Int32(k), Int32(n), s.baseAddress, nil, out) }
+                bias.withFloats { b in vitopt_i8_pack(w.baseAddress, Int32(k), Int32(n), s.baseAddress, b.baseAddress, out) }
+            }
+        }
     }
 }
 

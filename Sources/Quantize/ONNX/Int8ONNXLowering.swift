@@ -105,15 +105,18 @@ public enum Int8ONNXLowering {
     static func transposed(_ w: Tensor) -> Tensor {
         let n = w.shape[0], k = w.shape[1]
         let out = Tensor(zeros: .i8, shape: [k, n])
-        let s = w.rawPointer.assumingMemoryBound(to: Int8.self), d = out.mutableRawPointer.assumingMemoryBound(to: Int8.self)
-        for r in 0..<n { for c in 0..<k { d[c * n + r] = s[r * k + c] } }
+        w.withElements(as: Int8.self) { s in
+            out.withMutableElements(as: Int8.self) { d in
+                for r in 0..<n { for c in 0..<k { d[c * n + r] = s[r * k + c] } }
+            }
+        }
         return out
     }
 
     /// `Σ_k W[n][k]` as I32 `[N]`.
     static func columnSums(_ w: Tensor) -> Tensor {
         let n = w.shape[0], k = w.shape[1]
-        let s = w.rawPointer.assumingMemoryBound(to: Int8.self)
-        return Tensor.integers((0..<n).map { r in (0..<k).reduce(0) { $0 + Int(s[r * k + $1]) } }, shape: [n], dtype: .i32)
+        let sums = w.withElements(as: Int8.self) { s in (0..<n).map { r in (0..<k).reduce(0) { $0 + Int(s[r * k + $1]) } } }
+        return Tensor.integers(sums, shape: [n], dtype: .i32)
     }
 }

@@ -143,15 +143,18 @@ struct Int8ONNXMatcher {
     func transposed(_ w: Tensor) -> Tensor {
         let k = w.shape[0], n = w.shape[1]
         let out = Tensor(zeros: .i8, shape: [n, k])
-        let s = w.rawPointer.assumingMemoryBound(to: Int8.self), d = out.mutableRawPointer.assumingMemoryBound(to: Int8.self)
-        for r in 0..<k { for c in 0..<n { d[c * k + r] = s[r * n + c] } }
+        w.withElements(as: Int8.self) { s in
+            out.withMutableElements(as: Int8.self) { d in
+                for r in 0..<k { for c in 0..<n { d[c * k + r] = s[r * n + c] } }
+            }
+        }
         return out
     }
 
     /// Column sums of a `[K, N]` I8 weight.
     func columnSums(_ w: Tensor) -> [Int] {
-        let k = w.shape[0], n = w.shape[1], s = w.rawPointer.assumingMemoryBound(to: Int8.self)
-        return (0..<n).map { c in (0..<k).reduce(0) { $0 + Int(s[$1 * n + c]) } }
+        let k = w.shape[0], n = w.shape[1]
+        return w.withElements(as: Int8.self) { s in (0..<n).map { c in (0..<k).reduce(0) { $0 + Int(s[$1 * n + c]) } } }
     }
 
     /// The graph with the replacements in place and dead nodes and initializers dropped.

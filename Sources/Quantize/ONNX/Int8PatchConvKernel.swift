@@ -34,29 +34,34 @@ struct Int8PatchConvKernel: OpKernel {
         let (kh, kw) = try kernel(node)
         let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), oh = h / kh, ow = w / kw, pixels = oh * ow
         let packed = PackedWeights(packed: inputs[1], k: k, n: m)
-        let src = x.floats
-        let range = VectorMath.minMax(src, x.count)
         let q = QuantizedRows(rows: b * pixels, features: k)
-        context.parallelFor(b * pixels, minChunk: 16) { rows in
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: k)
-            defer { tmp.deallocate() }
-            for r in rows {
-                let n = r / pixels, oy = (r % pixels) / ow, ox = r % ow
-                for ci in 0..<c {
-                    for ky in 0..<kh {
-                        let line = src + ((n * c + ci) * h + oy * kh + ky) * w + ox * kw
-                        for kx in 0..<kw { tmp[(ci * kh + ky) * kw + kx] = line[kx] }
+        x.withFloats { f in
+            guard let src = f.baseAddress else { return }
+            let range = VectorMath.minMax(src, f.count)
+            context.parallelFor(b * pixels, minChunk: 16) { rows in
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                defer { tmp.deallocate() }
+                for r in rows {
+                    let n = r / pixels, oy = (r % pixels) / ow, ox = r % ow
+                    for ci in 0..<c {
+                        for ky in 0..<kh {
+                            let line = src + ((n * c + ci) * h + oy * kh + ky) * w + ox * kw
+                            for kx in 0..<kw { tmp[(ci * kh + ky) * kw + kx] = line[kx] }
+                        }
                     }
+                    q.store(row: r, from: tmp, lo: min(range.min, 0), hi: max(range.max, 0))
                 }
-                q.store(row: r, from: tmp, lo: min(range.min, 0), hi: max(range.max, 0))
             }
         }
         let rowsOut = Tensor(zeros: .f32, shape: [b * pixels, m])
         Int8GEMM.run(q, packed, into: rowsOut.mutableFloats, ldc: m, path: try Int8Op.kernelPath(node), context: context)
         // [B, P, M] → [B, M, oh, ow], the convolution's layout.
         let out = Tensor(zeros: .f32, shape: [b, m, oh, ow])
-        let s = rowsOut.floats, d = out.mutableFloats
-        for n in 0..<b { for p in 0..<pixels { for o in 0..<m { d[(n * m + o) * pixels + p] = s[(n * pixels + p) * m + o] } } }
+        rowsOut.withFloats { s in
+            out.withMutableFloats { d in
+                for n in 0..<b { for p in 0..<pixels { for o in 0..<m { d[(n * m + o) * pixels + p] = s[(n * pixels + p) * m + o] } } }
+            }
+        }
         return [out]
     }
 }

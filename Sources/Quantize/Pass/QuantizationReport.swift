@@ -39,18 +39,21 @@ public struct QuantizationReport: Sendable {
 
     /// Mean and min row cosine and max |a − b| of two same-shaped outputs (rows = last axis).
     public static func compare(_ a: Tensor, _ b: Tensor) -> (mean: Double, min: Double, maxAbs: Double) {
-        let x = a.asF32().floats, y = b.asF32().floats
         let width = a.shape.last ?? 1, rows = max(1, a.count / max(1, width))
         var sum = 0.0, lo = 1.0, m = 0.0
-        for r in 0..<rows {
-            var dot = 0.0, na = 0.0, nb = 0.0
-            for j in 0..<width {
-                let u = Double(x[r * width + j]), v = Double(y[r * width + j])
-                dot += u * v; na += u * u; nb += v * v
-                m = max(m, abs(u - v))
+        a.withFloats { x in
+            b.withFloats { y in
+                for r in 0..<rows {
+                    var dot = 0.0, na = 0.0, nb = 0.0
+                    for j in 0..<width where r * width + j < min(x.count, y.count) {
+                        let u = Double(x[r * width + j]), v = Double(y[r * width + j])
+                        dot += u * v; na += u * u; nb += v * v
+                        m = max(m, abs(u - v))
+                    }
+                    let c = (na == 0 || nb == 0) ? (na == nb ? 1 : 0) : dot / (na.squareRoot() * nb.squareRoot())
+                    sum += c; lo = min(lo, c)
+                }
             }
-            let c = (na == 0 || nb == 0) ? (na == nb ? 1 : 0) : dot / (na.squareRoot() * nb.squareRoot())
-            sum += c; lo = min(lo, c)
         }
         return (sum / Double(rows), lo, m)
     }

@@ -23,21 +23,25 @@ public enum WeightQuantizer {
             throw QuantizeError.unsupportedWeight(node: node, tensor: name, detail: "expected a 2-D [out, in] weight, got shape \(w.shape)")
         }
         let n = w.shape[0], k = w.shape[1]
-        let f = w.asF32().floats
         let q = Tensor(zeros: .i8, shape: [n, k]), s = Tensor(zeros: .f32, shape: [n])
-        let qp = q.mutableRawPointer.assumingMemoryBound(to: Int8.self), sp = s.mutableFloats
-        for r in 0..<n {
-            let row = f + r * k
-            var m: Float = 0
-            for i in 0..<k {
-                guard row[i].isFinite else {
-                    throw QuantizeError.unsupportedWeight(node: node, tensor: name, detail: "non-finite value \(row[i]) at [\(r), \(i)]")
+        try w.withFloats { f in
+            try q.withMutableElements(as: Int8.self) { qp in
+                try s.withMutableFloats { sp in
+                    for r in 0..<n {
+                        let row = f[(r * k)..<(r * k + k)]
+                        var m: Float = 0
+                        for (i, v) in zip(0..., row) {
+                            guard v.isFinite else {
+                                throw QuantizeError.unsupportedWeight(node: node, tensor: name, detail: "non-finite value \(v) at [\(r), \(i)]")
+                            }
+                            m = max(m, abs(v))
+                        }
+                        let scale: Float = m > 0 ? m / 127 : 1
+                        sp[r] = scale
+                        for i in 0..<k { qp[r * k + i] = Int8(max(-127, min(127, (f[r * k + i] / scale).rounded(.toNearestOrEven)))) }
+                    }
                 }
-                m = max(m, abs(row[i]))
             }
-            let scale: Float = m > 0 ? m / 127 : 1
-            sp[r] = scale
-            for i in 0..<k { qp[r * k + i] = Int8(max(-127, min(127, (row[i] / scale).rounded(.toNearestOrEven)))) }
         }
         return Quantized(weight: q, scale: s)
     }
@@ -46,16 +50,26 @@ public enum WeightQuantizer {
     public static func dequantize(_ q: Tensor, scale: Tensor) -> Tensor {
         let n = q.shape[0], k = q.shape[1]
         let out = Tensor(zeros: .f32, shape: [n, k])
-        let qp = q.rawPointer.assumingMemoryBound(to: Int8.self), s = scale.asF32().floats, o = out.mutableFloats
-        for r in 0..<n { for i in 0..<k { o[r * k + i] = Float(qp[r * k + i]) * s[r] } }
+        q.withElements(as: Int8.self) { qp in
+            scale.withFloats { s in
+                out.withMutableFloats { o in
+                    for r in 0..<n { for i in 0..<k { o[r * k + i] = Float(qp[r * k + i]) * s[r] } }
+                }
+            }
+        }
         return out
     }
 
     /// Signal-to-quantization-noise ratio `10·log10(Σ x² / Σ (x − x̂)²)` in dB (+inf when exact).
     public static func sqnr(_ x: Tensor, _ approx: Tensor) -> Double {
-        let a = x.asF32().floats, b = approx.asF32().floats
         var sig = 0.0, noise = 0.0
-        for i in 0..<x.count { sig += Double(a[i]) * Double(a[i]); let d = Double(a[i]) - Double(b[i]); noise += d * d }
+        x.withFloats { a in
+            approx.withFloats { b in
+                for i in 0..<min(a.count, b.count) {
+                    sig += Double(a[i]) * Double(a[i]); let d = Double(a[i]) - Double(b[i]); noise += d * d
+                }
+            }
+        }
         return noise == 0 ? .infinity : 10 * log10(sig / noise)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Formats
 import Graph
 
@@ -21,6 +22,9 @@ struct Compare: ParsableCommand {
     @Option(help: "List at most this many differences.")
     var limit = 20
 
+    @Flag(help: "Print one JSON object: identical, differences (every one), parameters, extras.")
+    var json = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
@@ -37,6 +41,12 @@ struct Compare: ParsableCommand {
             throw ExitCode(2)
         }
         let diff = ModelDifference(a, b, nameA: first, nameB: second)
+        if json {
+            try JSONReport.print(["first": first, "second": second, "identical": diff.identical, "differences": diff.lines,
+                                  "parameters": diff.parameters, "extras": diff.extras])
+            if !diff.identical { throw ExitCode(1) }
+            return
+        }
         if diff.identical {
             print("identical: \(diff.parameters) parameters and \(diff.extras) extra tensors bit-exact, same config")
             return

@@ -21,6 +21,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Output format: safetensors, hdf5 or onnx.")
     var format: String?
 
+    @Option(name: .customLong("max-shard-size"), help: "Split safetensors output into shards of at most this size (e.g. 5GB, 500MB, 2GiB), with NAME.safetensors.index.json, as transformers does.")
+    var maxShardSize: String?
+
     @Option(help: "Output naming convention: timm, hf or hf-tf (default: the input's).")
     var naming: String?
 
@@ -39,6 +42,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("no-config-json"), help: "Do not write config.json beside the output.")
     var noConfigJSON = false
 
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
@@ -46,6 +52,9 @@ struct Convert: ParsableCommand {
             throw ValidationError("--format must be one of \(ModelFormat.writable.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
         }
         if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
+        if let m = maxShardSize, ShardedSafetensorsWriter.parseSize(m) == nil {
+            throw ValidationError("--max-shard-size must be a size such as 5GB, 500MB, 2GiB or a byte count, got '\(m)'")
+        }
         if let l = layout, !["plain", "keras"].contains(l.lowercased()) {
             throw ValidationError("--layout must be plain or keras, got '\(l)'")
         }
@@ -89,12 +98,30 @@ struct Convert: ParsableCommand {
                                   inputs: inputs) { return }
         let outLayout = hdf5Layout ?? .plain
         let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
-                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs)
+                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs,
+                                          maxShardBytes: maxShardSize.flatMap(ShardedSafetensorsWriter.parseSize))
         for w in summary.warnings { Console.warn(w) }
         let seconds = Date().timeIntervalSince(t0)
         let shownNaming = fmt == .hdf5 && outLayout == .keras ? "hf-tf" : convention.rawValue
         let shownFormat = fmt == .hdf5 ? "hdf5 (\(outLayout.rawValue) layout)" : fmt.rawValue
-        print("wrote \(output): \(shownFormat), \(shownNaming) naming")
+        if json {
+            var object: [String: Any] = [
+                "input": input, "output": summary.indexPath ?? output, "format": fmt.rawValue, "naming": shownNaming,
+                "tensors_written": summary.tensorsWritten, "renamed": summary.renamed,
+                "transposed": summary.transposed + loaded.transposedOnRead, "carried_through": summary.carriedThrough,
+                "bytes": summary.bytes, "seconds": seconds, "warnings": summary.warnings,
+            ]
+            if fmt == .hdf5 { object["layout"] = outLayout.rawValue }
+            if let c = summary.configPath { object["config"] = c }
+            if !summary.shards.isEmpty { object["shards"] = summary.shards }
+            try JSONReport.print(object)
+            return
+        }
+        if let index = summary.indexPath {
+            print("wrote \(index) and \(summary.shards.count) shards (\(summary.shards.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))): \(shownFormat), \(shownNaming) naming")
+        } else {
+            print("wrote \(output): \(shownFormat), \(shownNaming) naming")
+        }
         print("  \(summary.tensorsWritten) tensors written, \(summary.renamed) renamed, \(summary.transposed + loaded.transposedOnRead) transposed, \(summary.carriedThrough) carried through")
         print(String(format: "  %.2f MB in %.2f s", Double(summary.bytes) / 1e6, seconds))
         if let c = summary.configPath { print("  config: \(c)") }

@@ -44,8 +44,10 @@ struct Eval: ParsableCommand {
             throw ValidationError("\(model) has \(config.numClasses) classes, \(o.path) has \(o.model.config.numClasses)")
         }
         let dataset = try Dataset.open(data, labels: labels, config: config)
+        let bar = ProgressLine("eval")
         let result = try Evaluator.evaluate(runnable.graph, config: config, data: dataset, against: other?.graph,
-                                            batch: batch, threads: threads.count, registry: runnable.registry)
+                                            batch: batch, threads: threads.count, registry: runnable.registry,
+                                            progress: { bar.update($0, of: $1) })
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Formats
 import Graph
 
@@ -6,7 +7,7 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a model's format, naming convention, config, parameter count and dtypes.")
 
-    @Argument(help: "Model file (.safetensors or .onnx).")
+    @Argument(help: "Model file or folder (.safetensors, .onnx, .h5, PyTorch .bin/.pt/.pth, a sharded index).")
     var model: String
 
     @Flag(help: "Print one JSON object.")
@@ -21,7 +22,12 @@ struct Inspect: ParsableCommand {
         let runnable = try modelOptions.loadRunnable(model)
         let report = ModelReport(runnable.loaded)
         if json {
-            print(try report.json())
+            let quantization = runnable.int8.map(Int8Summary.fields) ?? runnable.onnxInt8.map { Int8Summary.fields($0, metadata: runnable.loaded.metadata) }
+            guard let q = quantization else { print(try report.json()); return }
+            var object = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any] ?? [:]
+            object["quantization"] = q
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
         } else {
             print(report.text)
             if let q = runnable.int8 { print(Int8Summary.text(q)) }

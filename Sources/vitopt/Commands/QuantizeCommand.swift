@@ -54,15 +54,17 @@ struct QuantizeCommand: ParsableCommand {
         var outputs = inputs
         try outputs.claim(output)
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
-        let loaded = try modelOptions.load(input)
+        let file = try modelOptions.load(input)
+        if Int8ONNXPatterns.applies(to: try file.graph()) { throw QuantizeError.alreadyQuantized(path: input) }
+        let toONNX = Int8ONNXFile.isONNXPath(output)
+        // An int8 safetensors file needs checkpoint tensor names: an imported ONNX graph is quantized from its description.
+        let loaded = toONNX ? file : try Int8ModelFile.source(for: file)
         let dataset = try eval.map { try Dataset.open($0, labels: labels, config: loaded.model.config) }
         let sample = try dataset.map { try $0.batch(0..<min($0.count, 32), config: loaded.model.config) }
         let fp32 = try loaded.graph()
-        if Int8ONNXPatterns.applies(to: fp32) { throw QuantizeError.alreadyQuantized(path: input) }
         var options = DynamicQuantization.Options()
         options.activations = ActivationScheme(rawValue: activations)!
         options.exclude = try exclude.map(ExcludePattern.init)
-        let toONNX = Int8ONNXFile.isONNXPath(output)
         options.fuse = !noFuse && !toONNX
         let result = try DynamicQuantization.apply(fp32, options: options)
         let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output, inputs: inputs).bytes
@@ -97,7 +99,9 @@ struct QuantizeCommand: ParsableCommand {
         print(String(format: "model output on %d %@: logit cosine mean %.6f min %.6f, max abs error %.4g", sample.shape[0],
                      dataset == nil ? "random inputs" : "samples", r.logitCosine, r.minLogitCosine, r.maxAbsError))
         guard let d = dataset, config.numClasses > 0 else { return }
-        let e = try Evaluator.evaluate(result.graph, config: config, data: d, against: fp32, threads: threads.count, registry: .int8)
+        let bar = ProgressLine("eval int8 vs fp32")
+        let e = try Evaluator.evaluate(result.graph, config: config, data: d, against: fp32, threads: threads.count, registry: .int8,
+                                       progress: { bar.update($0, of: $1) })
         print("on \(e.samples) samples from \(eval!):")
         if let t8 = e.top1, let t32 = e.otherTop1 {
             print(String(format: "  top-1 fp32 %.2f%%, int8 %.2f%% (%+.2f points)", t32 * 100, t8 * 100, (t8 - t32) * 100))

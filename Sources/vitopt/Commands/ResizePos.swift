@@ -26,6 +26,9 @@ struct ResizePos: ParsableCommand {
     @Flag(name: .customLong("no-config-json"), help: "Do not write config.json beside the output.")
     var noConfigJSON = false
 
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
     @OptionGroup var resample: ResampleOptions
     @OptionGroup var modelOptions: ModelOptions
 
@@ -44,6 +47,17 @@ struct ResizePos: ParsableCommand {
         let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
         let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }
+        if json {
+            var config: [String: Any] = [:]
+            switch action {
+            case .written(let p): config = ["path": p, "action": "written"]
+            case .replaced(let p): config = ["path": p, "action": "replaced"]
+            case .skipped(let reason): config = ["action": "skipped", "reason": reason]
+            }
+            try JSONReport.print(["output": output, "format": loaded.format.rawValue, "naming": loaded.convention.rawValue,
+                                  "resampled": summary.lines(preset: preset), "config": config, "warnings": saved.warnings])
+            return
+        }
         print("wrote \(output): \(loaded.format.rawValue), \(loaded.convention.rawValue) naming")
         for line in summary.lines(preset: preset) { print("  \(line)") }
         switch action {

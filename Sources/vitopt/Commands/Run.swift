@@ -4,12 +4,12 @@ import Graph
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a model on a .npy batch (N×C×H×W, preprocessed) or an image; write the logits as .npy.")
+        abstract: "Run a model on an image, a folder of images or a .npy batch (N×C×H×W, preprocessed); print the top classes or write the outputs as .npy.")
 
     @Argument(help: "Model file.")
     var model: String
 
-    @Option(help: "Input: a .npy batch or a PNG/JPEG image.")
+    @Option(help: "Input: a PNG/JPEG image, a folder of images (class subfolders allowed), or a .npy batch.")
     var input: String
 
     @Option(help: "Where to write the output (float32 .npy): logits, or the final hidden states for a model without a head.")
@@ -17,6 +17,12 @@ struct Run: ParsableCommand {
 
     @Option(help: "Print the K most likely classes of each image.")
     var top: Int?
+
+    @Option(help: "How --top prints: table, json or csv.")
+    var format: PredictionFormat = .table
+
+    /// Images run through the model at a time (a folder is read in batches).
+    static let batchSize = 16
 
     @Option(name: .customLong("image-size"), help: "Run at another input size (N or HxW), resampling the position embedding on the fly (see resize-pos).")
     var imageSize: String?
@@ -50,27 +56,21 @@ struct Run: ParsableCommand {
             config = resized.config
         }
         if top != nil, config.numClasses == 0 { throw ValidationError("--top needs a model with a classifier head") }
-        let x = try InputLoader.load(input, config: config)
+        let data = try Dataset.open(input, labels: nil, config: config, inferLabels: false)
         let exec = try Executor(graph: graph, registry: runnable.registry, threads: threads.count)
-        let outputs = try exec.run([ViTGraphBuilder.inputName: x])
         let name = exec.graph.outputs[0]
-        let y = outputs[name]!
+        var parts: [Tensor] = []
+        for start in stride(from: 0, to: data.count, by: Self.batchSize) {
+            let x = try data.batch(start..<min(data.count, start + Self.batchSize), config: config)
+            parts.append(try exec.run([ViTGraphBuilder.inputName: x])[name]!)
+        }
+        let y = parts.count == 1 ? parts[0] : Tensor.concatenateRows(parts)
         if let out = output {
             try NpyArray.write(y, to: out)
             Console.note("wrote \(name) \(y.shape) to \(out)")
         }
         if let k = top {
-            let classes = y.shape[1]
-            for b in 0..<y.shape[0] {
-                let row = Array(UnsafeBufferPointer(start: y.floats + b * classes, count: classes))
-                let probs = Softmax.probabilities(row)
-                let order = row.indices.sorted { row[$0] > row[$1] }.prefix(k)
-                print(y.shape[0] > 1 ? "image \(b):" : "top \(min(k, classes)):")
-                for i in order {
-                    let label = config.labels?[i] ?? "class \(i)"
-                    print("  \(String(format: "%6.2f%%", probs[i] * 100))  \(i)  \(label)")
-                }
-            }
+            print(format.render(Prediction.top(k, logits: y, sources: data.sources(input), config: config)), terminator: "")
         }
         if output == nil && top == nil {
             Console.note("\(name) \(y.shape); pass --output FILE.npy to save it or --top K to print classes")

@@ -17,4 +17,22 @@ enum Int8Summary {
         if let k = q.kept.first { lines.append("  generic: \(k.node) (\(k.reason))\(q.kept.count > 1 ? " and \(q.kept.count - 1) more" : "")") }
         return lines.joined(separator: "\n")
     }
+
+    /// The same facts as `text`, for `inspect --json`.
+    static func fields(_ m: Int8ModelFile.Model) -> [String: Any] {
+        [
+            "scheme": "dynamic int8", "weights": "int8 symmetric per output channel", "activations": "u8 \(m.activations.rawValue)",
+            "int8_layers": m.result.layers.count, "int8_weight_bytes": m.result.layers.reduce(0) { $0 + $1.inFeatures * $1.outFeatures },
+            "fused_producers": m.result.fused.count, "fp32_layers": m.result.kept.map(\.node),
+        ]
+    }
+
+    static func fields(_ q: Int8ONNXPatterns.Result, metadata: [String: String]) -> [String: Any] {
+        var f: [String: Any] = [
+            "scheme": "integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger)",
+            "packed_layers": q.rewritten.count, "generic_layers": q.kept.map { ["node": $0.node, "reason": $0.reason] },
+        ]
+        if let m = metadata[DynamicQuantization.metadataKey] { f["written_by_vitopt"] = m }
+        return f
+    }
 }

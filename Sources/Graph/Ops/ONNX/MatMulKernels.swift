@@ -144,8 +144,9 @@ struct ConvKernel: OpKernel {
                 let dst = y + (b * m + g * mg) * pixels
                 var beta: Float = 0
                 if inputs.count == 3 {
-                    let bias = inputs[2].asF32().floats
-                    for o in 0..<mg { for i in 0..<pixels { dst[o * pixels + i] = bias[g * mg + o] } }
+                    inputs[2].withFloats { bias in
+                        for o in 0..<mg { for i in 0..<pixels { dst[o * pixels + i] = bias[g * mg + o] } }
+                    }
                     beta = 1
                 }
                 BLAS.sgemm(m: mg, n: pixels, k: kdim, a: w.floats + g * mg * kdim, lda: kdim, b: cols.floats, ldb: pixels, beta: beta, c: dst, ldc: pixels)

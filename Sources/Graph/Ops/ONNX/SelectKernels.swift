@@ -54,7 +54,9 @@ struct SliceKernel: OpKernel {
         var r = shape.map { (0, $0, 1) }
         for i in 0..<starts.count {
             let a = try SymbolicShape.axis(node, axes[i], rank: shape.count)
-            let dim = shape[a], step = steps[i]
+            // A step longer than the axis selects at most one element, as a step of the axis length does;
+            // clamping keeps `stride × step` and the count arithmetic below from overflowing.
+            let dim = shape[a], step = min(max(steps[i], -max(dim, 1)), max(dim, 1))
             try KernelCheck.require(step != 0, node, "step 0")
             func clamp(_ v: Int, _ lo: Int, _ hi: Int) -> Int { min(max(v < 0 ? v + dim : v, lo), hi) }
             let (s, e) = step > 0 ? (clamp(starts[i], 0, dim), clamp(ends[i], 0, dim)) : (clamp(starts[i], 0, dim - 1), clamp(ends[i], -1, dim - 1))

@@ -1,0 +1,4 @@
+import ArgumentParser
+import Formats
+
+extension PredictionFormat: ExpressibleByArgument {}
