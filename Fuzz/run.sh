@@ -21,6 +21,8 @@ LIMITS=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10)
 export SWIFT_BACKTRACE=enable=no
 # Leaks inside libraries vitopt does not own (see the file); vitopt's own leaks still fail the run.
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# Memory errors ASan sees inside libhdf5 (its own bugs; kept in Fuzz/hdf5/found/), see the file.
+export ASAN_OPTIONS="suppressions=$PWD/Fuzz/asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 
 # Largest input per target: a whole tiny model must fit; smaller is faster.
 max_len() {
