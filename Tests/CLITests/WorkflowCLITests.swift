@@ -117,3 +117,19 @@ import TestSupport
         #expect(usage.status == 64 && usage.stderr.contains("Usage"))
     }
 }
+
+/// `quantize --json`: the result, the per-layer SQNR table and the evaluation in one object.
+@Suite struct QuantizeJSONCLITests {
+    @Test func reportAndEvalAsJSON() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try BinaryRunner.run(["quantize", Fixtures.sample("digits/timm/model.safetensors"), dir + "/q.safetensors", "--json",
+                                      "--eval", Fixtures.sample("digits/test_pixels.npy"), "--labels", Fixtures.sample("digits/test_y.npy")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["int8_layers"] as? Int == 25)
+        let report = object?["report"] as? [String: Any], eval = object?["eval"] as? [String: Any]
+        #expect((report?["layers"] as? [[String: Any]])?.count == 25)
+        #expect((eval?["agreement"] as? Double ?? 0) > 0.99 && eval?["samples"] as? Int == 360)
+    }
+}
