@@ -56,7 +56,7 @@ struct BinaryKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let a = inputs[0], b = inputs[1]
         let shape = Broadcast.shape(a.shape, b.shape)
-        let out = Tensor(uninitialized: .f32, shape: shape)
+        let out = try KernelAllocation.tensor(node, .f32, shape, zeroed: false)
         let y = out.mutableFloats, pa = a.floats, pb = b.floats
         let n = out.count
         let op = operation

@@ -17,7 +17,7 @@ struct GeluKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
-        let out = Tensor(uninitialized: .f32, shape: x.shape)
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         let src = x.floats, dst = out.mutableFloats
         let tanhForm = node.string("approximate") == "tanh"
         context.parallelFor(x.count, minChunk: 1 << 14) { range in

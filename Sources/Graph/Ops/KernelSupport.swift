@@ -24,6 +24,15 @@ enum KernelCheck {
         return v
     }
 
+    /// `a · b · …` of dimensions from shape inference, or a shape mismatch naming `node` when a
+    /// factor is negative or the product overflows.
+    static func product(_ node: Node, _ factors: [Int], _ what: @autoclosure () -> String) throws -> Int {
+        guard let n = Tensor.elementCount(factors) else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "\(what()) \(factors.map(String.init).joined(separator: "·")) is not a representable size")
+        }
+        return n
+    }
+
     /// Throws a shape mismatch unless `condition` holds.
     static func require(_ condition: Bool, _ node: Node, _ detail: @autoclosure () -> String) throws {
         if !condition { throw GraphError.shapeMismatch(node: node.name, detail: detail()) }

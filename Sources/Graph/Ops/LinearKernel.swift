@@ -20,8 +20,8 @@ struct LinearKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], w = inputs[1]
-        let k = w.shape[1], nOut = w.shape[0], rows = x.count / k
-        let out = Tensor(zeros: .f32, shape: Array(x.shape.dropLast()) + [nOut])
+        let k = w.shape[1], nOut = w.shape[0], rows = x.count / max(1, k)
+        let out = try KernelAllocation.tensor(node, .f32, Array(x.shape.dropLast()) + [nOut])
         BLAS.linear(x.floats, rows: rows, k: k, weight: w.floats, n: nOut, bias: inputs.count == 3 ? inputs[2].floats : nil,
                     into: out.mutableFloats, context: context)
         return [out]

@@ -27,9 +27,10 @@ struct PackedLinearKernel: ResidualEpilogueKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], packed = inputs[1]
-        let nOut = node.int("out_features")!, k = packed.shape[1], rows = x.count / k
+        guard let nOut = node.int("out_features") else { throw GraphError.missingAttribute(node: node.name, name: "out_features") }
+        let k = packed.shape[1], rows = x.count / max(1, k)
         let shape = Array(x.shape.dropLast()) + [nOut]
-        let out = Tensor(uninitialized: .f32, shape: shape)
+        let out = try KernelAllocation.tensor(node, .f32, shape, zeroed: false)
         let residual = node.hasResidualEpilogue
         let hasBias = inputs.count == (residual ? 4 : 3)
         var epilogue = FloatGEMM.Epilogue.none

@@ -22,7 +22,7 @@ struct PrefixTokensKernel: OpKernel {
         let x = inputs[0]
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
         let prefix = inputs.dropFirst().reduce(0) { $0 + $1.shape[1] }
-        let out = Tensor(zeros: .f32, shape: [n, prefix + t, d])
+        let out = try KernelAllocation.tensor(node, .f32, [n, prefix + t, d], zeroed: false)
         let y = out.mutableFloats
         for b in 0..<n {
             var row = y + b * (prefix + t) * d

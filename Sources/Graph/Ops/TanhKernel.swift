@@ -13,7 +13,7 @@ struct TanhKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
-        let out = Tensor(zeros: .f32, shape: x.shape)
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         let src = x.floats, dst = out.mutableFloats
         for i in 0..<x.count { dst[i] = tanhf(src[i]) }
         return [out]

@@ -14,8 +14,10 @@ struct TakeTokenKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-        let i = node.int("index")!
-        let out = Tensor(zeros: .f32, shape: [n, d])
+        guard let i = node.int("index"), i >= 0, i < t else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "token index \(node.int("index").map(String.init) ?? "missing") outside 0..<\(t)")
+        }
+        let out = try KernelAllocation.tensor(node, .f32, [n, d], zeroed: false)
         for b in 0..<n { (out.mutableFloats + b * d).update(from: x.floats + (b * t + i) * d, count: d) }
         return [out]
     }
@@ -39,7 +41,8 @@ struct MeanTokensKernel: OpKernel {
         let x = inputs[0]
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
         let start = node.int("start") ?? 0
-        let out = Tensor(zeros: .f32, shape: [n, d])
+        try KernelCheck.require(start >= 0 && start < t, node, "start \(start) leaves no tokens of \(t)")
+        let out = try KernelAllocation.tensor(node, .f32, [n, d])
         let y = out.mutableFloats
         for b in 0..<n {
             let row = y + b * d

@@ -135,7 +135,7 @@ public enum ShapeFolding {
         let name = node.inputs.first ?? ""
         if name.isEmpty { consts[node.outputs[0]] = scalar.reshaped([]); return }
         if let shape = consts[name] {
-            consts[node.outputs[0]] = TensorIndexing.broadcast(scalar, to: shape.intArray())
+            consts[node.outputs[0]] = try TensorIndexing.broadcast(scalar, to: shape.intArray(), node: node)
             return
         }
         guard let v = symbolic[name] else {

@@ -15,10 +15,12 @@ public enum LatencyBenchmark {
     /// Times `runs` executions of `executor` on a fixed random batch of `batch` images.
     public static func measure(_ executor: Executor, batch: Int, runs: Int, warmup: Int = 2,
                                progress: ((Int) -> Void)? = nil) throws -> Stats {
-        let info = executor.graph.inputs[0]
+        guard let info = executor.graph.inputs.first else { throw GraphError.unsupported("the graph has no input to benchmark") }
         let shape = [batch] + info.shape.dropFirst().map { $0.value ?? 1 }
         var rng = SeededGenerator(seed: 7)
-        let x = Tensor(shape: shape, floats: (0..<shape.reduce(1, *)).map { _ in rng.normal() })
+        let x = try Tensor(uninitialized: .f32, shape: shape, for: "random input batch \(shape) of '\(info.name)'")
+        let p = x.mutableFloats
+        for i in 0..<x.count { p[i] = rng.normal() }
         for _ in 0..<warmup { _ = try executor.run([info.name: x]) }
         var times: [Double] = []
         for i in 0..<max(1, runs) {
