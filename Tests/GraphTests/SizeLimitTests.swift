@@ -37,7 +37,7 @@ import Testing
             return
         }
         #expect(what == "the test's buffer" && bytes == 1 << 46)
-        #expect(error!.description.hasPrefix("out of memory: the test's buffer need 70.3 TB"), "\(error!)")
+        #expect(error!.description.hasPrefix("out of memory: the test's buffer need 70.36 TB"), "\(error!)")
     }
 
     @Test func aWindowOutsideItsStorageIsATypedError() throws {
@@ -61,9 +61,10 @@ import Testing
 
     @Test func byteCountsReadAsPeopleWriteThem() {
         #expect(ByteCountText.text(512) == "512 bytes")
-        #expect(ByteCountText.text(1_500) == "1.5 KB")
-        #expect(ByteCountText.text(187_512_345_678) == "187.5 GB")
-        #expect(ByteCountText.text(Int.max) == "9223.3 PB")
+        #expect(ByteCountText.text(1_500) == "1.50 KB")
+        #expect(ByteCountText.text(2_050_000) == "2.05 MB")
+        #expect(ByteCountText.text(187_512_345_678) == "187.51 GB")
+        #expect(ByteCountText.text(Int.max) == "9223.37 PB")
     }
 
     @Test func reshapeArithmeticThatOverflowsIsAShapeError() {
