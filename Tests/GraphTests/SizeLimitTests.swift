@@ -112,6 +112,18 @@ import Testing
         #expect(throws: GraphError.self) { try Executor(graph: g, registry: .onnx, threads: 1) }
     }
 
+    /// Float kernels read their inputs as F32: an integer value reaching one was a precondition trap.
+    @Test(arguments: ["Gelu", "Tanh", "LayerNorm", "Attention"])
+    func floatKernelsRefuseIntegerInputs(_ op: String) {
+        let g = ModelGraph(name: op, inputs: [ValueInfo(name: "x", dtype: .i64, shape: [.fixed(1), .fixed(2), .fixed(6)])], outputs: ["y"],
+                           nodes: [Node(name: "the_op", op: op, inputs: op == "LayerNorm" ? ["x", "g", "b"] : ["x"], outputs: ["y"],
+                                        attributes: ["num_heads": .int(1), "epsilon": .float(1e-6)])],
+                           initializers: ["g": Tensor(zeros: .f32, shape: [6]), "b": Tensor(zeros: .f32, shape: [6])])
+        #expect(throws: GraphError.shapeMismatch(node: "the_op", detail: "'x' must be a float tensor, is I64")) {
+            try Executor(graph: g, threads: 1)
+        }
+    }
+
     @Test func attentionBeyondItsTokenLimitIsRefused() throws {
         let t = AttentionKernel.maxTokens + 1
         let g = graph("Attention", x: [.fixed(1), .fixed(t), .fixed(3)], attributes: ["num_heads": .int(1)])

@@ -17,6 +17,7 @@ struct AttentionKernel: OpKernel {
         guard inputs.count == 1 || inputs.count == 3 else {
             throw GraphError.arity(node: node.name, op: kind, expected: "1 (packed qkv) or 3 (q, k, v)", got: inputs.count)
         }
+        try KernelCheck.floats(node, inputs)
         guard let heads = node.int("num_heads"), heads > 0 else { throw GraphError.missingAttribute(node: node.name, name: "num_heads") }
         for i in inputs { try KernelCheck.rank(node, i, 3) }
         let width = try KernelCheck.fixed(node, inputs[0], axis: 2)

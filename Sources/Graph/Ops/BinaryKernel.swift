@@ -40,6 +40,7 @@ struct BinaryKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...2)
+        try KernelCheck.floats(node, inputs)
         let a = inputs[0].shape, b = inputs[1].shape
         let rank = max(a.count, b.count)
         let pa = [Dim](repeating: .fixed(1), count: rank - a.count) + a

@@ -9,6 +9,7 @@ struct GeluKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         if let a = node.string("approximate"), a != "none" && a != "tanh" {
             throw GraphError.shapeMismatch(node: node.name, detail: "approximate must be \"none\" or \"tanh\", is \"\(a)\"")
         }

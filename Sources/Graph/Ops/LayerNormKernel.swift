@@ -12,6 +12,7 @@ struct LayerNormKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 3...3)
+        try KernelCheck.floats(node, inputs)
         let d = try KernelCheck.fixed(node, inputs[0], axis: -1)
         for p in inputs[1...] {
             try KernelCheck.require(p.shape == [.fixed(d)], node, "'\(p.name)' must be [\(d)], is \(p.shape.shapeDescription)")

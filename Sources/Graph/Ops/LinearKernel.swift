@@ -7,6 +7,7 @@ struct LinearKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...3)
+        try KernelCheck.floats(node, inputs)
         let x = inputs[0], w = inputs[1]
         try KernelCheck.rank(node, w, 2)
         let k = try KernelCheck.fixed(node, x, axis: -1)

@@ -9,6 +9,7 @@ struct PackedLinearKernel: ResidualEpilogueKernel {
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         let residual = node.hasResidualEpilogue
         try KernelCheck.arity(node, inputs.count, residual ? 3...4 : 2...3)
+        try KernelCheck.floats(node, inputs)
         guard let nOut = node.int("out_features") else { throw GraphError.missingAttribute(node: node.name, name: "out_features") }
         if let e = node.string("epilogue"), e != "gelu" && e != "residual" {
             throw GraphError.shapeMismatch(node: node.name, detail: "epilogue must be \"gelu\" or \"residual\", is \"\(e)\"")

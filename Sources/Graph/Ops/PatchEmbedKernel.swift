@@ -8,6 +8,7 @@ struct PatchEmbedKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...3)
+        try KernelCheck.floats(node, inputs)
         let x = inputs[0], w = inputs[1]
         try KernelCheck.rank(node, x, 4)
         try KernelCheck.rank(node, w, 4)

@@ -5,6 +5,7 @@ struct PrefixTokensKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...16)
+        try KernelCheck.floats(node, inputs)
         let x = inputs[0]
         try KernelCheck.rank(node, x, 3)
         let d = try KernelCheck.fixed(node, x, axis: 2), t = try KernelCheck.fixed(node, x, axis: 1)

@@ -8,6 +8,7 @@ struct TanhKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         return [ValueInfo(name: "", shape: inputs[0].shape)]
     }
 

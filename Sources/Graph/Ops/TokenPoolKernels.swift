@@ -4,6 +4,7 @@ struct TakeTokenKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         try KernelCheck.rank(node, inputs[0], 3)
         let t = try KernelCheck.fixed(node, inputs[0], axis: 1)
         guard let i = node.int("index") else { throw GraphError.missingAttribute(node: node.name, name: "index") }
@@ -30,6 +31,7 @@ struct MeanTokensKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         try KernelCheck.rank(node, inputs[0], 3)
         let t = try KernelCheck.fixed(node, inputs[0], axis: 1)
         let start = node.int("start") ?? 0
@@ -61,6 +63,7 @@ struct AverageKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...64)
+        try KernelCheck.floats(node, inputs)
         try KernelCheck.require(inputs.allSatisfy { $0.shape == inputs[0].shape }, node,
                                 "inputs differ in shape: \(inputs.map { $0.shape.shapeDescription })")
         return [ValueInfo(name: "", shape: inputs[0].shape)]
