@@ -61,6 +61,9 @@ import TestSupport
         (["create", "vit_huge_patch14_224", "OUT", "--classes", "1000000"], "out of memory: "),
         (["distill", "--teacher", teacher, "--data", pixels, "--out", "OUT", "--student-dim", "8192", "--student-heads", "8",
           "--student-depth", "16", "--fresh-init"], "out of memory: student parameters"),
+        // A 512-wide student on batches of 360: about 5 GB of activations for the backward pass.
+        (["distill", "--teacher", teacher, "--data", pixels, "--out", "OUT", "--batch", "360", "--student-dim", "512", "--student-heads", "8",
+          "--epochs", "1", "--threads", "1", "--latency-runs", "0"], "out of memory: training activations"),
     ]
 
     @Test(arguments: beyondMemory)
