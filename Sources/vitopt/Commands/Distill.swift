@@ -34,7 +34,8 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        if checkpointEvery < 0 { throw ValidationError("--checkpoint-every must be at least 0") }
+        try OptionBounds.check(checkpointEvery, "--checkpoint-every", 0...Int(Int32.max))
+        try OptionBounds.check(latencyRuns, "--latency-runs", 0...OptionBounds.runs.upperBound)
         _ = try NamingConvention.parse(naming)
         guard out.lowercased().hasSuffix(".safetensors") else { throw ValidationError("--out must be a .safetensors file, got '\(out)'") }
     }
