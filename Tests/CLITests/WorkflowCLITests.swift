@@ -133,3 +133,14 @@ import TestSupport
         #expect((eval?["agreement"] as? Double ?? 0) > 0.99 && eval?["samples"] as? Int == 360)
     }
 }
+
+/// A flag that contradicts the model's own config.json is an error that names both, never silently applied.
+@Suite struct ContradictingFlagCLITests {
+    @Test(arguments: [(["--heads", "8"], "--heads gives 8, but"), (["--eps", "1e-5"], "--eps gives 1e-05, but")])
+    func flagAgainstConfig(_ flags: [String], _ message: String) throws {
+        let r = try BinaryRunner.run(["inspect", Fixtures.sample("digits/timm/model.safetensors")] + flags)
+        #expect(r.status == 1 && r.stderr.contains(message) && r.stderr.contains("config.json"), "\(r.stderr)")
+        let agree = try BinaryRunner.run(["inspect", Fixtures.sample("digits/timm/model.safetensors"), "--heads", "4"])
+        #expect(agree.status == 0)
+    }
+}
