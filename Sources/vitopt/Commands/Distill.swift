@@ -17,7 +17,7 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @Option(help: "Held-out data: evaluated after every epoch (progress output and log) and for the final report.") var eval: String?
     @Option(name: .customLong("eval-labels"), help: "Labels for --eval.") var evalLabels: String?
-    @Option(help: "Resume from this checkpoint (same options as the run that wrote it).") var resume: String?
+    @Option(help: "Resume from this checkpoint (same options as the run that wrote it; a larger --epochs extends it).") var resume: String?
     @Option(help: "Checkpoint file (default: <out>.ckpt).") var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), help: "Write the checkpoint every N steps (default: every epoch).")
     var checkpointEvery = 0
