@@ -141,3 +141,18 @@ import TestSupport
         #expect(agree.status == 0)
     }
 }
+
+/// `quantize --exclude` takes the model's own module names (Hugging Face's `classifier`) and, when a
+/// pattern matches nothing, lists the layers it could have named.
+@Suite struct ExcludeNamesCLITests {
+    @Test func huggingFaceModuleNamesAndAListOnNoMatch() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hf = Fixtures.sample("digits/hf/model.safetensors")
+        let r = try BinaryRunner.run(["quantize", hf, dir + "/q.safetensors", "--exclude", "classifier"])
+        #expect(r.status == 0 && r.stdout.contains("kept fp32: head (excluded)"), "\(r.stdout)\(r.stderr)")
+        let none = try BinaryRunner.run(["quantize", hf, dir + "/q2.safetensors", "--exclude", "vit.encoder.layer.9*"])
+        #expect(none.status != 0 && none.stderr.contains("blocks.0.attn.q (vit.encoder.layer.0.attention.attention.query)"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/q2.safetensors"))
+    }
+}
