@@ -63,14 +63,21 @@ void vitopt_sgemm_pack_kmajor(const float *b, int n, int k, int ldb, float *pack
     }
 }
 
+int vitopt_sgemm_path_for(int avx512f, int avx512dq, int avx2, int fma) {
+    if (avx512f && avx512dq) return VITOPT_SGEMM_AVX512;
+    if (avx2 && fma) return VITOPT_SGEMM_AVX2;
+    return VITOPT_SGEMM_SCALAR;
+}
+
 /* Detected once: the epilogue and row kernels ask for every tile row. */
 static int detect_best_path(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return VITOPT_SGEMM_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return VITOPT_SGEMM_AVX2;
-#endif
+    return vitopt_sgemm_path_for(__builtin_cpu_supports("avx512f"), __builtin_cpu_supports("avx512dq"),
+                                 __builtin_cpu_supports("avx2"), __builtin_cpu_supports("fma"));
+#else
     return VITOPT_SGEMM_SCALAR;
+#endif
 }
 
 int vitopt_sgemm_best_path(void) {

@@ -24,10 +24,12 @@ struct Vitopt: ParsableCommand {
         do {
             try command.run()
         } catch let e as ValidationError {
+            OutputFolders.removeCreatedIfEmpty()
             // Raised while running, a ValidationError is a failure of the job, not of the command line.
             FileHandle.standardError.write(Data("Error: \(e.message)\n".utf8))
             Foundation.exit(1)
         } catch {
+            OutputFolders.removeCreatedIfEmpty()
             exit(withError: error)
         }
     }

@@ -88,7 +88,7 @@ import TestSupport
         (["run", "SAMPLE", "--input", "/nonexistent/x.npy"], "/nonexistent/x.npy"),
         (["run", "SAMPLE", "--input", "SAMPLES/inputs/batch224.npy", "--output", "OUT"], "the model runs at 32×32"),
         (["run", "SAMPLES/hf-vit/model.safetensors", "--input", "SAMPLES/digits/test_pixels.npy", "--output", "OUT"], "the model runs at 224×224"),
-        (["run", "SAMPLE", "--input", "SAMPLES/digits/images/3/0.png", "--top", "0"], "--top must be at least 1"),
+        (["run", "SAMPLE", "--input", "SAMPLES/digits/images/3/0.png", "--top", "0"], "--top must be in 1...1000000, got 0"),
         (["eval", "SAMPLE", "--data", "SAMPLES/digits/test_pixels.npy", "--labels", "SAMPLES/hf-vit/logits.npy"], "integer"),
         (["convert", "SAMPLE", "OUT", "--naming", "keras"], "keras"),
         (["convert", "SAMPLES/digits/test_y.npy", "OUT"], "not a recognised model file"),

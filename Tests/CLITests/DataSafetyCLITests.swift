@@ -60,12 +60,18 @@ import TestSupport
             #expect(r.status != 0, "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out), "quantize wrote \(out) before checking --eval \(eval)")
         }
+        // A missing output folder is made for a command that succeeds, and not left behind by one that fails.
         let missingFolder = try BinaryRunner.run(["convert", dir + "/a.safetensors", dir + "/no/such/out.safetensors"])
-        #expect(missingFolder.status != 0 && missingFolder.stderr.contains("does not exist"), "\(missingFolder.stderr)")
+        #expect(missingFolder.status == 0 && FileManager.default.fileExists(atPath: dir + "/no/such/out.safetensors"), "\(missingFolder.stderr)")
+        let failing = try BinaryRunner.run(["quantize", dir + "/a.safetensors", dir + "/new/deeper/q.safetensors", "--activations", "per-tensor",
+                                            "--exclude", "re:("])
+        #expect(failing.status != 0 && !FileManager.default.fileExists(atPath: dir + "/new"), "\(failing.stderr)")
+        let underAFile = try BinaryRunner.run(["convert", dir + "/a.safetensors", wrong + "/out.safetensors"])
+        #expect(underAFile.status != 0 && underAFile.stderr.contains("is a file, not a folder"), "\(underAFile.stderr)")
         let top = try BinaryRunner.run(["run", Fixtures.sample("hf-vitmodel/model.safetensors"), "--input",
                                         Fixtures.sample("digits/onnx_input.npy"), "--output", dir + "/y.npy", "--top", "1"])
         #expect(top.status != 0 && !FileManager.default.fileExists(atPath: dir + "/y.npy"), "\(top.stderr)")
-        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir)) == ["a.safetensors", "bad.npy"])
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir)) == ["a.safetensors", "bad.npy", "no"])
     }
 
     @Test func aConfigOfAnotherModelBesideTheOutputIsRefusedNotLeft() throws {
@@ -158,8 +164,8 @@ import TestSupport
             let r = try BinaryRunner.run(base + ["--out", dir + "/s.safetensors"] + extra)
             #expect(r.status != 0 && r.stderr.contains(message) && !r.stderr.contains("training:"), "\(extra): \(r.stderr)")
         }
-        let missing = try BinaryRunner.run(base + ["--out", dir + "/nope/s.safetensors"])
-        #expect(missing.status != 0 && missing.stderr.contains("does not exist") && !missing.stderr.contains("training:"), "\(missing.stderr)")
+        let missing = try BinaryRunner.run(base + ["--out", x + "/s.safetensors"])
+        #expect(missing.status != 0 && missing.stderr.contains("is a file, not a folder") && !missing.stderr.contains("training:"), "\(missing.stderr)")
         let clash = try BinaryRunner.run(base + ["--out", dir + "/s.safetensors", "--log", dir + "/s.safetensors"])
         #expect(clash.status != 0 && clash.stderr.contains("twice"), "\(clash.stderr)")
         // the student onto the teacher (a copy here, so a failure cannot damage the sample)

@@ -99,7 +99,7 @@ import TestSupport
     @Test(arguments: [
         (["--image-size", "50"], "not a multiple of the patch size"),
         (["--image-size", "2"], "smaller than one patch"),
-        (["--image-size", "48", "--source-grid", "7x7"], "position embedding has 65 rows"),
+        (["--image-size", "48", "--source-grid", "7x7"], "--source-grid gives image size 28×28, but"),
         (["--image-size", "48", "--preset", "pil"], "--preset must be one of"),
         (["--image-size", "48", "--antialias", "maybe"], "--antialias must be true or false"),
         (["--image-size", "48", "--patch-size", "0"], "--patch-size must be"),

@@ -94,10 +94,7 @@ import TestSupport
         let c = try BinaryRunner.run(["convert", teacher, dir + "/hf.safetensors", "--naming", "hf", "--json"])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(object(c)?["tensors_written"] as? Int == 104 && object(c)?["naming"] as? String == "hf", "\(c.stdout)")
-        let r = try BinaryRunner.run(["resize-pos", teacher, dir + "/r48/model.safetensors", "--image-size", "48", "--json"])
-        // The folder r48 does not exist: refused up front, nothing written, an error that is not JSON.
-        #expect(r.status != 0 && object(r) == nil)
-        try FileManager.default.createDirectory(atPath: dir + "/r48", withIntermediateDirectories: true)
+        // The folder r48 does not exist yet: it is made.
         let r2 = try BinaryRunner.run(["resize-pos", teacher, dir + "/r48/model.safetensors", "--image-size", "48", "--json"])
         #expect(r2.status == 0 && (object(r2)?["resampled"] as? [String])?.first?.contains("12×12") == true, "\(r2.stdout)\(r2.stderr)")
         let same = try BinaryRunner.run(["compare", teacher, dir + "/hf.safetensors", "--json"])
@@ -115,5 +112,47 @@ import TestSupport
         #expect(r.status == 1 && r.stderr.contains("--index") && !r.stderr.contains("Usage"), "\(r.status) \(r.stderr)")
         let usage = try BinaryRunner.run(["run", Fixtures.sample("digits/timm/model.safetensors"), "--input", "x.png", "--top", "0"])
         #expect(usage.status == 64 && usage.stderr.contains("Usage"))
+    }
+}
+
+/// `quantize --json`: the result, the per-layer SQNR table and the evaluation in one object.
+@Suite struct QuantizeJSONCLITests {
+    @Test func reportAndEvalAsJSON() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try BinaryRunner.run(["quantize", Fixtures.sample("digits/timm/model.safetensors"), dir + "/q.safetensors", "--json",
+                                      "--eval", Fixtures.sample("digits/test_pixels.npy"), "--labels", Fixtures.sample("digits/test_y.npy")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["int8_layers"] as? Int == 25)
+        let report = object?["report"] as? [String: Any], eval = object?["eval"] as? [String: Any]
+        #expect((report?["layers"] as? [[String: Any]])?.count == 25)
+        #expect((eval?["agreement"] as? Double ?? 0) > 0.99 && eval?["samples"] as? Int == 360)
+    }
+}
+
+/// A flag that contradicts the model's own config.json is an error that names both, never silently applied.
+@Suite struct ContradictingFlagCLITests {
+    @Test(arguments: [(["--heads", "8"], "--heads gives 8, but"), (["--eps", "1e-5"], "--eps gives 1e-05, but")])
+    func flagAgainstConfig(_ flags: [String], _ message: String) throws {
+        let r = try BinaryRunner.run(["inspect", Fixtures.sample("digits/timm/model.safetensors")] + flags)
+        #expect(r.status == 1 && r.stderr.contains(message) && r.stderr.contains("config.json"), "\(r.stderr)")
+        let agree = try BinaryRunner.run(["inspect", Fixtures.sample("digits/timm/model.safetensors"), "--heads", "4"])
+        #expect(agree.status == 0)
+    }
+}
+
+/// `quantize --exclude` takes the model's own module names (Hugging Face's `classifier`) and, when a
+/// pattern matches nothing, lists the layers it could have named.
+@Suite struct ExcludeNamesCLITests {
+    @Test func huggingFaceModuleNamesAndAListOnNoMatch() throws {
+        let dir = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hf = Fixtures.sample("digits/hf/model.safetensors")
+        let r = try BinaryRunner.run(["quantize", hf, dir + "/q.safetensors", "--exclude", "classifier"])
+        #expect(r.status == 0 && r.stdout.contains("kept fp32: head (excluded)"), "\(r.stdout)\(r.stderr)")
+        let none = try BinaryRunner.run(["quantize", hf, dir + "/q2.safetensors", "--exclude", "vit.encoder.layer.9*"])
+        #expect(none.status != 0 && none.stderr.contains("blocks.0.attn.q (vit.encoder.layer.0.attention.attention.query)"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/q2.safetensors"))
     }
 }

@@ -36,7 +36,7 @@ import Graph
 
     @Test(arguments: variants) func gradientsMatchCentralDifferences(_ v: Variant) throws {
         var rng = SeededGenerator(seed: 11)
-        var desc = ViTDescription.random(config: v.config, seed: 3)
+        var desc = try ViTDescription.random(config: v.config, seed: 3)
         for (key, t) in desc.tensors {  // larger weights than timm's init, so every path is clearly non-linear
             let p = t.copy(), f = p.mutableFloats
             for i in 0..<p.count { f[i] += rng.normal() * (key.part == .ls1 || key.part == .ls2 ? 0.3 : 0.4) }

@@ -85,7 +85,22 @@ import TestSupport
         var other = s
         other.lr = 1
         let (third, _, _) = try Self.setup(samples: 48, settings: other, spec: spec)
-        #expect(throws: DistillError.self) { try third.resume(from: ckpt) }
+        #expect { try third.resume(from: ckpt) } throws: { e in
+            guard case DistillError.checkpoint(_, let detail) = e else { return false }
+            return detail.contains("lr 0.003 in the checkpoint, 1 now") && detail.contains("only --epochs may grow")
+        }
+        // More epochs extend the run: it resumes at step 4 and trains to the new total.
+        var longer = s
+        longer.epochs = 3
+        let (fourth, _, _) = try Self.setup(samples: 48, settings: longer, spec: spec)
+        try fourth.resume(from: ckpt)
+        #expect(fourth.optimizer.step == 4)
+        #expect(try fourth.train().steps == 5)
+        // Fewer epochs than the checkpoint's run is refused, naming the setting.
+        var shorter = s
+        shorter.epochs = 1
+        let (fifth, _, _) = try Self.setup(samples: 48, settings: shorter, spec: spec)
+        #expect { try fifth.resume(from: ckpt) } throws: { e in "\(e)".contains("epochs 2 in the checkpoint, 1 now") }
     }
 
     @Test func tooFewSamplesForABatchIsAClearError() throws {

@@ -15,7 +15,7 @@ import TestSupport
     }
 
     @Test func timmToHFAndBackIsBitExact() throws {
-        let model = ViTDescription.random(config: Self.small, seed: 1)
+        let model = try ViTDescription.random(config: Self.small, seed: 1)
         let dir = Fixtures.scratch()
         let timmPath = try save(model, .timm, in: dir, "a.safetensors")
         let hf = try ModelLoader.load(timmPath)
@@ -45,7 +45,7 @@ import TestSupport
     }
 
     @Test func unrecognisedTensorsAreCarriedThroughWithAWarning() throws {
-        let model = ViTDescription.random(config: Self.small, seed: 2)
+        let model = try ViTDescription.random(config: Self.small, seed: 2)
         var withExtra = model
         withExtra.extras["ema.decay"] = Tensor(shape: [1], floats: [0.999])
         let dir = Fixtures.scratch()
@@ -56,7 +56,7 @@ import TestSupport
 
     @Test func missingHeadCountIsGuessedWithAWarning() throws {
         let config = ViTConfig(imageSize: [16, 16], patchSize: [4, 4], embedDim: 128, depth: 1, numHeads: 4, mlpHidden: 64, numClasses: 2)
-        let model = ViTDescription.random(config: config, seed: 3)
+        let model = try ViTDescription.random(config: config, seed: 3)
         let dir = Fixtures.scratch()
         let named = try NamingMapper.names(for: model, convention: .timm)
         try SafetensorsWriter.write(named, to: dir + "/bare.safetensors")
@@ -72,7 +72,7 @@ import TestSupport
     }
 
     @Test func configThatContradictsTheWeightsIsAnError() throws {
-        let model = ViTDescription.random(config: Self.small, seed: 4)
+        let model = try ViTDescription.random(config: Self.small, seed: 4)
         let dir = Fixtures.scratch()
         try SafetensorsWriter.write(try NamingMapper.names(for: model, convention: .timm), to: dir + "/model.safetensors")
         let bad = #"{"architecture": "vit_base_patch16_224", "num_classes": 5}"#
@@ -88,7 +88,7 @@ import TestSupport
     @Test func conventionsRefuseWhatTheyCannotExpress() throws {
         var c = Self.small
         c.layerScale = true
-        let model = ViTDescription.random(config: c, seed: 5)
+        let model = try ViTDescription.random(config: c, seed: 5)
         #expect(throws: FormatError.self) { _ = try ModelSaver.save(model, to: Fixtures.scratch() + "/x.safetensors", naming: .hf) }
     }
 

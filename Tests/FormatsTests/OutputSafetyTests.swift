@@ -37,7 +37,8 @@ import Graph
         #expect(throws: OutputError.sameOutputTwice(path: dir + "/sub/../new.bin", first: "the output", second: "the log")) {
             try o.claim(dir + "/sub/../new.bin", as: "the log")
         }
-        #expect(throws: OutputError.self) { try o.claim(dir + "/missing/x.bin") }
+        try o.claim(dir + "/missing/x.bin", as: "an output in a folder to be made")
+        #expect(throws: OutputError.self) { try o.claim(dir + "/in.bin/x.bin") }
         #expect(throws: OutputError.self) { try o.claim(dir + "/sub") }
         // a deliberate replacement (resume from and write to one checkpoint) is allowed, and only that one
         try o.claim(dir + "/link.bin", as: "the checkpoint", replacing: dir + "/in.bin")

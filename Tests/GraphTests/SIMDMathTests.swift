@@ -137,15 +137,17 @@ import TestSupport
             let scale = 1 / Float(dh).squareRoot()
             var fused = [Float](repeating: .nan, count: t * d), plain = fused
             for path in FloatGEMM.availablePaths {
+                let scratch = TensorStorage(byteCount: 4 * AttentionKernel.scratchCount(tokens: t, headDim: dh, path: path))
+                let s = scratch.base.assumingMemoryBound(to: Float.self)
                 qkv.withUnsafeBufferPointer { p in
                     let q = p.baseAddress!
                     fused.withUnsafeMutableBufferPointer {
                         AttentionKernel.headsPacked(0..<heads, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: q + d,
-                                                    v: q + 2 * d, y: $0.baseAddress!, path: path)
+                                                    v: q + 2 * d, y: $0.baseAddress!, path: path, scratch: s)
                     }
                     plain.withUnsafeMutableBufferPointer {
                         AttentionKernel.headsPacked(0..<heads, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: q + d,
-                                                    v: q + 2 * d, y: $0.baseAddress!, path: path, fused: false)
+                                                    v: q + 2 * d, y: $0.baseAddress!, path: path, scratch: s, fused: false)
                     }
                 }
                 #expect(same(fused, plain), "\(path.name) t=\(t) dh=\(dh)")

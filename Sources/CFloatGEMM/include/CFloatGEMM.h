@@ -19,6 +19,11 @@ enum { VITOPT_SGEMM_SCALAR = 0, VITOPT_SGEMM_AVX2 = 1, VITOPT_SGEMM_AVX512 = 2 }
 /* The best path this CPU supports. */
 int vitopt_sgemm_best_path(void);
 
+/* The path for a CPU with these features (non-zero: present). The AVX-512 path is compiled for
+ * avx512f and avx512dq (vecmath.c uses DQ's 512-bit and/or/andnot and extractf32x8), so it needs
+ * both; the AVX2 path needs avx2 and fma. A pure function, so the rule is testable on any CPU. */
+int vitopt_sgemm_path_for(int avx512f, int avx512dq, int avx2, int fma);
+
 /* Floats needed to pack an n x k weight. */
 long vitopt_sgemm_packed_size(int n, int k);
 

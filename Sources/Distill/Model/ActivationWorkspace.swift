@@ -29,28 +29,32 @@ final class ActivationWorkspace {
     /// LayerNorm backward's per-block partial sums.
     let lnScratch: Tensor
 
-    init(config c: ViTConfig, batch n: Int, threads: Int, keepsActivations keep: Bool = true) {
+    /// - Throws: `TensorError` naming the batch size when a buffer does not fit in memory (every
+    ///   buffer is zero-filled as it is made, so each budget check sees the ones before it).
+    init(config c: ViTConfig, batch n: Int, threads: Int, keepsActivations keep: Bool = true) throws {
         let s = c.numPrefixTokens + c.numPatches, d = c.embedDim, m = c.mlpHidden, r = n * s
-        func z(_ shape: [Int]) -> Tensor { Tensor(zeros: .f32, shape: shape) }
-        func blocks(_ shape: [Int], _ used: Bool = true) -> [Tensor] { used ? (0..<(keep ? c.depth : 1)).map { _ in z(shape) } : [] }
-        func grad(_ shape: [Int]) -> Tensor { keep ? z(shape) : z([1]) }
+        func z(_ shape: [Int]) throws -> Tensor { try Tensor(zeros: .f32, shape: shape, for: "training activations \(shape) for batch \(n)") }
+        func blocks(_ shape: [Int], _ used: Bool = true) throws -> [Tensor] {
+            used ? try (0..<(keep ? c.depth : 1)).map { _ in try z(shape) } : []
+        }
+        func grad(_ shape: [Int]) throws -> Tensor { keep ? try z(shape) : try z([1]) }
         batch = n
         rows = r
         keepsActivations = keep
-        patches = z([n * c.numPatches, c.channels * c.patchSize[0] * c.patchSize[1]])
-        patchOut = z([n * c.numPatches, d])
-        xIn = keep ? blocks([r, d]) : [z([r, d]), z([r, d])]; xMid = blocks([r, d]); ln1 = blocks([r, d]); qkv = blocks([r, 3 * d])
-        probs = blocks([n * c.numHeads, s, s]); attnOut = blocks([r, d]); ln2 = blocks([r, d]); fc1 = blocks([r, m]); act = blocks([r, m])
-        attnBranch = blocks([r, d], c.layerScale); mlpBranch = blocks([r, d], c.layerScale)
-        xOut = z([r, d]); normed = c.finalNorm ? z([r, d]) : xOut
-        pooled = z([n, d]); pooledRaw = c.fcNorm ? z([n, d]) : pooled
-        pooledDist = z([n, d]); logits = z([n, c.numClasses]); logitsDist = z([n, c.numClasses])
-        dx = grad([r, d]); dLn = grad([r, d]); dqkv = grad([r, 3 * d]); dHidden = grad([r, m]); dPooled = grad([n, d])
-        dPooledRaw = c.fcNorm ? grad([n, d]) : dPooled
-        dAttn = z([AttentionGrad.scratchCount(AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads), threads: threads)])
-        dPatch = grad([n * c.numPatches, d])
-        dBranch = c.layerScale ? grad([r, d]) : z([1])
-        lnScratch = grad([LayerNormGrad.scratchCount(rows: r, width: d)])
+        patches = try z([n * c.numPatches, c.channels * c.patchSize[0] * c.patchSize[1]])
+        patchOut = try z([n * c.numPatches, d])
+        xIn = keep ? try blocks([r, d]) : [try z([r, d]), try z([r, d])]; xMid = try blocks([r, d]); ln1 = try blocks([r, d]); qkv = try blocks([r, 3 * d])
+        probs = try blocks([n * c.numHeads, s, s]); attnOut = try blocks([r, d]); ln2 = try blocks([r, d]); fc1 = try blocks([r, m]); act = try blocks([r, m])
+        attnBranch = try blocks([r, d], c.layerScale); mlpBranch = try blocks([r, d], c.layerScale)
+        xOut = try z([r, d]); normed = c.finalNorm ? try z([r, d]) : xOut
+        pooled = try z([n, d]); pooledRaw = c.fcNorm ? try z([n, d]) : pooled
+        pooledDist = try z([n, d]); logits = try z([n, c.numClasses]); logitsDist = try z([n, c.numClasses])
+        dx = try grad([r, d]); dLn = try grad([r, d]); dqkv = try grad([r, 3 * d]); dHidden = try grad([r, m]); dPooled = try grad([n, d])
+        dPooledRaw = c.fcNorm ? try grad([n, d]) : dPooled
+        dAttn = try z([AttentionGrad.scratchCount(AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads), threads: threads)])
+        dPatch = try grad([n * c.numPatches, d])
+        dBranch = c.layerScale ? try grad([r, d]) : try z([1])
+        lnScratch = try grad([LayerNormGrad.scratchCount(rows: r, width: d)])
     }
 
     /// Index of block `b`'s buffers in the per-block arrays.

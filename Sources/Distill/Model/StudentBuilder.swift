@@ -29,7 +29,8 @@ public enum StudentBuilder {
     }
 
     /// - Returns: the student and a one-line account of how it was made.
-    /// - Throws: `DistillError.invalidStudent` / `.mismatch` naming the setting at fault.
+    /// - Throws: `DistillError.invalidStudent` / `.mismatch` naming the setting at fault; `TensorError`
+    ///   when the student cannot be trained in the memory available (checked before allocating).
     public static func build(teacher: ViTDescription, spec: Spec, seed: UInt64) throws -> (ViTDescription, String) {
         let t = teacher.packingQKV()
         var c = t.config
@@ -64,6 +65,8 @@ public enum StudentBuilder {
         let addDist = spec.distToken && !c.distToken
         if spec.distToken { c.distToken = true }
         do { try c.validate() } catch let e as ViTError { throw DistillError.invalidStudent(e.description) }
+        // The student, its copy in the trainer, its gradients and AdamW's two moments, before any is allocated.
+        try ViTDescription.checkMemory(for: c, copies: 5, what: "student parameters (width \(c.embedDim), depth \(c.depth); model, gradients, AdamW moments)")
         var shell = ViTDescription(config: c, tensors: [:])
         shell.tensors[ViTTensorKey(.qkvWeight, block: 0)] = Tensor(zeros: .f32, shape: [1])
         var rng = SeededGenerator(seed: seed)

@@ -17,14 +17,15 @@ extension TrainableViT {
     /// Work is split across `context.threads` (rows of each GEMM, attention heads, elementwise
     /// chunks) with OpenBLAS held at one thread; the result does not depend on the thread count
     /// beyond the fp32 rounding of OpenBLAS's kernels.
-    /// - Throws: `DistillError.mismatch` when `x` does not fit the model.
+    /// - Throws: `DistillError.mismatch` when `x` does not fit the model; `TensorError` when the
+    ///   activations for this batch size do not fit in memory.
     public func forward(_ x: Tensor) throws -> Output {
         let c = config
         guard x.rank == 4, x.shape[1] == c.channels, x.shape[2] == c.imageSize[0], x.shape[3] == c.imageSize[1], x.shape[0] > 0 else {
             throw DistillError.mismatch("input \(x.shape) does not fit the student (N×\(c.channels)×\(c.imageSize[0])×\(c.imageSize[1]))")
         }
         BLAS.setThreads(1)
-        let n = x.shape[0], w = workspace(for: n), p = parameters, ctx = context, prof = profile
+        let n = x.shape[0], w = try workspace(for: n), p = parameters, ctx = context, prof = profile
         let d = c.embedDim, s = tokens, r = n * s, np = c.numPatches, m = c.mlpHidden
         let input = x.asF32()
         prof.measure("forward.embed") {

@@ -54,10 +54,10 @@ public final class TrainableViT {
     /// Bytes of the activation plan for the current batch size (0 before the first forward).
     public var activationBytes: Int { workspace?.byteCount ?? 0 }
 
-    func workspace(for batch: Int) -> ActivationWorkspace {
+    func workspace(for batch: Int) throws -> ActivationWorkspace {
         if let w = workspace, w.batch == batch { return w }
         workspace = nil  // free the old plan before allocating the new one
-        let w = ActivationWorkspace(config: config, batch: batch, threads: context.threads, keepsActivations: trainable)
+        let w = try ActivationWorkspace(config: config, batch: batch, threads: context.threads, keepsActivations: trainable)
         workspace = w
         return w
     }

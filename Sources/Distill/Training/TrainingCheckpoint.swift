@@ -30,8 +30,13 @@ public enum TrainingCheckpoint {
             throw DistillError.checkpoint(path: path, detail: "not a vitopt distill checkpoint (no \(settingsKey)/\(stepKey) metadata)")
         }
         let saved = try JSONDecoder().decode(DistillSettings.self, from: Data(text.utf8))
-        guard saved == settings else {
-            throw DistillError.checkpoint(path: path, detail: "written with different settings (\(text)); resume with the same options")
+        let differences = try Self.differences(saved, settings)
+        // More epochs extend a run (the learning-rate schedule is laid out again over the new total from this
+        // step on); every other setting must match.
+        let blocking = differences.filter { !($0.key == "epochs" && settings.epochs >= saved.epochs) }
+        guard blocking.isEmpty else {
+            let list = blocking.map { "\($0.key) \($0.saved) in the checkpoint, \($0.given) now" }.joined(separator: "; ")
+            throw DistillError.checkpoint(path: path, detail: "written with different settings: \(list); resume with the same options (only --epochs may grow)")
         }
         let cfg = try JSONDecoder().decode(ViTConfig.self, from: Data(cfgText.utf8))
         guard cfg == model.config else { throw DistillError.checkpoint(path: path, detail: "written for a different student architecture") }
@@ -42,5 +47,26 @@ public enum TrainingCheckpoint {
             t.withFloats { src in dst.withMutableFloats { d in _ = d.update(fromContentsOf: src) } }
         }
         optimizer.step = step
+    }
+
+    /// The settings that differ between `a` (saved) and `b` (given), by their JSON keys (nested keys dotted).
+    static func differences(_ a: DistillSettings, _ b: DistillSettings) throws -> [(key: String, saved: String, given: String)] {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let ja = try JSONSerialization.jsonObject(with: enc.encode(a)), jb = try JSONSerialization.jsonObject(with: enc.encode(b))
+        var out: [(String, String, String)] = []
+        func text(_ v: Any?) -> String {
+            guard let v else { return "unset" }
+            return (try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed, .sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "\(v)"
+        }
+        func walk(_ x: Any?, _ y: Any?, _ path: String) {
+            if let dx = x as? [String: Any], let dy = y as? [String: Any] {
+                for k in Set(dx.keys).union(dy.keys).sorted() { walk(dx[k], dy[k], path.isEmpty ? k : "\(path).\(k)") }
+            } else if text(x) != text(y) {
+                out.append((path, text(x), text(y)))
+            }
+        }
+        walk(ja, jb, "")
+        return out
     }
 }

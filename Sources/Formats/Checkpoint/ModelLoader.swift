@@ -62,6 +62,10 @@ public enum ModelLoader {
         let match = try NamingMapper.match(tensors, path: path, forced: forced)
         // vitopt's own metadata is a complete config; config.json beside the file is read only without it.
         let base = try ConfigSources.metadataHints(metadata, path: path) ?? ConfigSources.sidecarHints(for: path)
+        if let c = base.contradictions(by: hints).first {
+            let source = base.sources.first ?? "the file's metadata"
+            throw FormatError.config(path: path, detail: "\(c.flag) gives \(c.given), but \(source) says \(c.file); drop the flag or correct the file")
+        }
         let merged = base.overridden(by: hints)
         let (config, warnings0) = try ConfigResolver.resolve(tensors: match.tensors, hints: merged, convention: match.convention, path: path)
         var warnings = warnings0

@@ -46,4 +46,17 @@ public struct ConfigHints: Sendable, Equatable {
         r.sources = sources + other.sources
         return r
     }
+
+    /// Settings that both `self` (the file's own config) and `flags` (the command line) give, with
+    /// different values: `(flag, flag's value, the file's value)`. Only the settings the command line
+    /// can give (`--heads`, `--eps`, `--source-grid`) are compared.
+    public func contradictions(by flags: ConfigHints) -> [(flag: String, given: String, file: String)] {
+        var out: [(String, String, String)] = []
+        if let a = numHeads, let b = flags.numHeads, a != b { out.append(("--heads", "\(b)", "num_heads \(a)")) }
+        if let a = eps, let b = flags.eps, a != b { out.append(("--eps", "\(b)", "eps \(a)")) }
+        if let a = imageSize, let b = flags.imageSize, a != b {
+            out.append(("--source-grid", "image size \(b.map(String.init).joined(separator: "×"))", "image size \(a.map(String.init).joined(separator: "×"))"))
+        }
+        return out
+    }
 }

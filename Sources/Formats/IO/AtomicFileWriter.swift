@@ -24,6 +24,7 @@ public final class AtomicFileWriter {
     public init(path: String) throws {
         self.path = path
         let (dir, base) = Self.split(path)
+        try OutputFolders.ensure(dir)
         var attempt = 0
         while true {
             let candidate = "\(dir)/.\(base).tmp-\(Self.randomSuffix())"

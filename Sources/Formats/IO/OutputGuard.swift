@@ -43,11 +43,14 @@ public struct OutputGuard: Sendable {
     /// - Parameter replacing: an input this output may deliberately replace (a training checkpoint
     ///   resumed from and written to the same file); nil for none.
     /// - Throws: `OutputError.overwritesInput` naming both paths, `.sameOutputTwice`, or
-    ///   `.unwritable` when the folder is missing or not writable or `path` is a folder.
+    ///   `.unwritable` when the folder is not writable and cannot be created (a missing folder is made
+    ///   when the first file is written, see `OutputFolders`) or `path` is a folder.
     public mutating func claim(_ path: String, as role: String = "the output", replacing allowed: String? = nil) throws {
         let (dir, _) = AtomicFileWriter.split(path)
-        guard FileIdentity.isDirectory(dir) else { throw OutputError.unwritable(path: path, detail: "the folder \(dir) does not exist") }
-        guard access(dir, W_OK | X_OK) == 0 else { throw OutputError.unwritable(path: path, detail: "the folder \(dir) is not writable") }
+        if let problem = OutputFolders.problem(creating: dir) { throw OutputError.unwritable(path: path, detail: problem) }
+        guard !FileIdentity.isDirectory(dir) || access(dir, W_OK | X_OK) == 0 else {
+            throw OutputError.unwritable(path: path, detail: "the folder \(dir) is not writable")
+        }
         guard !FileIdentity.isDirectory(path) else { throw OutputError.unwritable(path: path, detail: "it is a folder") }
         let id = FileIdentity(path)
         let exempt = allowed.map(FileIdentity.init)

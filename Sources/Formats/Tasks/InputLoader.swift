@@ -40,7 +40,7 @@ public enum InputLoader {
         let srcChannels = t.rank == 4 ? t.shape[3] : 1
         try check([n, c, h, w], path: path, config: config)
         let p = config.preprocessing
-        let out = Tensor(zeros: .f32, shape: [n, c, h, w])
+        let out = try Tensor(uninitialized: .f32, shape: [n, c, h, w], for: "normalised pixels of \(path)")
         let dst = out.mutableFloats
         let src = t.rawPointer.assumingMemoryBound(to: UInt8.self)
         for b in 0..<n {

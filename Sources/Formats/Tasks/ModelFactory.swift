@@ -6,7 +6,8 @@ public enum ModelFactory {
     public static var architectures: [String] { TimmArchitectures.creatable }
 
     /// A randomly initialised model of `architecture` (a timm name) with `classes` outputs.
-    /// - Throws: `FormatError.config` for an unknown name (the message lists the known ones).
+    /// - Throws: `FormatError.config` for an unknown name (the message lists the known ones);
+    ///   `TensorError` when the parameters cannot fit in memory (checked before allocating).
     public static func random(architecture: String, classes: Int, seed: UInt64) throws -> ViTDescription {
         guard let s = TimmArchitectures.settings(for: architecture), let image = s.imageSize else {
             throw FormatError.config(path: architecture, detail: "unknown architecture; known: \(architectures.joined(separator: ", "))")
@@ -14,6 +15,7 @@ public enum ModelFactory {
         let config = ViTConfig(imageSize: [image, image], patchSize: [s.patch, s.patch], embedDim: s.embedDim, depth: s.depth,
                                numHeads: s.numHeads, mlpHidden: 4 * s.embedDim, eps: 1e-6, distToken: s.distilled,
                                numClasses: classes, preprocessing: .timm(size: [image, image]))
-        return ViTDescription.random(config: config, seed: seed)
+        try ViTDescription.checkMemory(for: config, what: "parameters of \(architecture) with \(classes) classes")
+        return try ViTDescription.random(config: config, seed: seed)
     }
 }

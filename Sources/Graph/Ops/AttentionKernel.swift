@@ -17,6 +17,7 @@ struct AttentionKernel: OpKernel {
         guard inputs.count == 1 || inputs.count == 3 else {
             throw GraphError.arity(node: node.name, op: kind, expected: "1 (packed qkv) or 3 (q, k, v)", got: inputs.count)
         }
+        try KernelCheck.floats(node, inputs)
         guard let heads = node.int("num_heads"), heads > 0 else { throw GraphError.missingAttribute(node: node.name, name: "num_heads") }
         for i in inputs { try KernelCheck.rank(node, i, 3) }
         let width = try KernelCheck.fixed(node, inputs[0], axis: 2)
@@ -31,7 +32,7 @@ struct AttentionKernel: OpKernel {
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let heads = node.int("num_heads")!
+        guard let heads = node.int("num_heads"), heads > 0 else { throw GraphError.missingAttribute(node: node.name, name: "num_heads") }
         let n = inputs[0].shape[0], t = inputs[0].shape[1]
         let packed = inputs.count == 1
         let d = packed ? inputs[0].shape[2] / 3 : inputs[0].shape[2]
@@ -41,30 +42,65 @@ struct AttentionKernel: OpKernel {
         let q = inputs[0].floats
         let k = packed ? q + d : inputs[1].floats
         let v = packed ? q + 2 * d : inputs[2].floats
-        let out = Tensor(uninitialized: .f32, shape: [n, t, d])
+        let out = try KernelAllocation.tensor(node, .f32, [n, t, d], zeroed: false)
         let y = out.mutableFloats
         let pairs = n * heads
-        let workers = min(context.threads, pairs)
+        let workers = max(1, min(context.threads, pairs))
         let perWorker = (pairs + workers - 1) / workers
         let path = FloatGEMM.selectedPath
+        let scratch = try Self.scratch(node, tokens: t, headDim: dh, workers: workers, path: path)
+        let perScratch = scratch.floatsPerWorker
+        let base = scratch.storage.base.assumingMemoryBound(to: Float.self)
         ExecutionContext(threads: workers).parallelFor(workers) { range in
             for w in range {
                 let pairRange = (w * perWorker)..<min(pairs, (w + 1) * perWorker)
+                let s = base + w * perScratch
                 if let path {
-                    Self.headsPacked(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y, path: path)
+                    Self.headsPacked(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y,
+                                     path: path, scratch: s)
                 } else {
-                    Self.headsBLAS(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y)
+                    Self.headsBLAS(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y, scores: s)
                 }
             }
         }
+        withExtendedLifetime(scratch.storage) {}
         return [out]
     }
 
-    /// OpenBLAS: `S = scale·Q·Kᵀ`, softmax, `O = S·V` per (batch, head) pair (`VITOPT_SGEMM=openblas`).
+    /// Sequences longer than this are refused: the packed GEMM and the fused C kernel index the
+    /// T×T score matrix with 32-bit integers.
+    static let maxTokens = 46_340
+
+    /// One 64-byte-aligned block holding every worker's scratch (the T×T scores, K and V packed per
+    /// head, the A-packing buffer), allocated before the threads start so that a size the memory
+    /// cannot hold is a typed error naming the node.
+    static func scratch(_ node: Node, tokens t: Int, headDim dh: Int, workers: Int,
+                        path: FloatGEMM.Path?) throws -> (storage: TensorStorage, floatsPerWorker: Int) {
+        guard t <= maxTokens else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "\(t) tokens exceed the attention kernel's limit of \(maxTokens)")
+        }
+        let perWorker = scratchCount(tokens: t, headDim: dh, path: path)
+        let what = "attention scores for node '\(node.name)' (\(workers) thread(s) × \(t)·\(t) floats and packed heads)"
+        let total = try KernelAllocation.product(node, [perWorker, workers, MemoryLayout<Float>.size], role: "attention scratch")
+        return (try TensorStorage(allocating: total, for: what, zeroed: false), perWorker)
+    }
+
+    /// Floats of one worker's scratch for `t` tokens (at most `maxTokens`) of `dh` dimensions per head:
+    /// the T×T scores and, on vitopt's GEMM `path`, K and V packed per head and the A-packing buffer,
+    /// each starting on a 16-float boundary (the packed panels are read with aligned loads).
+    static func scratchCount(tokens t: Int, headDim dh: Int, path: FloatGEMM.Path?) -> Int {
+        func rounded(_ n: Int) -> Int { (n + 15) / 16 * 16 }
+        guard let path else { return rounded(t * t) }
+        let aScratch = max(FloatGEMM.aScratchCount(path: path, m: t, k: dh), FloatGEMM.aScratchCount(path: path, m: t, k: t))
+        let sizes = [t * t, FloatGEMM.packedCount(n: t, k: dh), FloatGEMM.packedCount(n: dh, k: t), aScratch].map(rounded)
+        return rounded(max(sizes.reduce(0, +), Int(vitopt_attention_scratch_size(Int32(t), Int32(dh)))))
+    }
+
+    /// OpenBLAS: `S = scale·Q·Kᵀ`, softmax, `O = S·V` per (batch, head) pair (`VITOPT_SGEMM=openblas`);
+    /// `scores` holds t·t floats.
     static func headsBLAS(_ pairs: Range<Int>, heads: Int, t: Int, d: Int, dh: Int, ld: Int, scale: Float,
-                          q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        let s = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
-        defer { s.deallocate() }
+                          q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                          scores s: UnsafeMutablePointer<Float>) {
         for pair in pairs {
             let b = pair / heads, h = pair % heads
             let off = b * t * ld + h * dh
@@ -78,21 +114,14 @@ struct AttentionKernel: OpKernel {
     /// scores are `(Q·Kᵀ)·scale` (one multiply per score after the fma chain), softmax, then `P·V`
     /// written straight into the head's columns of the output. On AVX-512 the whole head runs in C
     /// query tile by query tile (`vitopt_attention_head`, bit-identical to this composition).
+    /// `scratch` holds `scratchCount(tokens: t, headDim: dh, path: path)` floats, 64-byte aligned.
     static func headsPacked(_ pairs: Range<Int>, heads: Int, t: Int, d: Int, dh: Int, ld: Int, scale: Float,
                             q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                            y: UnsafeMutablePointer<Float>, path: FloatGEMM.Path, fused: Bool = true) {
-        let scratchCount = max(FloatGEMM.aScratchCount(path: path, m: t, k: dh), FloatGEMM.aScratchCount(path: path, m: t, k: t))
-        // The packed panels are read with aligned loads: one 64-byte-aligned block for all buffers.
+                            y: UnsafeMutablePointer<Float>, path: FloatGEMM.Path, scratch s: UnsafeMutablePointer<Float>,
+                            fused: Bool = true) {
         func rounded(_ n: Int) -> Int { (n + 15) / 16 * 16 }
-        let sizes = [t * t, FloatGEMM.packedCount(n: t, k: dh), FloatGEMM.packedCount(n: dh, k: t), scratchCount].map(rounded)
-        let total = max(sizes.reduce(0, +), Int(vitopt_attention_scratch_size(Int32(t), Int32(dh))))
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, total * MemoryLayout<Float>.size) == 0, let raw else {
-            fatalError("vitopt: out of memory for attention scratch")
-        }
-        defer { free(raw) }
-        let s = raw.assumingMemoryBound(to: Float.self)
-        let pk = s + sizes[0], pv = pk + sizes[1], aScratch = pv + sizes[2]
+        let pk = s + rounded(t * t), pv = pk + rounded(FloatGEMM.packedCount(n: t, k: dh))
+        let aScratch = pv + rounded(FloatGEMM.packedCount(n: dh, k: t))
         for pair in pairs {
             let b = pair / heads, h = pair % heads
             let off = b * t * ld + h * dh

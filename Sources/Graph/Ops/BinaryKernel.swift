@@ -40,6 +40,7 @@ struct BinaryKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...2)
+        try KernelCheck.floats(node, inputs)
         let a = inputs[0].shape, b = inputs[1].shape
         let rank = max(a.count, b.count)
         let pa = [Dim](repeating: .fixed(1), count: rank - a.count) + a
@@ -56,7 +57,7 @@ struct BinaryKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let a = inputs[0], b = inputs[1]
         let shape = Broadcast.shape(a.shape, b.shape)
-        let out = Tensor(uninitialized: .f32, shape: shape)
+        let out = try KernelAllocation.tensor(node, .f32, shape, zeroed: false)
         let y = out.mutableFloats, pa = a.floats, pb = b.floats
         let n = out.count
         let op = operation

@@ -9,6 +9,7 @@ struct GeluKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         if let a = node.string("approximate"), a != "none" && a != "tanh" {
             throw GraphError.shapeMismatch(node: node.name, detail: "approximate must be \"none\" or \"tanh\", is \"\(a)\"")
         }
@@ -17,7 +18,7 @@ struct GeluKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
-        let out = Tensor(uninitialized: .f32, shape: x.shape)
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         let src = x.floats, dst = out.mutableFloats
         let tanhForm = node.string("approximate") == "tanh"
         context.parallelFor(x.count, minChunk: 1 << 14) { range in

@@ -24,6 +24,23 @@ enum KernelCheck {
         return v
     }
 
+    /// `a · b · …` of dimensions from shape inference, or a shape mismatch naming `node` when a
+    /// factor is negative or the product overflows.
+    static func product(_ node: Node, _ factors: [Int], _ what: @autoclosure () -> String) throws -> Int {
+        guard let n = Tensor.elementCount(factors) else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "\(what()) \(factors.map(String.init).joined(separator: "·")) is not a representable size")
+        }
+        return n
+    }
+
+    /// Throws unless every input is floating point (the executor hands such values to kernels as
+    /// aligned F32; an integer value would reach a kernel that reads floats).
+    static func floats(_ node: Node, _ inputs: [ValueInfo]) throws {
+        if let bad = inputs.first(where: { !$0.dtype.isFloatingPoint }) {
+            throw GraphError.shapeMismatch(node: node.name, detail: "'\(bad.name)' must be a float tensor, is \(bad.dtype.rawValue)")
+        }
+    }
+
     /// Throws a shape mismatch unless `condition` holds.
     static func require(_ condition: Bool, _ node: Node, _ detail: @autoclosure () -> String) throws {
         if !condition { throw GraphError.shapeMismatch(node: node.name, detail: detail()) }

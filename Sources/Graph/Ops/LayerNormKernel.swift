@@ -12,6 +12,7 @@ struct LayerNormKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 3...3)
+        try KernelCheck.floats(node, inputs)
         let d = try KernelCheck.fixed(node, inputs[0], axis: -1)
         for p in inputs[1...] {
             try KernelCheck.require(p.shape == [.fixed(d)], node, "'\(p.name)' must be [\(d)], is \(p.shape.shapeDescription)")
@@ -22,9 +23,11 @@ struct LayerNormKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
-        let d = x.shape.last!, rows = x.count / d
-        let eps = node.float("epsilon")!
-        let out = Tensor(zeros: .f32, shape: x.shape)
+        guard let d = x.shape.last, d > 0, let eps = node.float("epsilon") else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "needs an epsilon and a non-empty last axis, has shape \(x.shape)")
+        }
+        let rows = x.count / d
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         LayerNormKernel.normalize(x.floats, rows: rows, width: d, gamma: inputs[1].floats, beta: inputs[2].floats,
                                   epsilon: eps, into: out.mutableFloats, context: context)
         return [out]

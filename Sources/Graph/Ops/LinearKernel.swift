@@ -7,6 +7,7 @@ struct LinearKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...3)
+        try KernelCheck.floats(node, inputs)
         let x = inputs[0], w = inputs[1]
         try KernelCheck.rank(node, w, 2)
         let k = try KernelCheck.fixed(node, x, axis: -1)
@@ -20,8 +21,8 @@ struct LinearKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], w = inputs[1]
-        let k = w.shape[1], nOut = w.shape[0], rows = x.count / k
-        let out = Tensor(zeros: .f32, shape: Array(x.shape.dropLast()) + [nOut])
+        let k = w.shape[1], nOut = w.shape[0], rows = x.count / max(1, k)
+        let out = try KernelAllocation.tensor(node, .f32, Array(x.shape.dropLast()) + [nOut])
         BLAS.linear(x.floats, rows: rows, k: k, weight: w.floats, n: nOut, bias: inputs.count == 3 ? inputs[2].floats : nil,
                     into: out.mutableFloats, context: context)
         return [out]

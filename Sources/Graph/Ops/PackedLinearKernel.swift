@@ -9,6 +9,7 @@ struct PackedLinearKernel: ResidualEpilogueKernel {
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         let residual = node.hasResidualEpilogue
         try KernelCheck.arity(node, inputs.count, residual ? 3...4 : 2...3)
+        try KernelCheck.floats(node, inputs)
         guard let nOut = node.int("out_features") else { throw GraphError.missingAttribute(node: node.name, name: "out_features") }
         if let e = node.string("epilogue"), e != "gelu" && e != "residual" {
             throw GraphError.shapeMismatch(node: node.name, detail: "epilogue must be \"gelu\" or \"residual\", is \"\(e)\"")
@@ -27,9 +28,10 @@ struct PackedLinearKernel: ResidualEpilogueKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], packed = inputs[1]
-        let nOut = node.int("out_features")!, k = packed.shape[1], rows = x.count / k
+        guard let nOut = node.int("out_features") else { throw GraphError.missingAttribute(node: node.name, name: "out_features") }
+        let k = packed.shape[1], rows = x.count / max(1, k)
         let shape = Array(x.shape.dropLast()) + [nOut]
-        let out = Tensor(uninitialized: .f32, shape: shape)
+        let out = try KernelAllocation.tensor(node, .f32, shape, zeroed: false)
         let residual = node.hasResidualEpilogue
         let hasBias = inputs.count == (residual ? 4 : 3)
         var epilogue = FloatGEMM.Epilogue.none

@@ -8,6 +8,7 @@ struct PatchEmbedKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...3)
+        try KernelCheck.floats(node, inputs)
         let x = inputs[0], w = inputs[1]
         try KernelCheck.rank(node, x, 4)
         try KernelCheck.rank(node, w, 4)
@@ -15,12 +16,14 @@ struct PatchEmbedKernel: OpKernel {
         let d = try KernelCheck.fixed(node, w, axis: 0), wc = try KernelCheck.fixed(node, w, axis: 1)
         let ph = try KernelCheck.fixed(node, w, axis: 2), pw = try KernelCheck.fixed(node, w, axis: 3)
         try KernelCheck.require(c == wc, node, "input has \(c) channels, weight expects \(wc)")
+        try KernelCheck.require(ph > 0 && pw > 0, node, "patch size \(ph)×\(pw) must be positive")
         try KernelCheck.require(h % ph == 0 && wd % pw == 0 && h >= ph && wd >= pw, node,
                                 "image \(h)×\(wd) is not a multiple of the patch size \(ph)×\(pw)")
         if inputs.count == 3 {
             try KernelCheck.require(inputs[2].shape == [.fixed(d)], node, "bias must be [\(d)], is \(inputs[2].shape.shapeDescription)")
         }
-        return [ValueInfo(name: "", shape: [x.shape[0], .fixed((h / ph) * (wd / pw)), .fixed(d)])]
+        let tokens = try KernelCheck.product(node, [h / ph, wd / pw], "patch grid")
+        return [ValueInfo(name: "", shape: [x.shape[0], .fixed(tokens), .fixed(d)])]
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
@@ -28,9 +31,10 @@ struct PatchEmbedKernel: OpKernel {
         let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (d, ph, pw) = (w.shape[0], w.shape[2], w.shape[3])
         let gh = h / ph, gw = wd / pw, tokens = gh * gw, kdim = c * ph * pw
-        let patches = Tensor(zeros: .f32, shape: [n * tokens, kdim])
+        let patches = try KernelAllocation.tensor(node, .f32, [try KernelAllocation.product(node, [n, tokens], role: "patch rows"), kdim],
+                                                  zeroed: false, role: "patch matrix")
         Self.im2col(x.floats, n: n, channels: c, height: h, width: wd, patch: (ph, pw), into: patches.mutableFloats, context: context)
-        let out = Tensor(zeros: .f32, shape: [n, tokens, d])
+        let out = try KernelAllocation.tensor(node, .f32, [n, tokens, d])
         BLAS.linear(patches.floats, rows: n * tokens, k: kdim, weight: w.floats, n: d, bias: inputs.count == 3 ? inputs[2].floats : nil,
                     into: out.mutableFloats, context: context)
         return [out]

@@ -5,6 +5,7 @@ struct PrefixTokensKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...16)
+        try KernelCheck.floats(node, inputs)
         let x = inputs[0]
         try KernelCheck.rank(node, x, 3)
         let d = try KernelCheck.fixed(node, x, axis: 2), t = try KernelCheck.fixed(node, x, axis: 1)
@@ -22,7 +23,7 @@ struct PrefixTokensKernel: OpKernel {
         let x = inputs[0]
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
         let prefix = inputs.dropFirst().reduce(0) { $0 + $1.shape[1] }
-        let out = Tensor(zeros: .f32, shape: [n, prefix + t, d])
+        let out = try KernelAllocation.tensor(node, .f32, [n, prefix + t, d], zeroed: false)
         let y = out.mutableFloats
         for b in 0..<n {
             var row = y + b * (prefix + t) * d

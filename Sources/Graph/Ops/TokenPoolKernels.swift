@@ -4,6 +4,7 @@ struct TakeTokenKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         try KernelCheck.rank(node, inputs[0], 3)
         let t = try KernelCheck.fixed(node, inputs[0], axis: 1)
         guard let i = node.int("index") else { throw GraphError.missingAttribute(node: node.name, name: "index") }
@@ -14,8 +15,10 @@ struct TakeTokenKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-        let i = node.int("index")!
-        let out = Tensor(zeros: .f32, shape: [n, d])
+        guard let i = node.int("index"), i >= 0, i < t else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "token index \(node.int("index").map(String.init) ?? "missing") outside 0..<\(t)")
+        }
+        let out = try KernelAllocation.tensor(node, .f32, [n, d], zeroed: false)
         for b in 0..<n { (out.mutableFloats + b * d).update(from: x.floats + (b * t + i) * d, count: d) }
         return [out]
     }
@@ -28,6 +31,7 @@ struct MeanTokensKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.floats(node, inputs)
         try KernelCheck.rank(node, inputs[0], 3)
         let t = try KernelCheck.fixed(node, inputs[0], axis: 1)
         let start = node.int("start") ?? 0
@@ -39,7 +43,8 @@ struct MeanTokensKernel: OpKernel {
         let x = inputs[0]
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
         let start = node.int("start") ?? 0
-        let out = Tensor(zeros: .f32, shape: [n, d])
+        try KernelCheck.require(start >= 0 && start < t, node, "start \(start) leaves no tokens of \(t)")
+        let out = try KernelAllocation.tensor(node, .f32, [n, d])
         let y = out.mutableFloats
         for b in 0..<n {
             let row = y + b * d
@@ -58,6 +63,7 @@ struct AverageKernel: OpKernel {
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...64)
+        try KernelCheck.floats(node, inputs)
         try KernelCheck.require(inputs.allSatisfy { $0.shape == inputs[0].shape }, node,
                                 "inputs differ in shape: \(inputs.map { $0.shape.shapeDescription })")
         return [ValueInfo(name: "", shape: inputs[0].shape)]

@@ -191,7 +191,7 @@ public enum ShapeFolding {
                 throw GraphError.shapeMismatch(node: node.name, detail: "shape '\(name)' holds values that are not integers")
             }
             try checkFoldedSize(dims.map { Dim.fixed($0) }, node: node)
-            consts[node.outputs[0]] = TensorIndexing.broadcast(scalar, to: dims)
+            consts[node.outputs[0]] = try TensorIndexing.broadcast(scalar, to: dims, node: node)
             return
         }
         guard let v = symbolic[name] else {

@@ -27,6 +27,12 @@ public final class Executor {
     /// `graph` itself is kept as given. `fuseEpilogues: false` keeps those ops separate (for tests).
     public init(graph original: ModelGraph, registry: OpRegistry = .standard, threads: Int, fuseEpilogues: Bool = true) throws {
         try original.validate(registry: registry)
+        for info in original.inputs {
+            let dims = info.shape.map { $0.value ?? 1 }
+            guard Tensor.byteCount(dtype: .f32, shape: dims) != nil else {
+                throw GraphError.badInput(name: info.name, detail: "declared shape \(info.shape.shapeDescription) has no representable size")
+            }
+        }
         let path = registry.kernel(for: "LinearPacked") == nil ? nil : FloatGEMM.selectedPath
         var graph = PackLinearWeightsPass.apply(original, path: path)
         if fuseEpilogues { graph = LinearEpilogueFusion.apply(graph, registry: registry) }

@@ -27,6 +27,12 @@ public enum FloatGEMM {
     /// The best path this CPU runs.
     public static var bestPath: Path { Path(rawValue: Int(vitopt_sgemm_best_path())) ?? .scalar }
 
+    /// The best path for a CPU with these features: AVX-512 needs F and DQ (the kernels are compiled
+    /// for both), AVX2 needs FMA too; otherwise the scalar reference.
+    static func path(avx512f: Bool, avx512dq: Bool, avx2: Bool, fma: Bool) -> Path {
+        Path(rawValue: Int(vitopt_sgemm_path_for(avx512f ? 1 : 0, avx512dq ? 1 : 0, avx2 ? 1 : 0, fma ? 1 : 0))) ?? .scalar
+    }
+
     /// Every path this CPU runs, scalar first.
     public static var availablePaths: [Path] { Path.allCases.filter { $0.rawValue <= bestPath.rawValue } }
 

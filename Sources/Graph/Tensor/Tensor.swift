@@ -16,32 +16,91 @@ public struct Tensor: @unchecked Sendable {
     /// The rank (number of dimensions).
     public var rank: Int { shape.count }
 
-    /// Wraps existing storage. `byteOffset + count·byteSize` must lie inside `storage`.
+    /// Wraps existing storage. `byteOffset + count·byteSize` must lie inside `storage` (a programming
+    /// error otherwise; for windows computed from a file use `init(dtype:shape:storage:byteOffset:for:)`).
     public init(dtype: DType, shape: [Int], storage: TensorStorage, byteOffset: Int = 0) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
-        precondition(byteOffset >= 0 && byteOffset + shape.reduce(1, *) * dtype.byteSize <= storage.byteCount,
-                     "tensor window outside its storage")
+        precondition(Self.fits(dtype: dtype, shape: shape, storage: storage, byteOffset: byteOffset),
+                     "tensor window \(shape) at byte \(byteOffset) outside its storage of \(storage.byteCount) bytes")
         self.dtype = dtype
         self.shape = shape
         self.storage = storage
         self.byteOffset = byteOffset
     }
 
-    /// A new zero-filled tensor.
+    /// Wraps existing storage, checking the window (dimensions, overflow, bounds) first.
+    /// - Throws: `TensorError.invalidSize` or `.outsideStorage`, naming `what`.
+    public init(dtype: DType, shape: [Int], storage: TensorStorage, byteOffset: Int, for what: @autoclosure () -> String) throws {
+        guard Self.byteCount(dtype: dtype, shape: shape) != nil else {
+            throw TensorError.invalidSize(what: what(), shape: shape, elementBytes: dtype.byteSize)
+        }
+        guard Self.fits(dtype: dtype, shape: shape, storage: storage, byteOffset: byteOffset) else {
+            throw TensorError.outsideStorage(what: what(), shape: shape, byteOffset: byteOffset, storageBytes: storage.byteCount)
+        }
+        self.init(dtype: dtype, shape: shape, storage: storage, byteOffset: byteOffset)
+    }
+
+    /// A new zero-filled tensor, for a shape vitopt derived from memory it already holds (see
+    /// `TensorStorage.init(byteCount:zeroed:)`); shapes from files, options or shape arithmetic use
+    /// `init(zeros:shape:for:)`.
     public init(zeros dtype: DType, shape: [Int]) {
-        let bytes = shape.reduce(1, *) * dtype.byteSize
+        guard let bytes = Self.byteCount(dtype: dtype, shape: shape) else { fatalError("vitopt: tensor shape \(shape) has no size") }
         self.init(dtype: dtype, shape: shape, storage: TensorStorage(byteCount: bytes))
     }
 
     /// A new tensor whose bytes are not initialised: only for kernels that write every element.
     public init(uninitialized dtype: DType, shape: [Int]) {
-        let bytes = shape.reduce(1, *) * dtype.byteSize
+        guard let bytes = Self.byteCount(dtype: dtype, shape: shape) else { fatalError("vitopt: tensor shape \(shape) has no size") }
         self.init(dtype: dtype, shape: shape, storage: TensorStorage(byteCount: bytes, zeroed: false))
+    }
+
+    /// A new zero-filled tensor whose shape may come from untrusted input: the size is
+    /// overflow-checked and the allocation checked against the memory budget.
+    /// - Parameter what: what the tensor is, for the error (`"output of node 'head'"`).
+    /// - Throws: `TensorError.invalidSize` (negative or overflowing shape) or `.outOfMemory`.
+    public init(zeros dtype: DType, shape: [Int], for what: @autoclosure () -> String) throws {
+        try self.init(dtype: dtype, shape: shape, zeroed: true, for: what)
+    }
+
+    /// `init(zeros:shape:for:)` without the zero fill: only for kernels that write every element.
+    public init(uninitialized dtype: DType, shape: [Int], for what: @autoclosure () -> String) throws {
+        try self.init(dtype: dtype, shape: shape, zeroed: false, for: what)
+    }
+
+    private init(dtype: DType, shape: [Int], zeroed: Bool, for what: () -> String) throws {
+        guard let bytes = Self.byteCount(dtype: dtype, shape: shape) else {
+            throw TensorError.invalidSize(what: what(), shape: shape, elementBytes: dtype.byteSize)
+        }
+        self.init(dtype: dtype, shape: shape, storage: try TensorStorage(allocating: bytes, for: what(), zeroed: zeroed))
+    }
+
+    /// The number of elements of `shape`, or `nil` when a dimension is negative or the product overflows.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            n = p
+        }
+        return n
+    }
+
+    /// The bytes `shape` elements of `dtype` occupy, or `nil` when that is not representable.
+    public static func byteCount(dtype: DType, shape: [Int]) -> Int? {
+        guard let n = elementCount(shape) else { return nil }
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.byteSize)
+        return overflow ? nil : bytes
+    }
+
+    /// Whether a window of `shape` at `byteOffset` has a size and lies inside `storage`.
+    static func fits(dtype: DType, shape: [Int], storage: TensorStorage, byteOffset: Int) -> Bool {
+        guard let bytes = byteCount(dtype: dtype, shape: shape), byteOffset >= 0 else { return false }
+        return bytes <= storage.byteCount && byteOffset <= storage.byteCount - bytes
     }
 
     /// A new F32 tensor holding `values` (whose count must match `shape`).
     public init(shape: [Int], floats values: [Float]) {
-        precondition(values.count == shape.reduce(1, *), "\(values.count) values for shape \(shape)")
+        precondition(Self.elementCount(shape) == values.count, "\(values.count) values for shape \(shape)")
         self.init(zeros: .f32, shape: shape)
         values.withUnsafeBytes { src in
             if let s = src.baseAddress { mutableRawPointer.copyMemory(from: s, byteCount: src.count) }
@@ -50,7 +109,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// A new tensor of `dtype` holding a copy of `bytes` (whose length must match).
     public init(dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) {
-        precondition(bytes.count == shape.reduce(1, *) * dtype.byteSize, "byte count does not match shape")
+        precondition(Self.byteCount(dtype: dtype, shape: shape) == bytes.count, "byte count does not match shape")
         self.init(zeros: dtype, shape: shape)
         if let s = bytes.baseAddress, bytes.count > 0 { mutableRawPointer.copyMemory(from: s, byteCount: bytes.count) }
     }
@@ -93,7 +152,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// The same elements under another shape with the same element count (zero-copy).
     public func reshaped(_ newShape: [Int]) -> Tensor {
-        precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
+        precondition(Self.elementCount(newShape) == count, "cannot reshape \(shape) to \(newShape)")
         return Tensor(dtype: dtype, shape: newShape, storage: storage, byteOffset: byteOffset)
     }
 

@@ -4,7 +4,9 @@ extension ViTDescription {
     /// Weights follow timm's scheme in spirit: Linear and patch weights and position embeddings are
     /// truncated normal with std 0.02, prefix tokens normal with std 1e-6 scaled up to 0.02 for
     /// class/dist tokens so they matter, LayerNorm weights 1 and biases 0, other biases 0.
-    public static func random(config: ViTConfig, seed: UInt64) -> ViTDescription {
+    /// - Throws: `TensorError` when a tensor's shape has no size or does not fit in memory (the
+    ///   config's sizes come from options such as `create --classes`).
+    public static func random(config: ViTConfig, seed: UInt64) throws -> ViTDescription {
         var rng = SeededGenerator(seed: seed)
         var model = ViTDescription(config: config, tensors: [:])
         // Required keys in packed-qkv form: `packedQKV` is true for an empty description only when
@@ -12,7 +14,7 @@ extension ViTDescription {
         if config.depth > 0 { model.tensors[ViTTensorKey(.qkvWeight, block: 0)] = Tensor(zeros: .f32, shape: [1]) }
         for key in model.requiredKeys {
             let shape = model.expectedShape(key)
-            let t = Tensor(zeros: .f32, shape: shape)
+            let t = try Tensor(zeros: .f32, shape: shape, for: "random \(key) \(shape)")
             let p = t.mutableFloats
             switch key.part {
             case .norm1Weight, .norm2Weight, .normWeight, .fcNormWeight:

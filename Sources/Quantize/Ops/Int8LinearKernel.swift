@@ -31,7 +31,7 @@ struct Int8LinearKernel: ResidualEpilogueKernel {
         let rows = x.count / k
         let q = QuantizedRows.quantize(x.floats, rows: rows, features: k, perTensor: try Int8Op.scheme(node) == .perTensor,
                                        context: context)
-        let out = Tensor(uninitialized: .f32, shape: Array(x.shape.dropLast()) + [n])
+        let out = try Tensor(uninitialized: .f32, shape: Array(x.shape.dropLast()) + [n], for: "output of node '\(node.name)' (\(node.op))")
         let residual = try Int8Op.residual(node, inputs, shape: out.shape)
         Int8GEMM.run(q, packed, into: out.mutableFloats, ldc: n, residual: residual, path: try Int8Op.kernelPath(node),
                      context: context)
@@ -65,7 +65,7 @@ struct Int8LinearQKernel: ResidualEpilogueKernel {
         let packed = PackedWeights(packed: inputs[3], k: k, n: n)
         let rows = qt.count / qt.shape.last!
         let q = QuantizedRows(values: qt.reshaped([rows, qt.shape.last!]), scales: inputs[1], zeroPoints: inputs[2], features: k)
-        let out = Tensor(uninitialized: .f32, shape: Array(qt.shape.dropLast()) + [n])
+        let out = try Tensor(uninitialized: .f32, shape: Array(qt.shape.dropLast()) + [n], for: "output of node '\(node.name)' (\(node.op))")
         let residual = try Int8Op.residual(node, inputs, shape: out.shape)
         Int8GEMM.run(q, packed, into: out.mutableFloats, ldc: n, residual: residual, path: try Int8Op.kernelPath(node),
                      context: context)

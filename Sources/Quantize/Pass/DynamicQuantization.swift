@@ -58,8 +58,16 @@ public enum DynamicQuantization {
         var layers: [Layer] = [], kept: [(String, String)] = []
         let linears = g.nodes.indices.filter { g.nodes[$0].op == "Linear" }
         for p in options.exclude {
-            let hit = linears.contains { i in p.matches(g.nodes[i].name) || (g.nodes[i].inputs.count > 1 && p.matches(g.nodes[i].inputs[1])) }
-            if !hit { throw QuantizeError.pattern("'\(p.text)' matches no Linear node or weight in \(input.name)") }
+            let hit = linears.contains { i in p.matches(layer: g.nodes[i].name, weight: g.nodes[i].inputs.count > 1 ? g.nodes[i].inputs[1] : nil) }
+            if !hit {
+                let names = linears.map { i -> String in
+                    let n = g.nodes[i]
+                    guard n.inputs.count > 1, let module = ExcludePattern.moduleName(n.inputs[1]), module != n.name else { return n.name }
+                    return "\(n.name) (\(module))"
+                }
+                let shown = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", and \(names.count - 8) more" : "")
+                throw QuantizeError.pattern("'\(p.text)' matches no Linear layer of \(input.name); its Linear layers are \(shown)")
+            }
         }
         var uses: [String: Int] = [:]
         for n in g.nodes { for v in n.inputs { uses[v, default: 0] += 1 } }
@@ -68,7 +76,7 @@ public enum DynamicQuantization {
             guard node.inputs.count >= 2 else { continue }
             let wName = node.inputs[1]
             if let only = options.onlyWeights, !only.contains(wName) { kept.append((node.name, "fp32 in the file")); continue }
-            if options.exclude.contains(where: { $0.matches(node.name) || $0.matches(wName) }) {
+            if options.exclude.contains(where: { $0.matches(layer: node.name, weight: wName) }) {
                 kept.append((node.name, "excluded")); continue
             }
             guard let w = g.initializers[wName] else { kept.append((node.name, "weight is computed, not a constant")); continue }

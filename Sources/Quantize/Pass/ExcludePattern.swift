@@ -26,5 +26,19 @@ public struct ExcludePattern: Sendable, CustomStringConvertible {
         return fnmatch(text, name, 0) == 0
     }
 
+    /// Whether the pattern names a Linear layer: by vitopt's node name (`head`, `blocks.3.attn.qkv`), by the
+    /// weight's name in the file, or by the module name the file uses (the weight's name without
+    /// `.weight`: Hugging Face's `classifier`, `vit.encoder.layer.3.attention.attention.query`).
+    public func matches(layer node: String, weight: String?) -> Bool {
+        if matches(node) { return true }
+        guard let weight else { return false }
+        return matches(weight) || (Self.moduleName(weight).map(matches) ?? false)
+    }
+
+    /// `x.weight` → `x`; nil for a name without that suffix.
+    public static func moduleName(_ weight: String) -> String? {
+        weight.hasSuffix(".weight") ? String(weight.dropLast(".weight".count)) : nil
+    }
+
     public var description: String { text }
 }

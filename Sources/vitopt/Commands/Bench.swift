@@ -32,9 +32,16 @@ struct BenchModel: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    func validate() throws {
+        _ = try Self.list(batch, "--batch", OptionBounds.batch)
+        _ = try Self.list(threads, "--threads", OptionBounds.threads)
+        try OptionBounds.check(runs, "--runs", OptionBounds.runs)
+        try OptionBounds.check(warmup, "--warmup", OptionBounds.warmupRuns)
+    }
+
     func run() throws {
-        let batches = try Self.list(batch, "--batch"), threadCounts = try Self.list(threads, "--threads")
-        guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
+        let batches = try Self.list(batch, "--batch", OptionBounds.batch)
+        let threadCounts = try Self.list(threads, "--threads", OptionBounds.threads)
         let pair = try BenchPair.make(model, options: modelOptions)
         if let w = Int8KernelPath.slowPathWarning { Console.warn(w) }
         var rows: [[String: Any]] = []
@@ -64,9 +71,11 @@ struct BenchModel: ParsableCommand {
         }
     }
 
-    static func list(_ s: String, _ flag: String) throws -> [Int] {
-        let v = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !v.isEmpty, v.allSatisfy({ ($0 ?? 0) >= 1 }) else { throw ValidationError("\(flag) must be positive integers separated by commas, got '\(s)'") }
-        return v.map { $0! }
+    static func list(_ s: String, _ flag: String, _ range: ClosedRange<Int>) throws -> [Int] {
+        let v = s.split(separator: ",", omittingEmptySubsequences: false).compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !v.isEmpty, v.count == s.split(separator: ",", omittingEmptySubsequences: false).count, v.allSatisfy(range.contains) else {
+            throw ValidationError("\(flag) must be integers in \(range.lowerBound)...\(range.upperBound) separated by commas, got '\(s)'")
+        }
+        return v
     }
 }

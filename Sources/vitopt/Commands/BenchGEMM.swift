@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graph
 import Quantize
 
 /// `vitopt bench gemm`: int8 GOP/s and sgemm GFLOP/s on the ViT GEMM shapes.
@@ -21,10 +22,15 @@ struct BenchGEMM: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if reps < 1 { throw ValidationError("--reps must be at least 1") }
-        for s in shapes where GEMMBenchmark.Shape(s) == nil {
-            throw ValidationError("--shape must be MxKxN with positive integers, got '\(s)'")
+        try OptionBounds.check(threads, "--threads", OptionBounds.threads)
+        try OptionBounds.check(reps, "--reps", OptionBounds.runs)
+        for s in shapes {
+            guard let shape = GEMMBenchmark.Shape(s), [shape.m, shape.k, shape.n].allSatisfy(OptionBounds.gemmSide.contains) else {
+                throw ValidationError("--shape must be MxKxN with integers in 1...\(OptionBounds.gemmSide.upperBound), got '\(s)'")
+            }
+            // fp32 A, B, Bᵀ, C and the packed copies: about three sets of the three operands in floats.
+            let floats = shape.m * shape.k + shape.k * shape.n + shape.m * shape.n
+            try MemoryBudget.check(bytes: 12 * floats, for: "GEMM operands of shape \(shape)")
         }
     }
 

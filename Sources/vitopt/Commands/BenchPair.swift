@@ -54,9 +54,7 @@ struct BenchPair {
     /// Mean row cosine of the two models' outputs on the benchmark's random batch.
     func cosine(batch: Int) throws -> Double {
         let info = fp32.inputs[0]
-        let shape = [batch] + info.shape.dropFirst().map { $0.value ?? 1 }
-        var rng = SeededGenerator(seed: 7)
-        let x = Tensor(shape: shape, floats: (0..<shape.reduce(1, *)).map { _ in rng.normal() })
+        let x = try LatencyBenchmark.randomBatch(for: info, batch: batch)
         let a = try Executor(graph: fp32, registry: .int8, threads: 2).run([info.name: x])[fp32.outputs[0]]!
         let b = try Executor(graph: int8, registry: .int8, threads: 2).run([info.name: x])[int8.outputs[0]]!
         return QuantizationReport.compare(a, b).mean

@@ -24,6 +24,10 @@ struct Create: ParsableCommand {
     @Flag(help: "List the known architectures.")
     var list = false
 
+    func validate() throws {
+        try OptionBounds.check(classes, "--classes", OptionBounds.classes)
+    }
+
     func run() throws {
         if list {
             for a in ModelFactory.architectures { print(a) }

@@ -17,7 +17,7 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @Option(help: "Held-out data: evaluated after every epoch (progress output and log) and for the final report.") var eval: String?
     @Option(name: .customLong("eval-labels"), help: "Labels for --eval.") var evalLabels: String?
-    @Option(help: "Resume from this checkpoint (same options as the run that wrote it).") var resume: String?
+    @Option(help: "Resume from this checkpoint (same options as the run that wrote it; a larger --epochs extends it).") var resume: String?
     @Option(help: "Checkpoint file (default: <out>.ckpt).") var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), help: "Write the checkpoint every N steps (default: every epoch).")
     var checkpointEvery = 0
@@ -34,7 +34,8 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        if checkpointEvery < 0 { throw ValidationError("--checkpoint-every must be at least 0") }
+        try OptionBounds.check(checkpointEvery, "--checkpoint-every", 0...Int(Int32.max))
+        try OptionBounds.check(latencyRuns, "--latency-runs", 0...OptionBounds.runs.upperBound)
         _ = try NamingConvention.parse(naming)
         guard out.lowercased().hasSuffix(".safetensors") else { throw ValidationError("--out must be a .safetensors file, got '\(out)'") }
     }

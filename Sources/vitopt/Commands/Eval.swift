@@ -29,7 +29,7 @@ struct Eval: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        try OptionBounds.check(batch, "--batch", OptionBounds.batch)
     }
 
     func run() throws {

@@ -34,6 +34,9 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(name: .customLong("no-fuse"), help: "Do not fuse activation quantization into LayerNorm/GELU.")
     var noFuse = false
 
+    @Flag(help: "Print the result (and the --report / --eval figures, with the per-layer SQNR table) as one JSON object.")
+    var json = false
+
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
 
@@ -69,18 +72,28 @@ struct QuantizeCommand: ParsableCommand {
         let result = try DynamicQuantization.apply(fp32, options: options)
         let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output, inputs: inputs).bytes
             : try Int8ModelFile.save(result, from: loaded, to: output, inputs: inputs)
-        print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(activations)); fused \(result.fused.count) producer(s)")
-        if !result.kept.isEmpty {
-            print("kept fp32: " + result.kept.map { "\($0.node) (\($0.reason))" }.joined(separator: ", "))
+        var object: [String: Any] = [
+            "input": input, "output": output, "bytes": bytes, "fp32_bytes": loaded.fileSize, "activations": activations,
+            "int8_layers": result.layers.count, "fused_producers": result.fused.count,
+            "kept_fp32": result.kept.map { ["node": $0.node, "reason": $0.reason] },
+        ]
+        if !json {
+            print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(activations)); fused \(result.fused.count) producer(s)")
+            if !result.kept.isEmpty {
+                print("kept fp32: " + result.kept.map { "\($0.node) (\($0.reason))" }.joined(separator: ", "))
+            }
+            print(String(format: "wrote %@: %.2f MB, %.3f× the fp32 file (%.2f MB)", output, Double(bytes) / 1e6,
+                         Double(bytes) / Double(max(1, loaded.fileSize)), Double(loaded.fileSize) / 1e6))
         }
-        print(String(format: "wrote %@: %.2f MB, %.3f× the fp32 file (%.2f MB)", output, Double(bytes) / 1e6,
-                     Double(bytes) / Double(max(1, loaded.fileSize)), Double(loaded.fileSize) / 1e6))
-        guard report || eval != nil else { return }
-        try printReport(loaded: loaded, fp32: fp32, result: result, dataset: dataset, evalSample: sample)
+        if report || eval != nil {
+            try printReport(loaded: loaded, fp32: fp32, result: result, dataset: dataset, evalSample: sample, into: &object)
+        }
+        if json { try JSONReport.print(object) }
     }
 
+    /// Prints the accuracy report (or, with `--json`, adds it to `object`).
     private func printReport(loaded: LoadedModel, fp32: ModelGraph, result: DynamicQuantization.Result,
-                             dataset: Dataset?, evalSample: Tensor?) throws {
+                             dataset: Dataset?, evalSample: Tensor?, into object: inout [String: Any]) throws {
         let config = loaded.model.config
         let sample: Tensor
         if let s = evalSample {
@@ -91,17 +104,25 @@ struct QuantizeCommand: ParsableCommand {
             sample = Tensor(shape: shape, floats: (0..<shape.reduce(1, *)).map { _ in rng.normal() })
         }
         let r = try QuantizationReport.measure(fp32: fp32, int8: result, input: sample, threads: threads.count)
-        print("\nlayer                              weight SQNR dB   output SQNR dB")
-        for l in r.layers {
-            print(l.node.padding(toLength: max(34, l.node.count), withPad: " ", startingAt: 0)
-                  + String(format: " %14.2f %16.2f", l.weightSQNR, l.outputSQNR))
-        }
-        print(String(format: "model output on %d %@: logit cosine mean %.6f min %.6f, max abs error %.4g", sample.shape[0],
-                     dataset == nil ? "random inputs" : "samples", r.logitCosine, r.minLogitCosine, r.maxAbsError))
+        object["report"] = [
+            "inputs": dataset == nil ? "random" : "samples", "samples": sample.shape[0],
+            "layers": r.layers.map { ["node": $0.node, "weight_sqnr_db": $0.weightSQNR, "output_sqnr_db": $0.outputSQNR] },
+            "logit_cosine_mean": r.logitCosine, "logit_cosine_min": r.minLogitCosine, "max_abs_error": r.maxAbsError,
+        ] as [String: Any]
+        if !json { printTable(r, samples: sample.shape[0], random: dataset == nil) }
         guard let d = dataset, config.numClasses > 0 else { return }
         let bar = ProgressLine("eval int8 vs fp32")
         let e = try Evaluator.evaluate(result.graph, config: config, data: d, against: fp32, threads: threads.count, registry: .int8,
                                        progress: { bar.update($0, of: $1) })
+        var evalFields: [String: Any] = ["data": eval!, "samples": e.samples]
+        evalFields["top1_fp32"] = e.otherTop1
+        evalFields["top1_int8"] = e.top1
+        evalFields["agreement"] = e.agreement
+        evalFields["logit_cosine_mean"] = e.meanCosine
+        evalFields["logit_cosine_min"] = e.minCosine
+        evalFields["max_abs_error"] = e.maxAbsDiff
+        object["eval"] = evalFields
+        if json { return }
         print("on \(e.samples) samples from \(eval!):")
         if let t8 = e.top1, let t32 = e.otherTop1 {
             print(String(format: "  top-1 fp32 %.2f%%, int8 %.2f%% (%+.2f points)", t32 * 100, t8 * 100, (t8 - t32) * 100))
@@ -109,5 +130,15 @@ struct QuantizeCommand: ParsableCommand {
         if let a = e.agreement, let c = e.meanCosine, let m = e.minCosine, let x = e.maxAbsDiff {
             print(String(format: "  top-1 agreement %.2f%%, logit cosine mean %.6f min %.6f, max abs error %.4g", a * 100, c, m, x))
         }
+    }
+
+    private func printTable(_ r: QuantizationReport, samples: Int, random: Bool) {
+        print("\nlayer                              weight SQNR dB   output SQNR dB")
+        for l in r.layers {
+            print(l.node.padding(toLength: max(34, l.node.count), withPad: " ", startingAt: 0)
+                  + String(format: " %14.2f %16.2f", l.weightSQNR, l.outputSQNR))
+        }
+        print(String(format: "model output on %d %@: logit cosine mean %.6f min %.6f, max abs error %.4g", samples,
+                     random ? "random inputs" : "samples", r.logitCosine, r.minLogitCosine, r.maxAbsError))
     }
 }

@@ -32,7 +32,7 @@ struct Run: ParsableCommand {
     @OptionGroup var resample: ResampleOptions
 
     func validate() throws {
-        if let k = top, k < 1 { throw ValidationError("--top must be at least 1") }
+        try OptionBounds.check(top, "--top", OptionBounds.top)
         if let s = imageSize { _ = try ModelOptions.size(s, flag: "--image-size") }
     }
 

@@ -19,7 +19,7 @@ struct ModelOptions: ParsableArguments {
     var inputLayout: String?
 
     func validate() throws {
-        if let h = heads, h < 1 { throw ValidationError("--heads must be at least 1") }
+        try OptionBounds.check(heads, "--heads", OptionBounds.heads)
         if let e = eps, !(e > 0) { throw ValidationError("--eps must be positive") }
         if let g = sourceGrid { _ = try Self.size(g, flag: "--source-grid") }
         if let n = inputNaming { _ = try NamingConvention.parse(n) }
@@ -45,11 +45,18 @@ struct ModelOptions: ParsableArguments {
         return loaded
     }
 
-    /// Parses `224`, `224x224` or `320x192` as [h, w].
-    static func size(_ s: String, flag: String) throws -> [Int] {
-        let parts = s.lowercased().split(separator: "x").map { Int($0) }
-        if parts.count == 1, let v = parts[0], v > 0 { return [v, v] }
-        if parts.count == 2, let h = parts[0], let w = parts[1], h > 0, w > 0 { return [h, w] }
-        throw ValidationError("\(flag) must be N or HxW with positive integers, got '\(s)'")
+    /// Parses `224`, `224x224` or `320x192` as [h, w], each side in `range` (image sides by default).
+    static func size(_ s: String, flag: String, range: ClosedRange<Int> = OptionBounds.imageSide) throws -> [Int] {
+        let parts = s.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        let sides: [Int]? = parts.count == 1 ? parts[0].map { [$0, $0] } : parts.count == 2 ? zip2(parts[0], parts[1]) : nil
+        guard let sides, sides.allSatisfy(range.contains) else {
+            throw ValidationError("\(flag) must be N or HxW with integers in \(range.lowerBound)...\(range.upperBound), got '\(s)'")
+        }
+        return sides
+    }
+
+    private static func zip2(_ a: Int?, _ b: Int?) -> [Int]? {
+        guard let a, let b else { return nil }
+        return [a, b]
     }
 }

@@ -24,7 +24,7 @@ struct ResampleOptions: ParsableArguments {
             throw ValidationError("--mode must be bicubic or bilinear, got '\(m)'")
         }
         if let a = antialias { _ = try Self.bool(a) }
-        if let p = patchSize { _ = try ModelOptions.size(p, flag: "--patch-size") }
+        if let p = patchSize { _ = try ModelOptions.size(p, flag: "--patch-size", range: OptionBounds.patchSide) }
     }
 
     /// The preset for a model loaded under `convention`, with the overrides applied.
@@ -36,7 +36,7 @@ struct ResampleOptions: ParsableArguments {
     }
 
     /// The new patch size, when given.
-    var patch: [Int]? { get throws { try patchSize.map { try ModelOptions.size($0, flag: "--patch-size") } } }
+    var patch: [Int]? { get throws { try patchSize.map { try ModelOptions.size($0, flag: "--patch-size", range: OptionBounds.patchSide) } } }
 
     static func bool(_ s: String) throws -> Bool {
         switch s.lowercased() {

@@ -15,10 +15,12 @@ struct StudentOptions: ParsableArguments {
     var freshInit = false
 
     func validate() throws {
-        if let d = depth, d < 1 { throw ValidationError("--student-depth must be at least 1") }
-        if let d = dim, d < 1 { throw ValidationError("--student-dim must be at least 1") }
-        if let h = heads, h < 1 { throw ValidationError("--student-heads must be at least 1") }
-        if let r = mlpRatio, !(r > 0) { throw ValidationError("--student-mlp-ratio must be positive") }
+        try OptionBounds.check(depth, "--student-depth", OptionBounds.studentDepth)
+        try OptionBounds.check(dim, "--student-dim", OptionBounds.studentDim)
+        try OptionBounds.check(heads, "--student-heads", OptionBounds.heads)
+        if let r = mlpRatio, !(r > 0 && r <= OptionBounds.studentMLPRatio.upperBound) {
+            throw ValidationError("--student-mlp-ratio must be in (0, \(Int(OptionBounds.studentMLPRatio.upperBound))], got \(r)")
+        }
     }
 
     var spec: StudentBuilder.Spec {

@@ -7,7 +7,7 @@ struct ThreadOptions: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        try OptionBounds.check(threads, "--threads", OptionBounds.threads)
     }
 
     var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }

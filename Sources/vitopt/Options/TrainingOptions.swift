@@ -20,8 +20,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Seed for student init, sample order and augmentation.") var seed: UInt64 = 0
 
     func validate() throws {
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        try OptionBounds.check(epochs, "--epochs", OptionBounds.epochs)
+        try OptionBounds.check(batch, "--batch", OptionBounds.batch)
         if !(lr > 0) { throw ValidationError("--lr must be positive") }
         if !(0...1).contains(alpha) { throw ValidationError("--alpha must be in [0, 1]") }
         if !(temperature > 0) { throw ValidationError("--temperature must be positive") }

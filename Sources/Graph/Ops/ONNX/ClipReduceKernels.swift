@@ -19,7 +19,7 @@ struct ClipKernel: OpKernel {
             return node.float(attr) ?? fallback
         }
         let lo = bound(1, "min", -.infinity), hi = bound(2, "max", .infinity)
-        let out = Tensor(zeros: .f32, shape: x.shape)
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         let src = x.floats, dst = out.mutableFloats
         context.parallelFor(x.count, minChunk: 1 << 14) { r in for i in r { dst[i] = min(max(src[i], lo), hi) } }
         return [out]

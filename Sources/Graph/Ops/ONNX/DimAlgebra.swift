@@ -16,13 +16,17 @@ enum DimAlgebra {
         return factor == 1 ? .symbol(s) : .symbol("\(factor)·\(s)")
     }
 
-    /// The product of `dims`, or `nil` when it has two symbols.
+    /// The product of `dims`, or `nil` when it has two symbols, a negative factor, or a fixed part
+    /// that overflows `Int` (a shape from a file can be anything; the caller reports the node).
     static func product(_ dims: [Dim]) -> Dim? {
         var k = 1
         var symbol: String?
         for d in dims {
             let (f, s) = split(d)
-            k *= f
+            guard f >= 0 else { return nil }
+            let (p, overflow) = k.multipliedReportingOverflow(by: f)
+            if overflow { return nil }
+            k = p
             if let s {
                 if symbol != nil { return nil }
                 symbol = s

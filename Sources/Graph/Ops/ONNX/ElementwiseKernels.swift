@@ -42,7 +42,8 @@ struct ONNXBinaryKernel: OpKernel {
             return try BinaryKernel(kind: kind, apply: float).run(node: node, inputs: [a.asF32(), b.asF32()], context: context)
         }
         let shape = Broadcast.shape(a.shape, b.shape)
-        let n = shape.reduce(1, *)
+        let n = try KernelAllocation.product(node, shape, role: "output")
+        try KernelAllocation.reserve(node, n, elementBytes: 3 * MemoryLayout<Int>.size, role: "integer operands")
         let sa = Broadcast.strides(a.shape, into: shape), sb = Broadcast.strides(b.shape, into: shape)
         var index = [Int](repeating: 0, count: shape.count)
         func step() {
@@ -56,7 +57,7 @@ struct ONNXBinaryKernel: OpKernel {
         }
         if a.dtype.isFloatingPoint {
             let x = a.floatArray(), y = b.floatArray()
-            let out = Tensor(zeros: .bool, shape: shape)
+            let out = try KernelAllocation.tensor(node, .bool, shape)
             let p = out.mutableRawPointer.assumingMemoryBound(to: UInt8.self)
             for i in 0..<n { let (oa, ob) = offsets(); p[i] = float(x[oa], y[ob]) != 0 ? 1 : 0; step() }
             return [out]
@@ -115,7 +116,7 @@ struct ONNXUnaryKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         guard let f = apply else { return [inputs[0]] }
         let x = inputs[0].asF32()
-        let out = Tensor(zeros: .f32, shape: x.shape)
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         let src = x.floats, dst = out.mutableFloats
         context.parallelFor(x.count, minChunk: 1 << 14) { r in for i in r { dst[i] = f(src[i]) } }
         return [out]
@@ -163,12 +164,14 @@ struct WhereKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let shape = Broadcast.shape(Broadcast.shape(inputs[0].shape, inputs[1].shape), inputs[2].shape)
-        let c = TensorIndexing.broadcast(inputs[0], to: shape).intArray()
+        let n = try KernelAllocation.product(node, shape, role: "output")
+        try KernelAllocation.reserve(node, n, elementBytes: 3 * MemoryLayout<Int>.size, role: "operands")
+        let c = try TensorIndexing.broadcast(inputs[0], to: shape, node: node).intArray()
         let float = inputs[1].dtype.isFloatingPoint
-        let x = TensorIndexing.broadcast(float ? inputs[1].asF32() : inputs[1], to: shape)
-        let y = TensorIndexing.broadcast(float ? inputs[2].asF32() : inputs[2], to: shape)
+        let x = try TensorIndexing.broadcast(float ? inputs[1].asF32() : inputs[1], to: shape, node: node)
+        let y = try TensorIndexing.broadcast(float ? inputs[2].asF32() : inputs[2], to: shape, node: node)
         if float {
-            let out = Tensor(zeros: .f32, shape: shape)
+            let out = try KernelAllocation.tensor(node, .f32, shape, zeroed: false)
             let px = x.floats, py = y.floats, d = out.mutableFloats
             for i in 0..<out.count { d[i] = c[i] != 0 ? px[i] : py[i] }
             return [out]

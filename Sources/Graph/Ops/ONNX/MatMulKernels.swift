@@ -20,11 +20,11 @@ struct MatMulKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         var a = inputs[0].asF32(), b = inputs[1].asF32()
-        let outShape = try inferShapes(node: node, inputs: [a, b].map { ValueInfo(name: "", shape: $0.shape.map { .fixed($0) }) })[0].shape.map { $0.value! }
+        let outShape = try inferShapes(node: node, inputs: [a, b].map { ValueInfo(name: "", shape: $0.shape.map { .fixed($0) }) })[0].shape.map { $0.value ?? 0 }
         if a.rank == 1 { a = a.reshaped([1] + a.shape) }
         if b.rank == 1 { b = b.reshaped(b.shape + [1]) }
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-        let out = Tensor(zeros: .f32, shape: outShape)
+        let out = try KernelAllocation.tensor(node, .f32, outShape)
         if b.rank == 2 {
             BLAS.sgemm(m: a.count / k, n: n, k: k, a: a.floats, lda: k, b: b.floats, ldb: n, c: out.mutableFloats, ldc: n)
             return [out]
@@ -71,10 +71,10 @@ struct GemmKernel: OpKernel {
         let ta = node.int("transA") == 1, tb = node.int("transB") == 1
         let m = ta ? a.shape[1] : a.shape[0], k = ta ? a.shape[0] : a.shape[1], n = tb ? b.shape[0] : b.shape[1]
         let alpha = node.float("alpha") ?? 1, beta = node.float("beta") ?? 1
-        let out = Tensor(zeros: .f32, shape: [m, n])
+        let out = try KernelAllocation.tensor(node, .f32, [m, n])
         var betaEff: Float = 0
         if inputs.count == 3 {
-            let c = TensorIndexing.broadcast(inputs[2].asF32(), to: [m, n])
+            let c = try TensorIndexing.broadcast(inputs[2].asF32(), to: [m, n], node: node)
             out.mutableFloats.update(from: c.floats, count: m * n)
             betaEff = beta
         }
@@ -104,9 +104,14 @@ struct ConvKernel: OpKernel {
         try KernelCheck.require(inputs[0].shape.count == 4 && inputs[1].shape.count == 4, node, "only 2-D convolutions (rank-4 input and weight) are supported")
         let p = try params(node)
         try KernelCheck.require(p.stride.count == 2 && p.pads.count == 4 && p.dilation.count == 2 && p.group >= 1, node, "bad Conv attributes")
+        let sane = 0...(1 << 20)
+        try KernelCheck.require(p.stride.allSatisfy { $0 >= 1 && sane.contains($0) } && p.dilation.allSatisfy { $0 >= 1 && sane.contains($0) }
+                                && p.pads.allSatisfy(sane.contains) && p.group <= (1 << 20), node,
+                                "Conv strides \(p.stride), dilations \(p.dilation), pads \(p.pads) and group \(p.group) must be positive (pads ≥ 0) and at most 2^20")
         let c = try KernelCheck.fixed(node, inputs[0], axis: 1), h = try KernelCheck.fixed(node, inputs[0], axis: 2), w = try KernelCheck.fixed(node, inputs[0], axis: 3)
         let wt = try SymbolicShape.fixedAll(node, inputs[1])
-        try KernelCheck.require(c == wt[1] * p.group && wt[0] % p.group == 0, node, "input has \(c) channels, weight \(wt) with group \(p.group)")
+        try KernelCheck.require(wt.allSatisfy { sane.contains($0) } && c == wt[1] * p.group && wt[0] % p.group == 0 && wt[2] >= 1 && wt[3] >= 1, node,
+                                "input has \(c) channels, weight \(wt) with group \(p.group)")
         let oh = (h + p.pads[0] + p.pads[2] - p.dilation[0] * (wt[2] - 1) - 1) / p.stride[0] + 1
         let ow = (w + p.pads[1] + p.pads[3] - p.dilation[1] * (wt[3] - 1) - 1) / p.stride[1] + 1
         try KernelCheck.require(oh > 0 && ow > 0, node, "output would be empty")
@@ -121,8 +126,8 @@ struct ConvKernel: OpKernel {
         let info = try inferShapes(node: node, inputs: [x, w].map { ValueInfo(name: "", shape: $0.shape.map { .fixed($0) }) })[0]
         let oh = info.shape[2].value!, ow = info.shape[3].value!
         let kdim = cg * kh * kw, pixels = oh * ow, mg = m / p.group
-        let out = Tensor(zeros: .f32, shape: [n, m, oh, ow])
-        let cols = Tensor(zeros: .f32, shape: [kdim, pixels])
+        let out = try KernelAllocation.tensor(node, .f32, [n, m, oh, ow])
+        let cols = try KernelAllocation.tensor(node, .f32, [kdim, pixels], role: "im2col matrix")
         let col = cols.mutableFloats, src = x.floats, y = out.mutableFloats
         for b in 0..<n {
             for g in 0..<p.group {

@@ -81,9 +81,10 @@ struct LayerNormalizationKernel: OpKernel {
         let x = inputs[0].asF32()
         let axis = TensorIndexing.axis(node.int("axis") ?? -1, rank: x.rank)!
         let tail = Array(x.shape[axis...]), width = tail.reduce(1, *)
-        let gamma = TensorIndexing.broadcast(inputs[1].asF32(), to: tail)
-        let beta = inputs.count == 3 ? TensorIndexing.broadcast(inputs[2].asF32(), to: tail) : Tensor(zeros: .f32, shape: tail)
-        let out = Tensor(zeros: .f32, shape: x.shape)
+        let gamma = try TensorIndexing.broadcast(inputs[1].asF32(), to: tail, node: node)
+        let beta = inputs.count == 3 ? try TensorIndexing.broadcast(inputs[2].asF32(), to: tail, node: node)
+                                     : try KernelAllocation.tensor(node, .f32, tail, role: "zero bias")
+        let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         LayerNormKernel.normalize(x.floats, rows: x.count / max(1, width), width: width, gamma: gamma.floats, beta: beta.floats,
                                   epsilon: node.float("epsilon") ?? 1e-5, into: out.mutableFloats, context: context)
         return [out]

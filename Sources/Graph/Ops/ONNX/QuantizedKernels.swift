@@ -39,7 +39,7 @@ struct DynamicQuantizeLinearKernel: OpKernel {
         for i in 0..<n { lo = min(lo, src[i]); hi = max(hi, src[i]) }
         let scale: Float = hi == lo ? 1 : (hi - lo) / 255
         let zp = max(0, min(255, (-lo / scale).rounded(.toNearestOrEven)))
-        let y = Tensor(zeros: .u8, shape: x.shape)
+        let y = try KernelAllocation.tensor(node, .u8, x.shape, zeroed: false)
         let dst = y.mutableRawPointer.assumingMemoryBound(to: UInt8.self)
         context.parallelFor(n, minChunk: 1 << 14) { r in
             for i in r { dst[i] = UInt8(max(0, min(255, (src[i] / scale).rounded(.toNearestOrEven) + zp))) }
@@ -73,9 +73,10 @@ struct MatMulIntegerKernel: OpKernel {
         let bz = try zeroPoints(inputs.count > 3 ? inputs[3] : nil, count: n, node: node, what: "B")
         // B − b_zp once, as int32 [K, N].
         let bp = b.rawPointer, bSigned = b.dtype == .i8
+        try KernelAllocation.reserve(node, try KernelAllocation.product(node, [k, n], role: "weights"), elementBytes: 4, role: "int32 weights")
         var bw = [Int32](repeating: 0, count: k * n)
         for kk in 0..<k { for j in 0..<n { bw[kk * n + j] = int8Element(bp, kk * n + j, signed: bSigned) - bz[j] } }
-        let out = Tensor(zeros: .i32, shape: Array(a.shape.dropLast()) + [n])
+        let out = try KernelAllocation.tensor(node, .i32, Array(a.shape.dropLast()) + [n])
         let dst = out.mutableRawPointer.assumingMemoryBound(to: Int32.self)
         let ap = a.rawPointer, aSigned = a.dtype == .i8
         bw.withUnsafeBufferPointer { wb in
@@ -123,9 +124,12 @@ struct ConvIntegerKernel: OpKernel {
         let wz = try zeroPoints(inputs.count > 3 ? inputs[3] : nil, count: m, node: node, what: "w")
         let kdim = cg * kh * kw, pixels = oh * ow, mg = m / p.group
         let wp = w.rawPointer, wSigned = w.dtype == .i8, xp = x.rawPointer, xSigned = x.dtype == .i8
+        try KernelAllocation.reserve(node, try KernelAllocation.product(node, [m, kdim], role: "weights"), elementBytes: 4, role: "int32 weights")
         var wt = [Int32](repeating: 0, count: m * kdim)
         for o in 0..<m { for i in 0..<kdim { wt[o * kdim + i] = int8Element(wp, o * kdim + i, signed: wSigned) - wz[o] } }
-        let out = Tensor(zeros: .i32, shape: [batch, m, oh, ow])
+        let out = try KernelAllocation.tensor(node, .i32, [batch, m, oh, ow])
+        try KernelAllocation.reserve(node, try KernelAllocation.product(node, [kdim, oh, ow], role: "im2col matrix"), elementBytes: 4,
+                                     role: "int32 im2col matrix")
         let dst = out.mutableRawPointer.assumingMemoryBound(to: Int32.self)
         var col = [Int32](repeating: 0, count: kdim * pixels)
         for b in 0..<batch {

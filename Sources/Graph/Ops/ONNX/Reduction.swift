@@ -23,7 +23,7 @@ enum Reduction {
         let t = ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)
         let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = x.count / max(1, width)
         let keep = keepdims(node)
-        let out = Tensor(zeros: .f32, shape: x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
+        let out = try KernelAllocation.tensor(node, .f32, x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
         return (t.floats, width, rows, out, t)
     }
 }

@@ -12,8 +12,12 @@ struct ReshapeKernel: OpKernel {
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let shape = try target(node, inputs[0].shape.map { .fixed($0) })
-        return [inputs[0].reshaped(shape.map { $0.value! })]
+        let shape = try target(node, inputs[0].shape.map { .fixed($0) }).map { d -> Int in
+            guard let v = d.value else { throw GraphError.shapeMismatch(node: node.name, detail: "cannot resolve the output shape of \(inputs[0].shape)") }
+            return v
+        }
+        try KernelCheck.require(Tensor.elementCount(shape) == inputs[0].count, node, "cannot reshape \(inputs[0].shape) to \(shape)")
+        return [inputs[0].reshaped(shape)]
     }
 
     /// The output shape, symbolic in the batch where the input is.
@@ -113,14 +117,24 @@ struct ExpandKernel: OpKernel {
                 try KernelCheck.require(inputs.count == 2 && !inputs[1].shape.isEmpty, node, "shape entry -1 needs a second input")
                 return inputs[1].shape[0]
             }
+            try KernelCheck.require($0 >= 0, node, "shape entry \($0) is negative")
             return .fixed($0)
         }
         return [ValueInfo(name: "", dtype: inputs[0].dtype, shape: try SymbolicShape.broadcast(inputs[0].shape, dims, node: node))]
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let spec = try SymbolicShape.ints(node, "shape").map { $0 == -1 ? inputs[1].shape[0] : $0 }
+        let spec = try SymbolicShape.ints(node, "shape").map { v -> Int in
+            guard v != -1 else {
+                guard inputs.count == 2, let batch = inputs[1].shape.first else {
+                    throw GraphError.shapeMismatch(node: node.name, detail: "shape entry -1 needs a second input")
+                }
+                return batch
+            }
+            try KernelCheck.require(v >= 0, node, "shape entry \(v) is negative")
+            return v
+        }
         let x = inputs[0].dtype.isFloatingPoint ? inputs[0].asF32() : inputs[0]
-        return [TensorIndexing.broadcast(x, to: Broadcast.shape(x.shape, spec))]
+        return [try TensorIndexing.broadcast(x, to: Broadcast.shape(x.shape, spec), node: node)]
     }
 }

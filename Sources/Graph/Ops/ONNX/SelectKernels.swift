@@ -25,7 +25,7 @@ struct ConcatKernel: OpKernel {
         let axis = TensorIndexing.axis(node.int("axis") ?? 0, rank: rank)!
         var shape = parts[0].shape
         shape[axis] = parts.reduce(0) { $0 + $1.shape[axis] }
-        let out = Tensor(zeros: parts[0].dtype, shape: shape)
+        let out = try KernelAllocation.tensor(node, parts[0].dtype, shape, zeroed: false)
         let outer = shape[..<axis].reduce(1, *)
         let es = parts[0].dtype.byteSize
         let rowBytes = shape[axis...].reduce(1, *) * es
@@ -88,7 +88,7 @@ struct SliceKernel: OpKernel {
         var offset = 0
         for (d, (start, _, _)) in r.enumerated() { offset += start * s[d] }
         let outShape = r.map(\.1)
-        let out = Tensor(zeros: x.dtype, shape: outShape)
+        let out = try KernelAllocation.tensor(node, x.dtype, outShape, zeroed: false)
         TensorIndexing.gather(x.rawPointer + offset * x.dtype.byteSize, srcStrides: zip(s, r).map { $0 * $1.2 }, outShape: outShape,
                               byteSize: x.dtype.byteSize, into: out.mutableRawPointer)
         return [out]
@@ -155,7 +155,8 @@ struct GatherKernel: OpKernel {
             return v
         }
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *) * x.dtype.byteSize
-        let out = Tensor(zeros: x.dtype, shape: Array(x.shape[..<axis]) + inputs[1].shape + Array(x.shape[(axis + 1)...]))
+        let out = try KernelAllocation.tensor(node, x.dtype, Array(x.shape[..<axis]) + inputs[1].shape + Array(x.shape[(axis + 1)...]),
+                                              zeroed: false)
         var dst = out.mutableRawPointer
         for o in 0..<outer {
             for i in idx {

@@ -62,10 +62,16 @@ enum TensorIndexing {
         return out
     }
 
-    /// `x` broadcast to `shape` (NumPy rules; callers validated), any dtype.
-    static func broadcast(_ x: Tensor, to shape: [Int]) -> Tensor {
+    /// `x` broadcast to `shape` (NumPy rules), any dtype, for `node`.
+    /// - Throws: `GraphError.shapeMismatch` when `x` does not broadcast to `shape`; `TensorError` when
+    ///   `shape` has no size (negative or overflowing) or does not fit in memory.
+    static func broadcast(_ x: Tensor, to shape: [Int], node: Node) throws -> Tensor {
         if x.shape == shape { return x }
-        let out = Tensor(zeros: x.dtype, shape: shape)
+        let padded = [Int](repeating: 1, count: max(0, shape.count - x.rank)) + x.shape
+        guard padded.count == shape.count, zip(padded, shape).allSatisfy({ $0 == $1 || $0 == 1 }) else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "cannot broadcast \(x.shape) to \(shape)")
+        }
+        let out = try KernelAllocation.tensor(node, x.dtype, shape, role: "broadcast")
         gather(x.rawPointer, srcStrides: Broadcast.strides(x.shape, into: shape), outShape: shape, byteSize: x.dtype.byteSize,
                into: out.mutableRawPointer)
         return out
