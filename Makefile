@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libopenblas-dev libpng-dev libjpeg62-turbo-dev libhdf
 RELEASE := .build/release/vitopt
 TEACHER := samples/digits/timm/model.safetensors
 
-.PHONY: all deps build release test test-asan demo clean fuzz-build fuzz fuzz-ci
+.PHONY: all deps build release test test-asan check-docs demo clean fuzz-build fuzz fuzz-ci
 
 all: build
 
@@ -29,6 +29,7 @@ test: deps
 	SWIFT=$(SWIFT) bash scripts/check-c-aarch64.sh
 	bash scripts/check-tensor-lifetimes.sh
 	$(SWIFT) test
+	bash scripts/check-doc-examples.sh
 	$(MAKE) test-asan
 	$(MAKE) fuzz-ci
 
@@ -43,6 +44,10 @@ test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=1 \
 	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(ASAN_SUITES)' --skip '$(ASAN_SKIP)'
+
+# Every `$B …` example in README.md and docs/ run verbatim with the release binary (make test runs them with the debug one).
+check-docs: release
+	B=$(RELEASE) bash scripts/check-doc-examples.sh
 
 demo: release
 	@echo "== inspect the bundled digits teacher (timm naming)"
