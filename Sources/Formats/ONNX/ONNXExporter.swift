@@ -30,7 +30,7 @@ public enum ONNXExporter {
         }
         let infos = try graph.inferShapes(registry: registry)
         var b = ONNXGraphBuilder()
-        var emitter = ONNXNodeEmitter(opset: opset, infos: infos, path: path)
+        let emitter = ONNXNodeEmitter(opset: opset, infos: infos, path: path)
         for node in try graph.topologicalOrder() { try emitter.emit(node, into: &b) }
         var g = Onnx_GraphProto()
         g.name = graph.name

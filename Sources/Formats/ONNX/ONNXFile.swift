@@ -115,7 +115,7 @@ public struct ONNXFile: Sendable {
         guard let dtype = ONNXTensorDecoder.dtype(tt.elemType) else {
             throw FormatError.unsupported(path: path, detail: "graph input '\(v.name)' has unsupported element type \(tt.elemType)")
         }
-        let dims: [Dim] = try tt.shape.dim.enumerated().map { i, d in
+        let dims: [Dim] = tt.shape.dim.enumerated().map { i, d in
             if case .dimValue(let n)? = d.value, n > 0 { return .fixed(Int(n)) }
             // Axis 0 is the batch; other dynamic axes (Optimum's height/width) are fixed by the importer.
             return i == 0 ? .batch : .symbol("\(ONNXFile.dynamicPrefix)\(i):\(d.dimParam)")
