@@ -40,13 +40,13 @@ public struct TorchCheckpoint: Sendable {
             throw FormatError.unsupported(path: path, detail: "this is a legacy (pre-1.6, non-zip) torch.save file; load it in PyTorch and save it again with torch.save (the zip format is the default since 1.6)")
         }
         guard ZipDirectory.sniff(head) else { throw FormatError.notRecognized(path: path, detail: "not a ZIP archive written by torch.save") }
-        let zip = try ZipDirectory(path: path, bytes: file.bytes)
-        guard let pickleName = zip.members.map(\.name).first(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }) else {
+        let archive = try ZipDirectory(path: path, bytes: file.bytes)
+        guard let pickleName = archive.members.map(\.name).first(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }) else {
             throw FormatError.notRecognized(path: path, detail: "a ZIP archive without data.pkl: not a torch.save checkpoint")
         }
         let root = String(pickleName.dropLast("data.pkl".count))
         let unpickler = RestrictedUnpickler(path: path, member: pickleName)
-        guard let pickle = try zip.data(pickleName, in: file.bytes) else { throw FormatError.corrupt(path: path, detail: "data.pkl vanished") }
+        guard let pickle = try archive.data(pickleName, in: file.bytes) else { throw FormatError.corrupt(path: path, detail: "data.pkl vanished") }
         let value = try unpickler.load(pickle)
         let (dict, where_) = try Self.stateDict(in: value, path: path)
         var notes: [String] = where_.map { ["the state dict is the checkpoint's '\($0)' entry"] } ?? []
@@ -56,7 +56,7 @@ public struct TorchCheckpoint: Sendable {
         var skipped: [String] = []
         for name in dict.keys {
             guard case .tensor(let ref)? = dict[name] else { skipped.append(name); continue }
-            tensors[name] = try Self.materialise(ref, name: name, root: root, zip: zip, file: file)
+            tensors[name] = try Self.materialise(ref, name: name, root: root, archive: archive, file: file)
             names.append(name)
         }
         if !skipped.isEmpty {
@@ -65,7 +65,7 @@ public struct TorchCheckpoint: Sendable {
         let ddp = "module."
         if !names.isEmpty, names.allSatisfy({ $0.hasPrefix(ddp) }) {
             let stripped = names.map { String($0.dropFirst(ddp.count)) }
-            tensors = Dictionary(uniqueKeysWithValues: zip2(names, stripped).map { ($1, tensors[$0]!) })
+            tensors = Dictionary(uniqueKeysWithValues: zip(names, stripped).map { ($1, tensors[$0]!) })
             names = stripped
             notes.append("removed the 'module.' prefix (a DistributedDataParallel state dict)")
         }
@@ -91,11 +91,11 @@ public struct TorchCheckpoint: Sendable {
     }
 
     /// The tensor `ref` describes, after checking it lies inside its storage and the storage inside its member.
-    private static func materialise(_ ref: TorchTensorRef, name: String, root: String, zip: ZipDirectory,
+    private static func materialise(_ ref: TorchTensorRef, name: String, root: String, archive: ZipDirectory,
                                     file: MappedFile) throws -> Tensor {
         func bad(_ d: String) -> FormatError { .tensor(path: file.path, tensor: name, detail: d) }
         let storage = ref.storage
-        guard let data = try zip.data("\(root)data/\(storage.key)", in: file.bytes) else {
+        guard let data = try archive.data("\(root)data/\(storage.key)", in: file.bytes) else {
             throw bad("its storage '\(storage.key)' is not in the archive")
         }
         let elem = storage.dtype.byteSize
@@ -108,7 +108,7 @@ public struct TorchCheckpoint: Sendable {
         }
         // Elements reached: offset + Σ (size−1)·stride, overflow-checked; an empty tensor reaches none.
         var count = 1, last = ref.offset
-        for (d, s) in zip2(ref.shape, ref.strides) {
+        for (d, s) in zip(ref.shape, ref.strides) {
             let (c, o2) = count.multipliedReportingOverflow(by: d)
             guard !o2 else { throw bad("size \(ref.shape) overflows") }
             count = c
@@ -159,6 +159,3 @@ public struct TorchCheckpoint: Sendable {
         return strides
     }
 }
-
-/// `zip` under another name: `TorchCheckpoint` has a local named `zip`.
-private func zip2<A: Sequence, B: Sequence>(_ a: A, _ b: B) -> Zip2Sequence<A, B> { zip(a, b) }
