@@ -1,0 +1,610 @@
+#!/usr/bin/env python3
+"""Reference fixtures for the model families of issue #13 (samples/families/).
+
+Each fixture is a tiny, randomly initialised model of one family, saved the way its own library
+saves it, with goldens computed by that library in fp32 eval mode:
+
+  clip      OpenCLIP `visual` tower, timm `vit_base_patch16_clip_quickgelu_224` and HF
+            `CLIPVisionModel` / `CLIPVisionModelWithProjection`, all four the SAME weights (converted
+            from the OpenCLIP state dict by timm's `checkpoint_filter_fn` and by this script's
+            OpenCLIP -> HF renaming); timm `vit_base_patch16_clip_224` (GELU) on its own weights
+  siglip    timm `vit_base_patch16_siglip_224` with and without classifier, HF `SiglipVisionModel`
+  dinov2    HF `Dinov2Model`, `Dinov2WithRegistersModel`, `Dinov2ForImageClassification`, SwiGLU,
+            timm `vit_small_patch14_dinov2`
+  plain     timm `vit_medium_patch16_gap_256`, `flexivit_small`, `vit_so150m_patch16_reg4_gap_256`,
+            HF `ViTMAEModel`
+  rope      timm `eva02_tiny_patch14_224`, timm `vit_small_patch16_dinov3`, HF `DINOv3ViTModel`
+
+Every fixture folder holds the model files, `input.npy` ([2,3,H,W] randn), one `<output>.npy` per
+output, `resize/` (the family's own resize at another resolution) and `onnx/` (torch.onnx
+TorchScript and dynamo exports sharing one external `weights.data`, with ONNX Runtime goldens).
+`samples/families/index.json` lists every fixture (see samples/README.md, "Model families").
+
+Run from the repository root: `/work/venv/bin/python samples/gen_families.py` (all) or
+`--only clip` (one family; the index keeps the other families' entries). Needs torch, timm,
+transformers, open_clip_torch, onnx, onnxruntime, onnxscript, safetensors.
+"""
+
+import argparse
+import io
+import json
+import shutil
+import sys
+import traceback
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import save_npy, setup_torch, write_json  # noqa: E402
+from gen_onnx import _share_external  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent / "families"
+INDEX = ROOT / "index.json"
+SIZE_BUDGET = 3_000_000  # bytes for all of samples/families
+
+# Noise added to identity- or zero-initialised parameters so that a reader that ignores them fails.
+NOISE_NORM = 0.1  # LayerNorm / RMSNorm weight and bias
+NOISE_SCALE = 0.05  # LayerScale gamma (timm `ls*.gamma`, HF `lambda1`)
+NOISE_TOKEN = 0.02  # class / register / mask tokens, position embeddings, attention-pool probe
+NOISE_BIAS = 0.02  # every other bias (most libraries initialise them to zero)
+
+TOKEN_NAMES = ("cls_token", "reg_token", "class_embedding", "positional_embedding", "pos_embed",
+               "position_embedding", "position_embeddings", "register_tokens", "mask_token", "latent",
+               "probe", "storage_tokens", "cls_token")
+
+ENTRIES = []  # index entries produced in this run
+
+
+# --------------------------------------------------------------------------- helpers
+
+def rel(path):
+    return Path(path).relative_to(ROOT).as_posix()
+
+
+def fresh_dir(path):
+    path = Path(path)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def perturb(model, seed):
+    """Adds seeded noise to every norm weight/bias, LayerScale gamma, token / position embedding and
+    bias, in module order, so identity- and zero-initialised parameters are exercised. Returns the
+    list of parameter names touched (recorded in index.json)."""
+    g = torch.Generator().manual_seed(seed)
+    touched = []
+    with torch.no_grad():
+        for mod_name, mod in model.named_modules():
+            cls = type(mod).__name__
+            for pname, p in mod.named_parameters(recurse=False):
+                full = f"{mod_name}.{pname}" if mod_name else pname
+                if "Norm" in cls:
+                    sigma = NOISE_NORM
+                elif "LayerScale" in cls or pname in ("gamma", "lambda1", "gamma_1", "gamma_2"):
+                    sigma = NOISE_SCALE
+                elif pname in TOKEN_NAMES or any(t in full for t in TOKEN_NAMES):
+                    sigma = NOISE_TOKEN
+                elif pname == "bias":
+                    sigma = NOISE_BIAS
+                else:
+                    continue
+                p.add_(torch.randn(p.shape, generator=g) * sigma)
+                touched.append(full)
+    return touched
+
+
+def make_input(seed, size, batch=2):
+    g = torch.Generator().manual_seed(seed)
+    h, w = (size, size) if isinstance(size, int) else size
+    return torch.randn(batch, 3, h, w, generator=g)
+
+
+class Inputs:
+    """The family's shared inputs, stored once in the family folder (every fixture of a family has
+    the same image size): `input.npy` [2,3,S,S] randn (generator seed `seed`) and
+    `resize_input.npy` [1,3,N,N] randn (seed `seed + 1`) for the resize goldens."""
+
+    def __init__(self, family_dir, seed, size, new_size):
+        self.x, self.size = make_input(seed, size), size
+        self.path = Path(family_dir) / "input.npy"
+        save_npy(self.path, self.x)
+        self.new_size = new_size
+        if new_size is not None:
+            self.xr = make_input(seed + 1, new_size, batch=1)
+            self.resize_path = Path(family_dir) / "resize_input.npy"
+            save_npy(self.resize_path, self.xr)
+
+
+def save_outputs(directory, outputs, prefix=""):
+    """outputs: OrderedDict name -> tensor. Writes `<prefix><name>.npy`, returns name -> file."""
+    files = OrderedDict()
+    for name, value in outputs.items():
+        path = Path(directory) / f"{prefix}{name}.npy"
+        save_npy(path, value)
+        files[name] = rel(path)
+    return files
+
+
+def hf_outputs(out):
+    """Every tensor field of a transformers ModelOutput, in the model's own order."""
+    return OrderedDict((k, v.detach()) for k, v in out.items() if isinstance(v, torch.Tensor))
+
+
+def assert_close(a, b, what, atol=0.0):
+    diff = float((torch.as_tensor(a) - torch.as_tensor(b)).abs().max())
+    assert diff <= atol, f"{what}: max diff {diff} > {atol}"
+    return diff
+
+
+def timm_outputs(model, x):
+    """logits (model(x)), last_hidden_state (forward_features), pre_logits (forward_head(pre_logits=True))."""
+    with torch.no_grad():
+        feats = model.forward_features(x)
+        out = OrderedDict([("logits", model.forward_head(feats)),
+                           ("last_hidden_state", feats),
+                           ("pre_logits", model.forward_head(feats, pre_logits=True))])
+        assert_close(model(x), out["logits"], "timm forward vs forward_head(forward_features)")
+    return out
+
+
+class OutputsWrapper(torch.nn.Module):
+    """Makes a model's named outputs a tuple for torch.onnx (fn(model, x) -> OrderedDict)."""
+
+    def __init__(self, model, fn):
+        super().__init__()
+        self.model, self.fn = model, fn
+
+    def forward(self, pixel_values):
+        return tuple(self.fn(self.model, pixel_values).values())
+
+
+def ort_run_all(path, x):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 2
+    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    name = sess.get_inputs()[0].name
+    return sess.run(None, {name: np.ascontiguousarray(x, dtype=np.float32)})
+
+
+def export_onnx(directory, model, fn, x, reference, dynamic_batch=True):
+    """torch.onnx.export of `fn(model, x)` (an OrderedDict of outputs) with the TorchScript exporter
+    (opset 17) and the dynamo exporter (its default opset), both sharing one `weights.data`.
+    Writes `ort_torchscript_<output>.npy` / `ort_dynamo_<output>.npy` (ONNX Runtime on x) and returns
+    the index record: files, opsets, max |ORT - PyTorch| per exporter, or the exporter's error text."""
+    import onnx
+
+    directory = fresh_dir(directory)
+    names = list(reference.keys())
+    wrapper = OutputsWrapper(model, fn).eval()
+    record = OrderedDict(outputs=names)
+    protos = OrderedDict()
+    # TorchScript exporter. nn.MultiheadAttention's inference fast path (aten::_native_multi_head_attention)
+    # has no ONNX symbolic: on that error, record it and export again with the fast path off
+    # (torch.backends.mha.set_fastpath_enabled(False)), as users of such models do.
+    axes = {n: {0: "batch"} for n in ["pixel_values"] + names} if dynamic_batch else None
+    for attempt in ("plain", "mha_fastpath_off"):
+        try:
+            buf = io.BytesIO()
+            if attempt == "mha_fastpath_off":
+                torch.backends.mha.set_fastpath_enabled(False)
+            torch.onnx.export(wrapper, (x,), buf, dynamo=False, opset_version=17, input_names=["pixel_values"],
+                              output_names=names, dynamic_axes=axes)
+            protos["torchscript"] = onnx.load_from_string(buf.getvalue())
+            if attempt != "plain":
+                record["torchscript_workaround"] = "torch.backends.mha.set_fastpath_enabled(False)"
+            break
+        except Exception as e:  # recorded in index.json and samples/README.md
+            error = f"{type(e).__name__}: {str(e).strip().splitlines()[0][:300]}"
+            record["torchscript_error" if attempt == "plain" else "torchscript_workaround_error"] = error
+            print(f"    torchscript export ({attempt}) failed: {error}")
+            if "_native_multi_head_attention" not in error:
+                break
+        finally:
+            torch.backends.mha.set_fastpath_enabled(True)
+    # Dynamo exporter.
+    try:
+        kwargs = dict(dynamic_shapes=({0: torch.export.Dim("batch", min=1, max=1024)},)) if dynamic_batch else {}
+        prog = torch.onnx.export(wrapper, (x,), dynamo=True, input_names=["pixel_values"], output_names=names,
+                                 **kwargs)
+        proto = prog.model_proto
+        for node in proto.graph.node:  # the exporter's per-node debug records (FX text, stack traces)
+            del node.metadata_props[:]
+        protos["dynamo"] = proto
+    except Exception as e:
+        record["dynamo_error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"
+        print(f"    dynamo export failed: {record['dynamo_error']}")
+    if not protos:
+        return record
+    _share_external(list(protos.values()), directory)
+    record["weights"] = rel(directory / "weights.data")
+    for kind, proto in protos.items():
+        path = directory / f"{kind}.onnx"
+        onnx.save_model(proto, str(path))
+        onnx.checker.check_model(str(path))
+        got = ort_run_all(path, x.numpy())
+        files, diffs = OrderedDict(), OrderedDict()
+        for name, value in zip(names, got):
+            diffs[name] = float(np.abs(value - reference[name].numpy()).max())
+            assert diffs[name] <= 1e-4, f"{path}: ORT {name} differs from PyTorch by {diffs[name]}"
+            out = directory / f"ort_{kind}_{name}.npy"
+            save_npy(out, value)
+            files[name] = rel(out)
+        record[kind] = OrderedDict(file=rel(path), opset=proto.opset_import[0].version,
+                                   ort_outputs=files, max_abs_diff_vs_pytorch=diffs,
+                                   dynamic_batch=dynamic_batch)
+        print(f"    {rel(path)}: opset {record[kind]['opset']}, {len(proto.graph.node)} nodes, "
+              f"max |ORT - torch| {max(diffs.values()):.3g}")
+    return record
+
+
+def list_files(directory):
+    return sorted(rel(p) for p in Path(directory).rglob("*") if p.is_file())
+
+
+def add_entry(directory, **fields):
+    entry = OrderedDict(path=rel(directory))
+    entry.update(fields)
+    entry["files"] = list_files(directory)
+    ENTRIES.append(entry)
+    return entry
+
+
+# --------------------------------------------------------------------------- timm helpers
+
+def timm_save(model, directory):
+    """timm's own hub layout: model.safetensors + config.json from timm.models._hub.save_for_hf."""
+    from timm.models._hub import save_for_hf
+
+    save_for_hf(model, str(directory), safe_serialization=True)
+
+
+def timm_reload(directory, **kwargs):
+    import timm
+
+    return timm.create_model(f"local-dir:{directory}", pretrained=True, **kwargs).eval()
+
+
+def timm_fixture(directory, model, inputs, entry, onnx=True):
+    """Saves a timm model, checks timm's reload, writes goldens, resize/ and onnx/."""
+    directory = Path(directory)
+    x = inputs.x
+    timm_save(model, directory)
+    reloaded = timm_reload(directory)
+    outputs = timm_outputs(model, x)
+    for name, value in timm_outputs(reloaded, x).items():
+        assert_close(value, outputs[name], f"{directory} reload {name}")
+    entry["outputs"] = save_outputs(directory, outputs)
+    entry["input"] = rel(inputs.path)
+    entry["weights"] = rel(directory / "model.safetensors")
+    entry["config"] = rel(directory / "config.json")
+    if inputs.new_size is not None:
+        entry["resize"] = timm_resize(directory, inputs)
+    if onnx:
+        print(f"  onnx {rel(directory)}")
+        entry["onnx"] = export_onnx(directory / "onnx", model, lambda m, t: OrderedDict(logits=m(t)), x,
+                                    OrderedDict(logits=outputs["logits"]))
+    return outputs
+
+
+def timm_resize(directory, inputs):
+    """timm.create_model(local-dir, img_size=NEW): its checkpoint_filter_fn resamples pos_embed
+    (resample_abs_pos_embed, bicubic, antialias)."""
+    new_size = inputs.new_size
+    model = timm_reload(directory, img_size=new_size)
+    out_dir = fresh_dir(Path(directory) / "resize")
+    x = inputs.xr
+    record = OrderedDict(how=f"timm.create_model('local-dir:DIR', pretrained=True, img_size={new_size})",
+                         img_size=new_size, input=rel(inputs.resize_path))
+    if getattr(model, "pos_embed", None) is not None:
+        save_npy(out_dir / "pos_embed.npy", model.pos_embed)
+        record["pos_embed"] = rel(out_dir / "pos_embed.npy")
+    else:
+        record["pos_embed"] = None
+        record["note"] = "no absolute position embedding (RoPE): nothing to resample"
+    record["outputs"] = save_outputs(out_dir, timm_outputs(model, x))
+    return record
+
+
+# --------------------------------------------------------------------------- CLIP
+
+CLIP_SIZE, CLIP_PATCH, CLIP_WIDTH, CLIP_HEAD_WIDTH, CLIP_LAYERS, CLIP_MLP, CLIP_EMBED = 32, 8, 16, 8, 2, 2.0, 12
+CLIP_NEW_SIZE = 48
+
+
+def openclip_model_cfg():
+    """open_clip's model config (the `model_cfg` of open_clip_config.json): a tiny ViT image tower
+    with QuickGELU (OpenAI CLIP's activation) and a 1-layer text tower with a 64-token vocabulary."""
+    return OrderedDict(
+        embed_dim=CLIP_EMBED, quick_gelu=True,
+        vision_cfg=OrderedDict(image_size=CLIP_SIZE, layers=CLIP_LAYERS, width=CLIP_WIDTH,
+                               head_width=CLIP_HEAD_WIDTH, mlp_ratio=CLIP_MLP, patch_size=CLIP_PATCH),
+        text_cfg=OrderedDict(context_length=8, vocab_size=64, width=16, heads=2, layers=1))
+
+
+def openclip_outputs(visual, x):
+    """image_embeds = visual(x) (= encode_image: ln_post(class token) @ proj); tokens = ln_post of
+    the patch tokens (visual.output_tokens = True)."""
+    with torch.no_grad():
+        visual.output_tokens = True
+        pooled, tokens = visual(x)
+        visual.output_tokens = False
+        return OrderedDict(image_embeds=pooled, tokens=tokens)
+
+
+def openclip_to_hf(visual_sd, with_projection):
+    """OpenCLIP `visual.*` -> HF CLIPVisionModel(WithProjection) names. transformers ships no
+    OpenCLIP converter, so this is the script's own renaming: in_proj is split into q/k/v in that
+    order, `proj` [width, embed] becomes `visual_projection.weight` [embed, width]. Values are copied
+    unchanged (bit-exact)."""
+    out = OrderedDict()
+    p = "vision_model."
+    for k, v in visual_sd.items():
+        k = k[len("visual."):]
+        if k == "proj":
+            if with_projection:
+                out["visual_projection.weight"] = v.t().contiguous()
+            continue
+        if k == "class_embedding":
+            out[p + "embeddings.class_embedding"] = v
+        elif k == "conv1.weight":
+            out[p + "embeddings.patch_embedding.weight"] = v
+        elif k == "positional_embedding":
+            out[p + "embeddings.position_embedding.weight"] = v
+        elif k.startswith("ln_pre."):
+            out[p + "pre_layrnorm." + k[len("ln_pre."):]] = v
+        elif k.startswith("ln_post."):
+            out[p + "post_layernorm." + k[len("ln_post."):]] = v
+        elif k.startswith("transformer.resblocks."):
+            i, rest = k[len("transformer.resblocks."):].split(".", 1)
+            q = f"{p}encoder.layers.{i}."
+            if rest in ("attn.in_proj_weight", "attn.in_proj_bias"):
+                kind = "weight" if rest.endswith("weight") else "bias"
+                for name, part in zip(("q_proj", "k_proj", "v_proj"), v.chunk(3, dim=0)):
+                    out[f"{q}self_attn.{name}.{kind}"] = part.contiguous()
+            else:
+                rest = (rest.replace("attn.out_proj", "self_attn.out_proj").replace("ln_1", "layer_norm1")
+                        .replace("ln_2", "layer_norm2").replace("mlp.c_fc", "mlp.fc1").replace("mlp.c_proj", "mlp.fc2"))
+                out[q + rest] = v
+        else:
+            raise KeyError(f"unmapped OpenCLIP tensor visual.{k}")
+    return out
+
+
+def hf_clip_config(hidden_act):
+    from transformers import CLIPVisionConfig
+
+    return CLIPVisionConfig(hidden_size=CLIP_WIDTH, intermediate_size=int(CLIP_WIDTH * CLIP_MLP),
+                            num_hidden_layers=CLIP_LAYERS, num_attention_heads=CLIP_WIDTH // CLIP_HEAD_WIDTH,
+                            image_size=CLIP_SIZE, patch_size=CLIP_PATCH, projection_dim=CLIP_EMBED,
+                            hidden_act=hidden_act, layer_norm_eps=1e-5)
+
+
+def hf_save(model, directory, processor=None):
+    """save_pretrained (config.json + model.safetensors) and the image processor's save_pretrained."""
+    model.save_pretrained(str(directory), safe_serialization=True)
+    if processor is not None:
+        processor.save_pretrained(str(directory))
+
+
+def hf_reload(cls, directory):
+    model, info = cls.from_pretrained(str(directory), output_loading_info=True)
+    for key in ("missing_keys", "unexpected_keys", "mismatched_keys"):
+        assert not info.get(key), f"{directory}: {key} = {info[key]}"
+    return model.eval()
+
+
+def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True, onnx=True,
+               forward_kwargs=None):
+    """save_pretrained + strict reload check + goldens for every output + interpolate_pos_encoding
+    resize + ONNX exports."""
+    directory = Path(directory)
+    forward_kwargs = forward_kwargs or {}
+    x = inputs.x
+    hf_save(model, directory, processor)
+    reloaded = hf_reload(cls, directory)
+    with torch.no_grad():
+        outputs = hf_outputs(model(pixel_values=x, **forward_kwargs))
+        for name, value in hf_outputs(reloaded(pixel_values=x, **forward_kwargs)).items():
+            assert_close(value, outputs[name], f"{directory} reload {name}")
+    entry["outputs"] = save_outputs(directory, outputs)
+    entry["input"] = rel(inputs.path)
+    entry["weights"] = rel(directory / "model.safetensors")
+    entry["config"] = rel(directory / "config.json")
+    if processor is not None:
+        entry["preprocessor_config"] = rel(directory / "preprocessor_config.json")
+    if resize and inputs.new_size is not None:
+        out_dir = fresh_dir(directory / "resize")
+        xr = inputs.xr
+        with torch.no_grad():
+            res = hf_outputs(model(pixel_values=xr, interpolate_pos_encoding=True, **forward_kwargs))
+        entry["resize"] = OrderedDict(how="model(pixel_values=x, interpolate_pos_encoding=True)",
+                                      img_size=inputs.new_size, input=rel(inputs.resize_path),
+                                      outputs=save_outputs(out_dir, res))
+    if onnx:
+        print(f"  onnx {rel(directory)}")
+
+        def fn(m, t):
+            return hf_outputs(m(pixel_values=t, **forward_kwargs))
+
+        entry["onnx"] = export_onnx(directory / "onnx", model, fn, x, outputs)
+    return outputs
+
+
+def gen_clip():
+    import open_clip
+    import timm
+    from open_clip.push_to_hf_hub import save_config_for_hf
+    from timm.models.vision_transformer import checkpoint_filter_fn
+    from transformers import CLIPImageProcessor, CLIPVisionModel, CLIPVisionModelWithProjection
+
+    family = fresh_dir(ROOT / "clip")
+    inputs = Inputs(family, 1000, CLIP_SIZE, CLIP_NEW_SIZE)
+    x = inputs.x
+
+    # 1. OpenCLIP: a whole tiny CLIP (open_clip.CLIP), saved as open_clip's hub folder.
+    torch.manual_seed(1)
+    cfg = openclip_model_cfg()
+    clip = open_clip.CLIP(**cfg).eval()
+    touched = perturb(clip.visual, 101)
+    clip.visual.image_mean = open_clip.OPENAI_DATASET_MEAN  # what open_clip.create_model sets
+    clip.visual.image_std = open_clip.OPENAI_DATASET_STD
+    oc_dir = family / "openclip"
+    oc_dir.mkdir()
+    full_sd = OrderedDict((k, v.contiguous()) for k, v in clip.state_dict().items())
+    from safetensors.torch import save_file
+
+    save_file(full_sd, str(oc_dir / "open_clip_model.safetensors"))  # as open_clip's save_for_hf does
+    save_config_for_hf(clip, oc_dir / "open_clip_config.json", model_config=cfg)
+    visual_sd = OrderedDict((k, v) for k, v in full_sd.items() if k.startswith("visual."))
+    save_file(visual_sd, str(oc_dir / "visual.safetensors"), metadata={"format": "pt"})
+    reloaded = open_clip.create_model(f"local-dir:{oc_dir}").eval()
+    oc_out = openclip_outputs(clip.visual, x)
+    for name, value in openclip_outputs(reloaded.visual, x).items():
+        assert_close(value, oc_out[name], f"openclip reload {name}")
+    with torch.no_grad():
+        assert_close(clip.encode_image(x), oc_out["image_embeds"], "encode_image")
+    entry = add_entry(oc_dir, family="clip", library="open_clip", cls="open_clip.model.CLIP (.visual = "
+                      "open_clip.transformer.VisionTransformer)", convention="openclip",
+                      constructor="open_clip.CLIP(**model_cfg)", kwargs=cfg, seed=1, perturbed_seed=101)
+    entry.update(weights=rel(oc_dir / "open_clip_model.safetensors"), visual_weights=rel(oc_dir / "visual.safetensors"),
+                 config=rel(oc_dir / "open_clip_config.json"), input=rel(inputs.path),
+                 outputs=save_outputs(oc_dir, oc_out))
+    # resize: open_clip.create_model(force_image_size=NEW) loads the checkpoint through
+    # load_checkpoint -> resize_pos_embed (bicubic, antialias, class token kept).
+    big = open_clip.create_model(f"local-dir:{oc_dir}", force_image_size=CLIP_NEW_SIZE).eval()
+    r_dir = fresh_dir(oc_dir / "resize")
+    xr = inputs.xr
+    save_npy(r_dir / "positional_embedding.npy", big.visual.positional_embedding)
+    entry["resize"] = OrderedDict(how=f"open_clip.create_model('local-dir:DIR', force_image_size={CLIP_NEW_SIZE}) "
+                                      "(open_clip.model.resize_pos_embed)", img_size=CLIP_NEW_SIZE,
+                                  input=rel(inputs.resize_path), positional_embedding=rel(r_dir / "positional_embedding.npy"),
+                                  outputs=save_outputs(r_dir, openclip_outputs(big.visual, xr)))
+    print("  onnx clip/openclip")
+    entry["onnx"] = export_onnx(oc_dir / "onnx", clip.visual, openclip_outputs, x, oc_out)
+    entry["files"] = list_files(oc_dir)
+
+    # 2. timm quickgelu tower, converted from the OpenCLIP state dict by timm's checkpoint_filter_fn
+    #    (_convert_openai_clip: proj -> head.weight transposed, head.bias zeros).
+    kwargs = OrderedDict(img_size=CLIP_SIZE, patch_size=CLIP_PATCH, embed_dim=CLIP_WIDTH, depth=CLIP_LAYERS,
+                         num_heads=CLIP_WIDTH // CLIP_HEAD_WIDTH, mlp_ratio=CLIP_MLP, num_classes=CLIP_EMBED)
+    tq = timm.create_model("vit_base_patch16_clip_quickgelu_224", pretrained=False, **kwargs).eval()
+    tq.load_state_dict(checkpoint_filter_fn(dict(full_sd), tq), strict=True)
+    tq_dir = family / "timm-quickgelu"
+    tq_dir.mkdir()
+    entry = add_entry(tq_dir, family="clip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm", constructor="timm.create_model('vit_base_patch16_clip_quickgelu_224', "
+                      "pretrained=False, **kwargs)", kwargs=kwargs, same_weights_as="clip/openclip",
+                      converted_by="timm.models.vision_transformer.checkpoint_filter_fn (_convert_openai_clip)")
+    tq_out = timm_fixture(tq_dir, tq, inputs, entry)
+    d = assert_close(tq_out["logits"], oc_out["image_embeds"], "timm quickgelu vs openclip", 1e-5)
+    entry["max_abs_diff_vs"] = {"clip/openclip image_embeds": d}
+    entry["files"] = list_files(tq_dir)
+
+    # 3./4. HF CLIPVisionModel and CLIPVisionModelWithProjection, same weights (renamed).
+    processor = CLIPImageProcessor(size={"shortest_edge": CLIP_SIZE}, crop_size={"height": CLIP_SIZE, "width": CLIP_SIZE})
+    for name, cls, proj in (("hf-vision", CLIPVisionModel, False), ("hf-vision-proj", CLIPVisionModelWithProjection, True)):
+        model = cls(hf_clip_config("quick_gelu")).eval()
+        converted = openclip_to_hf(visual_sd, proj)
+        if not any(k.startswith("vision_model.") for k in model.state_dict()):
+            # transformers 5 keeps CLIPVisionModel's tower at the top level in memory; its
+            # save_pretrained writes the hub names (vision_model.*) again.
+            converted = OrderedDict((k.removeprefix("vision_model."), v) for k, v in converted.items())
+        model.load_state_dict(converted, strict=True)
+        h_dir = family / name
+        h_dir.mkdir()
+        entry = add_entry(h_dir, family="clip", library="transformers", cls=f"transformers.{cls.__name__}",
+                          convention="hf", constructor=f"transformers.{cls.__name__}(CLIPVisionConfig(**kwargs))",
+                          kwargs=hf_clip_config("quick_gelu").to_diff_dict(), same_weights_as="clip/openclip",
+                          converted_by="gen_families.openclip_to_hf (transformers has no OpenCLIP converter)")
+        # The ONNX graph of CLIPVisionModel is that of ...WithProjection without the last MatMul:
+        # exported once (hf-vision-proj) to keep samples/ small.
+        out = hf_fixture(h_dir, cls, model, inputs, entry, processor, onnx=proj)
+        if not proj:
+            entry["onnx"] = {"skipped": "same graph as clip/hf-vision-proj up to visual_projection"}
+        key, ref = ("image_embeds", oc_out["image_embeds"]) if proj else ("pooler_output", None)
+        diffs = {}
+        if proj:
+            diffs["clip/openclip image_embeds"] = assert_close(out[key], ref, f"{name} vs openclip", 1e-5)
+        else:
+            diffs["clip/timm-quickgelu pre_logits"] = assert_close(out["pooler_output"], tq_out["pre_logits"],
+                                                                   f"{name} vs timm pre_logits", 1e-5)
+        entry["max_abs_diff_vs"] = diffs
+        entry["files"] = list_files(h_dir)
+
+    # 5. timm vit_base_patch16_clip_224 (GELU), its own random weights, projection head.
+    torch.manual_seed(2)
+    kwargs = OrderedDict(img_size=CLIP_SIZE, patch_size=CLIP_PATCH, embed_dim=CLIP_WIDTH, depth=CLIP_LAYERS,
+                         num_heads=CLIP_WIDTH // CLIP_HEAD_WIDTH, mlp_ratio=CLIP_MLP, num_classes=CLIP_EMBED)
+    tg = timm.create_model("vit_base_patch16_clip_224", pretrained=False, **kwargs).eval()
+    touched = perturb(tg, 102)
+    tg_dir = family / "timm"
+    tg_dir.mkdir()
+    entry = add_entry(tg_dir, family="clip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm", constructor="timm.create_model('vit_base_patch16_clip_224', pretrained=False, **kwargs)",
+                      kwargs=kwargs, seed=2, perturbed_seed=102)
+    timm_fixture(tg_dir, tg, inputs, entry)
+    entry["files"] = list_files(tg_dir)
+
+
+# --------------------------------------------------------------------------- main
+
+FAMILIES = OrderedDict([
+    ("clip", gen_clip),
+])
+
+
+def write_index(families_run):
+    old = json.loads(INDEX.read_text()) if INDEX.exists() else {"fixtures": []}
+    keep = [e for e in old["fixtures"] if e["family"] not in families_run]
+    fixtures = sorted(keep + ENTRIES, key=lambda e: e["path"])
+    import timm
+    import transformers
+
+    versions = OrderedDict(torch=torch.__version__, timm=timm.__version__, transformers=transformers.__version__)
+    try:
+        import open_clip
+
+        versions["open_clip"] = open_clip.__version__
+    except ImportError:
+        pass
+    import onnx
+    import onnxruntime
+
+    versions.update(onnx=onnx.__version__, onnxruntime=onnxruntime.__version__)
+    index = OrderedDict(generator="samples/gen_families.py", versions=versions,
+                        conventions_note="paths are relative to samples/families; every .npy is float32 C-order",
+                        fixtures=fixtures)
+    INDEX.write_text(json.dumps(index, indent=1) + "\n")
+
+
+def report():
+    total = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
+    for fam in sorted(p for p in ROOT.iterdir() if p.is_dir()):
+        size = sum(p.stat().st_size for p in fam.rglob("*") if p.is_file())
+        print(f"  {fam.name:10s} {size:>9d} bytes")
+    print(f"samples/families: {total} bytes ({total / 1e6:.2f} MB, budget {SIZE_BUDGET / 1e6:.0f} MB)")
+    return total <= SIZE_BUDGET
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=list(FAMILIES), action="append", help="regenerate these families")
+    args = parser.parse_args(argv)
+    setup_torch()
+    names = args.only or list(FAMILIES)
+    ROOT.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        print(f"[{name}]", flush=True)
+        FAMILIES[name]()
+    write_index(names)
+    return 0 if report() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
