@@ -47,9 +47,9 @@ SIZE_BUDGET = 3_000_000  # bytes for all of samples/families
 
 # Noise added to identity- or zero-initialised parameters so that a reader that ignores them fails.
 NOISE_NORM = 0.1  # LayerNorm / RMSNorm weight and bias
-NOISE_SCALE = 0.05  # LayerScale gamma (timm `ls*.gamma`, HF `lambda1`)
-NOISE_TOKEN = 0.02  # class / register / mask tokens, position embeddings, attention-pool probe
-NOISE_BIAS = 0.02  # every other bias (most libraries initialise them to zero)
+NOISE_SCALE = 0.2  # LayerScale gamma (timm `ls*.gamma`, HF `lambda1`): tiny inits (1e-5) would mute the blocks
+NOISE_TOKEN = 0.2  # class / register / mask tokens, position embeddings, attention-pool probe
+NOISE_BIAS = 0.05  # every other bias (most libraries initialise them to zero)
 
 TOKEN_NAMES = ("cls_token", "reg_token", "class_embedding", "positional_embedding", "pos_embed",
                "position_embedding", "position_embeddings", "register_tokens", "mask_token", "latent",
@@ -72,9 +72,11 @@ def fresh_dir(path):
 
 
 def perturb(model, seed):
-    """Adds seeded noise to every norm weight/bias, LayerScale gamma, token / position embedding and
-    bias, in module order, so identity- and zero-initialised parameters are exercised. Returns the
-    list of parameter names touched (recorded in index.json)."""
+    """Seeded re-randomisation, in module order, so that every parameter matters to the output:
+    every weight matrix / conv kernel is redrawn from N(0, 1/fan_in) (the libraries' std-0.02 inits
+    make tiny models almost input-independent), and noise is added to every norm weight/bias,
+    LayerScale gamma, token / position embedding and bias, so identity- and zero-initialised
+    parameters are exercised. Returns the names of the parameters touched."""
     g = torch.Generator().manual_seed(seed)
     touched = []
     with torch.no_grad():
@@ -82,11 +84,18 @@ def perturb(model, seed):
             cls = type(mod).__name__
             for pname, p in mod.named_parameters(recurse=False):
                 full = f"{mod_name}.{pname}" if mod_name else pname
+                is_token = pname in TOKEN_NAMES or any(t in full for t in TOKEN_NAMES)
+                if p.dim() >= 2 and not is_token and "Norm" not in cls:
+                    # open_clip's `proj` is used as x @ proj: its fan-in is the first dimension.
+                    fan_in = p.shape[0] if pname == "proj" else int(np.prod(p.shape[1:]))
+                    p.copy_(torch.randn(p.shape, generator=g) / fan_in ** 0.5)
+                    touched.append(full)
+                    continue
                 if "Norm" in cls:
                     sigma = NOISE_NORM
                 elif "LayerScale" in cls or pname in ("gamma", "lambda1", "gamma_1", "gamma_2"):
                     sigma = NOISE_SCALE
-                elif pname in TOKEN_NAMES or any(t in full for t in TOKEN_NAMES):
+                elif is_token:
                     sigma = NOISE_TOKEN
                 elif pname == "bias":
                     sigma = NOISE_BIAS
@@ -123,6 +132,10 @@ def save_outputs(directory, outputs, prefix=""):
     """outputs: OrderedDict name -> tensor. Writes `<prefix><name>.npy`, returns name -> file."""
     files = OrderedDict()
     for name, value in outputs.items():
+        if value.shape[0] > 1:
+            # a golden that barely changes with the input would not test the trunk
+            spread = float(value.std(0).mean() / value.std().clamp_min(1e-12))
+            assert spread > 0.05, f"{directory}/{name}: output nearly independent of the input ({spread:.3g})"
         path = Path(directory) / f"{prefix}{name}.npy"
         save_npy(path, value)
         files[name] = rel(path)
@@ -552,10 +565,123 @@ def gen_clip():
     entry["files"] = list_files(tg_dir)
 
 
+# --------------------------------------------------------------------------- SigLIP
+
+SIGLIP_KWARGS = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0)
+SIGLIP_NEW_SIZE = 48
+
+
+def split_rows(out, prefix, names, v):
+    for name, part in zip(names, v.chunk(len(names), dim=0)):
+        out[prefix.format(name)] = part.contiguous()
+
+
+def timm_siglip_to_hf(sd):
+    """timm `vit_*_siglip_*` (no classifier) -> HF SiglipVisionModel in-memory names. transformers
+    ships no timm converter, so this is the script's own renaming; values unchanged (bit-exact):
+    qkv split into q/k/v; the MAP head's q and kv are concatenated into nn.MultiheadAttention's
+    in_proj (rows q, k, v); attn_pool.latent -> head.probe; norm -> post_layernorm."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        if k == "pos_embed":
+            out["embeddings.position_embedding.weight"] = v[0]
+        elif k.startswith("patch_embed.proj."):
+            out["embeddings.patch_embedding." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("norm."):
+            out["post_layernorm." + k[len("norm."):]] = v
+        elif k.startswith("blocks."):
+            i, rest = k[len("blocks."):].split(".", 1)
+            q = f"encoder.layers.{i}."
+            if rest.startswith("attn.qkv."):
+                split_rows(out, q + "self_attn.{}_proj." + rest.rsplit(".", 1)[1], ("q", "k", "v"), v)
+            else:
+                rest = (rest.replace("attn.proj", "self_attn.out_proj").replace("norm1", "layer_norm1")
+                        .replace("norm2", "layer_norm2"))
+                out[q + rest] = v
+        elif k == "attn_pool.latent":
+            out["head.probe"] = v
+        elif k in ("attn_pool.q.weight", "attn_pool.q.bias"):
+            kind = k.rsplit(".", 1)[1]
+            out[f"head.attention.in_proj_{kind}"] = torch.cat([v, sd[f"attn_pool.kv.{kind}"]], dim=0)
+        elif k.startswith("attn_pool.kv."):
+            continue
+        elif k.startswith("attn_pool.proj."):
+            out["head.attention.out_proj." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("attn_pool.norm."):
+            out["head.layernorm." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("attn_pool.mlp."):
+            out["head." + k[len("attn_pool."):]] = v
+        else:
+            raise KeyError(f"unmapped timm SigLIP tensor {k}")
+    return out
+
+
+def gen_siglip():
+    import timm
+    from transformers import SiglipImageProcessor, SiglipVisionConfig, SiglipVisionModel
+
+    family = fresh_dir(ROOT / "siglip")
+    inputs = Inputs(family, 2000, SIGLIP_KWARGS["img_size"], SIGLIP_NEW_SIZE)
+    constructor = "timm.create_model('vit_base_patch16_siglip_224', pretrained=False, **kwargs)"
+
+    # timm with a classifier on the MAP-pooled features.
+    torch.manual_seed(3)
+    kwargs = OrderedDict(SIGLIP_KWARGS, num_classes=5)
+    cls_model = timm.create_model("vit_base_patch16_siglip_224", pretrained=False, **kwargs).eval()
+    perturb(cls_model, 103)
+    d = family / "timm"
+    d.mkdir()
+    entry = add_entry(d, family="siglip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm", constructor=constructor, kwargs=kwargs, seed=3, perturbed_seed=103)
+    cls_out = timm_fixture(d, cls_model, inputs, entry)
+    entry["files"] = list_files(d)
+
+    # timm without classifier (num_classes=0): the same weights minus head.*; logits = pooled output.
+    kwargs = OrderedDict(SIGLIP_KWARGS, num_classes=0)
+    pooled = timm.create_model("vit_base_patch16_siglip_224", pretrained=False, **kwargs).eval()
+    trunk = OrderedDict((k, v) for k, v in cls_model.state_dict().items() if not k.startswith("head."))
+    pooled.load_state_dict(trunk, strict=True)
+    d = family / "timm-pooled"
+    d.mkdir()
+    entry = add_entry(d, family="siglip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm", constructor=constructor, kwargs=kwargs, same_weights_as="siglip/timm (without head.*)")
+    out = timm_fixture(d, pooled, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "same graph as siglip/timm without the classifier"}
+    entry["max_abs_diff_vs"] = {"siglip/timm pre_logits": assert_close(out["logits"], cls_out["pre_logits"], "pooled", 0.0)}
+    entry["files"] = list_files(d)
+
+    # HF SiglipVisionModel with the same trunk + MAP head, renamed. The SigLIP default activation is
+    # gelu_pytorch_tanh (what the fixture keeps); timm's SigLIP architecture uses erf GELU, so the
+    # goldens differ from timm's by the activation only; with hidden_act="gelu" they agree (checked).
+    config_kwargs = dict(hidden_size=SIGLIP_KWARGS["embed_dim"], intermediate_size=int(16 * 2.0), num_hidden_layers=2,
+                         num_attention_heads=2, image_size=32, patch_size=8, layer_norm_eps=1e-6)
+    converted = timm_siglip_to_hf(trunk)
+    erf = SiglipVisionModel(SiglipVisionConfig(**config_kwargs, hidden_act="gelu")).eval()
+    erf.load_state_dict(converted, strict=True)
+    with torch.no_grad():
+        erf_out = erf(pixel_values=inputs.x)
+    same_act = {"siglip/timm-pooled logits (hidden_act=gelu copy)": assert_close(erf_out.pooler_output, out["logits"], "siglip erf pooled", 1e-5),
+                "siglip/timm-pooled last_hidden_state (hidden_act=gelu copy)": assert_close(erf_out.last_hidden_state, out["last_hidden_state"], "siglip erf tokens", 1e-5)}
+    config = SiglipVisionConfig(**config_kwargs)  # hidden_act gelu_pytorch_tanh, the SigLIP default
+    model = SiglipVisionModel(config).eval()
+    model.load_state_dict(converted, strict=True)
+    d = family / "hf"
+    d.mkdir()
+    entry = add_entry(d, family="siglip", library="transformers", cls="transformers.SiglipVisionModel", convention="hf",
+                      constructor="transformers.SiglipVisionModel(SiglipVisionConfig(**kwargs))", kwargs=config.to_diff_dict(),
+                      same_weights_as="siglip/timm-pooled", converted_by="gen_families.timm_siglip_to_hf (transformers has no timm converter)")
+    processor = SiglipImageProcessor(size={"height": 32, "width": 32})
+    hf = hf_fixture(d, SiglipVisionModel, model, inputs, entry, processor)
+    same_act["siglip/timm-pooled logits (gelu_pytorch_tanh vs erf)"] = float((hf["pooler_output"] - out["logits"]).abs().max())
+    entry["max_abs_diff_vs"] = same_act
+    entry["files"] = list_files(d)
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
     ("clip", gen_clip),
+    ("siglip", gen_siglip),
 ])
 
 
