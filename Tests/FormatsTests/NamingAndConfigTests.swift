@@ -93,12 +93,16 @@ import TestSupport
     }
 
     @Test func timmArchitectureNames() {
-        let b = TimmArchitectures.settings(for: "vit_base_patch16_224.augreg_in21k")!
+        let b = TimmArchitectures.settings(for: "vit_base_patch16_224.augreg_in21k")
         #expect(b.embedDim == 768 && b.numHeads == 12 && b.depth == 12 && b.patch == 16 && b.imageSize == 224)
-        let d = TimmArchitectures.settings(for: "deit_tiny_distilled_patch16_224")!
+        let d = TimmArchitectures.settings(for: "deit_tiny_distilled_patch16_224")
         #expect(d.distilled && d.embedDim == 192 && d.numHeads == 3)
-        #expect(TimmArchitectures.settings(for: "resnet50") == nil)
-        #expect(TimmArchitectures.settings(for: "vit_small_patch14_dinov2")?.imageSize == nil)
+        let unknown = TimmArchitectures.settings(for: "resnet50")
+        #expect(unknown.embedDim == nil && unknown.patch == nil && unknown.imageSize == nil)
+        #expect(TimmArchitectures.settings(for: "vit_small_patch14_dinov2").imageSize == nil)
+        let clip = TimmArchitectures.settings(for: "vit_base_patch16_clip_quickgelu_224.openai")
+        #expect(clip.eps == 1e-5 && clip.activation == "quick_gelu" && clip.patch == 16 && clip.imageSize == 224)
+        #expect(TimmArchitectures.settings(for: "vit_medium_patch16_gap_256").numHeads == 8)
     }
 
     @Test func createdModelsCarryTheirConfig() throws {

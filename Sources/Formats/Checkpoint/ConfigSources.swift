@@ -15,8 +15,14 @@ public enum ConfigSources {
         let dir = (modelPath as NSString).deletingLastPathComponent
         let configPath = (dir.isEmpty ? "." : dir) + "/config.json"
         var hints = ConfigHints()
-        guard let json = try readJSON(configPath) else { return hints }
-        if HFConfigParser.recognises(json) {
+        guard let json = try readJSON(configPath) else {
+            let openclipPath = (dir.isEmpty ? "." : dir) + "/open_clip_config.json"
+            if let oc = try readJSON(openclipPath), OpenCLIPConfig.recognises(oc) { return try OpenCLIPConfig.hints(from: oc, path: openclipPath) }
+            return hints
+        }
+        if OpenCLIPConfig.recognises(json) {
+            hints = try OpenCLIPConfig.hints(from: json, path: configPath)
+        } else if HFConfigParser.recognises(json) {
             hints = try HFConfigParser.hints(from: json, path: configPath)
             let ppPath = (dir.isEmpty ? "." : dir) + "/preprocessor_config.json"
             if let pp = try readJSON(ppPath), let p = try HFConfigParser.preprocessing(from: pp, imageSize: hints.imageSize, path: ppPath) {
@@ -63,6 +69,7 @@ public enum ConfigSources {
         h.regTokens = c.regTokens
         h.posEmbedIncludesPrefix = c.posEmbedIncludesPrefix
         h.activation = c.activation
+        h.family = c.family
         h.labels = c.labels
         h.preprocessing = c.preprocessing
         h.sources = [source]

@@ -67,7 +67,8 @@ public enum ModelLoader {
             throw FormatError.config(path: path, detail: "\(c.flag) gives \(c.given), but \(source) says \(c.file); drop the flag or correct the file")
         }
         let merged = base.overridden(by: hints)
-        let (config, warnings0) = try ConfigResolver.resolve(tensors: match.tensors, hints: merged, convention: match.convention, path: path)
+        let (config, warnings0) = try ConfigResolver.resolve(tensors: match.tensors, hints: merged, convention: match.convention,
+                                                                 family: match.family, path: path)
         var warnings = warnings0
         if !match.unmatched.isEmpty {
             let names = match.unmatched.keys.sorted()

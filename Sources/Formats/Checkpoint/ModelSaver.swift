@@ -48,7 +48,7 @@ public enum ModelSaver {
         if format == .hdf5 && hdf5Layout == .keras && naming != .hf {
             throw FormatError.cannotExpress(convention: naming.rawValue, detail: "the Keras (tf_model.h5) layout, which uses Hugging Face's TF names; use --naming hf-tf")
         }
-        try ConfigWriter.checkExpressible(model.config, naming)
+        let model = try NamingMapper.prepared(model, for: naming)
         let named = try NamingMapper.names(for: model, convention: naming)
         let total = named.values.reduce(0) { $0 + $1.byteCount }
         let shardPlan = maxShardBytes.flatMap { max in total > max ? ShardedSafetensorsWriter.plan(named, maxShardBytes: max) : nil }

@@ -17,6 +17,8 @@ public struct ConfigHints: Sendable, Equatable {
     public var regTokens: Int?
     public var posEmbedIncludesPrefix: Bool?
     public var activation: String?
+    /// The family the config file belongs to (`ViTConfig.family`).
+    public var family: String?
     public var labels: [String]?
     public var preprocessing: ViTConfig.Preprocessing?
     /// Where the hints came from (file names), for messages.
@@ -41,6 +43,7 @@ public struct ConfigHints: Sendable, Equatable {
         r.regTokens = other.regTokens ?? regTokens
         r.posEmbedIncludesPrefix = other.posEmbedIncludesPrefix ?? posEmbedIncludesPrefix
         r.activation = other.activation ?? activation
+        r.family = other.family ?? family
         r.labels = other.labels ?? labels
         r.preprocessing = other.preprocessing ?? preprocessing
         r.sources = sources + other.sources

@@ -8,7 +8,7 @@ import Graph
 /// returned as a warning, never silently.
 public enum ConfigResolver {
     public static func resolve(tensors: [ViTTensorKey: Tensor], hints: ConfigHints, convention: NamingConvention,
-                               path: String) throws -> (ViTConfig, [String]) {
+                               family: String = "vit", path: String) throws -> (ViTConfig, [String]) {
         var warnings: [String] = []
         func fail(_ s: String) -> FormatError { .config(path: path, detail: s) }
         func has(_ p: ViTPart, _ b: Int? = nil) -> Bool { tensors[ViTTensorKey(p, block: b)] != nil }
@@ -25,7 +25,9 @@ public enum ConfigResolver {
         try check(hints.depth, depth, "depth")
         if let hp = hints.patchSize, hp != patch { throw fail("\(from) says patch_size = \(hp), the weights have \(patch)") }
 
-        let mlp = tensors[ViTTensorKey(.fc1Weight, block: 0)]?.shape.first ?? hints.mlpHidden ?? 4 * d
+        let swiglu = hints.activation == ViTActivation.swiglu.rawValue
+        let fc1Rows = tensors[ViTTensorKey(.fc1Weight, block: 0)]?.shape.first
+        let mlp = fc1Rows.map { swiglu ? $0 / 2 : $0 } ?? tensors[ViTTensorKey(.mapFc1Weight)]?.shape.first ?? hints.mlpHidden ?? 4 * d
         try check(hints.mlpHidden, mlp, "the MLP width")
         let cls = has(.clsToken), dist = has(.distToken)
         if let hc = hints.classToken, hc != cls { throw fail("\(from) says class_token = \(hc), the weights \(cls ? "have" : "have no") cls_token") }
@@ -82,21 +84,29 @@ public enum ConfigResolver {
             heads = d / 64
             warnings.append("number of heads not given; guessing \(heads) (head dim 64) — pass --heads to be sure")
         }
+        let defaultEps: Double = convention == .timm ? 1e-6 : (convention == .openclip ? 1e-5 : 1e-12)
         var eps: Double
         if let e = hints.eps {
             eps = e
         } else {
-            eps = convention == .timm ? 1e-6 : 1e-12
+            eps = defaultEps
             warnings.append("LayerNorm eps not given; using \(convention.rawValue)'s default \(eps)")
         }
         let fcNorm = has(.fcNormWeight)
-        let pool = hints.globalPool ?? (fcNorm || !cls ? "avg" : "token")
+        var pool = hints.globalPool ?? (has(.mapLatent) ? ViTPooling.map.rawValue : (fcNorm || !cls ? "avg" : "token"))
+        if has(.mapLatent) && pool != ViTPooling.map.rawValue {
+            throw fail("\(from) says global_pool = \(pool), the weights have an attention-pooling head")
+        }
+        // The class+mean pooling exists for the classifier; a backbone's pooled output is its class token.
+        if pool == ViTPooling.tokenAvg.rawValue && classes == 0 { pool = ViTPooling.token.rawValue }
         let config = ViTConfig(
             imageSize: imageSize, patchSize: patch, channels: channels, embedDim: d, depth: depth, numHeads: heads,
             mlpHidden: mlp, eps: eps, classToken: cls, distToken: dist, regTokens: reg, posEmbedIncludesPrefix: includesPrefix,
             numClasses: classes, globalPool: pool.isEmpty ? "token" : pool, fcNorm: fcNorm, finalNorm: has(.normWeight),
             qkvBias: has(.qkvBias, 0) || has(.qBias, 0), layerScale: has(.ls1, 0), pooler: has(.poolerWeight),
-            activation: hints.activation ?? "gelu", labels: hints.labels,
+            activation: hints.activation ?? "gelu", normPre: has(.normPreWeight), patchBias: has(.patchBias),
+            projectionDim: shape(.imageProjection)?.first ?? 0, maskToken: has(.maskToken),
+            family: convention == .timm ? (hints.family ?? "vit") : family, labels: hints.labels,
             preprocessing: hints.preprocessing ?? (convention == .hf ? .huggingFace(size: imageSize) : .timm(size: imageSize)))
         do {
             try config.validate()

@@ -1,7 +1,8 @@
 import Foundation
 import Graph
 
-/// Reads Hugging Face `config.json` (ViT/DeiT) and `preprocessor_config.json` into `ConfigHints`.
+/// Reads Hugging Face `config.json` (through the family of its `model_type`) and
+/// `preprocessor_config.json` into `ConfigHints`.
 ///
 /// Every number read is checked by `ConfigValue` against `ViTConfig.Limits` (integers where an
 /// integer is meant, finite floats, sizes in range) and the preprocessing recipe is validated, so a
@@ -12,40 +13,15 @@ enum HFConfigParser {
         json["model_type"] != nil || json["hidden_size"] != nil
     }
 
+    /// Hints from a transformers `config.json`, parsed by the family registered for its `model_type`
+    /// (a config without one is read as a ViT's).
     static func hints(from json: [String: Any], path: String) throws -> ConfigHints {
-        var h = ConfigHints()
-        h.sources = [path]
-        if let t = json["model_type"] as? String, !["vit", "deit"].contains(t) {
-            throw FormatError.config(path: path, detail: "model_type '\(t)' is not a ViT (vit, deit)")
+        let type = json["model_type"] as? String ?? "vit"
+        guard let family = ModelFamilies.forHFModelType(type) else {
+            let known = ModelFamilies.all.flatMap(\.hfModelTypes).joined(separator: ", ")
+            throw FormatError.config(path: path, detail: "model_type '\(type)' is not a ViT family vitopt reads (\(known))")
         }
-        let c = ConfigValue(json: json, path: path)
-        typealias L = ViTConfig.Limits
-        h.embedDim = try c.int("hidden_size", L.embedDim)
-        h.depth = try c.int("num_hidden_layers", L.depth)
-        h.numHeads = try c.int("num_attention_heads", L.numHeads)
-        h.mlpHidden = try c.int("intermediate_size", L.mlpHidden)
-        h.eps = try c.double("layer_norm_eps", L.eps) ?? 1e-12
-        h.imageSize = try c.pair("image_size", L.imageSide)
-        h.patchSize = try c.pair("patch_size", L.imageSide)
-        if let act = json["hidden_act"] as? String {
-            switch act {
-            case "gelu": h.activation = "gelu"
-            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": h.activation = "gelu_tanh"
-            default: throw FormatError.config(path: path, detail: "hidden_act '\(act)' is not supported (gelu, gelu_new, gelu_pytorch_tanh)")
-            }
-        }
-        if let id2label = json["id2label"] as? [String: Any] {
-            let pairs = id2label.compactMap { k, v -> (Int, String)? in
-                guard let i = Int(k), let s = v as? String else { return nil }
-                return (i, s)
-            }.sorted { $0.0 < $1.0 }
-            if !pairs.isEmpty, pairs.count <= L.numClasses.upperBound, pairs.map(\.0) == Array(0..<pairs.count) {
-                h.labels = pairs.map(\.1)
-                h.numClasses = pairs.count
-            }
-        }
-        if let size = h.imageSize { h.preprocessing = .huggingFace(size: size) }
-        return h
+        return try family.hfHints(json, path: path)
     }
 
     /// Preprocessing from a `preprocessor_config.json` (ViTImageProcessor): `size` (an integer or

@@ -17,14 +17,15 @@ enum TimmConfigParser {
         h.sources = [path]
         h.eps = 1e-6
         if let arch = json["architecture"] as? String {
-            guard let s = TimmArchitectures.settings(for: arch) else {
-                throw FormatError.config(path: path, detail: "architecture '\(arch)' is not a ViT/DeiT vitopt knows")
-            }
+            let s = TimmArchitectures.settings(for: arch)
             h.embedDim = s.embedDim
             h.depth = s.depth
             h.numHeads = s.numHeads
-            h.patchSize = [s.patch, s.patch]
+            if let p = s.patch { h.patchSize = [p, p] }
             if let img = s.imageSize { h.imageSize = [img, img] }
+            if let e = s.eps { h.eps = e }
+            h.activation = s.activation
+            for family in ["clip", "siglip", "dinov2"] where arch.contains(family) { h.family = family }
         }
         typealias L = ViTConfig.Limits
         let c = ConfigValue(json: json, path: path)
@@ -44,6 +45,14 @@ enum TimmConfigParser {
         if let v = try args.int("reg_tokens", L.regTokens) { h.regTokens = v }
         if let v = JSONText.bool(args.json["no_embed_class"]) { h.posEmbedIncludesPrefix = !v }
         if let v = JSONText.bool(args.json["fc_norm"]) { h.fcNorm = v }
+        if let act = args.json["act_layer"] as? String {
+            switch act {
+            case "gelu": h.activation = ViTActivation.gelu.rawValue
+            case "gelu_tanh": h.activation = ViTActivation.geluTanh.rawValue
+            case "quick_gelu": h.activation = ViTActivation.quickGelu.rawValue
+            default: throw FormatError.config(path: path, detail: "model_args.act_layer '\(act)' is not supported (gelu, gelu_tanh, quick_gelu)")
+            }
+        }
         if let cfg = try c.object("pretrained_cfg") {
             var size = h.imageSize
             if let input = cfg.present("input_size") {

@@ -81,7 +81,7 @@ enum HDF5CheckpointWriter {
     ]
 
     private static func rank(_ name: String) -> (Int, Int, Int, Int, String) {
-        let (template, block) = NamingTable.template(of: name)
+        let (template, block) = NameTemplate.template(of: name)
         var stem = template
         if stem.hasSuffix(".weight") || stem.hasSuffix(".bias") { stem = String(stem[..<stem.lastIndex(of: ".")!]) }
         let module = moduleOrder.firstIndex { stem == $0 || stem.hasSuffix("." + $0) } ?? moduleOrder.count

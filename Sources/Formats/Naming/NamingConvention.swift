@@ -4,6 +4,8 @@ public enum NamingConvention: String, CaseIterable, Sendable, Codable {
     case timm
     /// Hugging Face transformers `ViTModel` / `ViTForImageClassification` (and DeiT's `deit.` prefix).
     case hf
+    /// OpenCLIP's `VisionTransformer` (`visual.conv1.weight`, `visual.transformer.resblocks.N.…`).
+    case openclip
 
     /// Parses a user-supplied name; the error lists the known ones.
     public static func parse(_ s: String) throws -> NamingConvention {

@@ -1,11 +1,14 @@
 import Graph
 
-/// Maps checkpoint tensor names onto ViT parts (reading) and ViT parts onto names (writing).
+/// Maps checkpoint tensor names onto ViT parts (reading) and ViT parts onto names (writing),
+/// through the registered families' namings (`ModelFamilies`).
 public enum NamingMapper {
     /// The result of matching a file's tensor names against the conventions.
     public struct Match: Sendable {
         public var convention: NamingConvention
-        /// The Hugging Face model prefix found (`vit.`, `deit.` or empty); empty for timm.
+        /// The family whose naming matched (`ViTConfig.family`).
+        public var family: String
+        /// The model prefix found (`vit.`, `vision_model.`, `visual.` or empty).
         public var prefix: String
         public var tensors: [ViTTensorKey: Tensor]
         public var sourceNames: [ViTTensorKey: String]
@@ -13,31 +16,20 @@ public enum NamingMapper {
         public var unmatched: [String: Tensor]
     }
 
-    /// Detects the convention of `tensors` (or uses `forced`) and sorts them into ViT parts.
+    /// Detects the family and convention of `tensors` (or tries only `forced`) and sorts them into
+    /// ViT parts: the naming that places the most tensors wins (it must place a patch-embedding weight).
+    /// A tensor stored in another layout (squeezed, transposed, joined) is reshaped only when its
+    /// element count allows; otherwise it keeps its file shape and validation names it.
     /// - Throws: `FormatError.unknownConvention` listing what was found when nothing matches.
     public static func match(_ tensors: [String: Tensor], path: String, forced: NamingConvention? = nil) throws -> Match {
-        var candidates: [(NamingConvention, String)] = []
-        for c in forced.map({ [$0] }) ?? NamingConvention.allCases {
-            if c == .timm { candidates.append((c, "")) } else { candidates += NamingTable.hfPrefixes.map { (c, $0) } }
-        }
         var best: Match?
         var bestScore = 0
-        for (convention, prefix) in candidates {
-            let table = NamingTable.lookup(convention, prefix: prefix)
-            var m = Match(convention: convention, prefix: prefix, tensors: [:], sourceNames: [:], unmatched: [:])
-            for (name, t) in tensors {
-                let (tmpl, block) = NamingTable.template(of: name)
-                if let part = table[tmpl], part.isPerBlock == (block != nil) {
-                    let key = ViTTensorKey(part, block: block)
-                    m.tensors[key] = t
-                    m.sourceNames[key] = name
-                } else {
-                    m.unmatched[name] = t
-                }
+        for naming in ModelFamilies.namings where forced == nil || naming.convention == forced {
+            for prefix in naming.prefixes {
+                let m = match(tensors, naming: naming, prefix: prefix)
+                let score = m.tensors[ViTTensorKey(.patchWeight)] != nil ? m.tensors.count : 0
+                if score > bestScore { best = m; bestScore = score }
             }
-            let hasPatch = m.tensors[ViTTensorKey(.patchWeight)] != nil
-            let score = hasPatch ? m.tensors.count : 0
-            if score > bestScore { best = m; bestScore = score }
         }
         guard let result = best else {
             let sample = tensors.keys.sorted().prefix(6).joined(separator: ", ")
@@ -48,18 +40,88 @@ public enum NamingMapper {
         return result
     }
 
-    /// The tensors of `model` under `convention`'s names (qkv packed for timm, split for HF), plus its extras.
-    /// - Throws: `FormatError.cannotExpress` when the convention has no name for a part the model has,
-    ///   or an extra tensor's name collides with a parameter name.
+    static func match(_ tensors: [String: Tensor], naming: FamilyNaming, prefix: String) -> Match {
+        let table = naming.lookup(prefix: prefix)
+        var m = Match(convention: naming.convention, family: naming.family, prefix: prefix, tensors: [:], sourceNames: [:], unmatched: [:])
+        for (name, t) in tensors {
+            let (tmpl, block) = NameTemplate.template(of: name)
+            guard let row = table[tmpl], row.part.isPerBlock == (block != nil) else { m.unmatched[name] = t; continue }
+            for (i, (part, value)) in read(t, row).enumerated() {
+                let key = ViTTensorKey(part, block: block)
+                m.tensors[key] = value
+                // Parts split from one joined tensor need distinct names (they become initializer names).
+                m.sourceNames[key] = i == 0 ? name : name + "." + part.rawValue
+            }
+        }
+        return m
+    }
+
+    /// The canonical tensor(s) a file tensor stored under `row` holds.
+    static func read(_ t: Tensor, _ row: NameRow) -> [(ViTPart, Tensor)] {
+        switch row.layout {
+        case .asIs:
+            return [(row.part, t)]
+        case .squeezed:
+            let rank = row.part == .maskToken ? 2 : 3
+            guard t.shape.count < rank else { return [(row.part, t)] }
+            return [(row.part, t.reshaped(Array(repeating: 1, count: rank - t.shape.count) + t.shape))]
+        case .transposed:
+            guard t.shape.count == 2 else { return [(row.part, t)] }
+            return [(row.part, t.permuted([1, 0]))]
+        case .joined(let parts, let shares):
+            let total = shares.reduce(0, +)
+            guard let rows = t.shape.first, total > 0, rows % total == 0 else { return [(row.part, t)] }
+            let unit = rows / total
+            var start = 0
+            return zip(parts, shares).map { part, share in
+                defer { start += share * unit }
+                return (part, t.slice(rows: start..<(start + share * unit)))
+            }
+        }
+    }
+
+    /// `model` ready to be written in `convention`: the family that writes it (the model's own when it
+    /// can, `ModelFamilies.writer`), the model rearranged into that family's equivalent form, and its
+    /// naming. `config.family` names the writing family.
+    /// - Throws: `FormatError.cannotExpress` saying why no family's `convention` can hold the model.
+    public static func prepared(_ model: ViTDescription, for convention: NamingConvention) throws -> ViTDescription {
+        try preparedWithNaming(model, for: convention).0
+    }
+
+    static func preparedWithNaming(_ model: ViTDescription, for convention: NamingConvention) throws -> (ViTDescription, FamilyNaming) {
+        let family = try ModelFamilies.writer(for: model.config, convention).get()
+        guard let naming = ModelFamilies.naming(family, convention) else {
+            throw FormatError.cannotExpress(convention: convention.rawValue, detail: "a \(family.name) model")
+        }
+        var out = family.adapted(model, to: convention)
+        out.config.family = family.name
+        out = naming.packedQKV ? out.packingQKV() : out.splittingQKV()
+        return (out, naming)
+    }
+
+    /// The tensors of `model` under `convention`'s names (qkv packed or split as the convention
+    /// stores it, layouts applied), plus its extras.
+    /// - Throws: `FormatError.cannotExpress` when no family's convention has a name for a part the
+    ///   model has, or an extra tensor's name collides with a parameter name.
     public static func names(for model: ViTDescription, convention: NamingConvention) throws -> [String: Tensor] {
-        let shaped = convention == .timm ? model.packingQKV() : model.splittingQKV()
-        let c = model.config
+        let (shaped, naming) = try preparedWithNaming(model, for: convention)
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
-            guard let name = name(for: key, config: c, convention: convention) else {
+            guard let row = naming.row(writing: key.part), let name = name(for: key, config: shaped.config, naming: naming) else {
                 throw FormatError.cannotExpress(convention: convention.rawValue, detail: "'\(model.displayName(key))' (\(key.part.rawValue))")
             }
-            out[name] = t
+            switch row.layout {
+            case .asIs: out[name] = t
+            case .squeezed(let rank): out[name] = t.reshaped(Array(t.shape.suffix(rank)))
+            case .transposed: out[name] = t.permuted([1, 0])
+            case .joined(let parts, _):
+                guard key.part == parts[0] else { continue }
+                let pieces = parts.compactMap { shaped.tensors[ViTTensorKey($0, block: key.block)] }
+                guard pieces.count == parts.count else {
+                    throw FormatError.cannotExpress(convention: convention.rawValue, detail: "'\(name)' without all of \(parts.map(\.rawValue))")
+                }
+                out[name] = Tensor.concatenateRows(pieces)
+            }
         }
         for (name, t) in model.extras {
             guard out[name] == nil else {
@@ -70,15 +132,19 @@ public enum NamingMapper {
         return out
     }
 
-    /// The name `convention` writes for `key` of a model with `config`, or `nil` when it has none.
-    public static func name(for key: ViTTensorKey, config c: ViTConfig, convention: NamingConvention) -> String? {
-        guard let row = NamingTable.rows.first(where: { $0.part == key.part }) else { return nil }
-        let spellings = NamingTable.spellings(row, convention)
-        guard var name = spellings.first else { return nil }
-        if convention == .hf && c.distToken && spellings.count > 1 { name = spellings[1] }
-        let prefix = c.numClasses == 0 ? "" : (c.distToken ? "deit." : "vit.")
-        name = name.replacingOccurrences(of: "{p}", with: prefix)
-        if let b = key.block { name = name.replacingOccurrences(of: "{i}", with: String(b)) }
-        return name
+    /// The name `naming` writes for `key` of a model with `config`, or `nil` when it has none.
+    static func name(for key: ViTTensorKey, config c: ViTConfig, naming: FamilyNaming) -> String? {
+        guard let row = naming.row(writing: key.part), let first = row.names.first else { return nil }
+        let template = c.distToken ? (row.distilledName ?? first) : first
+        return NameTemplate.fill(template, prefix: naming.writePrefix(c), block: key.block)
+    }
+
+    /// The name `convention` writes for `key` of `model` (after `prepared`), or `nil` when it has none.
+    public static func name(for key: ViTTensorKey, in model: ViTDescription, convention: NamingConvention) -> String? {
+        guard let family = ModelFamilies.named(model.config.family), let naming = ModelFamilies.naming(family, convention),
+              let base = name(for: key, config: model.config, naming: naming) else { return nil }
+        // Parts sharing one joined tensor get distinct initializer names.
+        if case .joined(let parts, _)? = naming.row(writing: key.part)?.layout, key.part != parts[0] { return base + "." + key.part.rawValue }
+        return base
     }
 }

@@ -14,16 +14,15 @@ public enum ONNXModelSaver {
                             externalData: Bool? = nil, inputs: OutputGuard = OutputGuard()) throws -> ONNXExporter.Summary {
         var outputs = inputs
         try outputs.claimONNX(path)
-        try ConfigWriter.checkExpressible(model.config, naming)
-        var shaped = naming == .timm ? model.packingQKV() : model.splittingQKV()
+        var shaped = try NamingMapper.prepared(model, for: naming)
         for key in shaped.tensors.keys {
-            guard let name = NamingMapper.name(for: key, config: model.config, convention: naming) else {
+            guard let name = NamingMapper.name(for: key, in: shaped, convention: naming) else {
                 throw FormatError.cannotExpress(convention: naming.rawValue, detail: "'\(model.displayName(key))' (\(key.part.rawValue))")
             }
             shaped.sourceNames[key] = name
         }
         var graph = try ViTGraphBuilder.build(shaped, name: (path as NSString).lastPathComponent)
-        graph.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
+        graph.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(shaped.config)
         graph.metadata[ConfigSources.namingKey] = naming.rawValue
         return try ONNXExporter.write(graph, to: path, opset: opset, externalData: externalData, registry: .standard)
     }

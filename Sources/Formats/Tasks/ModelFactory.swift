@@ -9,11 +9,13 @@ public enum ModelFactory {
     /// - Throws: `FormatError.config` for an unknown name (the message lists the known ones);
     ///   `TensorError` when the parameters cannot fit in memory (checked before allocating).
     public static func random(architecture: String, classes: Int, seed: UInt64) throws -> ViTDescription {
-        guard let s = TimmArchitectures.settings(for: architecture), let image = s.imageSize else {
+        let s = TimmArchitectures.settings(for: architecture)
+        guard TimmArchitectures.isCreatable(architecture), let image = s.imageSize, let patch = s.patch, let d = s.embedDim,
+              let depth = s.depth, let heads = s.numHeads else {
             throw FormatError.config(path: architecture, detail: "unknown architecture; known: \(architectures.joined(separator: ", "))")
         }
-        let config = ViTConfig(imageSize: [image, image], patchSize: [s.patch, s.patch], embedDim: s.embedDim, depth: s.depth,
-                               numHeads: s.numHeads, mlpHidden: 4 * s.embedDim, eps: 1e-6, distToken: s.distilled,
+        let config = ViTConfig(imageSize: [image, image], patchSize: [patch, patch], embedDim: d, depth: depth,
+                               numHeads: heads, mlpHidden: 4 * d, eps: 1e-6, distToken: s.distilled,
                                numClasses: classes, preprocessing: .timm(size: [image, image]))
         try ViTDescription.checkMemory(for: config, what: "parameters of \(architecture) with \(classes) classes")
         return try ViTDescription.random(config: config, seed: seed)

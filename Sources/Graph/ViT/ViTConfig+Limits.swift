@@ -14,6 +14,8 @@ extension ViTConfig {
         /// Classes of the head (0: no classifier).
         public static let numClasses = 0...(1 << 20)
         public static let regTokens = 0...1024
+        /// Width of the projection after pooling (0: none).
+        public static let projectionDim = 0...65536
         /// LayerNorm epsilon: positive and at most 1.
         public static let eps = Double.leastNonzeroMagnitude...1
         /// timm's crop fraction: the resize is `size / crop_pct`, so it must be positive; above 1

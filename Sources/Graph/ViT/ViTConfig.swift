@@ -25,7 +25,8 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var posEmbedIncludesPrefix: Bool
     /// Classes of the head; 0 means no classifier.
     public var numClasses: Int
-    /// `"token"` (first token) or `"avg"` (mean over patch tokens).
+    /// A `ViTPooling` raw value: `"token"` (first token), `"avg"` (mean over patch tokens), `"map"`
+    /// (attention pooling with a learned query) or `"token_avg"` (first token and patch mean, concatenated).
     public var globalPool: String
     /// timm's `fc_norm` after pooling.
     public var fcNorm: Bool
@@ -36,8 +37,20 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var layerScale: Bool
     /// Hugging Face `ViTModel` pooler (dense + tanh on the first token).
     public var pooler: Bool
-    /// `"gelu"` (erf) or `"gelu_tanh"`.
+    /// The MLP's activation, a `ViTActivation` raw value: `"gelu"` (erf), `"gelu_tanh"`, `"quick_gelu"`
+    /// or `"swiglu"` (then `fc1` is `[2·mlpHidden, D]`, gate first).
     public var activation: String
+    /// A LayerNorm after the position embedding, before the blocks (CLIP `ln_pre`, timm `norm_pre`).
+    public var normPre: Bool
+    /// Whether the patch-embedding convolution has a bias (CLIP's has none).
+    public var patchBias: Bool
+    /// Width of a bias-free projection after pooling (CLIP `proj` / `visual_projection`); 0 = none.
+    public var projectionDim: Int
+    /// A `[1, D]` mask token stored with the model and unused at inference (Hugging Face DINOv2).
+    public var maskToken: Bool
+    /// The family whose naming and config files the model came from (`ModelFamily` name in Formats:
+    /// `"vit"`, `"clip"`, `"siglip"`, `"dinov2"`); it never changes the computation.
+    public var family: String
     /// Class names, index-aligned with the logits, when known.
     public var labels: [String]?
     /// How images should be turned into `pixel_values`.
@@ -113,7 +126,8 @@ public struct ViTConfig: Codable, Equatable, Sendable {
                 mlpHidden: Int, eps: Double = 1e-6, classToken: Bool = true, distToken: Bool = false, regTokens: Int = 0,
                 posEmbedIncludesPrefix: Bool = true, numClasses: Int, globalPool: String = "token", fcNorm: Bool = false,
                 finalNorm: Bool = true, qkvBias: Bool = true, layerScale: Bool = false, pooler: Bool = false,
-                activation: String = "gelu", labels: [String]? = nil, preprocessing: Preprocessing? = nil) {
+                activation: String = "gelu", normPre: Bool = false, patchBias: Bool = true, projectionDim: Int = 0,
+                maskToken: Bool = false, family: String = "vit", labels: [String]? = nil, preprocessing: Preprocessing? = nil) {
         self.imageSize = imageSize
         self.patchSize = patchSize
         self.channels = channels
@@ -134,6 +148,11 @@ public struct ViTConfig: Codable, Equatable, Sendable {
         self.layerScale = layerScale
         self.pooler = pooler
         self.activation = activation
+        self.normPre = normPre
+        self.patchBias = patchBias
+        self.projectionDim = projectionDim
+        self.maskToken = maskToken
+        self.family = family
         self.labels = labels
         self.preprocessing = preprocessing ?? .timm(size: imageSize)
     }
@@ -144,6 +163,14 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var numPatches: Int { gridSize[0] * gridSize[1] }
     /// Class + distillation + register tokens.
     public var numPrefixTokens: Int { (classToken ? 1 : 0) + (distToken ? 1 : 0) + regTokens }
+    /// The MLP activation, `nil` when `activation` names none vitopt knows (`validate()` refuses it).
+    public var mlpActivation: ViTActivation? { ViTActivation(rawValue: activation) }
+    /// The pooling, `nil` when `globalPool` names none vitopt knows (`validate()` refuses it).
+    public var pooling: ViTPooling? { ViTPooling(rawValue: globalPool) }
+    /// Rows of `fc1`'s weight: the hidden width, doubled for SwiGLU's gate and value halves.
+    public var fc1Rows: Int { activation == ViTActivation.swiglu.rawValue ? 2 * mlpHidden : mlpHidden }
+    /// Width of the pooled feature the head reads: `2·D` for `token_avg`, else `D`.
+    public var pooledWidth: Int { globalPool == ViTPooling.tokenAvg.rawValue ? 2 * embedDim : embedDim }
     /// Rows of the position embedding.
     public var numPositions: Int { numPatches + (posEmbedIncludesPrefix ? numPrefixTokens : 0) }
 
@@ -172,9 +199,17 @@ public struct ViTConfig: Codable, Equatable, Sendable {
             throw fail("image size \(imageSize[0])×\(imageSize[1]) is not a multiple of the patch size \(patchSize[0])×\(patchSize[1])")
         }
         guard numHeads > 0, embedDim % numHeads == 0 else { throw fail("embed_dim \(embedDim) is not divisible by num_heads \(numHeads)") }
-        guard globalPool == "token" || globalPool == "avg" else { throw fail("global_pool must be \"token\" or \"avg\", is \"\(globalPool)\"") }
-        guard activation == "gelu" || activation == "gelu_tanh" else { throw fail("activation must be gelu or gelu_tanh, is \(activation)") }
-        guard !(globalPool == "token" && numPrefixTokens == 0) else { throw fail("global_pool \"token\" needs a class token") }
+        guard let pool = pooling else {
+            throw fail("global_pool must be one of \(ViTPooling.allCases.map(\.rawValue).joined(separator: ", ")), is \"\(globalPool)\"")
+        }
+        guard mlpActivation != nil else {
+            throw fail("activation must be one of \(ViTActivation.allCases.map(\.rawValue).joined(separator: ", ")), is \(activation)")
+        }
+        guard !((pool == .token || pool == .tokenAvg) && numPrefixTokens == 0) else { throw fail("global_pool \"\(globalPool)\" needs a class token") }
+        try within(projectionDim, Limits.projectionDim, "projection_dim")
+        guard !(distToken && pool != .token) else { throw fail("a distillation token needs global_pool \"token\"") }
+        guard !(projectionDim > 0 && numClasses > 0) else { throw fail("a model has either an image projection or a classifier head, not both") }
+        guard !(pool == .map && fcNorm) else { throw fail("attention pooling has its own norm; fc_norm is not supported with it") }
         guard !distToken || classToken else { throw fail("a distillation token needs a class token") }
         try preprocessing.validate()
     }
@@ -186,7 +221,41 @@ extension ViTConfig {
         case numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, classToken = "class_token", distToken = "dist_token"
         case regTokens = "reg_tokens", posEmbedIncludesPrefix = "pos_embed_includes_prefix", numClasses = "num_classes"
         case globalPool = "global_pool", fcNorm = "fc_norm", finalNorm = "final_norm", qkvBias = "qkv_bias"
-        case layerScale = "layer_scale", pooler, activation, labels, preprocessing
+        case layerScale = "layer_scale", pooler, activation, normPre = "norm_pre", patchBias = "patch_bias"
+        case projectionDim = "projection_dim", maskToken = "mask_token", family, labels, preprocessing
+    }
+
+    /// Decodes a config written by any vitopt version: features added later default to their
+    /// plain-ViT values when absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        imageSize = try c.decode([Int].self, forKey: .imageSize)
+        patchSize = try c.decode([Int].self, forKey: .patchSize)
+        channels = try c.decode(Int.self, forKey: .channels)
+        embedDim = try c.decode(Int.self, forKey: .embedDim)
+        depth = try c.decode(Int.self, forKey: .depth)
+        numHeads = try c.decode(Int.self, forKey: .numHeads)
+        mlpHidden = try c.decode(Int.self, forKey: .mlpHidden)
+        eps = try c.decode(Double.self, forKey: .eps)
+        classToken = try c.decode(Bool.self, forKey: .classToken)
+        distToken = try c.decode(Bool.self, forKey: .distToken)
+        regTokens = try c.decode(Int.self, forKey: .regTokens)
+        posEmbedIncludesPrefix = try c.decode(Bool.self, forKey: .posEmbedIncludesPrefix)
+        numClasses = try c.decode(Int.self, forKey: .numClasses)
+        globalPool = try c.decode(String.self, forKey: .globalPool)
+        fcNorm = try c.decode(Bool.self, forKey: .fcNorm)
+        finalNorm = try c.decode(Bool.self, forKey: .finalNorm)
+        qkvBias = try c.decode(Bool.self, forKey: .qkvBias)
+        layerScale = try c.decode(Bool.self, forKey: .layerScale)
+        pooler = try c.decode(Bool.self, forKey: .pooler)
+        activation = try c.decode(String.self, forKey: .activation)
+        normPre = try c.decodeIfPresent(Bool.self, forKey: .normPre) ?? false
+        patchBias = try c.decodeIfPresent(Bool.self, forKey: .patchBias) ?? true
+        projectionDim = try c.decodeIfPresent(Int.self, forKey: .projectionDim) ?? 0
+        maskToken = try c.decodeIfPresent(Bool.self, forKey: .maskToken) ?? false
+        family = try c.decodeIfPresent(String.self, forKey: .family) ?? "vit"
+        labels = try c.decodeIfPresent([String].self, forKey: .labels)
+        preprocessing = try c.decode(Preprocessing.self, forKey: .preprocessing)
     }
 }
 

@@ -22,10 +22,14 @@ public struct ViTDescription: Sendable {
     /// Every parameter the config calls for, in canonical order, in this description's qkv form.
     public var requiredKeys: [ViTTensorKey] {
         let c = config
-        var keys: [ViTTensorKey] = [.init(.patchWeight), .init(.patchBias), .init(.posEmbed)]
+        var keys: [ViTTensorKey] = [.init(.patchWeight)]
+        if c.patchBias { keys.append(.init(.patchBias)) }
+        keys.append(.init(.posEmbed))
         if c.classToken { keys.append(.init(.clsToken)) }
         if c.distToken { keys.append(.init(.distToken)) }
         if c.regTokens > 0 { keys.append(.init(.regToken)) }
+        if c.maskToken { keys.append(.init(.maskToken)) }
+        if c.normPre { keys += [.init(.normPreWeight), .init(.normPreBias)] }
         for b in 0..<c.depth {
             var parts: [ViTPart] = [.norm1Weight, .norm1Bias]
             if packedQKV {
@@ -38,8 +42,13 @@ public struct ViTDescription: Sendable {
             keys += parts.map { ViTTensorKey($0, block: b) }
         }
         if c.finalNorm { keys += [.init(.normWeight), .init(.normBias)] }
+        if c.globalPool == ViTPooling.map.rawValue {
+            keys += [ViTPart.mapLatent, .mapQWeight, .mapQBias, .mapKVWeight, .mapKVBias, .mapProjWeight, .mapProjBias,
+                     .mapNormWeight, .mapNormBias, .mapFc1Weight, .mapFc1Bias, .mapFc2Weight, .mapFc2Bias].map { .init($0) }
+        }
         if c.fcNorm { keys += [.init(.fcNormWeight), .init(.fcNormBias)] }
         if c.pooler { keys += [.init(.poolerWeight), .init(.poolerBias)] }
+        if c.projectionDim > 0 { keys.append(.init(.imageProjection)) }
         if c.numClasses > 0 {
             keys += [.init(.headWeight), .init(.headBias)]
             if c.distToken { keys += [.init(.headDistWeight), .init(.headDistBias)] }
@@ -52,19 +61,29 @@ public struct ViTDescription: Sendable {
         let c = config, d = c.embedDim
         switch key.part {
         case .patchWeight: return [d, c.channels, c.patchSize[0], c.patchSize[1]]
-        case .clsToken, .distToken: return [1, 1, d]
+        case .clsToken, .distToken, .mapLatent: return [1, 1, d]
+        case .maskToken: return [1, d]
+        case .mapKVWeight: return [2 * d, d]
+        case .mapKVBias: return [2 * d]
+        case .mapQWeight, .mapProjWeight: return [d, d]
+        case .mapFc1Weight: return [c.mlpHidden, d]
+        case .mapFc1Bias: return [c.mlpHidden]
+        case .mapFc2Weight: return [d, c.mlpHidden]
+        case .imageProjection: return [c.projectionDim, d]
         case .regToken: return [1, c.regTokens, d]
         case .posEmbed: return [1, c.numPositions, d]
         case .qkvWeight: return [3 * d, d]
         case .qkvBias: return [3 * d]
         case .qWeight, .kWeight, .vWeight, .projWeight, .poolerWeight: return [d, d]
-        case .fc1Weight: return [c.mlpHidden, d]
-        case .fc1Bias: return [c.mlpHidden]
+        case .fc1Weight: return [c.fc1Rows, d]
+        case .fc1Bias: return [c.fc1Rows]
         case .fc2Weight: return [d, c.mlpHidden]
-        case .headWeight, .headDistWeight: return [c.numClasses, d]
+        case .headWeight: return [c.numClasses, c.pooledWidth]
+        case .headDistWeight: return [c.numClasses, d]
         case .headBias, .headDistBias: return [c.numClasses]
         case .patchBias, .norm1Weight, .norm1Bias, .qBias, .kBias, .vBias, .projBias, .ls1, .norm2Weight, .norm2Bias,
-             .fc2Bias, .ls2, .normWeight, .normBias, .fcNormWeight, .fcNormBias, .poolerBias:
+             .fc2Bias, .ls2, .normWeight, .normBias, .fcNormWeight, .fcNormBias, .poolerBias, .normPreWeight, .normPreBias,
+             .mapQBias, .mapProjBias, .mapNormWeight, .mapNormBias, .mapFc2Bias:
             return [d]
         }
     }

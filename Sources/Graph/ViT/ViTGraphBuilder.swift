@@ -1,102 +1,190 @@
-/// Builds the inference graph of a `ViTDescription`.
+/// Builds the inference graph of a `ViTDescription`, feature by feature, in vitopt's standard
+/// vocabulary (`OpKind`).
 ///
-/// Graph input `pixel_values [N, C, H, W]`; outputs `logits [N, classes]` when the model has a head,
-/// otherwise `last_hidden_state [N, T, D]` (plus `pooler_output [N, D]` for a Hugging Face pooler).
-/// The computation is timm's `VisionTransformer.forward` / transformers' `ViTModel` in eval mode:
-/// patch embedding, prefix tokens (class, distillation, registers — in that order) and position
-/// embedding, pre-norm blocks (LayerNorm → attention → [LayerScale] → residual, LayerNorm → MLP with
-/// GELU → [LayerScale] → residual), final norm, pooling, [fc_norm], head (DeiT: mean of both heads).
+/// Graph input `pixel_values [N, C, H, W]`. Outputs: `logits [N, classes]` when the model has a
+/// head; otherwise `last_hidden_state [N, T, D]`, then `pooler_output [N, D]` when the model has a
+/// pooled feature beyond the tokens (a Hugging Face pooler, attention pooling, `fc_norm`, the
+/// class+mean pooling, or a projection), then `image_embeds [N, P]` for a projection.
+/// The computation is timm's `VisionTransformer.forward` (transformers' `ViTModel`, `CLIPVisionModel`,
+/// `SiglipVisionModel`, `Dinov2Model`) in eval mode: patch embedding, prefix tokens (class,
+/// distillation, registers — in that order) and position embedding, [`norm_pre`], pre-norm blocks
+/// (LayerNorm → attention → [LayerScale] → residual, LayerNorm → MLP (GELU, tanh-GELU, QuickGELU or
+/// SwiGLU) → [LayerScale] → residual), [final norm], pooling, [`fc_norm`], head (DeiT: mean of both
+/// heads) or projection.
 public enum ViTGraphBuilder {
     public static let inputName = "pixel_values"
 
     /// - Throws: `ViTError` when the description is inconsistent (missing tensor, wrong shape).
     public static func build(_ model: ViTDescription, name: String = "vit") throws -> ModelGraph {
         try model.validate()
+        var b = Assembly(model: model)
         let c = model.config
+        var x = b.embeddings()
+        for i in 0..<c.depth { x = b.block(i, x) }
+        if c.finalNorm { x = b.norm(x, .normWeight, .normBias, "norm") }
+        var outputs: [String] = []
+        if c.numClasses > 0 {
+            outputs.append(b.rename(b.head(x), to: "logits"))
+        } else {
+            outputs.append(b.rename(x, to: "last_hidden_state"))
+            if let pooled = b.headlessPooled("last_hidden_state") {
+                outputs.append(b.rename(pooled, to: "pooler_output"))
+                if c.projectionDim > 0 {
+                    let embeds = b.add(OpKind.linear, ["pooler_output", b.w(.imageProjection)], "image_projection")
+                    outputs.append(b.rename(embeds, to: "image_embeds"))
+                }
+            }
+        }
+        for (name, t) in model.extras where b.inits[name] == nil { b.inits[name] = t }
+        let input = ValueInfo(name: inputName, shape: [.batch, .fixed(c.channels), .fixed(c.imageSize[0]), .fixed(c.imageSize[1])])
+        return ModelGraph(name: name, inputs: [input], outputs: outputs, nodes: b.nodes, initializers: b.inits)
+    }
+
+    /// The nodes and initializers under construction, with one method per architectural feature.
+    struct Assembly {
+        let model: ViTDescription
         var nodes: [Node] = []
         var inits: [String: Tensor] = [:]
-        var counter = 0
-        func w(_ part: ViTPart, _ block: Int? = nil) -> String {
+
+        var c: ViTConfig { model.config }
+        var eps: Attribute { .float(Float(c.eps)) }
+
+        /// The initializer name of a parameter (its source name), registering the tensor.
+        mutating func w(_ part: ViTPart, _ block: Int? = nil) -> String {
             let key = ViTTensorKey(part, block: block)
             let n = model.displayName(key)
             inits[n] = model.tensors[key]!
             return n
         }
-        func add(_ op: String, _ inputs: [String], _ label: String, _ attrs: [String: Attribute] = [:]) -> String {
-            counter += 1
+
+        mutating func add(_ op: String, _ inputs: [String], _ label: String, _ attrs: [String: Attribute] = [:]) -> String {
             let out = "\(label)_out"
             nodes.append(Node(name: label, op: op, inputs: inputs, outputs: [out], attributes: attrs))
             return out
         }
-        let eps = Attribute.float(Float(c.eps))
-        var x = add("PatchEmbed", [inputName, w(.patchWeight), w(.patchBias)], "patch_embed")
-        var prefix: [String] = []
-        if c.classToken { prefix.append(w(.clsToken)) }
-        if c.distToken { prefix.append(w(.distToken)) }
-        if c.regTokens > 0 { prefix.append(w(.regToken)) }
-        if c.posEmbedIncludesPrefix {
-            if !prefix.isEmpty { x = add("PrefixTokens", [x] + prefix, "prefix_tokens") }
-            x = add("Add", [x, w(.posEmbed)], "pos_embed")
-        } else {
-            x = add("Add", [x, w(.posEmbed)], "pos_embed")
-            if !prefix.isEmpty { x = add("PrefixTokens", [x] + prefix, "prefix_tokens") }
+
+        mutating func norm(_ x: String, _ weight: ViTPart, _ bias: ViTPart, _ label: String, block: Int? = nil) -> String {
+            add(OpKind.layerNorm, [x, w(weight, block), w(bias, block)], label, ["epsilon": eps])
         }
-        let act: [String: Attribute] = ["approximate": .string(c.activation == "gelu_tanh" ? "tanh" : "none")]
-        for b in 0..<c.depth {
+
+        mutating func linear(_ x: String, _ weight: ViTPart, _ bias: ViTPart?, _ label: String, block: Int? = nil) -> String {
+            add(OpKind.linear, [x, w(weight, block)] + (bias.map { [w($0, block)] } ?? []), label)
+        }
+
+        /// Patch embedding, prefix tokens, position embedding and `norm_pre`.
+        mutating func embeddings() -> String {
+            let patch = [inputName, w(.patchWeight)] + (c.patchBias ? [w(.patchBias)] : [])
+            var x = add(OpKind.patchEmbed, patch, "patch_embed")
+            var prefix: [String] = []
+            if c.classToken { prefix.append(w(.clsToken)) }
+            if c.distToken { prefix.append(w(.distToken)) }
+            if c.regTokens > 0 { prefix.append(w(.regToken)) }
+            if c.maskToken { _ = w(.maskToken) }
+            if c.posEmbedIncludesPrefix {
+                if !prefix.isEmpty { x = add(OpKind.prefixTokens, [x] + prefix, "prefix_tokens") }
+                x = add(OpKind.add, [x, w(.posEmbed)], "pos_embed")
+            } else {
+                x = add(OpKind.add, [x, w(.posEmbed)], "pos_embed")
+                if !prefix.isEmpty { x = add(OpKind.prefixTokens, [x] + prefix, "prefix_tokens") }
+            }
+            if c.normPre { x = norm(x, .normPreWeight, .normPreBias, "norm_pre") }
+            return x
+        }
+
+        /// One pre-norm transformer block.
+        mutating func block(_ b: Int, _ input: String) -> String {
             let p = "blocks.\(b)"
-            var h = add("LayerNorm", [x, w(.norm1Weight, b), w(.norm1Bias, b)], "\(p).norm1", ["epsilon": eps])
+            var x = input
+            var h = norm(x, .norm1Weight, .norm1Bias, "\(p).norm1", block: b)
             let heads: [String: Attribute] = ["num_heads": .int(c.numHeads)]
             if model.packedQKV {
-                let qkv = add("Linear", [h, w(.qkvWeight, b)] + (c.qkvBias ? [w(.qkvBias, b)] : []), "\(p).attn.qkv")
-                h = add("Attention", [qkv], "\(p).attn.core", heads)
+                let qkv = linear(h, .qkvWeight, c.qkvBias ? .qkvBias : nil, "\(p).attn.qkv", block: b)
+                h = add(OpKind.attention, [qkv], "\(p).attn.core", heads)
             } else {
                 let parts: [(ViTPart, ViTPart, String)] = [(.qWeight, .qBias, "q"), (.kWeight, .kBias, "k"), (.vWeight, .vBias, "v")]
-                let qkv = parts.map { wt, bs, s in add("Linear", [h, w(wt, b)] + (c.qkvBias ? [w(bs, b)] : []), "\(p).attn.\(s)") }
-                h = add("Attention", qkv, "\(p).attn.core", heads)
+                let qkv = parts.map { wt, bs, s in linear(h, wt, c.qkvBias ? bs : nil, "\(p).attn.\(s)", block: b) }
+                h = add(OpKind.attention, qkv, "\(p).attn.core", heads)
             }
-            h = add("Linear", [h, w(.projWeight, b), w(.projBias, b)], "\(p).attn.proj")
-            if c.layerScale { h = add("Mul", [h, w(.ls1, b)], "\(p).ls1") }
-            x = add("Add", [x, h], "\(p).residual1")
-            h = add("LayerNorm", [x, w(.norm2Weight, b), w(.norm2Bias, b)], "\(p).norm2", ["epsilon": eps])
-            h = add("Linear", [h, w(.fc1Weight, b), w(.fc1Bias, b)], "\(p).mlp.fc1")
-            h = add("Gelu", [h], "\(p).mlp.act", act)
-            h = add("Linear", [h, w(.fc2Weight, b), w(.fc2Bias, b)], "\(p).mlp.fc2")
-            if c.layerScale { h = add("Mul", [h, w(.ls2, b)], "\(p).ls2") }
-            x = add("Add", [x, h], "\(p).residual2")
+            h = linear(h, .projWeight, .projBias, "\(p).attn.proj", block: b)
+            if c.layerScale { h = add(OpKind.mul, [h, w(.ls1, b)], "\(p).ls1") }
+            x = add(OpKind.add, [x, h], "\(p).residual1")
+            h = norm(x, .norm2Weight, .norm2Bias, "\(p).norm2", block: b)
+            h = mlp(h, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, "\(p).mlp", block: b, activation: c.mlpActivation ?? .gelu)
+            if c.layerScale { h = add(OpKind.mul, [h, w(.ls2, b)], "\(p).ls2") }
+            return add(OpKind.add, [x, h], "\(p).residual2")
         }
-        if c.finalNorm { x = add("LayerNorm", [x, w(.normWeight), w(.normBias)], "norm", ["epsilon": eps]) }
-        var outputs: [String] = []
-        if c.numClasses > 0 {
-            var pooled = c.globalPool == "avg"
-                ? add("MeanTokens", [x], "pool", ["start": .int(c.numPrefixTokens)])
-                : add("TakeToken", [x], "pool", ["index": .int(0)])
-            if c.fcNorm { pooled = add("LayerNorm", [pooled, w(.fcNormWeight), w(.fcNormBias)], "fc_norm", ["epsilon": eps]) }
-            var logits = add("Linear", [pooled, w(.headWeight), w(.headBias)], "head")
-            if c.distToken {
-                let dist = add("TakeToken", [x], "pool_dist", ["index": .int(1)])
-                let distLogits = add("Linear", [dist, w(.headDistWeight), w(.headDistBias)], "head_dist")
-                logits = add("Average", [logits, distLogits], "head_average")
-            }
-            outputs.append(rename(&nodes, logits, to: "logits"))
-        } else {
-            outputs.append(rename(&nodes, x, to: "last_hidden_state"))
-            if c.pooler {
-                let first = add("TakeToken", ["last_hidden_state"], "pooler.first", ["index": .int(0)])
-                let dense = add("Linear", [first, w(.poolerWeight), w(.poolerBias)], "pooler.dense")
-                outputs.append(rename(&nodes, add("Tanh", [dense], "pooler.act"), to: "pooler_output"))
-            }
-        }
-        for (name, t) in model.extras where inits[name] == nil { inits[name] = t }
-        let input = ValueInfo(name: inputName, shape: [.batch, .fixed(c.channels), .fixed(c.imageSize[0]), .fixed(c.imageSize[1])])
-        return ModelGraph(name: name, inputs: [input], outputs: outputs, nodes: nodes, initializers: inits)
-    }
 
-    /// Renames the value `old` (the output of the last node producing it) to `new`.
-    private static func rename(_ nodes: inout [Node], _ old: String, to new: String) -> String {
-        for i in nodes.indices {
-            nodes[i].outputs = nodes[i].outputs.map { $0 == old ? new : $0 }
-            nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 }
+        /// `fc2(act(fc1(x)))` with the activation's op.
+        mutating func mlp(_ x: String, _ w1: ViTPart, _ b1: ViTPart, _ w2: ViTPart, _ b2: ViTPart, _ p: String,
+                          block: Int?, activation: ViTActivation) -> String {
+            var h = linear(x, w1, b1, "\(p).fc1", block: block)
+            switch activation {
+            case .gelu: h = add(OpKind.gelu, [h], "\(p).act", ["approximate": .string("none")])
+            case .geluTanh: h = add(OpKind.gelu, [h], "\(p).act", ["approximate": .string("tanh")])
+            case .quickGelu: h = add(OpKind.quickGelu, [h], "\(p).act")
+            case .swiglu: h = add(OpKind.swiglu, [h], "\(p).act")
+            }
+            return linear(h, w2, b2, "\(p).fc2", block: block)
         }
-        return new
+
+        /// The pooled feature `[N, pooledWidth]` of the token sequence `x` (before `fc_norm`).
+        mutating func pool(_ x: String) -> String {
+            switch c.pooling ?? .token {
+            case .token:
+                return add(OpKind.takeToken, [x], "pool", ["index": .int(0)])
+            case .avg:
+                return add(OpKind.meanTokens, [x], "pool", ["start": .int(c.numPrefixTokens)])
+            case .tokenAvg:
+                let first = add(OpKind.takeToken, [x], "pool.token", ["index": .int(0)])
+                let mean = add(OpKind.meanTokens, [x], "pool.avg", ["start": .int(c.numPrefixTokens)])
+                return add(OpKind.concatFeatures, [first, mean], "pool")
+            case .map:
+                let q = linear(w(.mapLatent), .mapQWeight, .mapQBias, "attn_pool.q")
+                let kv = linear(x, .mapKVWeight, .mapKVBias, "attn_pool.kv")
+                var h = add(OpKind.attentionPool, [q, kv], "attn_pool.core", ["num_heads": .int(c.numHeads)])
+                h = linear(h, .mapProjWeight, .mapProjBias, "attn_pool.proj")
+                let m = norm(h, .mapNormWeight, .mapNormBias, "attn_pool.norm")
+                let act: ViTActivation = c.mlpActivation == .swiglu ? .gelu : (c.mlpActivation ?? .gelu)
+                let y = mlp(m, .mapFc1Weight, .mapFc1Bias, .mapFc2Weight, .mapFc2Bias, "attn_pool.mlp", block: nil, activation: act)
+                h = add(OpKind.add, [h, y], "attn_pool.residual")
+                return add(OpKind.takeToken, [h], "pool", ["index": .int(0)])
+            }
+        }
+
+        /// Pooling, `fc_norm` and the classifier (DeiT: averaged with the distillation head).
+        mutating func head(_ x: String) -> String {
+            var pooled = pool(x)
+            if c.fcNorm { pooled = norm(pooled, .fcNormWeight, .fcNormBias, "fc_norm") }
+            var logits = linear(pooled, .headWeight, .headBias, "head")
+            if c.distToken {
+                let dist = add(OpKind.takeToken, [x], "pool_dist", ["index": .int(1)])
+                let distLogits = linear(dist, .headDistWeight, .headDistBias, "head_dist")
+                logits = add(OpKind.average, [logits, distLogits], "head_average")
+            }
+            return logits
+        }
+
+        /// The pooled output of a headless model, or `nil` when it has none beyond its tokens.
+        mutating func headlessPooled(_ x: String) -> String? {
+            if c.pooler {
+                let first = add(OpKind.takeToken, [x], "pooler.first", ["index": .int(0)])
+                let dense = linear(first, .poolerWeight, .poolerBias, "pooler.dense")
+                return add(OpKind.tanh, [dense], "pooler.act")
+            }
+            let pool = c.pooling ?? .token
+            guard pool == .map || pool == .tokenAvg || c.fcNorm || c.projectionDim > 0 else { return nil }
+            var pooled = self.pool(x)
+            if c.fcNorm { pooled = norm(pooled, .fcNormWeight, .fcNormBias, "fc_norm") }
+            return pooled
+        }
+
+        /// Renames the value `old` to `new` wherever it appears.
+        mutating func rename(_ old: String, to new: String) -> String {
+            for i in nodes.indices {
+                nodes[i].outputs = nodes[i].outputs.map { $0 == old ? new : $0 }
+                nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 }
+            }
+            return new
+        }
     }
 }

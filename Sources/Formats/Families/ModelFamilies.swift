@@ -1,0 +1,35 @@
+import Graph
+
+/// The registered model families, in the order they are tried.
+enum ModelFamilies {
+    static let all: [any ModelFamily] = [ViTFamily(), CLIPFamily(), SigLIPFamily(), DINOv2Family()]
+
+    /// Every naming to try when reading a checkpoint, each once.
+    static var namings: [FamilyNaming] { all.flatMap(\.namings) }
+
+    static func named(_ name: String) -> (any ModelFamily)? { all.first { $0.name == name } }
+
+    /// The family whose Hugging Face `model_type` this is.
+    static func forHFModelType(_ type: String) -> (any ModelFamily)? { all.first { $0.hfModelTypes.contains(type) } }
+
+    /// The naming `family` writes in `convention`: timm's names are shared by every family.
+    static func naming(_ family: any ModelFamily, _ convention: NamingConvention) -> FamilyNaming? {
+        convention == .timm ? ViTNames.timm : family.namings.first { $0.convention == convention }
+    }
+
+    /// The family to write `config` in `convention`: the model's own when it can, else the first that
+    /// can; with the reasons each refused when none can.
+    static func writer(for config: ViTConfig, _ convention: NamingConvention) -> Result<any ModelFamily, FormatError> {
+        let own = named(config.family) ?? ViTFamily()
+        let order = [own] + all.filter { $0.name != own.name }
+        var reasons: [String] = []
+        for f in order where naming(f, convention) != nil {
+            if let why = f.inexpressible(f.adapted(ViTDescription(config: config, tensors: [:]), to: convention).config, in: convention) {
+                reasons.append(f.name == own.name ? why : "\(f.name): \(why)")
+            } else {
+                return .success(f)
+            }
+        }
+        return .failure(.cannotExpress(convention: convention.rawValue, detail: reasons.first ?? "this model"))
+    }
+}

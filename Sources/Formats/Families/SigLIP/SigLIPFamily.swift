@@ -1,0 +1,39 @@
+import Graph
+
+/// SigLIP / SigLIP 2 image towers: no class token, a final norm over every token, attention pooling
+/// with a learned probe (MAP), tanh-GELU in transformers (timm's ports keep erf-GELU).
+struct SigLIPFamily: ModelFamily {
+    let name = "siglip"
+    let hfModelTypes = ["siglip_vision_model", "siglip"]
+    var namings: [FamilyNaming] { [SigLIPNames.hf] }
+
+    func hfHints(_ json: [String: Any], path: String) throws -> ConfigHints {
+        let vision = json["vision_config"] as? [String: Any] ?? json
+        var h = try HFConfigFields.hints(vision, path: path, defaultEps: 1e-6)
+        if vision["hidden_act"] == nil { h.activation = ViTActivation.geluTanh.rawValue }
+        if JSONText.bool(vision["vision_use_head"]) != false { h.globalPool = ViTPooling.map.rawValue }
+        h.classToken = false
+        h.family = name
+        h.preprocessing = nil
+        return h
+    }
+
+    func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
+        guard convention == .hf else { return convention == .openclip ? "OpenCLIP naming (CLIP towers only)" : nil }
+        guard !c.classToken, !c.distToken, c.regTokens == 0, c.pooling == .map, c.finalNorm, !c.fcNorm, !c.normPre,
+              c.patchBias, c.qkvBias, !c.layerScale, c.numClasses == 0, c.projectionDim == 0, !c.maskToken,
+              c.mlpActivation != .swiglu else {
+            return "a model that is not a SigLIP image tower (no class token, attention pooling, a final norm, no classifier)"
+        }
+        return nil
+    }
+
+    func hfConfig(_ c: ViTConfig) -> [String: Any] {
+        var j = HFConfigFields.json(c)
+        j["model_type"] = "siglip_vision_model"
+        j["architectures"] = ["SiglipVisionModel"]
+        j["attention_dropout"] = 0.0
+        j["vision_use_head"] = true
+        return j
+    }
+}

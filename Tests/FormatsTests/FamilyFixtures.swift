@@ -1,0 +1,37 @@
+import Foundation
+import TestSupport
+
+/// The model-family fixtures of `samples/families/index.json` (written by `samples/gen_families.py`).
+struct FamilyFixture: Sendable, CustomStringConvertible {
+    let path: String
+    let family: String
+    let convention: String
+    let weights: String
+    let input: String
+    /// Golden output name → `.npy` path (relative to `samples/families`).
+    let outputs: [String: String]
+    /// The resize golden, when the family has one: new size, input, outputs.
+    let resize: (size: Int, input: String, outputs: [String: String])?
+
+    var description: String { path }
+
+    static let root = Fixtures.sample("families")
+
+    static let all: [FamilyFixture] = {
+        guard let data = FileManager.default.contents(atPath: root + "/index.json"),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let list = json["fixtures"] as? [[String: Any]] else { return [] }
+        return list.compactMap { f in
+            guard let path = f["path"] as? String, let weights = f["weights"] as? String, let input = f["input"] as? String else { return nil }
+            var resize: (Int, String, [String: String])?
+            if let r = f["resize"] as? [String: Any], let size = r["img_size"] as? Int, let i = r["input"] as? String,
+               let o = r["outputs"] as? [String: String] {
+                resize = (size, i, o)
+            }
+            return FamilyFixture(path: path, family: f["family"] as? String ?? "", convention: f["convention"] as? String ?? "",
+                                 weights: weights, input: input, outputs: f["outputs"] as? [String: String] ?? [:], resize: resize)
+        }
+    }()
+
+    func file(_ relative: String) -> String { Self.root + "/" + relative }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Formats
+@testable import Graph
+
+/// Every model-family fixture run by vitopt against the outputs its own library computed (timm,
+/// transformers, OpenCLIP), at max-abs ≤ 1e-5 of each output's scale. A classifier is also run
+/// headless (its head removed) against the library's `forward_features`.
+@Suite struct FamilyParityTests {
+    static let tolerance: Float = 1e-5
+
+    @Test func indexListsEveryFamily() {
+        let families = Set(FamilyFixture.all.map(\.family))
+        #expect(families.isSuperset(of: ["clip", "siglip"]), "families in samples/families/index.json: \(families)")
+    }
+
+    /// The golden's name in vitopt's graph: OpenCLIP's `tokens` are the patch rows of the hidden
+    /// states, timm's `pre_logits` is a headless model's pooled output.
+    static func graphOutput(_ golden: String) -> (name: String, dropFirstTokens: Int) {
+        switch golden {
+        case "tokens": return ("last_hidden_state", 1)
+        case "pre_logits": return ("pooler_output", 0)
+        default: return (golden, 0)
+        }
+    }
+
+    func compare(_ got: Tensor, _ want: Tensor, dropFirstTokens: Int, _ what: String) {
+        var g = got
+        if dropFirstTokens > 0, g.shape.count == 3 {
+            let (n, t, d) = (g.shape[0], g.shape[1], g.shape[2])
+            let all = g.floatArray()
+            var rows: [Float] = []
+            for b in 0..<n {
+                let start = (b * t + dropFirstTokens) * d, end = (b + 1) * t * d
+                rows += all[start..<end]
+            }
+            g = Tensor(shape: [n, t - dropFirstTokens, d], floats: rows)
+        }
+        #expect(g.shape == want.shape, "\(what): shape \(g.shape), golden \(want.shape)")
+        guard g.shape == want.shape else { return }
+        #expect(Tolerance.close(g, want, relative: Self.tolerance),
+                "\(what): max abs diff \(Tolerance.maxAbsDiff(g, want)), scale \(Tolerance.maxAbs(want))")
+    }
+
+    @Test(arguments: FamilyFixture.all) func outputsMatchTheLibrary(_ f: FamilyFixture) throws {
+        let loaded = try ModelLoader.load(f.file(f.weights))
+        #expect(loaded.model.config.family == f.family || f.convention == "timm", "\(f): read as family \(loaded.model.config.family)")
+        let x = try NpyArray.read(path: f.file(f.input))
+        let graph = try loaded.graph()
+        let out = try Executor(graph: graph, threads: 2).run([ViTGraphBuilder.inputName: x])
+        var checked = 0
+        for (golden, file) in f.outputs.sorted(by: { $0.key < $1.key }) {
+            // A headless timm model's forward() returns its pooled features.
+            let headlessTimm = golden == "logits" && loaded.model.config.numClasses == 0
+            let (name, drop) = headlessTimm ? ("pooler_output", 0) : Self.graphOutput(golden)
+            if let got = out[name] {
+                compare(got, try NpyArray.read(path: f.file(file)), dropFirstTokens: drop, "\(f) \(golden)")
+                checked += 1
+            } else if loaded.model.config.numClasses > 0 && golden != "logits" {
+                // A classifier's features: run it headless.
+                var headless = loaded.model
+                headless.config.numClasses = 0
+                for p in [ViTPart.headWeight, .headBias] { headless.tensors[ViTTensorKey(p)] = nil }
+                let features = try Executor(graph: ViTGraphBuilder.build(headless), threads: 2).run([ViTGraphBuilder.inputName: x])
+                if golden == "last_hidden_state", let got = features["last_hidden_state"] {
+                    compare(got, try NpyArray.read(path: f.file(file)), dropFirstTokens: 0, "\(f) \(golden) (headless)")
+                    checked += 1
+                } else if golden == "pre_logits" {
+                    let pooled = try features["pooler_output"] ?? ViTPooledFeatures.tokens(features["last_hidden_state"]!, config: headless.config)
+                    compare(pooled, try NpyArray.read(path: f.file(file)), dropFirstTokens: 0, "\(f) \(golden) (headless)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == f.outputs.count, "\(f): checked \(checked) of \(f.outputs.keys.sorted()) against graph outputs \(graph.outputs)")
+    }
+}
+
+/// A headless token-pooled model's pooled feature: the class token of the (normalised) hidden states.
+enum ViTPooledFeatures {
+    static func tokens(_ hidden: Tensor, config: ViTConfig) throws -> Tensor {
+        let (n, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
+        let all = hidden.floatArray()
+        return Tensor(shape: [n, d], floats: (0..<n).flatMap { b in Array(all[(b * t) * d..<(b * t + 1) * d]) })
+    }
+}
