@@ -132,7 +132,12 @@ def save_outputs(directory, outputs, prefix=""):
     """outputs: OrderedDict name -> tensor. Writes `<prefix><name>.npy`, returns name -> file."""
     files = OrderedDict()
     for name, value in outputs.items():
-        if value.shape[0] > 1:
+        if not value.is_floating_point():  # e.g. ViTMAE's ids_restore
+            path = Path(directory) / f"{prefix}{name}.npy"
+            save_npy(path, value, np.int64)
+            files[name] = rel(path)
+            continue
+        if value.shape[0] > 1 and name != "mask":
             # a golden that barely changes with the input would not test the trunk
             spread = float(value.std(0).mean() / value.std().clamp_min(1e-12))
             assert spread > 0.05, f"{directory}/{name}: output nearly independent of the input ({spread:.3g})"
@@ -243,10 +248,10 @@ def export_onnx(directory, model, fn, x, reference, dynamic_batch=True):
         got = ort_run_all(path, x.numpy())
         files, diffs = OrderedDict(), OrderedDict()
         for name, value in zip(names, got):
-            diffs[name] = float(np.abs(value - reference[name].numpy()).max())
+            diffs[name] = float(np.abs(value.astype(np.float64) - reference[name].numpy().astype(np.float64)).max())
             assert diffs[name] <= 1e-4, f"{path}: ORT {name} differs from PyTorch by {diffs[name]}"
             out = directory / f"ort_{kind}_{name}.npy"
-            save_npy(out, value)
+            save_npy(out, value, np.float32 if np.issubdtype(value.dtype, np.floating) else np.int64)
             files[name] = rel(out)
         record[kind] = OrderedDict(file=rel(path), opset=proto.opset_import[0].version,
                                    ort_outputs=files, max_abs_diff_vs_pytorch=diffs,
@@ -418,12 +423,15 @@ def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True
     resize + ONNX exports."""
     directory = Path(directory)
     forward_kwargs = forward_kwargs or {}
+    if not callable(forward_kwargs):
+        forward_kwargs = dict(forward_kwargs)
     x = inputs.x
+    kwargs_for = forward_kwargs if callable(forward_kwargs) else (lambda t: forward_kwargs)
     hf_save(model, directory, processor)
     reloaded = hf_reload(cls, directory)
     with torch.no_grad():
-        outputs = hf_outputs(model(pixel_values=x, **forward_kwargs))
-        for name, value in hf_outputs(reloaded(pixel_values=x, **forward_kwargs)).items():
+        outputs = hf_outputs(model(pixel_values=x, **kwargs_for(x)))
+        for name, value in hf_outputs(reloaded(pixel_values=x, **kwargs_for(x))).items():
             assert_close(value, outputs[name], f"{directory} reload {name}")
     entry["outputs"] = save_outputs(directory, outputs)
     entry["input"] = rel(inputs.path)
@@ -436,7 +444,7 @@ def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True
         xr = inputs.xr
         resize_kwargs = {"interpolate_pos_encoding": True} if resize_kwargs is None else resize_kwargs
         with torch.no_grad():
-            res = hf_outputs(model(pixel_values=xr, **resize_kwargs, **forward_kwargs))
+            res = hf_outputs(model(pixel_values=xr, **resize_kwargs, **kwargs_for(xr)))
         how = "model(pixel_values=x" + "".join(f", {k}={v!r}" for k, v in resize_kwargs.items()) + ")"
         entry["resize"] = OrderedDict(how=how, img_size=inputs.new_size, input=rel(inputs.resize_path),
                                       outputs=save_outputs(out_dir, res))
@@ -457,7 +465,7 @@ def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True
         print(f"  onnx {rel(directory)}")
 
         def fn(m, t):
-            return hf_outputs(m(pixel_values=t, **forward_kwargs))
+            return hf_outputs(m(pixel_values=t, **kwargs_for(t)))
 
         entry["onnx"] = export_onnx(directory / "onnx", model, fn, x, outputs)
     return outputs
@@ -807,12 +815,74 @@ def gen_dinov2():
     entry["files"] = list_files(d)
 
 
+# --------------------------------------------------------------------------- plain ViTs by shape
+
+PLAIN_KWARGS = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2)
+PLAIN_NEW_SIZE = 48
+
+
+def mae_noise(pixel_values, patch_size=8):
+    """ViTMAE's `noise` argument made deterministic: ascending per-patch noise, so argsort is the
+    identity and (with mask_ratio 0) no patch is dropped or reordered."""
+    b, _, h, w = pixel_values.shape
+    n = (h // patch_size) * (w // patch_size)
+    return {"noise": torch.arange(n, dtype=torch.float32).unsqueeze(0).repeat(b, 1)}
+
+
+def gen_plain():
+    import timm
+    from transformers import ViTImageProcessor, ViTMAEConfig, ViTMAEModel
+
+    family = fresh_dir(ROOT / "plain")
+    inputs = Inputs(family, 4000, PLAIN_KWARGS["img_size"], PLAIN_NEW_SIZE)
+    cases = [
+        # (folder, architecture, extra kwargs, seed, export onnx)
+        ("timm-medium-gap", "vit_medium_patch16_gap_256", OrderedDict(mlp_ratio=2.0, num_classes=4), 7, False),
+        ("timm-flexivit", "flexivit_small", OrderedDict(mlp_ratio=2.0, num_classes=4), 8, True),
+        ("timm-so150m-reg4-gap", "vit_so150m_patch16_reg4_gap_256", OrderedDict(num_classes=4), 9, True),
+    ]
+    for folder, arch, extra, seed, onnx in cases:
+        torch.manual_seed(seed)
+        kwargs = OrderedDict(PLAIN_KWARGS, **extra)
+        model = timm.create_model(arch, pretrained=False, **kwargs).eval()
+        perturb(model, 100 + seed)
+        d = family / folder
+        d.mkdir()
+        entry = add_entry(d, family="plain", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                          convention="timm", constructor=f"timm.create_model('{arch}', pretrained=False, **kwargs)",
+                          kwargs=kwargs, seed=seed, perturbed_seed=100 + seed)
+        timm_fixture(d, model, inputs, entry, onnx=onnx)
+        if not onnx:
+            entry["onnx"] = {"skipped": "a plain ViT graph like plain/timm-so150m-reg4-gap's; kept out to keep samples/ small"}
+        entry["files"] = list_files(d)
+
+    # HF ViTMAEModel: the MAE encoder. mask_ratio 0 keeps every patch, and the `noise` argument
+    # (ascending) makes the shuffle the identity, so the output is deterministic and in patch order.
+    torch.manual_seed(10)
+    cfg = OrderedDict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, image_size=32,
+                      patch_size=8, mask_ratio=0.0)
+    model = ViTMAEModel(ViTMAEConfig(**cfg)).eval()
+    perturb(model, 110)
+    d = family / "hf-vitmae"
+    d.mkdir()
+    entry = add_entry(d, family="plain", library="transformers", cls="transformers.ViTMAEModel", convention="hf",
+                      constructor="transformers.ViTMAEModel(ViTMAEConfig(**kwargs))", kwargs=model.config.to_diff_dict(),
+                      seed=10, perturbed_seed=110,
+                      forward="model(pixel_values=x, noise=arange(num_patches) repeated over the batch)")
+    processor = ViTImageProcessor(size={"height": 32, "width": 32}, image_mean=[0.485, 0.456, 0.406],
+                                  image_std=[0.229, 0.224, 0.225])
+    out = hf_fixture(d, ViTMAEModel, model, inputs, entry, processor, forward_kwargs=mae_noise)
+    assert float(out["mask"].abs().max()) == 0.0 and torch.equal(out["ids_restore"][0], torch.arange(16))
+    entry["files"] = list_files(d)
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
     ("clip", gen_clip),
     ("siglip", gen_siglip),
     ("dinov2", gen_dinov2),
+    ("plain", gen_plain),
 ])
 
 
