@@ -132,7 +132,12 @@ def save_outputs(directory, outputs, prefix=""):
     """outputs: OrderedDict name -> tensor. Writes `<prefix><name>.npy`, returns name -> file."""
     files = OrderedDict()
     for name, value in outputs.items():
-        if value.shape[0] > 1:
+        if not value.is_floating_point():  # e.g. ViTMAE's ids_restore
+            path = Path(directory) / f"{prefix}{name}.npy"
+            save_npy(path, value, np.int64)
+            files[name] = rel(path)
+            continue
+        if value.shape[0] > 1 and name != "mask":
             # a golden that barely changes with the input would not test the trunk
             spread = float(value.std(0).mean() / value.std().clamp_min(1e-12))
             assert spread > 0.05, f"{directory}/{name}: output nearly independent of the input ({spread:.3g})"
@@ -243,10 +248,10 @@ def export_onnx(directory, model, fn, x, reference, dynamic_batch=True):
         got = ort_run_all(path, x.numpy())
         files, diffs = OrderedDict(), OrderedDict()
         for name, value in zip(names, got):
-            diffs[name] = float(np.abs(value - reference[name].numpy()).max())
+            diffs[name] = float(np.abs(value.astype(np.float64) - reference[name].numpy().astype(np.float64)).max())
             assert diffs[name] <= 1e-4, f"{path}: ORT {name} differs from PyTorch by {diffs[name]}"
             out = directory / f"ort_{kind}_{name}.npy"
-            save_npy(out, value)
+            save_npy(out, value, np.float32 if np.issubdtype(value.dtype, np.floating) else np.int64)
             files[name] = rel(out)
         record[kind] = OrderedDict(file=rel(path), opset=proto.opset_import[0].version,
                                    ort_outputs=files, max_abs_diff_vs_pytorch=diffs,
@@ -413,17 +418,20 @@ def hf_reload(cls, directory):
 
 
 def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True, onnx=True,
-               forward_kwargs=None):
+               forward_kwargs=None, resize_kwargs=None):
     """save_pretrained + strict reload check + goldens for every output + interpolate_pos_encoding
     resize + ONNX exports."""
     directory = Path(directory)
     forward_kwargs = forward_kwargs or {}
+    if not callable(forward_kwargs):
+        forward_kwargs = dict(forward_kwargs)
     x = inputs.x
+    kwargs_for = forward_kwargs if callable(forward_kwargs) else (lambda t: forward_kwargs)
     hf_save(model, directory, processor)
     reloaded = hf_reload(cls, directory)
     with torch.no_grad():
-        outputs = hf_outputs(model(pixel_values=x, **forward_kwargs))
-        for name, value in hf_outputs(reloaded(pixel_values=x, **forward_kwargs)).items():
+        outputs = hf_outputs(model(pixel_values=x, **kwargs_for(x)))
+        for name, value in hf_outputs(reloaded(pixel_values=x, **kwargs_for(x))).items():
             assert_close(value, outputs[name], f"{directory} reload {name}")
     entry["outputs"] = save_outputs(directory, outputs)
     entry["input"] = rel(inputs.path)
@@ -434,16 +442,30 @@ def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True
     if resize and inputs.new_size is not None:
         out_dir = fresh_dir(directory / "resize")
         xr = inputs.xr
+        resize_kwargs = {"interpolate_pos_encoding": True} if resize_kwargs is None else resize_kwargs
         with torch.no_grad():
-            res = hf_outputs(model(pixel_values=xr, interpolate_pos_encoding=True, **forward_kwargs))
-        entry["resize"] = OrderedDict(how="model(pixel_values=x, interpolate_pos_encoding=True)",
-                                      img_size=inputs.new_size, input=rel(inputs.resize_path),
+            res = hf_outputs(model(pixel_values=xr, **resize_kwargs, **kwargs_for(xr)))
+        how = "model(pixel_values=x" + "".join(f", {k}={v!r}" for k, v in resize_kwargs.items()) + ")"
+        entry["resize"] = OrderedDict(how=how, img_size=inputs.new_size, input=rel(inputs.resize_path),
                                       outputs=save_outputs(out_dir, res))
+        embeddings = getattr(getattr(model, "base_model", model), "embeddings", None)
+        if embeddings is not None and hasattr(embeddings, "interpolate_pos_encoding") and \
+                getattr(embeddings, "position_embeddings", None) is not None:
+            # the resampled table the forward pass used: interpolate_pos_encoding(embeddings, H, W)
+            # reads only the token count and width of its first argument
+            grid = (inputs.new_size // model.config.patch_size) ** 2
+            dummy = torch.zeros(1, grid + 1, model.config.hidden_size)
+            with torch.no_grad():
+                table = embeddings.interpolate_pos_encoding(dummy, inputs.new_size, inputs.new_size)
+            save_npy(out_dir / "position_embeddings.npy", table)
+            entry["resize"]["position_embeddings"] = rel(out_dir / "position_embeddings.npy")
+            entry["resize"]["position_embeddings_how"] = (f"model.embeddings.interpolate_pos_encoding(<[1,{grid + 1},"
+                                                          f"{model.config.hidden_size}]>, {inputs.new_size}, {inputs.new_size})")
     if onnx:
         print(f"  onnx {rel(directory)}")
 
         def fn(m, t):
-            return hf_outputs(m(pixel_values=t, **forward_kwargs))
+            return hf_outputs(m(pixel_values=t, **kwargs_for(t)))
 
         entry["onnx"] = export_onnx(directory / "onnx", model, fn, x, outputs)
     return outputs
@@ -677,11 +699,190 @@ def gen_siglip():
     entry["files"] = list_files(d)
 
 
+# --------------------------------------------------------------------------- DINOv2
+
+DINOV2_CONFIG = OrderedDict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, mlp_ratio=2, image_size=32,
+                            patch_size=8, layerscale_value=1.0)
+DINOV2_NEW_SIZE = 48
+
+
+def hf_dinov2_to_timm(sd):
+    """HF Dinov2Model (transformers 5 in-memory names) -> timm `vit_small_patch14_dinov2` names: the
+    script's own renaming (timm converts only the original DINOv2 layout, transformers ships no
+    converter); q/k/v concatenated into qkv, layer_scaleN.lambda1 -> lsN.gamma; mask_token dropped
+    (timm has none; unused at inference). Values unchanged (bit-exact)."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        if k == "embeddings.mask_token":
+            continue
+        if k == "embeddings.cls_token":
+            out["cls_token"] = v
+        elif k == "embeddings.position_embeddings":
+            out["pos_embed"] = v
+        elif k.startswith("embeddings.patch_embeddings.projection."):
+            out["patch_embed.proj." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("layernorm."):
+            out["norm." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("encoder.layer."):
+            i, rest = k[len("encoder.layer."):].split(".", 1)
+            b = f"blocks.{i}."
+            if rest.startswith("attention.q_proj."):
+                kind = rest.rsplit(".", 1)[1]
+                out[b + "attn.qkv." + kind] = torch.cat(
+                    [sd[f"encoder.layer.{i}.attention.{n}_proj.{kind}"] for n in ("q", "k", "v")], dim=0)
+            elif rest.startswith(("attention.k_proj.", "attention.v_proj.")):
+                continue
+            elif rest.startswith("attention.o_proj."):
+                out[b + "attn.proj." + rest.rsplit(".", 1)[1]] = v
+            elif rest.startswith("layer_scale"):
+                out[b + "ls" + rest[len("layer_scale")] + ".gamma"] = v
+            else:
+                out[b + rest] = v
+        else:
+            raise KeyError(f"unmapped HF DINOv2 tensor {k}")
+    return out
+
+
+def gen_dinov2():
+    import timm
+    from transformers import (BitImageProcessor, Dinov2Config, Dinov2ForImageClassification, Dinov2Model,
+                              Dinov2WithRegistersConfig, Dinov2WithRegistersModel)
+
+    family = fresh_dir(ROOT / "dinov2")
+    inputs = Inputs(family, 3000, DINOV2_CONFIG["image_size"], DINOV2_NEW_SIZE)
+    processor = BitImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32},
+                                  image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])
+    # DINOv2 has no interpolate_pos_encoding flag: its forward always resamples the table to the input
+    # (bicubic, size = grid, align_corners False; transformers 5 no longer adds DINOv2's +0.1).
+    always = {}
+
+    def hf(name, cls, model, kwargs, **extra):
+        d = family / name
+        d.mkdir()
+        entry = add_entry(d, family="dinov2", library="transformers", cls=f"transformers.{cls.__name__}",
+                          convention="hf", constructor=f"transformers.{cls.__name__}({type(model.config).__name__}(**kwargs))",
+                          kwargs=model.config.to_diff_dict(), **extra)
+        out = hf_fixture(d, cls, model, inputs, entry, processor, resize_kwargs=always)
+        entry["files"] = list_files(d)
+        return entry, out
+
+    # Dinov2Model.
+    torch.manual_seed(4)
+    base = Dinov2Model(Dinov2Config(**DINOV2_CONFIG)).eval()
+    perturb(base, 104)
+    _, base_out = hf("hf", Dinov2Model, base, DINOV2_CONFIG, seed=4, perturbed_seed=104)
+
+    # Dinov2ForImageClassification: the same backbone + a random classifier on [CLS, mean(patches)].
+    cfg = OrderedDict(DINOV2_CONFIG, num_labels=3)
+    clf = Dinov2ForImageClassification(Dinov2Config(**cfg)).eval()
+    clf.dinov2.load_state_dict(base.state_dict(), strict=True)
+    perturb(clf.classifier, 105)
+    entry, clf_out = hf("hf-classifier", Dinov2ForImageClassification, clf, cfg, same_weights_as="dinov2/hf (backbone)",
+                        perturbed_seed=105)
+    with torch.no_grad():
+        feats = base_out["last_hidden_state"]
+        manual = clf.classifier(torch.cat([feats[:, 0], feats[:, 1:].mean(1)], dim=-1))
+    entry["max_abs_diff_vs"] = {"classifier(cat(cls, mean patches)) of dinov2/hf": assert_close(clf_out["logits"], manual, "dinov2 head", 1e-6)}
+
+    # Dinov2WithRegistersModel (2 registers).
+    torch.manual_seed(5)
+    cfg = OrderedDict(DINOV2_CONFIG, num_register_tokens=2)
+    reg = Dinov2WithRegistersModel(Dinov2WithRegistersConfig(**cfg)).eval()
+    perturb(reg, 106)
+    hf("hf-registers", Dinov2WithRegistersModel, reg, cfg, seed=5, perturbed_seed=106)
+
+    # SwiGLU feed-forward (as dinov2-giant).
+    torch.manual_seed(6)
+    cfg = OrderedDict(DINOV2_CONFIG, use_swiglu_ffn=True)
+    swi = Dinov2Model(Dinov2Config(**cfg)).eval()
+    perturb(swi, 107)
+    hf("hf-swiglu", Dinov2Model, swi, cfg, seed=6, perturbed_seed=107)
+
+    # timm vit_small_patch14_dinov2 with the weights of dinov2/hf.
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0, num_classes=0)
+    tm = timm.create_model("vit_small_patch14_dinov2", pretrained=False, **kwargs).eval()
+    tm.load_state_dict(hf_dinov2_to_timm(base.state_dict()), strict=True)
+    d = family / "timm"
+    d.mkdir()
+    entry = add_entry(d, family="dinov2", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm", constructor="timm.create_model('vit_small_patch14_dinov2', pretrained=False, **kwargs)",
+                      kwargs=kwargs, same_weights_as="dinov2/hf",
+                      converted_by="gen_families.hf_dinov2_to_timm (no library converter from HF names)")
+    t_out = timm_fixture(d, tm, inputs, entry)
+    entry["max_abs_diff_vs"] = {
+        "dinov2/hf last_hidden_state": assert_close(t_out["last_hidden_state"], base_out["last_hidden_state"], "timm vs hf dinov2", 1e-5),
+        "dinov2/hf pooler_output": assert_close(t_out["pre_logits"], base_out["pooler_output"], "timm vs hf dinov2 pooled", 1e-5)}
+    entry["files"] = list_files(d)
+
+
+# --------------------------------------------------------------------------- plain ViTs by shape
+
+PLAIN_KWARGS = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2)
+PLAIN_NEW_SIZE = 48
+
+
+def mae_noise(pixel_values, patch_size=8):
+    """ViTMAE's `noise` argument made deterministic: ascending per-patch noise, so argsort is the
+    identity and (with mask_ratio 0) no patch is dropped or reordered."""
+    b, _, h, w = pixel_values.shape
+    n = (h // patch_size) * (w // patch_size)
+    return {"noise": torch.arange(n, dtype=torch.float32).unsqueeze(0).repeat(b, 1)}
+
+
+def gen_plain():
+    import timm
+    from transformers import ViTImageProcessor, ViTMAEConfig, ViTMAEModel
+
+    family = fresh_dir(ROOT / "plain")
+    inputs = Inputs(family, 4000, PLAIN_KWARGS["img_size"], PLAIN_NEW_SIZE)
+    cases = [
+        # (folder, architecture, extra kwargs, seed, export onnx)
+        ("timm-medium-gap", "vit_medium_patch16_gap_256", OrderedDict(mlp_ratio=2.0, num_classes=4), 7, False),
+        ("timm-flexivit", "flexivit_small", OrderedDict(mlp_ratio=2.0, num_classes=4), 8, True),
+        ("timm-so150m-reg4-gap", "vit_so150m_patch16_reg4_gap_256", OrderedDict(num_classes=4), 9, True),
+    ]
+    for folder, arch, extra, seed, onnx in cases:
+        torch.manual_seed(seed)
+        kwargs = OrderedDict(PLAIN_KWARGS, **extra)
+        model = timm.create_model(arch, pretrained=False, **kwargs).eval()
+        perturb(model, 100 + seed)
+        d = family / folder
+        d.mkdir()
+        entry = add_entry(d, family="plain", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                          convention="timm", constructor=f"timm.create_model('{arch}', pretrained=False, **kwargs)",
+                          kwargs=kwargs, seed=seed, perturbed_seed=100 + seed)
+        timm_fixture(d, model, inputs, entry, onnx=onnx)
+        if not onnx:
+            entry["onnx"] = {"skipped": "a plain ViT graph like plain/timm-so150m-reg4-gap's; kept out to keep samples/ small"}
+        entry["files"] = list_files(d)
+
+    # HF ViTMAEModel: the MAE encoder. mask_ratio 0 keeps every patch, and the `noise` argument
+    # (ascending) makes the shuffle the identity, so the output is deterministic and in patch order.
+    torch.manual_seed(10)
+    cfg = OrderedDict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, image_size=32,
+                      patch_size=8, mask_ratio=0.0)
+    model = ViTMAEModel(ViTMAEConfig(**cfg)).eval()
+    perturb(model, 110)
+    d = family / "hf-vitmae"
+    d.mkdir()
+    entry = add_entry(d, family="plain", library="transformers", cls="transformers.ViTMAEModel", convention="hf",
+                      constructor="transformers.ViTMAEModel(ViTMAEConfig(**kwargs))", kwargs=model.config.to_diff_dict(),
+                      seed=10, perturbed_seed=110,
+                      forward="model(pixel_values=x, noise=arange(num_patches) repeated over the batch)")
+    processor = ViTImageProcessor(size={"height": 32, "width": 32}, image_mean=[0.485, 0.456, 0.406],
+                                  image_std=[0.229, 0.224, 0.225])
+    out = hf_fixture(d, ViTMAEModel, model, inputs, entry, processor, forward_kwargs=mae_noise)
+    assert float(out["mask"].abs().max()) == 0.0 and torch.equal(out["ids_restore"][0], torch.arange(16))
+    entry["files"] = list_files(d)
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
     ("clip", gen_clip),
     ("siglip", gen_siglip),
+    ("dinov2", gen_dinov2),
+    ("plain", gen_plain),
 ])
 
 
