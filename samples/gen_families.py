@@ -265,8 +265,10 @@ def list_files(directory):
     return sorted(rel(p) for p in Path(directory).rglob("*") if p.is_file())
 
 
-def add_entry(directory, **fields):
-    entry = OrderedDict(path=rel(directory))
+def add_entry(directory, cls, **fields):
+    """An index.json record: path, family, library, class (the Python class), convention, ..."""
+    entry = OrderedDict(path=rel(directory), family=fields.pop("family"), library=fields.pop("library"))
+    entry["class"] = cls
     entry.update(fields)
     entry["files"] = list_files(directory)
     ENTRIES.append(entry)
@@ -583,7 +585,8 @@ def gen_clip():
     entry = add_entry(tg_dir, family="clip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
                       convention="timm", constructor="timm.create_model('vit_base_patch16_clip_224', pretrained=False, **kwargs)",
                       kwargs=kwargs, seed=2, perturbed_seed=102)
-    timm_fixture(tg_dir, tg, inputs, entry)
+    timm_fixture(tg_dir, tg, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "clip/timm-quickgelu's graph with erf GELU; kept out to keep samples/ small"}
     entry["files"] = list_files(tg_dir)
 
 
@@ -808,7 +811,8 @@ def gen_dinov2():
                       convention="timm", constructor="timm.create_model('vit_small_patch14_dinov2', pretrained=False, **kwargs)",
                       kwargs=kwargs, same_weights_as="dinov2/hf",
                       converted_by="gen_families.hf_dinov2_to_timm (no library converter from HF names)")
-    t_out = timm_fixture(d, tm, inputs, entry)
+    t_out = timm_fixture(d, tm, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "a timm ViT graph with LayerScale, as plain/*; kept out to keep samples/ small"}
     entry["max_abs_diff_vs"] = {
         "dinov2/hf last_hidden_state": assert_close(t_out["last_hidden_state"], base_out["last_hidden_state"], "timm vs hf dinov2", 1e-5),
         "dinov2/hf pooler_output": assert_close(t_out["pre_logits"], base_out["pooler_output"], "timm vs hf dinov2 pooled", 1e-5)}
@@ -876,6 +880,111 @@ def gen_plain():
     entry["files"] = list_files(d)
 
 
+# --------------------------------------------------------------------------- RoPE families
+
+ROPE_NEW_SIZE = 48
+
+
+def hf_dinov3_to_timm(sd):
+    """HF DINOv3ViTModel (transformers 5 in-memory names) -> timm `vit_small_patch16_dinov3_qkvb`
+    names: the script's own renaming (neither library converts the other's names). q/k/v weights
+    concatenated into qkv; q/v biases -> attn.q_bias / attn.v_bias (neither has a key bias);
+    layer_scaleN.lambda1 -> gamma_N; up/down_proj -> fc1/fc2; register_tokens -> reg_token;
+    mask_token dropped (unused at inference). Values unchanged (bit-exact)."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        if k == "embeddings.mask_token":
+            continue
+        if k == "embeddings.cls_token":
+            out["cls_token"] = v
+        elif k == "embeddings.register_tokens":
+            out["reg_token"] = v
+        elif k.startswith("embeddings.patch_embeddings."):
+            out["patch_embed.proj." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("norm."):
+            out[k] = v
+        elif k.startswith("model.layer."):
+            i, rest = k[len("model.layer."):].split(".", 1)
+            b = f"blocks.{i}."
+            a = f"model.layer.{i}.attention."
+            if rest == "attention.q_proj.weight":
+                out[b + "attn.qkv.weight"] = torch.cat([sd[a + n + "_proj.weight"] for n in ("q", "k", "v")], dim=0)
+            elif rest == "attention.q_proj.bias":
+                out[b + "attn.q_bias"] = v
+            elif rest == "attention.v_proj.bias":
+                out[b + "attn.v_bias"] = v
+            elif rest in ("attention.k_proj.weight", "attention.v_proj.weight"):
+                continue
+            elif rest.startswith("attention.o_proj."):
+                out[b + "attn.proj." + rest.rsplit(".", 1)[1]] = v
+            elif rest.startswith("layer_scale"):
+                out[b + "gamma_" + rest[len("layer_scale")]] = v
+            elif rest.startswith("mlp."):
+                out[b + rest.replace("up_proj", "fc1").replace("down_proj", "fc2")] = v
+            else:
+                out[b + rest] = v
+        else:
+            raise KeyError(f"unmapped HF DINOv3 tensor {k}")
+    return out
+
+
+def gen_rope():
+    import timm
+    from transformers import DINOv3ViTConfig, DINOv3ViTImageProcessor, DINOv3ViTModel
+
+    family = fresh_dir(ROOT / "rope")
+    inputs = Inputs(family, 5000, 32, ROPE_NEW_SIZE)
+
+    # timm EVA-02 tiny: 2-D RoPE (ref_feat_shape = the tiny grid), SwiGLU MLP, abs pos_embed too,
+    # q/v bias without k bias, avg pooling with fc_norm.
+    torch.manual_seed(11)
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, ref_feat_shape=(4, 4), num_classes=4)
+    eva = timm.create_model("eva02_tiny_patch14_224", pretrained=False, **kwargs).eval()
+    perturb(eva, 111)
+    d = family / "timm-eva02"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="timm", cls="timm.models.eva.Eva", convention="timm",
+                      constructor="timm.create_model('eva02_tiny_patch14_224', pretrained=False, **kwargs)",
+                      kwargs=kwargs, seed=11, perturbed_seed=111)
+    timm_fixture(d, eva, inputs, entry)
+    entry["resize"]["note"] = ("abs pos_embed resampled by timm's eva checkpoint_filter_fn; the RoPE tables are "
+                               "recomputed for the new grid (nothing to resample)")
+    entry["files"] = list_files(d)
+
+    # HF DINOv3ViTModel: RoPE (theta 100), 4 registers, LayerScale, q/v bias without k bias.
+    torch.manual_seed(12)
+    cfg = OrderedDict(hidden_size=16, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2, patch_size=8,
+                      image_size=32, num_register_tokens=4)
+    hf = DINOv3ViTModel(DINOv3ViTConfig(**cfg)).eval()
+    perturb(hf, 112)
+    d = family / "hf-dinov3"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="transformers", cls="transformers.DINOv3ViTModel", convention="hf",
+                      constructor="transformers.DINOv3ViTModel(DINOv3ViTConfig(**kwargs))", kwargs=hf.config.to_diff_dict(),
+                      seed=12, perturbed_seed=112)
+    processor = DINOv3ViTImageProcessor(size={"height": 32, "width": 32})
+    hf_out = hf_fixture(d, DINOv3ViTModel, hf, inputs, entry, processor, resize_kwargs={})
+    entry["resize"]["note"] = "RoPE only: the forward pass at 48 px, nothing to resample"
+    entry["files"] = list_files(d)
+
+    # timm DINOv3 (the _qkvb variant: DINOv3's q/v biases) with the HF weights.
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0, num_classes=0)
+    tm = timm.create_model("vit_small_patch16_dinov3_qkvb", pretrained=False, **kwargs).eval()
+    tm.load_state_dict(hf_dinov3_to_timm(hf.state_dict()), strict=True)
+    d = family / "timm-dinov3"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="timm", cls="timm.models.eva.Eva", convention="timm",
+                      constructor="timm.create_model('vit_small_patch16_dinov3_qkvb', pretrained=False, **kwargs)",
+                      kwargs=kwargs, same_weights_as="rope/hf-dinov3",
+                      converted_by="gen_families.hf_dinov3_to_timm (no library converter between the two)")
+    t_out = timm_fixture(d, tm, inputs, entry)
+    entry["resize"]["note"] = "RoPE only (no abs pos_embed): outputs at 48 px, nothing to resample"
+    entry["max_abs_diff_vs"] = {
+        "rope/hf-dinov3 last_hidden_state": assert_close(t_out["last_hidden_state"], hf_out["last_hidden_state"],
+                                                         "timm vs hf dinov3", 1e-5)}
+    entry["files"] = list_files(d)
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
@@ -883,6 +992,7 @@ FAMILIES = OrderedDict([
     ("siglip", gen_siglip),
     ("dinov2", gen_dinov2),
     ("plain", gen_plain),
+    ("rope", gen_rope),
 ])
 
 
