@@ -451,10 +451,11 @@ def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True
         entry["resize"] = OrderedDict(how=how, img_size=inputs.new_size, input=rel(inputs.resize_path),
                                       outputs=save_outputs(out_dir, res))
         embeddings = getattr(getattr(model, "base_model", model), "embeddings", None)
-        if embeddings is not None and hasattr(embeddings, "interpolate_pos_encoding") and \
-                getattr(embeddings, "position_embeddings", None) is not None:
+        has_table = any(getattr(embeddings, n, None) is not None for n in ("position_embeddings", "position_embedding"))
+        if embeddings is not None and hasattr(embeddings, "interpolate_pos_encoding") and has_table:
             # the resampled table the forward pass used: interpolate_pos_encoding(embeddings, H, W)
-            # reads only the token count and width of its first argument
+            # reads only the token count and width of its first argument (the count only to skip
+            # the work when nothing changes, which is never the case here)
             grid = (inputs.new_size // model.config.patch_size) ** 2
             dummy = torch.zeros(1, grid + 1, model.config.hidden_size)
             with torch.no_grad():
