@@ -20,9 +20,10 @@ output, `resize/` (the family's own resize at another resolution) and `onnx/` (t
 TorchScript and dynamo exports sharing one external `weights.data`, with ONNX Runtime goldens).
 `samples/families/index.json` lists every fixture (see samples/README.md, "Model families").
 
-Run from the repository root: `/work/venv/bin/python samples/gen_families.py` (all) or
+Run from the repository root: `.venv/bin/python samples/gen_families.py` (all, ~3 minutes) or
 `--only clip` (one family; the index keeps the other families' entries). Needs torch, timm,
-transformers, open_clip_torch, onnx, onnxruntime, onnxscript, safetensors.
+transformers, open_clip_torch, onnx, onnxruntime, onnxscript, safetensors (versions in
+samples/README.md and index.json).
 """
 
 import argparse
@@ -30,7 +31,6 @@ import io
 import json
 import shutil
 import sys
-import traceback
 from collections import OrderedDict
 from pathlib import Path
 
@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import save_npy, setup_torch, write_json  # noqa: E402
+from generate import save_npy, setup_torch  # noqa: E402
 from gen_onnx import _share_external  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent / "families"
@@ -53,7 +53,7 @@ NOISE_BIAS = 0.05  # every other bias (most libraries initialise them to zero)
 
 TOKEN_NAMES = ("cls_token", "reg_token", "class_embedding", "positional_embedding", "pos_embed",
                "position_embedding", "position_embeddings", "register_tokens", "mask_token", "latent",
-               "probe", "storage_tokens", "cls_token")
+               "probe", "storage_tokens")
 
 ENTRIES = []  # index entries produced in this run
 
@@ -489,7 +489,7 @@ def gen_clip():
     torch.manual_seed(1)
     cfg = openclip_model_cfg()
     clip = open_clip.CLIP(**cfg).eval()
-    touched = perturb(clip.visual, 101)
+    perturb(clip.visual, 101)
     clip.visual.image_mean = open_clip.OPENAI_DATASET_MEAN  # what open_clip.create_model sets
     clip.visual.image_std = open_clip.OPENAI_DATASET_STD
     oc_dir = family / "openclip"
@@ -580,7 +580,7 @@ def gen_clip():
     kwargs = OrderedDict(img_size=CLIP_SIZE, patch_size=CLIP_PATCH, embed_dim=CLIP_WIDTH, depth=CLIP_LAYERS,
                          num_heads=CLIP_WIDTH // CLIP_HEAD_WIDTH, mlp_ratio=CLIP_MLP, num_classes=CLIP_EMBED)
     tg = timm.create_model("vit_base_patch16_clip_224", pretrained=False, **kwargs).eval()
-    touched = perturb(tg, 102)
+    perturb(tg, 102)
     tg_dir = family / "timm"
     tg_dir.mkdir()
     entry = add_entry(tg_dir, family="clip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
