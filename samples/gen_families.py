@@ -20,9 +20,10 @@ output, `resize/` (the family's own resize at another resolution) and `onnx/` (t
 TorchScript and dynamo exports sharing one external `weights.data`, with ONNX Runtime goldens).
 `samples/families/index.json` lists every fixture (see samples/README.md, "Model families").
 
-Run from the repository root: `/work/venv/bin/python samples/gen_families.py` (all) or
+Run from the repository root: `.venv/bin/python samples/gen_families.py` (all, ~3 minutes) or
 `--only clip` (one family; the index keeps the other families' entries). Needs torch, timm,
-transformers, open_clip_torch, onnx, onnxruntime, onnxscript, safetensors.
+transformers, open_clip_torch, onnx, onnxruntime, onnxscript, safetensors (versions in
+samples/README.md and index.json).
 """
 
 import argparse
@@ -30,7 +31,6 @@ import io
 import json
 import shutil
 import sys
-import traceback
 from collections import OrderedDict
 from pathlib import Path
 
@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import save_npy, setup_torch, write_json  # noqa: E402
+from generate import save_npy, setup_torch  # noqa: E402
 from gen_onnx import _share_external  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent / "families"
@@ -53,7 +53,7 @@ NOISE_BIAS = 0.05  # every other bias (most libraries initialise them to zero)
 
 TOKEN_NAMES = ("cls_token", "reg_token", "class_embedding", "positional_embedding", "pos_embed",
                "position_embedding", "position_embeddings", "register_tokens", "mask_token", "latent",
-               "probe", "storage_tokens", "cls_token")
+               "probe", "storage_tokens")
 
 ENTRIES = []  # index entries produced in this run
 
@@ -265,8 +265,10 @@ def list_files(directory):
     return sorted(rel(p) for p in Path(directory).rglob("*") if p.is_file())
 
 
-def add_entry(directory, **fields):
-    entry = OrderedDict(path=rel(directory))
+def add_entry(directory, cls, **fields):
+    """An index.json record: path, family, library, class (the Python class), convention, ..."""
+    entry = OrderedDict(path=rel(directory), family=fields.pop("family"), library=fields.pop("library"))
+    entry["class"] = cls
     entry.update(fields)
     entry["files"] = list_files(directory)
     ENTRIES.append(entry)
@@ -449,10 +451,11 @@ def hf_fixture(directory, cls, model, inputs, entry, processor=None, resize=True
         entry["resize"] = OrderedDict(how=how, img_size=inputs.new_size, input=rel(inputs.resize_path),
                                       outputs=save_outputs(out_dir, res))
         embeddings = getattr(getattr(model, "base_model", model), "embeddings", None)
-        if embeddings is not None and hasattr(embeddings, "interpolate_pos_encoding") and \
-                getattr(embeddings, "position_embeddings", None) is not None:
+        has_table = any(getattr(embeddings, n, None) is not None for n in ("position_embeddings", "position_embedding"))
+        if embeddings is not None and hasattr(embeddings, "interpolate_pos_encoding") and has_table:
             # the resampled table the forward pass used: interpolate_pos_encoding(embeddings, H, W)
-            # reads only the token count and width of its first argument
+            # reads only the token count and width of its first argument (the count only to skip
+            # the work when nothing changes, which is never the case here)
             grid = (inputs.new_size // model.config.patch_size) ** 2
             dummy = torch.zeros(1, grid + 1, model.config.hidden_size)
             with torch.no_grad():
@@ -486,7 +489,7 @@ def gen_clip():
     torch.manual_seed(1)
     cfg = openclip_model_cfg()
     clip = open_clip.CLIP(**cfg).eval()
-    touched = perturb(clip.visual, 101)
+    perturb(clip.visual, 101)
     clip.visual.image_mean = open_clip.OPENAI_DATASET_MEAN  # what open_clip.create_model sets
     clip.visual.image_std = open_clip.OPENAI_DATASET_STD
     oc_dir = family / "openclip"
@@ -577,13 +580,14 @@ def gen_clip():
     kwargs = OrderedDict(img_size=CLIP_SIZE, patch_size=CLIP_PATCH, embed_dim=CLIP_WIDTH, depth=CLIP_LAYERS,
                          num_heads=CLIP_WIDTH // CLIP_HEAD_WIDTH, mlp_ratio=CLIP_MLP, num_classes=CLIP_EMBED)
     tg = timm.create_model("vit_base_patch16_clip_224", pretrained=False, **kwargs).eval()
-    touched = perturb(tg, 102)
+    perturb(tg, 102)
     tg_dir = family / "timm"
     tg_dir.mkdir()
     entry = add_entry(tg_dir, family="clip", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
                       convention="timm", constructor="timm.create_model('vit_base_patch16_clip_224', pretrained=False, **kwargs)",
                       kwargs=kwargs, seed=2, perturbed_seed=102)
-    timm_fixture(tg_dir, tg, inputs, entry)
+    timm_fixture(tg_dir, tg, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "clip/timm-quickgelu's graph with erf GELU; kept out to keep samples/ small"}
     entry["files"] = list_files(tg_dir)
 
 
@@ -808,7 +812,8 @@ def gen_dinov2():
                       convention="timm", constructor="timm.create_model('vit_small_patch14_dinov2', pretrained=False, **kwargs)",
                       kwargs=kwargs, same_weights_as="dinov2/hf",
                       converted_by="gen_families.hf_dinov2_to_timm (no library converter from HF names)")
-    t_out = timm_fixture(d, tm, inputs, entry)
+    t_out = timm_fixture(d, tm, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "a timm ViT graph with LayerScale, as plain/*; kept out to keep samples/ small"}
     entry["max_abs_diff_vs"] = {
         "dinov2/hf last_hidden_state": assert_close(t_out["last_hidden_state"], base_out["last_hidden_state"], "timm vs hf dinov2", 1e-5),
         "dinov2/hf pooler_output": assert_close(t_out["pre_logits"], base_out["pooler_output"], "timm vs hf dinov2 pooled", 1e-5)}
@@ -876,6 +881,111 @@ def gen_plain():
     entry["files"] = list_files(d)
 
 
+# --------------------------------------------------------------------------- RoPE families
+
+ROPE_NEW_SIZE = 48
+
+
+def hf_dinov3_to_timm(sd):
+    """HF DINOv3ViTModel (transformers 5 in-memory names) -> timm `vit_small_patch16_dinov3_qkvb`
+    names: the script's own renaming (neither library converts the other's names). q/k/v weights
+    concatenated into qkv; q/v biases -> attn.q_bias / attn.v_bias (neither has a key bias);
+    layer_scaleN.lambda1 -> gamma_N; up/down_proj -> fc1/fc2; register_tokens -> reg_token;
+    mask_token dropped (unused at inference). Values unchanged (bit-exact)."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        if k == "embeddings.mask_token":
+            continue
+        if k == "embeddings.cls_token":
+            out["cls_token"] = v
+        elif k == "embeddings.register_tokens":
+            out["reg_token"] = v
+        elif k.startswith("embeddings.patch_embeddings."):
+            out["patch_embed.proj." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("norm."):
+            out[k] = v
+        elif k.startswith("model.layer."):
+            i, rest = k[len("model.layer."):].split(".", 1)
+            b = f"blocks.{i}."
+            a = f"model.layer.{i}.attention."
+            if rest == "attention.q_proj.weight":
+                out[b + "attn.qkv.weight"] = torch.cat([sd[a + n + "_proj.weight"] for n in ("q", "k", "v")], dim=0)
+            elif rest == "attention.q_proj.bias":
+                out[b + "attn.q_bias"] = v
+            elif rest == "attention.v_proj.bias":
+                out[b + "attn.v_bias"] = v
+            elif rest in ("attention.k_proj.weight", "attention.v_proj.weight"):
+                continue
+            elif rest.startswith("attention.o_proj."):
+                out[b + "attn.proj." + rest.rsplit(".", 1)[1]] = v
+            elif rest.startswith("layer_scale"):
+                out[b + "gamma_" + rest[len("layer_scale")]] = v
+            elif rest.startswith("mlp."):
+                out[b + rest.replace("up_proj", "fc1").replace("down_proj", "fc2")] = v
+            else:
+                out[b + rest] = v
+        else:
+            raise KeyError(f"unmapped HF DINOv3 tensor {k}")
+    return out
+
+
+def gen_rope():
+    import timm
+    from transformers import DINOv3ViTConfig, DINOv3ViTImageProcessor, DINOv3ViTModel
+
+    family = fresh_dir(ROOT / "rope")
+    inputs = Inputs(family, 5000, 32, ROPE_NEW_SIZE)
+
+    # timm EVA-02 tiny: 2-D RoPE (ref_feat_shape = the tiny grid), SwiGLU MLP, abs pos_embed too,
+    # q/v bias without k bias, avg pooling with fc_norm.
+    torch.manual_seed(11)
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, ref_feat_shape=(4, 4), num_classes=4)
+    eva = timm.create_model("eva02_tiny_patch14_224", pretrained=False, **kwargs).eval()
+    perturb(eva, 111)
+    d = family / "timm-eva02"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="timm", cls="timm.models.eva.Eva", convention="timm",
+                      constructor="timm.create_model('eva02_tiny_patch14_224', pretrained=False, **kwargs)",
+                      kwargs=kwargs, seed=11, perturbed_seed=111)
+    timm_fixture(d, eva, inputs, entry)
+    entry["resize"]["note"] = ("abs pos_embed resampled by timm's eva checkpoint_filter_fn; the RoPE tables are "
+                               "recomputed for the new grid (nothing to resample)")
+    entry["files"] = list_files(d)
+
+    # HF DINOv3ViTModel: RoPE (theta 100), 4 registers, LayerScale, q/v bias without k bias.
+    torch.manual_seed(12)
+    cfg = OrderedDict(hidden_size=16, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2, patch_size=8,
+                      image_size=32, num_register_tokens=4)
+    hf = DINOv3ViTModel(DINOv3ViTConfig(**cfg)).eval()
+    perturb(hf, 112)
+    d = family / "hf-dinov3"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="transformers", cls="transformers.DINOv3ViTModel", convention="hf",
+                      constructor="transformers.DINOv3ViTModel(DINOv3ViTConfig(**kwargs))", kwargs=hf.config.to_diff_dict(),
+                      seed=12, perturbed_seed=112)
+    processor = DINOv3ViTImageProcessor(size={"height": 32, "width": 32})
+    hf_out = hf_fixture(d, DINOv3ViTModel, hf, inputs, entry, processor, resize_kwargs={})
+    entry["resize"]["note"] = "RoPE only: the forward pass at 48 px, nothing to resample"
+    entry["files"] = list_files(d)
+
+    # timm DINOv3 (the _qkvb variant: DINOv3's q/v biases) with the HF weights.
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0, num_classes=0)
+    tm = timm.create_model("vit_small_patch16_dinov3_qkvb", pretrained=False, **kwargs).eval()
+    tm.load_state_dict(hf_dinov3_to_timm(hf.state_dict()), strict=True)
+    d = family / "timm-dinov3"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="timm", cls="timm.models.eva.Eva", convention="timm",
+                      constructor="timm.create_model('vit_small_patch16_dinov3_qkvb', pretrained=False, **kwargs)",
+                      kwargs=kwargs, same_weights_as="rope/hf-dinov3",
+                      converted_by="gen_families.hf_dinov3_to_timm (no library converter between the two)")
+    t_out = timm_fixture(d, tm, inputs, entry)
+    entry["resize"]["note"] = "RoPE only (no abs pos_embed): outputs at 48 px, nothing to resample"
+    entry["max_abs_diff_vs"] = {
+        "rope/hf-dinov3 last_hidden_state": assert_close(t_out["last_hidden_state"], hf_out["last_hidden_state"],
+                                                         "timm vs hf dinov3", 1e-5)}
+    entry["files"] = list_files(d)
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
@@ -883,6 +993,7 @@ FAMILIES = OrderedDict([
     ("siglip", gen_siglip),
     ("dinov2", gen_dinov2),
     ("plain", gen_plain),
+    ("rope", gen_rope),
 ])
 
 
