@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func indexListsEveryFamily() {
         let families = Set(FamilyFixture.all.map(\.family))
-        #expect(families.isSuperset(of: ["clip", "siglip"]), "families in samples/families/index.json: \(families)")
+        #expect(families.isSuperset(of: ["clip", "siglip", "dinov2"]), "families in samples/families/index.json: \(families)")
     }
 
     /// The golden's name in vitopt's graph: OpenCLIP's `tokens` are the patch rows of the hidden
@@ -43,18 +43,45 @@ import TestSupport
                 "\(what): max abs diff \(Tolerance.maxAbsDiff(g, want)), scale \(Tolerance.maxAbs(want))")
     }
 
-    @Test(arguments: FamilyFixture.all) func outputsMatchTheLibrary(_ f: FamilyFixture) throws {
+    /// Fixtures of families vitopt refuses for now, with a word its error must contain.
+    static let refused: [String: String] = [
+        "dinov2/hf-registers": "registers", "rope/hf-dinov3": "RoPE", "rope/timm-dinov3": "RoPE", "rope/timm-eva02": "RoPE",
+    ]
+
+    /// Golden outputs that are MAE pre-training bookkeeping, not model outputs (with mask ratio 0 the
+    /// mask is all zeros and the restore order the identity).
+    static let bookkeeping: Set<String> = ["mask", "ids_restore"]
+
+    @Test(arguments: FamilyFixture.all.filter { refused[$0.path] != nil })
+    func unsupportedFamiliesAreRefusedByName(_ f: FamilyFixture) {
+        do {
+            _ = try ModelLoader.load(f.file(f.weights))
+            Issue.record("\(f) loaded; expected a refusal naming \(Self.refused[f.path]!)")
+        } catch {
+            #expect("\(error)".contains(Self.refused[f.path]!), "\(f): \(error)")
+        }
+    }
+
+    @Test(arguments: FamilyFixture.all.filter { refused[$0.path] == nil })
+    func outputsMatchTheLibrary(_ f: FamilyFixture) throws {
         let loaded = try ModelLoader.load(f.file(f.weights))
-        #expect(loaded.model.config.family == f.family || f.convention == "timm", "\(f): read as family \(loaded.model.config.family)")
+        #expect(loaded.model.config.family == (f.family == "plain" ? "vit" : f.family) || f.convention == "timm", "\(f): read as family \(loaded.model.config.family)")
         let x = try NpyArray.read(path: f.file(f.input))
         let graph = try loaded.graph()
         let out = try Executor(graph: graph, threads: 2).run([ViTGraphBuilder.inputName: x])
         var checked = 0
-        for (golden, file) in f.outputs.sorted(by: { $0.key < $1.key }) {
+        let goldens = f.outputs.filter { !Self.bookkeeping.contains($0.key) }
+        for (golden, file) in goldens.sorted(by: { $0.key < $1.key }) {
             // A headless timm model's forward() returns its pooled features.
             let headlessTimm = golden == "logits" && loaded.model.config.numClasses == 0
             let (name, drop) = headlessTimm ? ("pooler_output", 0) : Self.graphOutput(golden)
-            if let got = out[name] {
+            if name == "pooler_output", out[name] == nil, loaded.model.config.numClasses == 0,
+               loaded.model.config.pooling == .token, let hidden = out["last_hidden_state"] {
+                // A backbone whose pooled output is its class token (HF Dinov2Model): the first row.
+                compare(try ViTPooledFeatures.tokens(hidden, config: loaded.model.config), try NpyArray.read(path: f.file(file)),
+                        dropFirstTokens: 0, "\(f) \(golden) (class token)")
+                checked += 1
+            } else if let got = out[name] {
                 compare(got, try NpyArray.read(path: f.file(file)), dropFirstTokens: drop, "\(f) \(golden)")
                 checked += 1
             } else if loaded.model.config.numClasses > 0 && golden != "logits" {
@@ -67,21 +94,35 @@ import TestSupport
                     compare(got, try NpyArray.read(path: f.file(file)), dropFirstTokens: 0, "\(f) \(golden) (headless)")
                     checked += 1
                 } else if golden == "pre_logits" {
+                    #expect(!headless.config.fcNorm, "\(f): pre_logits with fc_norm needs the norm")
                     let pooled = try features["pooler_output"] ?? ViTPooledFeatures.tokens(features["last_hidden_state"]!, config: headless.config)
                     compare(pooled, try NpyArray.read(path: f.file(file)), dropFirstTokens: 0, "\(f) \(golden) (headless)")
                     checked += 1
                 }
             }
         }
-        #expect(checked == f.outputs.count, "\(f): checked \(checked) of \(f.outputs.keys.sorted()) against graph outputs \(graph.outputs)")
+        #expect(checked == goldens.count, "\(f): checked \(checked) of \(goldens.keys.sorted()) against graph outputs \(graph.outputs)")
     }
 }
 
-/// A headless token-pooled model's pooled feature: the class token of the (normalised) hidden states.
+/// A headless model's pooled feature from its (normalised) hidden states: the class token, or the
+/// mean of the patch tokens for average pooling (summed in float64).
 enum ViTPooledFeatures {
     static func tokens(_ hidden: Tensor, config: ViTConfig) throws -> Tensor {
         let (n, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
         let all = hidden.floatArray()
-        return Tensor(shape: [n, d], floats: (0..<n).flatMap { b in Array(all[(b * t) * d..<(b * t + 1) * d]) })
+        guard config.pooling == .avg else {
+            return Tensor(shape: [n, d], floats: (0..<n).flatMap { b in Array(all[(b * t) * d..<(b * t + 1) * d]) })
+        }
+        let start = config.numPrefixTokens
+        var out = [Float](repeating: 0, count: n * d)
+        for b in 0..<n {
+            for j in 0..<d {
+                var sum = 0.0
+                for tok in start..<t { sum += Double(all[(b * t + tok) * d + j]) }
+                out[b * d + j] = Float(sum / Double(t - start))
+            }
+        }
+        return Tensor(shape: [n, d], floats: out)
     }
 }

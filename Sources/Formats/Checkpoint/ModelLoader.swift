@@ -59,6 +59,7 @@ public enum ModelLoader {
                                    fileSize: Int, hints: ConfigHints, naming: NamingConvention?) throws -> LoadedModel {
         var forced = naming
         if forced == nil, let n = metadata[ConfigSources.namingKey] { forced = NamingConvention(rawValue: n) }
+        if let why = UnsupportedFamilies.reason(tensors.keys) { throw FormatError.unsupported(path: path, detail: why) }
         let match = try NamingMapper.match(tensors, path: path, forced: forced)
         // vitopt's own metadata is a complete config; config.json beside the file is read only without it.
         let base = try ConfigSources.metadataHints(metadata, path: path) ?? ConfigSources.sidecarHints(for: path)

@@ -47,6 +47,13 @@ enum TimmArchitectures {
         return s
     }
 
-    /// Whether `name` is a timm architecture `create` can build.
-    static func isCreatable(_ name: String) -> Bool { creatable.contains(name.split(separator: ".").first.map(String.init) ?? name) }
+    /// Whether `create` can build `name`: a plain `{vit|deit|deit3}_{size}[_distilled]_patch{P}_{IMG}`.
+    static func isCreatable(_ name: String) -> Bool {
+        let base = name.split(separator: ".").first.map(String.init) ?? name
+        var words = base.split(separator: "_").map(String.init)
+        guard words.count >= 4, ["vit", "deit", "deit3"].contains(words[0]), sizes[words[1]] != nil else { return false }
+        words.removeFirst(2)
+        if words.first == "distilled" { words.removeFirst() }
+        return words.count == 2 && words[0].hasPrefix("patch") && Int(words[0].dropFirst(5)) != nil && Int(words[1]) != nil
+    }
 }

@@ -225,6 +225,39 @@ extension ViTConfig {
         case projectionDim = "projection_dim", maskToken = "mask_token", family, labels, preprocessing
     }
 
+    /// Encodes every field, leaving out the features added later when they have their plain-ViT
+    /// value, so a plain ViT's metadata is what earlier versions wrote, byte for byte.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(imageSize, forKey: .imageSize)
+        try c.encode(patchSize, forKey: .patchSize)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(embedDim, forKey: .embedDim)
+        try c.encode(depth, forKey: .depth)
+        try c.encode(numHeads, forKey: .numHeads)
+        try c.encode(mlpHidden, forKey: .mlpHidden)
+        try c.encode(eps, forKey: .eps)
+        try c.encode(classToken, forKey: .classToken)
+        try c.encode(distToken, forKey: .distToken)
+        try c.encode(regTokens, forKey: .regTokens)
+        try c.encode(posEmbedIncludesPrefix, forKey: .posEmbedIncludesPrefix)
+        try c.encode(numClasses, forKey: .numClasses)
+        try c.encode(globalPool, forKey: .globalPool)
+        try c.encode(fcNorm, forKey: .fcNorm)
+        try c.encode(finalNorm, forKey: .finalNorm)
+        try c.encode(qkvBias, forKey: .qkvBias)
+        try c.encode(layerScale, forKey: .layerScale)
+        try c.encode(pooler, forKey: .pooler)
+        try c.encode(activation, forKey: .activation)
+        if normPre { try c.encode(normPre, forKey: .normPre) }
+        if !patchBias { try c.encode(patchBias, forKey: .patchBias) }
+        if projectionDim != 0 { try c.encode(projectionDim, forKey: .projectionDim) }
+        if maskToken { try c.encode(maskToken, forKey: .maskToken) }
+        if family != "vit" { try c.encode(family, forKey: .family) }
+        try c.encodeIfPresent(labels, forKey: .labels)
+        try c.encode(preprocessing, forKey: .preprocessing)
+    }
+
     /// Decodes a config written by any vitopt version: features added later default to their
     /// plain-ViT values when absent.
     public init(from decoder: any Decoder) throws {
