@@ -7,7 +7,7 @@ import Graph
 public enum ConfigWriter {
     /// Throws `FormatError.cannotExpress` when no family's `convention` can say what `config` needs.
     public static func checkExpressible(_ c: ViTConfig, _ convention: NamingConvention) throws {
-        _ = try ModelFamilies.writer(for: c, convention).get()
+        _ = try ModelFamilies.writer(for: ViTDescription(config: c, tensors: [:]), convention).get()
     }
 
     /// The JSON object for `convention` (`c` as `NamingMapper.prepared` leaves it).

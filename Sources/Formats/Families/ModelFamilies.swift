@@ -17,14 +17,14 @@ enum ModelFamilies {
         convention == .timm ? ViTNames.timm : family.namings.first { $0.convention == convention }
     }
 
-    /// The family to write `config` in `convention`: the model's own when it can, else the first that
+    /// The family to write `model` in `convention`: the model's own when it can, else the first that
     /// can; with the reasons each refused when none can.
-    static func writer(for config: ViTConfig, _ convention: NamingConvention) -> Result<any ModelFamily, FormatError> {
-        let own = named(config.family) ?? ViTFamily()
+    static func writer(for model: ViTDescription, _ convention: NamingConvention) -> Result<any ModelFamily, FormatError> {
+        let own = named(model.config.family) ?? ViTFamily()
         let order = [own] + all.filter { $0.name != own.name }
         var reasons: [String] = []
         for f in order where naming(f, convention) != nil {
-            if let why = f.inexpressible(f.adapted(ViTDescription(config: config, tensors: [:]), to: convention).config, in: convention) {
+            if let why = f.inexpressible(f.adapted(model, to: convention).config, in: convention) {
                 reasons.append(f.name == own.name ? why : "\(f.name): \(why)")
             } else {
                 return .success(f)

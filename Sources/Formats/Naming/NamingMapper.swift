@@ -89,7 +89,7 @@ public enum NamingMapper {
     }
 
     static func preparedWithNaming(_ model: ViTDescription, for convention: NamingConvention) throws -> (ViTDescription, FamilyNaming) {
-        let family = try ModelFamilies.writer(for: model.config, convention).get()
+        let family = try ModelFamilies.writer(for: model, convention).get()
         guard let naming = ModelFamilies.naming(family, convention) else {
             throw FormatError.cannotExpress(convention: convention.rawValue, detail: "a \(family.name) model")
         }

@@ -23,7 +23,7 @@ struct DINOv2Family: ModelFamily {
     }
 
     func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
-        guard convention == .hf else { return convention == .openclip ? "OpenCLIP naming (CLIP towers only)" : nil }
+        guard convention == .hf else { return ViTFamily().inexpressible(c, in: convention) }
         guard c.classToken, !c.distToken, c.regTokens == 0, c.posEmbedIncludesPrefix, c.finalNorm, !c.fcNorm, !c.normPre,
               c.patchBias, c.layerScale, c.projectionDim == 0, !c.pooler,
               c.numClasses == 0 || c.pooling == .tokenAvg, c.mlpActivation == .gelu || c.mlpActivation == .swiglu else {

@@ -19,7 +19,7 @@ struct SigLIPFamily: ModelFamily {
     }
 
     func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
-        guard convention == .hf else { return convention == .openclip ? "OpenCLIP naming (CLIP towers only)" : nil }
+        guard convention == .hf else { return ViTFamily().inexpressible(c, in: convention) }
         guard !c.classToken, !c.distToken, c.regTokens == 0, c.pooling == .map, c.finalNorm, !c.fcNorm, !c.normPre,
               c.patchBias, c.qkvBias, !c.layerScale, c.numClasses == 0, c.projectionDim == 0, !c.maskToken,
               c.mlpActivation != .swiglu else {
