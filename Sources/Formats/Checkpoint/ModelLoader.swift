@@ -56,11 +56,12 @@ public enum ModelLoader {
 
     /// Builds a `LoadedModel` from named tensors (shared by every format's reader).
     public static func fromTensors(_ tensors: [String: Tensor], metadata: [String: String], path: String, format: ModelFormat,
-                                   fileSize: Int, hints: ConfigHints, naming: NamingConvention?) throws -> LoadedModel {
+                                   fileSize: Int, hints: ConfigHints, naming: NamingConvention?,
+                                   canonicalLayout: Bool = false) throws -> LoadedModel {
         var forced = naming
         if forced == nil, let n = metadata[ConfigSources.namingKey] { forced = NamingConvention(rawValue: n) }
         if let why = UnsupportedFamilies.reason(tensors.keys) { throw FormatError.unsupported(path: path, detail: why) }
-        let match = try NamingMapper.match(tensors, path: path, forced: forced)
+        let match = try NamingMapper.match(tensors, path: path, forced: forced, canonicalLayout: canonicalLayout)
         // vitopt's own metadata is a complete config; config.json beside the file is read only without it.
         let base = try ConfigSources.metadataHints(metadata, path: path) ?? ConfigSources.sidecarHints(for: path)
         if let c = base.contradictions(by: hints).first {

@@ -21,12 +21,16 @@ public enum NamingMapper {
     /// A tensor stored in another layout (squeezed, transposed, joined) is reshaped only when its
     /// element count allows; otherwise it keeps its file shape and validation names it.
     /// - Throws: `FormatError.unknownConvention` listing what was found when nothing matches.
-    public static func match(_ tensors: [String: Tensor], path: String, forced: NamingConvention? = nil) throws -> Match {
+    /// With `canonicalLayout`, tensors are already in vitopt's layout under the convention's names (as
+    /// vitopt's ONNX exports hold them: a joined tensor's later parts as `NAME.<part>`), so no layout
+    /// is applied.
+    public static func match(_ tensors: [String: Tensor], path: String, forced: NamingConvention? = nil,
+                             canonicalLayout: Bool = false) throws -> Match {
         var best: Match?
         var bestScore = 0
         for naming in ModelFamilies.namings where forced == nil || naming.convention == forced {
             for prefix in naming.prefixes {
-                let m = match(tensors, naming: naming, prefix: prefix)
+                let m = match(tensors, naming: naming, prefix: prefix, canonicalLayout: canonicalLayout)
                 let score = m.tensors[ViTTensorKey(.patchWeight)] != nil ? m.tensors.count : 0
                 if score > bestScore { best = m; bestScore = score }
             }
@@ -40,11 +44,25 @@ public enum NamingMapper {
         return result
     }
 
-    static func match(_ tensors: [String: Tensor], naming: FamilyNaming, prefix: String) -> Match {
+    static func match(_ tensors: [String: Tensor], naming: FamilyNaming, prefix: String, canonicalLayout: Bool = false) -> Match {
         let table = naming.lookup(prefix: prefix)
         var m = Match(convention: naming.convention, family: naming.family, prefix: prefix, tensors: [:], sourceNames: [:], unmatched: [:])
         for (name, t) in tensors {
             let (tmpl, block) = NameTemplate.template(of: name)
+            if canonicalLayout {
+                if let row = table[tmpl], row.part.isPerBlock == (block != nil) {
+                    m.tensors[ViTTensorKey(row.part, block: block)] = t
+                    m.sourceNames[ViTTensorKey(row.part, block: block)] = name
+                } else if let part = ViTPart.allCases.first(where: { tmpl.hasSuffix("." + $0.rawValue) }),
+                          let row = table[String(tmpl.dropLast(part.rawValue.count + 1))], row.parts.contains(part),
+                          part.isPerBlock == (block != nil) {
+                    m.tensors[ViTTensorKey(part, block: block)] = t
+                    m.sourceNames[ViTTensorKey(part, block: block)] = name
+                } else {
+                    m.unmatched[name] = t
+                }
+                continue
+            }
             guard let row = table[tmpl], row.part.isPerBlock == (block != nil) else { m.unmatched[name] = t; continue }
             for (i, (part, value)) in read(t, row).enumerated() {
                 let key = ViTTensorKey(part, block: block)

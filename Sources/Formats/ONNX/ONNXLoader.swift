@@ -8,7 +8,17 @@ enum ONNXLoader {
         let imported = try ONNXImporter.load(path, imageSize: hints.imageSize)
         let graph = imported.graph
         var warnings = imported.warnings
-        let (recovered, why) = ViTRecognizer.recognize(graph)
+        // vitopt's own exports are rebuilt from their metadata and checked by running both graphs;
+        // other tools' exports are read by structure.
+        var (recovered, why): (ViTDescription?, String) = (nil, "")
+        if graph.metadata[ConfigSources.metadataKey] != nil {
+            (recovered, why) = ONNXDescriptionCheck.recover(imported: graph, initializers: imported.file.graph.initializers, path: path)
+        }
+        if recovered == nil {
+            let (model, reason) = ViTRecognizer.recognize(graph)
+            recovered = model
+            why = why.isEmpty ? reason : "\(reason); \(why)"
+        }
         // Labels and preprocessing: vitopt's own metadata (its exports carry the config), else config.json beside the file.
         let meta = try ConfigSources.metadataHints(graph.metadata, path: path)
         let sidecar = try? ConfigSources.sidecarHints(for: path)
@@ -16,7 +26,7 @@ enum ONNXLoader {
             if let labels = meta?.labels ?? sidecar?.labels, labels.count == model.config.numClasses { model.config.labels = labels }
             if let p = hints.preprocessing ?? meta?.preprocessing ?? sidecar?.preprocessing { model.config.preprocessing = p }
             let names = Array(model.sourceNames.values)
-            let convention = naming ?? (names.contains { $0.contains("encoder.layer") || $0.contains("layernorm_before") || $0.hasPrefix("vit.") || $0.contains(".vit.") } ? .hf : .timm)
+            let convention = naming ?? graph.metadata[ConfigSources.namingKey].flatMap(NamingConvention.init(rawValue:)) ?? (names.contains { $0.contains("encoder.layer") || $0.contains("layernorm_before") || $0.hasPrefix("vit.") || $0.contains(".vit.") } ? .hf : .timm)
             var loaded = LoadedModel(path: path, format: .onnx, convention: convention, prefix: "", model: model, metadata: graph.metadata,
                                      warnings: warnings, fileSize: imported.file.fileSize)
             loaded.importedGraph = graph

@@ -33,8 +33,16 @@ struct DINOv2Family: ModelFamily {
     }
 
     /// transformers always stores the mask token: one of zeros (its initial value) is added when
-    /// missing, so `Dinov2Model.from_pretrained` loads strictly.
+    /// missing, so `Dinov2Model.from_pretrained` loads strictly; timm has none, so it is dropped.
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription {
+        if convention != .hf, model.config.maskToken {
+            // timm's DINOv2 has no mask token (it is unused at inference).
+            var out = model
+            out.config.maskToken = false
+            out.tensors[ViTTensorKey(.maskToken)] = nil
+            out.sourceNames[ViTTensorKey(.maskToken)] = nil
+            return out
+        }
         guard convention == .hf, !model.config.maskToken else { return model }
         var out = model
         out.config.maskToken = true

@@ -1,23 +1,22 @@
 import Foundation
-import TestSupport
 
 /// The model-family fixtures of `samples/families/index.json` (written by `samples/gen_families.py`).
-struct FamilyFixture: Sendable, CustomStringConvertible {
-    let path: String
-    let family: String
-    let convention: String
-    let weights: String
-    let input: String
+public struct FamilyFixture: Sendable, CustomStringConvertible {
+    public let path: String
+    public let family: String
+    public let convention: String
+    public let weights: String
+    public let input: String
     /// Golden output name → `.npy` path (relative to `samples/families`).
-    let outputs: [String: String]
+    public let outputs: [String: String]
     /// The resize golden, when the family has one: new size, input, outputs.
-    let resize: (size: Int, input: String, outputs: [String: String])?
+    public let resize: (size: Int, input: String, outputs: [String: String])?
 
-    var description: String { path }
+    public var description: String { path }
 
-    static let root = Fixtures.sample("families")
+    public static let root = Fixtures.sample("families")
 
-    static let all: [FamilyFixture] = {
+    public static let all: [FamilyFixture] = {
         guard let data = FileManager.default.contents(atPath: root + "/index.json"),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let list = json["fixtures"] as? [[String: Any]] else { return [] }
@@ -33,5 +32,5 @@ struct FamilyFixture: Sendable, CustomStringConvertible {
         }
     }()
 
-    func file(_ relative: String) -> String { Self.root + "/" + relative }
+    public func file(_ relative: String) -> String { Self.root + "/" + relative }
 }
