@@ -104,17 +104,24 @@ struct Convert: ParsableCommand {
             hdf5Layout = .keras
             convention = .hf
         }
+        let tensorBytes = loaded.model.tensors.values.reduce(0) { $0 + $1.byteCount } + loaded.model.extras.values.reduce(0) { $0 + $1.byteCount }
         if folder && fmt == .onnx {
-            try ONNXConvert.writeFolder(loaded, folder: self.output, naming: naming == nil ? .hf : convention, opset: opset,
-                                        externalData: externalData, inputs: inputs, json: json)
+            try ProgressLine.writing("convert", totalBytes: tensorBytes) {
+                try ONNXConvert.writeFolder(loaded, folder: self.output, naming: naming == nil ? .hf : convention, opset: opset,
+                                            externalData: externalData, inputs: inputs, json: json)
+            }
             return
         }
-        if try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData,
-                                  inputs: inputs) { return }
+        if try ProgressLine.writing("convert", totalBytes: tensorBytes, {
+            try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData,
+                                   inputs: inputs)
+        }) { return }
         let outLayout = hdf5Layout ?? .plain
-        let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
-                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs,
-                                          maxShardBytes: maxShardSize.flatMap(ShardedSafetensorsWriter.parseSize))
+        let summary = try ProgressLine.writing("convert", totalBytes: tensorBytes) {
+            try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
+                                writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs,
+                                maxShardBytes: maxShardSize.flatMap(ShardedSafetensorsWriter.parseSize))
+        }
         for w in summary.warnings { Console.warn(w) }
         let seconds = Date().timeIntervalSince(t0)
         let shownNaming = fmt == .hdf5 && outLayout == .keras ? "hf-tf" : convention.rawValue
