@@ -87,6 +87,29 @@ def goldens():
         print(f"    torchvision backend vs timm: {pixel_diff(pixels, timm_pixels)}")
         print(f"    PIL backend vs timm:         {pixel_diff(pil_pixels, timm_pixels)}")
         save_npy(ROOT / "preprocess" / f"hf_{name}_pixels.npy", pixels)
+    crop_offset(png)
+
+
+def crop_offset(png):
+    """Where transformers' center crop and timm's part: shorter side 251 (photo.png -> 376x251), crop 224. The vertical
+    excess 27 is 3 mod 4: torchvision's CenterCrop starts at round(13.5) = 14 (half to even), transformers at int(13.5) = 13."""
+    import timm.data
+    from transformers import BitImageProcessor
+    from transformers.models.bit.image_processing_pil_bit import BitImageProcessorPil
+
+    half = [0.5, 0.5, 0.5]
+    transform = timm.data.create_transform(input_size=(3, 224, 224), crop_pct=224 / 251.5, interpolation="bicubic",
+                                           mean=tuple(half), std=tuple(half), crop_mode="center")
+    timm_pixels = to_pixels(transform(png).unsqueeze(0).numpy(), half, half)
+    resized = np.asarray(png.resize((376, 251), resample=3)).transpose(2, 0, 1)[None]
+    print("  crop offset, shorter side 251 -> 376x251, crop 224 (" + " -> ".join(str(t) for t in transform.transforms[:2]) + "):")
+    print(f"    timm == Pillow resize cropped at top 14, left 76: {np.array_equal(timm_pixels, resized[:, :, 14:238, 76:300])}")
+    for cls in (BitImageProcessor, BitImageProcessorPil):
+        p = cls(size={"shortest_edge": 251}, crop_size={"height": 224, "width": 224}, do_center_crop=True, resample=3,
+                image_mean=half, image_std=half)
+        pixels = to_pixels(p(images=png, return_tensors="np")["pixel_values"], half, half)
+        print(f"    {cls.__name__} vs timm: {pixel_diff(pixels, timm_pixels)}; "
+              f"vs Pillow cropped at top 13: {pixel_diff(pixels, resized[:, :, 13:237, 76:300])}")
 
 
 def check(vitopt):
