@@ -64,6 +64,24 @@ import TestSupport
         #expect(vit.status == 0 && vit.stdout.contains("(ViTImageProcessor)") && !vit.stderr.contains("warning"), "\(vit.stdout)\(vit.stderr)")
     }
 
+    /// The weights file is named per format: tf_model.h5 for hf-tf (HDF5 without --to), shards with
+    /// their index, model.h5 in an existing folder named without a trailing slash.
+    @Test func weightsFileNamedPerFormat() throws {
+        let dir = Fixtures.scratch()
+        let tf = try BinaryRunner.run(["convert", Self.teacher, dir + "/tf/", "--naming", "hf-tf"])
+        #expect(tf.status == 0 && Self.files(dir + "/tf") == ["config.json", "preprocessor_config.json", "tf_model.h5"], "\(tf.stderr)")
+        let sharded = try BinaryRunner.run(["convert", Fixtures.sample("digits/hf"), dir + "/sh/", "--max-shard-size", "300KB"])
+        #expect(sharded.status == 0, "\(sharded.stderr)")
+        #expect(Self.files(dir + "/sh") == ["config.json", "model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
+                                            "model-00003-of-00003.safetensors", "model.safetensors.index.json", "preprocessor_config.json"])
+        try FileManager.default.createDirectory(atPath: dir + "/h5", withIntermediateDirectories: false)
+        let h5 = try BinaryRunner.run(["convert", Fixtures.sample("digits/hf"), dir + "/h5", "--to", "hdf5"])
+        #expect(h5.status == 0 && Self.files(dir + "/h5") == ["config.json", "model.h5", "preprocessor_config.json"], "\(h5.stderr)")
+        // digits/hf's own preprocessor_config.json (ViTImageProcessor 32×32) survives the trip unchanged in meaning.
+        let back = try ConfigSources.sidecarHints(for: dir + "/h5/model.h5")
+        #expect(back.preprocessing == .huggingFace(size: [32, 32]))
+    }
+
     /// Converting a folder into itself keeps its config.json and preprocessor_config.json (they
     /// are the input's), and an output folder named with a file in the way is refused up front.
     @Test func inputSideFilesAreKept() throws {
