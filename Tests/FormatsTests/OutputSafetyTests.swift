@@ -191,7 +191,9 @@ import Graph
         #expect(hf.configAction == .replace(dir + "/config.json"))
         #expect(try Self.read(dir + "/config.json").contains("\"model_type\""))
         #expect(try ModelLoader.load(out).convention == .hf)
-        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir)) == ["model.safetensors", "config.json"])
+        // A Hugging Face config.json comes with the image processor of the model's recipe.
+        #expect(hf.preprocessorPath == dir + "/preprocessor_config.json")
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir)) == ["model.safetensors", "config.json", "preprocessor_config.json"])
     }
 
     @Test func anONNXModelAndItsExternalDataAreReplacedTogether() throws {

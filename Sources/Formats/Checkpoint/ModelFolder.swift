@@ -38,4 +38,25 @@ public enum ModelFolder {
         }
         throw FormatError.notRecognized(path: path, detail: "a folder with several weights files (\(candidates.joined(separator: ", "))); name the one to use")
     }
+
+    /// Whether the output `path` names a model folder: it ends in `/` or is an existing folder.
+    /// (`vitopt convert` then writes the weights file named as transformers and Optimum name it,
+    /// with `config.json` and, for Hugging Face configs, `preprocessor_config.json` beside it.)
+    public static func isOutputFolder(_ path: String) -> Bool {
+        path.hasSuffix("/") || isFolder(path)
+    }
+
+    /// The weights file written into the output folder `folder`: `model.safetensors`,
+    /// `model.onnx`, `tf_model.h5` (Keras layout) or `model.h5`.
+    public static func outputFile(in folder: String, format: ModelFormat, kerasLayout: Bool = false) -> String {
+        var base = folder
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        let name: String
+        switch format {
+        case .safetensors, .pytorch: name = "model.safetensors"
+        case .onnx: name = "model.onnx"
+        case .hdf5: name = kerasLayout ? "tf_model.h5" : "model.h5"
+        }
+        return (base == "/" ? "" : base) + "/" + name
+    }
 }

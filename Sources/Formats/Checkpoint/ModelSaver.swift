@@ -17,12 +17,16 @@ public enum ModelSaver {
         /// When the output was split (`maxShardBytes`): the shard files and their index, written instead of `path`.
         public var shards: [String] = []
         public var indexPath: String?
+        /// The `preprocessor_config.json` written beside a Hugging Face `config.json`, if any.
+        public var preprocessorPath: String?
     }
 
     /// Saves `model` as safetensors or HDF5 at `path`, with vitopt's config in the file's metadata,
     /// and `config.json` in the convention's format beside it as `SidecarConfig` decides (written or
     /// replaced in the same commit as the model, see `AtomicFileSet`; kept when it is an input's;
-    /// refused when it describes another model). An `.onnx` output goes through `ONNXModelSaver`.
+    /// refused when it describes another model). With Hugging Face naming, a written `config.json`
+    /// comes with the `preprocessor_config.json` of the model's preprocessing recipe
+    /// (`ImageProcessorConfig`), in the same commit. An `.onnx` output goes through `ONNXModelSaver`.
     /// - Parameters:
     ///   - inputs: the command's inputs: no output (model or `config.json`) may replace one of them.
     /// - Throws: `OutputError` before anything is written when an output would replace an input or
@@ -65,6 +69,8 @@ public enum ModelSaver {
         }
         let action = try SidecarConfig.decide(output: path, config: model.config, enabled: writeConfigJSON, inputs: inputs)
         if let configPath = action.writtenPath { try outputs.claim(configPath, as: "the output's config.json") }
+        let preprocessorPath = naming == .hf ? ImageProcessorConfig.path(besides: path, configAction: action, inputs: inputs) : nil
+        if let p = preprocessorPath { try outputs.claim(p, as: "the output's \(ImageProcessorConfig.fileName)") }
         var summary = Summary()
         var metadata = extraMetadata
         metadata["format"] = "pt"
@@ -80,6 +86,9 @@ public enum ModelSaver {
             // config.json first: the set renames in this order, so the model (which the config describes) lands last.
             if let configPath = action.writtenPath {
                 _ = try ConfigWriter.write(model.config, naming, directory: AtomicFileWriter.split(configPath).0)
+            }
+            if let p = preprocessorPath {
+                try ImageProcessorConfig.write(model.config.preprocessing, directory: AtomicFileWriter.split(p).0)
             }
             if format == .hdf5 {
                 metadata["format"] = nil
@@ -104,7 +113,9 @@ public enum ModelSaver {
         summary.carriedThrough = model.extras.count
         summary.configAction = action
         summary.configPath = action.writtenPath
+        summary.preprocessorPath = preprocessorPath
         if case .keep(_, let reason) = action { summary.warnings.append(reason) }
+        if preprocessorPath != nil, let note = ImageProcessorConfig.exactness(for: model.config.preprocessing) { summary.warnings.append(note) }
         return summary
     }
 }

@@ -25,7 +25,8 @@ enum HFConfigParser {
     }
 
     /// Preprocessing from a `preprocessor_config.json` (ViTImageProcessor): `size` (an integer or
-    /// `{height, width}`; other forms such as `shortest_edge` leave the model's image size),
+    /// `{height, width}`; `shortest_edge` with a `crop_size` or ConvNeXt's `crop_pct` as
+    /// `shortestEdgeRecipe` reads them; other forms leave the model's image size),
     /// `image_mean` / `image_std` (three numbers or one), `resample` (a PIL filter code).
     /// - Throws: `FormatError.config` naming `path` and the key for a value out of range.
     static func preprocessing(from json: [String: Any], imageSize: [Int]?, path: String) throws -> ViTConfig.Preprocessing? {
@@ -40,8 +41,7 @@ enum HFConfigParser {
         } else if !(json["size"] is [String: Any]), let s = try c.int("size", L.imageSide) {
             size = [s, s]
         }
-        guard let sz = size else { return nil }
-        var p = ViTConfig.Preprocessing.huggingFace(size: sz)
+        guard var p = try shortestEdgeRecipe(json, c, path: path) ?? size.map({ ViTConfig.Preprocessing.huggingFace(size: $0) }) else { return nil }
         func triple(_ key: String) throws -> [Float]? {
             if let one = json[key], !(one is [Any]), !(one is NSNull) {
                 guard let v = try c.double(key, L.meanStd) else { return nil }
@@ -53,6 +53,46 @@ enum HFConfigParser {
         if let s = try triple("image_std") { p.std = s }
         if let r = try c.int("resample", 0...5) { p.interpolation = r == 3 ? "bicubic" : "bilinear" }
         do { try p.validate() } catch let e as ViTError { throw FormatError.config(path: path, detail: e.description) }
+        return p
+    }
+
+    /// The resize-then-crop recipes (see `ImageProcessorConfig`): `size {shortest_edge}` with
+    /// `crop_size` (BitImageProcessor, CLIPImageProcessor; not when `do_center_crop` is false), and
+    /// ConvNextImageProcessor's `crop_pct` (shortest edge under 384: the shorter side to
+    /// `Int(shortest_edge / crop_pct)`, then a square crop; else a plain resize). Also `size
+    /// {height, width}` with a smaller `crop_size`. Nil for the other forms.
+    static func shortestEdgeRecipe(_ json: [String: Any], _ c: ConfigValue, path: String) throws -> ViTConfig.Preprocessing? {
+        typealias L = ViTConfig.Limits
+        let size = json["size"] is [String: Any] ? try c.object("size") : nil
+        let shortest = try size?.int("shortest_edge", L.imageSide)
+        if (json["image_processor_type"] as? String)?.hasPrefix("ConvNextImageProcessor") == true, let se = shortest {
+            guard se < 384 else { return .huggingFace(size: [se, se]) }
+            let pct = try c.double("crop_pct", 0.05...1) ?? 224.0 / 256.0
+            var p = ViTConfig.Preprocessing.huggingFace(size: [se, se])
+            p.resize = [Int((Double(se) / pct).rounded(.down))]  // se < 384, pct ≥ 0.05: at most 7680
+            p.resizeShorterSide = true
+            return p
+        }
+        guard (json["do_center_crop"] as? Bool) != false, json["crop_size"] != nil else { return nil }
+        let crop: [Int]
+        if json["crop_size"] is [String: Any], let cs = try c.object("crop_size") {
+            guard let h = try cs.int("height", L.imageSide), let w = try cs.int("width", L.imageSide) else {
+                throw FormatError.config(path: path, detail: "'crop_size' needs both height and width")
+            }
+            crop = [h, w]
+        } else {
+            guard let n = try c.int("crop_size", L.imageSide) else { return nil }
+            crop = [n, n]
+        }
+        var p = ViTConfig.Preprocessing.huggingFace(size: crop)
+        if let se = shortest {
+            p.resize = [se]
+            p.resizeShorterSide = true
+        } else if let s = size, let h = try s.int("height", L.imageSide), let w = try s.int("width", L.imageSide) {
+            p.resize = [h, w]
+        } else {
+            return nil
+        }
         return p
     }
 

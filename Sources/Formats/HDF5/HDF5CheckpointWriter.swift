@@ -28,7 +28,10 @@ enum HDF5CheckpointWriter {
         let order = tensors.keys.sorted { rank($0) < rank($1) }
         switch layout {
         case .plain:
-            for name in order { try writer.dataset(name, tensors[name]!) }
+            for name in order {
+                try writer.dataset(name, tensors[name]!)
+                WriteProgress.tensorWritten(bytes: tensors[name]!.byteCount)
+            }
         case .keras:
             var layers: [String] = []
             var weightNames: [String: [String]] = [:]
@@ -51,6 +54,7 @@ enum HDF5CheckpointWriter {
                 } else {
                     try writer.dataset("\(layer)/\(weight)", t)
                 }
+                WriteProgress.tensorWritten(bytes: t.byteCount)
             }
             // The model's main layer comes first, as Keras lists `TFViTMainLayer` before the heads.
             if let i = layers.firstIndex(where: { ["vit", "deit"].contains($0) }) { layers.insert(layers.remove(at: i), at: 0) }

@@ -61,6 +61,7 @@ public enum ONNXExporter {
                 p.rawData = t.withUnsafeBytes { Data($0) }
             }
             g.initializer.append(p)
+            WriteProgress.tensorWritten(bytes: t.byteCount)
         }
         var m = Onnx_ModelProto()
         m.irVersion = Int64(irVersion(for: opset))

@@ -33,7 +33,10 @@ public enum SafetensorsWriter {
         var length = UInt64(header.count).littleEndian
         try withUnsafeBytes(of: &length) { try writer.write($0) }
         try writer.write(header)
-        for name in names { try writer.write(tensors[name]!.bytes) }
+        for name in names {
+            try writer.write(tensors[name]!.bytes)
+            WriteProgress.tensorWritten(bytes: tensors[name]!.byteCount)
+        }
         try writer.commit()
         return writer.bytesWritten
     }

@@ -46,12 +46,21 @@ struct BenchModel: ParsableCommand {
         if let w = Int8KernelPath.slowPathWarning { Console.warn(w) }
         var rows: [[String: Any]] = []
         if !json { print(BenchPair.header) }
+        // Progress over every timed run of the table (fp32 and int8 per row), on standard error.
+        let bar = ProgressLine("bench", unit: "runs")
+        let totalRuns = batches.count * threadCounts.count * 2 * runs
+        var runsBefore = 0
+        defer { bar.finish() }
         for b in batches {
             let cosine = try pair.cosine(batch: b)
             for t in threadCounts {
-                let f = try pair.measure(int8: false, batch: b, threads: t, runs: runs, warmup: warmup, profile: profile)
-                let q = try pair.measure(int8: true, batch: b, threads: t, runs: runs, warmup: warmup, profile: profile)
-                if Console.isTerminal { Console.progress("") }
+                let f = try pair.measure(int8: false, batch: b, threads: t, runs: runs, warmup: warmup, profile: profile,
+                                         progress: bar, runsBefore: runsBefore, totalRuns: totalRuns)
+                runsBefore += runs
+                let q = try pair.measure(int8: true, batch: b, threads: t, runs: runs, warmup: warmup, profile: profile,
+                                         progress: bar, runsBefore: runsBefore, totalRuns: totalRuns)
+                runsBefore += runs
+                bar.clear()
                 let row = BenchPair.row(batch: b, threads: t, fp32: f, int8: q, cosine: cosine)
                 rows.append(row)
                 if !json { print(BenchPair.line(row)) }

@@ -31,16 +31,18 @@ struct BenchPair {
         return BenchPair(fp32: fp32, int8: q.graph, fp32Bytes: r.loaded.fileSize, int8Bytes: bytes, kernel: kernel)
     }
 
-    func measure(int8 useInt8: Bool, batch: Int, threads: Int, runs: Int, warmup: Int,
-                 profile: Bool = false) throws -> LatencyBenchmark.Stats {
+    /// - Parameter progress: the bench's progress line, shown as `runsBefore` + the timed runs done
+    ///   here, of `totalRuns`.
+    func measure(int8 useInt8: Bool, batch: Int, threads: Int, runs: Int, warmup: Int, profile: Bool = false,
+                 progress: ProgressLine? = nil, runsBefore: Int = 0, totalRuns: Int = 0) throws -> LatencyBenchmark.Stats {
         let exec = try Executor(graph: useInt8 ? int8 : fp32, registry: .int8, threads: threads)
         exec.profiling = profile
         let label = useInt8 ? "int8" : "fp32"
         let stats = try LatencyBenchmark.measure(exec, batch: batch, runs: runs, warmup: warmup) { done in
-            if Console.isTerminal { Console.progress("\(label) batch \(batch) threads \(threads): run \(done)/\(runs)") }
+            progress?.update(runsBefore + done, of: totalRuns)
         }
         if profile {
-            if Console.isTerminal { Console.progress("") }
+            progress?.clear()
             let total = exec.profile.values.reduce(0, +)
             Console.note("\(label) batch \(batch) threads \(threads), time per op kind (warm-up included):")
             for (op, sec) in exec.profile.sorted(by: { $0.value > $1.value }) {

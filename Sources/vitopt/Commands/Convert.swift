@@ -9,16 +9,21 @@ struct Convert: ParsableCommand {
         discussion: """
         Every tensor reaches the output bit for bit (transposes for TF kernels are exact); the config \
         travels in the file's metadata and a config.json beside it. --naming hf-tf writes Hugging Face's \
-        TensorFlow tf_model.h5 layout (the same as --format hdf5 --layout keras --naming hf).
+        TensorFlow tf_model.h5 layout (the same as --format hdf5 --layout keras --naming hf). \
+        An output that ends in / (or is an existing folder) is a model folder: the weights file is named \
+        as transformers and Optimum name it (model.safetensors, model.onnx, tf_model.h5 or model.h5; the \
+        format from --to, default safetensors), with config.json beside it. A Hugging Face config.json \
+        comes with preprocessor_config.json; --to onnx into a folder writes Optimum's layout (model.onnx, \
+        config.json, preprocessor_config.json).
         """)
 
-    @Argument(help: "Input model file (.safetensors or .h5).")
+    @Argument(help: "Input model: a file (safetensors, HDF5, ONNX, PyTorch checkpoint), a model folder or a shard index.")
     var input: String
 
-    @Argument(help: "Output file (format from the extension unless --format is given).")
+    @Argument(help: "Output file (format from the extension unless --to is given), or a folder (ends in /).")
     var output: String
 
-    @Option(help: "Output format: safetensors, hdf5 or onnx.")
+    @Option(name: [.customLong("to"), .customLong("format")], help: "Output format: safetensors, hdf5 or onnx.")
     var format: String?
 
     @Option(name: .customLong("max-shard-size"), help: "Split safetensors output into shards of at most this size (e.g. 5GB, 500MB, 2GiB), with NAME.safetensors.index.json, as transformers does.")
@@ -39,7 +44,7 @@ struct Convert: ParsableCommand {
     @Flag(help: "Refuse tensors that are not ViT parameters instead of carrying them through.")
     var strict = false
 
-    @Flag(name: .customLong("no-config-json"), help: "Do not write config.json beside the output.")
+    @Flag(name: .customLong("no-config-json"), help: "Do not write config.json (nor preprocessor_config.json) beside the output.")
     var noConfigJSON = false
 
     @Flag(help: "Print the report as one JSON object.")
@@ -49,7 +54,7 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         if let f = format, !ModelFormat.writable.contains(where: { $0.rawValue == f.lowercased() }) {
-            throw ValidationError("--format must be one of \(ModelFormat.writable.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
+            throw ValidationError("--to must be one of \(ModelFormat.writable.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
         }
         if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
         if let m = maxShardSize, ShardedSafetensorsWriter.parseSize(m) == nil {
@@ -63,11 +68,14 @@ struct Convert: ParsableCommand {
     func run() throws {
         let t0 = Date()
         let fmt: ModelFormat
-        if let f = format {
-            fmt = ModelFormat(rawValue: f.lowercased())!
+        let folder = ModelFolder.isOutputFolder(output)
+        if let f = format, let known = ModelFormat(rawValue: f.lowercased()) {
+            fmt = known
+        } else if folder {
+            fmt = naming?.lowercased() == "hf-tf" ? .hdf5 : .safetensors
         } else {
             guard let guessed = ModelFormat.fromExtension(output) else {
-                throw ValidationError("cannot tell the output format from '\(output)'; use a .safetensors, .h5 or .onnx extension or --format")
+                throw ValidationError("cannot tell the output format from '\(output)'; use a .safetensors, .h5 or .onnx extension, --to, or a folder (ending in /)")
             }
             fmt = guessed
         }
@@ -79,6 +87,8 @@ struct Convert: ParsableCommand {
             hdf5Layout = .keras
         }
         if hdf5Layout != nil && fmt != .hdf5 { throw ValidationError("--layout applies to HDF5 output only") }
+        if folder && noConfigJSON && fmt == .onnx { throw ValidationError("an ONNX model folder is model.onnx with its config.json; drop --no-config-json or name an .onnx file") }
+        let output = folder ? ModelFolder.outputFile(in: self.output, format: fmt, kerasLayout: hdf5Layout == .keras) : self.output
         var inputs = OutputGuard()
         inputs.protectModel(input)
         var outputs = inputs
@@ -94,12 +104,24 @@ struct Convert: ParsableCommand {
             hdf5Layout = .keras
             convention = .hf
         }
-        if try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData,
-                                  inputs: inputs) { return }
+        let tensorBytes = loaded.model.tensors.values.reduce(0) { $0 + $1.byteCount } + loaded.model.extras.values.reduce(0) { $0 + $1.byteCount }
+        if folder && fmt == .onnx {
+            try ProgressLine.writing("convert", totalBytes: tensorBytes) {
+                try ONNXConvert.writeFolder(loaded, folder: self.output, naming: naming == nil ? .hf : convention, opset: opset,
+                                            externalData: externalData, inputs: inputs, json: json)
+            }
+            return
+        }
+        if try ProgressLine.writing("convert", totalBytes: tensorBytes, {
+            try ONNXConvert.handle(loaded, output: output, format: fmt, naming: convention, opset: opset, externalData: externalData,
+                                   inputs: inputs)
+        }) { return }
         let outLayout = hdf5Layout ?? .plain
-        let summary = try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
-                                          writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs,
-                                          maxShardBytes: maxShardSize.flatMap(ShardedSafetensorsWriter.parseSize))
+        let summary = try ProgressLine.writing("convert", totalBytes: tensorBytes) {
+            try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
+                                writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs,
+                                maxShardBytes: maxShardSize.flatMap(ShardedSafetensorsWriter.parseSize))
+        }
         for w in summary.warnings { Console.warn(w) }
         let seconds = Date().timeIntervalSince(t0)
         let shownNaming = fmt == .hdf5 && outLayout == .keras ? "hf-tf" : convention.rawValue
@@ -113,6 +135,7 @@ struct Convert: ParsableCommand {
             ]
             if fmt == .hdf5 { object["layout"] = outLayout.rawValue }
             if let c = summary.configPath { object["config"] = c }
+            if let p = summary.preprocessorPath { object["preprocessor_config"] = p }
             if !summary.shards.isEmpty { object["shards"] = summary.shards }
             try JSONReport.print(object)
             return
@@ -125,5 +148,8 @@ struct Convert: ParsableCommand {
         print("  \(summary.tensorsWritten) tensors written, \(summary.renamed) renamed, \(summary.transposed + loaded.transposedOnRead) transposed, \(summary.carriedThrough) carried through")
         print(String(format: "  %.2f MB in %.2f s", Double(summary.bytes) / 1e6, seconds))
         if let c = summary.configPath { print("  config: \(c)") }
+        if let p = summary.preprocessorPath {
+            print("  image processor: \(p) (\(ImageProcessorConfig.processorClass(for: loaded.model.config.preprocessing)))")
+        }
     }
 }

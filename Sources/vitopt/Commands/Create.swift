@@ -39,7 +39,8 @@ struct Create: ParsableCommand {
         var outputs = OutputGuard()
         try outputs.claim(output)
         let model = try ModelFactory.random(architecture: arch, classes: classes, seed: seed)
-        let summary = try ModelSaver.save(model, to: output, naming: convention)
+        let bytes = model.tensors.values.reduce(0) { $0 + $1.byteCount }
+        let summary = try ProgressLine.writing("create", totalBytes: bytes) { try ModelSaver.save(model, to: output, naming: convention) }
         for w in summary.warnings { Console.warn(w) }
         print("wrote \(output): \(arch), \(model.tensors.values.reduce(0) { $0 + $1.count }) parameters, seed \(seed)")
     }

@@ -29,4 +29,34 @@ enum ONNXConvert {
         print("  \(loaded.rawTensors.count) tensors written, \(String(format: "%.2f MB", Double(bytes) / 1e6))")
         return true
     }
+
+    /// `convert MODEL folder/ --to onnx`: the Optimum-style folder (`ONNXFolderSaver`).
+    static func writeFolder(_ loaded: LoadedModel, folder: String, naming: NamingConvention, opset: Int, externalData: Bool,
+                            inputs: OutputGuard, json: Bool) throws {
+        guard loaded.recognized else {
+            throw ValidationError("\(loaded.path) is not a recognised ViT; only recognised models are re-exported to ONNX")
+        }
+        let t0 = Date()
+        let s = try ONNXFolderSaver.save(loaded.model, folder: folder, naming: naming, opset: opset,
+                                         externalData: externalData ? true : nil, inputs: inputs)
+        for w in s.warnings { Console.warn(w) }
+        if json {
+            var object: [String: Any] = [
+                "input": loaded.path, "output": s.modelPath, "format": "onnx", "opset": opset, "naming": naming.rawValue,
+                "tensors_written": s.export.tensors, "bytes": s.export.bytes, "seconds": Date().timeIntervalSince(t0),
+                "warnings": s.warnings,
+            ]
+            if let c = s.configPath { object["config"] = c }
+            if let p = s.preprocessorPath { object["preprocessor_config"] = p }
+            if let d = s.export.externalDataPath { object["external_data"] = d }
+            try JSONReport.print(object)
+            return
+        }
+        print("wrote \(s.modelPath): onnx opset \(opset), \(naming.rawValue) parameter names, input pixel_values [batch,…]")
+        print("  \(s.export.tensors) initializers, \(String(format: "%.2f MB", Double(s.export.bytes) / 1e6))\(s.export.externalDataPath.map { ", tensors in \($0)" } ?? "")")
+        if let c = s.configPath { print("  config: \(c)") }
+        if let p = s.preprocessorPath {
+            print("  image processor: \(p) (\(ImageProcessorConfig.processorClass(for: loaded.model.config.preprocessing)))")
+        }
+    }
 }
