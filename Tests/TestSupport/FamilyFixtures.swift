@@ -11,6 +11,9 @@ public struct FamilyFixture: Sendable, CustomStringConvertible {
     public let outputs: [String: String]
     /// The resize golden, when the family has one: new size, input, outputs.
     public let resize: (size: Int, input: String, outputs: [String: String])?
+    /// The library's resampled position table at the resize size (`pos_embed`, `position_embeddings`
+    /// or `positional_embedding`), when the family has one.
+    public let resizedPositions: String?
 
     public var description: String { path }
 
@@ -27,8 +30,11 @@ public struct FamilyFixture: Sendable, CustomStringConvertible {
                let o = r["outputs"] as? [String: String] {
                 resize = (size, i, o)
             }
+            let r = f["resize"] as? [String: Any]
+            let positions = ["pos_embed", "position_embeddings", "positional_embedding"].lazy.compactMap { r?[$0] as? String }.first
             return FamilyFixture(path: path, family: f["family"] as? String ?? "", convention: f["convention"] as? String ?? "",
-                                 weights: weights, input: input, outputs: f["outputs"] as? [String: String] ?? [:], resize: resize)
+                                 weights: weights, input: input, outputs: f["outputs"] as? [String: String] ?? [:], resize: resize,
+                                 resizedPositions: positions)
         }
     }()
 

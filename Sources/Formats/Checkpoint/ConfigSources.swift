@@ -70,6 +70,7 @@ public enum ConfigSources {
         h.posEmbedIncludesPrefix = c.posEmbedIncludesPrefix
         h.activation = c.activation
         h.family = c.family
+        h.positionResample = c.positionResample
         h.labels = c.labels
         h.preprocessing = c.preprocessing
         h.sources = [source]

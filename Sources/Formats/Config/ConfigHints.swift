@@ -19,6 +19,8 @@ public struct ConfigHints: Sendable, Equatable {
     public var activation: String?
     /// The family the config file belongs to (`ViTConfig.family`).
     public var family: String?
+    /// `ViTConfig.positionResample`.
+    public var positionResample: String?
     public var labels: [String]?
     public var preprocessing: ViTConfig.Preprocessing?
     /// Where the hints came from (file names), for messages.
@@ -44,6 +46,7 @@ public struct ConfigHints: Sendable, Equatable {
         r.posEmbedIncludesPrefix = other.posEmbedIncludesPrefix ?? posEmbedIncludesPrefix
         r.activation = other.activation ?? activation
         r.family = other.family ?? family
+        r.positionResample = other.positionResample ?? positionResample
         r.labels = other.labels ?? labels
         r.preprocessing = other.preprocessing ?? preprocessing
         r.sources = sources + other.sources

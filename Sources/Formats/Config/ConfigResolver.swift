@@ -99,7 +99,7 @@ public enum ConfigResolver {
         }
         // The class+mean pooling exists for the classifier; a backbone's pooled output is its class token.
         if pool == ViTPooling.tokenAvg.rawValue && classes == 0 { pool = ViTPooling.token.rawValue }
-        let config = ViTConfig(
+        var config = ViTConfig(
             imageSize: imageSize, patchSize: patch, channels: channels, embedDim: d, depth: depth, numHeads: heads,
             mlpHidden: mlp, eps: eps, classToken: cls, distToken: dist, regTokens: reg, posEmbedIncludesPrefix: includesPrefix,
             numClasses: classes, globalPool: pool.isEmpty ? "token" : pool, fcNorm: fcNorm, finalNorm: has(.normWeight),
@@ -108,6 +108,7 @@ public enum ConfigResolver {
             projectionDim: shape(.imageProjection)?.first ?? 0, maskToken: has(.maskToken),
             family: convention == .timm ? (hints.family ?? "vit") : family, labels: hints.labels,
             preprocessing: hints.preprocessing ?? (convention == .hf ? .huggingFace(size: imageSize) : .timm(size: imageSize)))
+        config.positionResample = hints.positionResample.flatMap { ResamplePreset(rawValue: $0) == nil ? nil : $0 }
         do {
             try config.validate()
         } catch let e as ViTError {

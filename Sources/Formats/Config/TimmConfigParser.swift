@@ -26,6 +26,8 @@ enum TimmConfigParser {
             if let e = s.eps { h.eps = e }
             h.activation = s.activation
             for family in ["clip", "siglip", "dinov2"] where arch.contains(family) { h.family = family }
+            // timm resamples FlexiViT position tables bilinearly without antialias.
+            if arch.contains("flexi") { h.positionResample = ResamplePreset.flexivit.rawValue }
         }
         typealias L = ViTConfig.Limits
         let c = ConfigValue(json: json, path: path)

@@ -51,6 +51,9 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     /// The family whose naming and config files the model came from (`ModelFamily` name in Formats:
     /// `"vit"`, `"clip"`, `"siglip"`, `"dinov2"`); it never changes the computation.
     public var family: String
+    /// The `ResamplePreset` the model's own library resamples its position table with, when it is
+    /// not its convention's default (timm's FlexiViT: bilinear without antialias).
+    public var positionResample: String?
     /// Class names, index-aligned with the logits, when known.
     public var labels: [String]?
     /// How images should be turned into `pixel_values`.
@@ -222,7 +225,8 @@ extension ViTConfig {
         case regTokens = "reg_tokens", posEmbedIncludesPrefix = "pos_embed_includes_prefix", numClasses = "num_classes"
         case globalPool = "global_pool", fcNorm = "fc_norm", finalNorm = "final_norm", qkvBias = "qkv_bias"
         case layerScale = "layer_scale", pooler, activation, normPre = "norm_pre", patchBias = "patch_bias"
-        case projectionDim = "projection_dim", maskToken = "mask_token", family, labels, preprocessing
+        case projectionDim = "projection_dim", maskToken = "mask_token", family, positionResample = "position_resample"
+        case labels, preprocessing
     }
 
     /// Encodes every field, leaving out the features added later when they have their plain-ViT
@@ -254,6 +258,7 @@ extension ViTConfig {
         if projectionDim != 0 { try c.encode(projectionDim, forKey: .projectionDim) }
         if maskToken { try c.encode(maskToken, forKey: .maskToken) }
         if family != "vit" { try c.encode(family, forKey: .family) }
+        try c.encodeIfPresent(positionResample, forKey: .positionResample)
         try c.encodeIfPresent(labels, forKey: .labels)
         try c.encode(preprocessing, forKey: .preprocessing)
     }
@@ -287,6 +292,7 @@ extension ViTConfig {
         projectionDim = try c.decodeIfPresent(Int.self, forKey: .projectionDim) ?? 0
         maskToken = try c.decodeIfPresent(Bool.self, forKey: .maskToken) ?? false
         family = try c.decodeIfPresent(String.self, forKey: .family) ?? "vit"
+        positionResample = try c.decodeIfPresent(String.self, forKey: .positionResample)
         labels = try c.decodeIfPresent([String].self, forKey: .labels)
         preprocessing = try c.decode(Preprocessing.self, forKey: .preprocessing)
     }

@@ -12,8 +12,11 @@ struct Run: ParsableCommand {
     @Option(help: "Input: a PNG/JPEG image, a folder of images (class subfolders allowed), or a .npy batch.")
     var input: String
 
-    @Option(help: "Where to write the output (float32 .npy): logits, or the final hidden states for a model without a head.")
+    @Option(help: "Where to write the output (float32 .npy): logits, or the final hidden states for a model without a head (see --output-name).")
     var output: String?
+
+    @Option(name: .customLong("output-name"), help: "Which of the model's outputs to write: logits, last_hidden_state, pooler_output or image_embeds, as the model has them (default: the first).")
+    var outputName: String?
 
     @Option(help: "Print the K most likely classes of each image.")
     var top: Int?
@@ -58,7 +61,14 @@ struct Run: ParsableCommand {
         if top != nil, config.numClasses == 0 { throw ValidationError("--top needs a model with a classifier head") }
         let data = try Dataset.open(input, labels: nil, config: config, inferLabels: false)
         let exec = try Executor(graph: graph, registry: runnable.registry, threads: threads.count)
-        let name = exec.graph.outputs[0]
+        let available = exec.graph.outputs
+        let name = outputName ?? available[0]
+        guard available.contains(name) else {
+            throw ValidationError("\(model) has no output '\(name)'; it has \(available.joined(separator: ", "))")
+        }
+        if outputName == nil && available.count > 1 {
+            Console.note("outputs: \(available.joined(separator: ", ")); writing \(name) (choose with --output-name)")
+        }
         var parts: [Tensor] = []
         for start in stride(from: 0, to: data.count, by: Self.batchSize) {
             let x = try data.batch(start..<min(data.count, start + Self.batchSize), config: config)

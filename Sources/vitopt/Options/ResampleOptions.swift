@@ -28,8 +28,9 @@ struct ResampleOptions: ParsableArguments {
     }
 
     /// The preset for a model loaded under `convention`, with the overrides applied.
-    func interpolation(for convention: NamingConvention) throws -> (ResamplePreset, Interpolation) {
-        let p = preset.flatMap { ResamplePreset(rawValue: $0.lowercased()) } ?? (convention == .hf ? .hf : .timm)
+    func interpolation(for convention: NamingConvention, config: ViTConfig? = nil) throws -> (ResamplePreset, Interpolation) {
+        let p = preset.flatMap { ResamplePreset(rawValue: $0.lowercased()) }
+            ?? config.map { ResamplePreset.preferred(for: $0, huggingFace: convention == .hf) } ?? (convention == .hf ? .hf : .timm)
         let i = p.interpolation(mode: mode.flatMap { InterpolationMode(rawValue: $0.lowercased()) },
                                 antialias: try antialias.map(Self.bool))
         return (p, i)
@@ -48,7 +49,7 @@ struct ResampleOptions: ParsableArguments {
 
     /// Resizes `loaded` for `imageSize` (or for its own size with only a new patch), printing what it does.
     func resize(_ loaded: LoadedModel, imageSize: [Int]?) throws -> (ViTDescription, ResizeSummary, ResamplePreset) {
-        let (p, interp) = try interpolation(for: loaded.convention)
+        let (p, interp) = try interpolation(for: loaded.convention, config: loaded.model.config)
         let size = imageSize ?? loaded.model.config.imageSize
         do {
             let (model, summary) = try loaded.model.resized(imageSize: size, patchSize: try patch, interpolation: interp)
