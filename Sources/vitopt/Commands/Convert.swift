@@ -29,7 +29,7 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("max-shard-size"), help: "Split safetensors output into shards of at most this size (e.g. 5GB, 500MB, 2GiB), with NAME.safetensors.index.json, as transformers does.")
     var maxShardSize: String?
 
-    @Option(help: "Output naming convention: timm, hf or hf-tf (default: the input's).")
+    @Option(help: "Output naming convention: timm, hf, openclip or hf-tf (default: the input's).")
     var naming: String?
 
     @Option(help: "HDF5 output layout: plain or keras (default: keras for hf-tf naming or a tf_model.h5 name, else plain).")

@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("source-grid"), help: "Patch grid of the checkpoint as HxW (for non-square position embeddings).")
     var sourceGrid: String?
 
-    @Option(name: .customLong("input-naming"), help: "Force the naming convention of the input: timm or hf (default: detected).")
+    @Option(name: .customLong("input-naming"), help: "Force the naming convention of the input: timm, hf or openclip (default: detected).")
     var inputNaming: String?
 
     @Option(name: .customLong("input-layout"), help: "Force the HDF5 layout of the input: plain, keras or keras3 (default: detected).")
