@@ -14,18 +14,18 @@ struct ONNXNodeEmitter {
         switch n.op {
         case "Add", "Mul", "Tanh":
             b.add(n.op, n.inputs, name: n.name, output: out)
-        case "PatchEmbed":
+        case OpKind.patchEmbed:
             guard let w = infos[n.inputs[1]]?.shape.compactMap(\.value), w.count == 4 else { throw unsupported(n, "weight shape unknown") }
             let conv = b.add("Conv", n.inputs, ["kernel_shape": .ints([w[2], w[3]]), "strides": .ints([w[2], w[3]])], name: n.name + ".conv")
             let flat = b.add("Reshape", [conv, b.ints([0, w[0], -1])], name: n.name + ".flatten")
             b.add("Transpose", [flat], ["perm": .ints([0, 2, 1])], name: n.name, output: out)
-        case "PrefixTokens":
+        case OpKind.prefixTokens:
             let shape = b.add("Shape", [x], name: n.name + ".shape")
             let batch = b.add("Slice", [shape, b.ints([0]), b.ints([1]), b.ints([0])], name: n.name + ".batch")
             let target = b.add("Concat", [batch, b.ints([1, 1])], ["axis": .int(0)], name: n.name + ".target")
             let expanded = n.inputs.dropFirst().map { b.add("Expand", [$0, target], name: n.name + ".expand") }
             b.add("Concat", expanded + [x], ["axis": .int(1)], name: n.name, output: out)
-        case "LayerNorm":
+        case OpKind.layerNorm:
             let eps = n.float("epsilon") ?? 1e-5
             if opset >= 17 {
                 b.add("LayerNormalization", n.inputs, ["axis": .int(-1), "epsilon": .float(eps)], name: n.name, output: out)
@@ -38,7 +38,7 @@ struct ONNXNodeEmitter {
                 let y = b.add("Mul", [b.add("Div", [c, s], name: n.name + ".norm"), n.inputs[1]], name: n.name + ".scale")
                 b.add("Add", [y, n.inputs[2]], name: n.name, output: out)
             }
-        case "Linear":
+        case OpKind.linear:
             if rank(x) == 2 {
                 b.add("Gemm", n.inputs, ["transB": .int(1)], name: n.name, output: out)
             } else {
@@ -50,7 +50,7 @@ struct ONNXNodeEmitter {
                     b.add("MatMul", [x, wt], name: n.name, output: out)
                 }
             }
-        case "Attention":
+        case OpKind.attention:
             try attention(n, &b)
         case "Gelu":
             let tanhForm = n.string("approximate") == "tanh"
@@ -67,16 +67,16 @@ struct ONNXNodeEmitter {
                 let one = b.add("Add", [e, b.float(1)], name: n.name + ".one")
                 b.add("Mul", [b.add("Mul", [x, one], name: n.name + ".mul"), b.float(0.5)], name: n.name, output: out)
             }
-        case "TakeToken":
+        case OpKind.takeToken:
             b.add("Gather", [x, b.ints([n.int("index") ?? 0], scalar: true)], ["axis": .int(1)], name: n.name, output: out)
-        case "MeanTokens":
+        case OpKind.meanTokens:
             let s = b.add("Slice", [x, b.ints([n.int("start") ?? 0]), b.ints([Int(Int64.max)]), b.ints([1])], name: n.name + ".tokens")
             if opset >= 18 {
                 b.add("ReduceMean", [s, b.ints([1])], ["keepdims": .int(0)], name: n.name, output: out)
             } else {
                 b.add("ReduceMean", [s], ["axes": .ints([1]), "keepdims": .int(0)], name: n.name, output: out)
             }
-        case "Average":
+        case OpKind.average:
             var acc = n.inputs[0]
             for other in n.inputs.dropFirst() { acc = b.add("Add", [acc, other], name: n.name + ".sum") }
             b.add("Div", [acc, b.float(Float(n.inputs.count))], name: n.name, output: out)

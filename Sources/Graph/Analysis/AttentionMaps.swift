@@ -26,7 +26,7 @@ public struct AttentionMaps: Sendable {
             throw GraphError.unsupported("attention maps are drawn for one image at a time, got a batch of shape \(pixels.shape)")
         }
         var graph = try ViTGraphBuilder.build(model)
-        let attention = graph.nodes.filter { $0.op == "Attention" }
+        let attention = graph.nodes.filter { $0.op == OpKind.attention }
         guard attention.count == c.depth else { throw GraphError.unsupported("expected \(c.depth) attention nodes, found \(attention.count)") }
         for node in attention { for name in node.inputs where !graph.outputs.contains(name) { graph.outputs.append(name) } }
         let values = try Executor(graph: graph, threads: threads).run([ViTGraphBuilder.inputName: pixels])

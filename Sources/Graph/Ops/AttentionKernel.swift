@@ -11,7 +11,7 @@ import Glibc
 /// GEMMs on vitopt's packed fp32 kernels (OpenBLAS under `VITOPT_SGEMM=openblas`); (batch, head)
 /// pairs run in parallel on the context's threads.
 struct AttentionKernel: OpKernel {
-    let kind = "Attention"
+    let kind = OpKind.attention
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         guard inputs.count == 1 || inputs.count == 3 else {

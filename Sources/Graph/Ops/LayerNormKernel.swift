@@ -8,7 +8,7 @@ import Glibc
 /// `y = (x − mean) / sqrt(var + eps) · gamma + beta` with the biased variance, computed in fp32 with
 /// a two-pass mean/variance summed in eight interleaved lanes (PyTorch uses Welford; the two agree to a few ulps for ViT activations).
 struct LayerNormKernel: OpKernel {
-    let kind = "LayerNorm"
+    let kind = OpKind.layerNorm
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 3...3)

@@ -3,7 +3,7 @@
 /// One `cblas_sgemm` over all leading rows with the bias pre-loaded into the output (beta = 1);
 /// fp32 accumulation in OpenBLAS's order (agrees with PyTorch to ≈1e-6 relative).
 struct LinearKernel: OpKernel {
-    let kind = "Linear"
+    let kind = OpKind.linear
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...3)

@@ -4,7 +4,7 @@
 /// or `"residual"` (adds the last input, which has the output's shape). Created inside the executor;
 /// never saved.
 struct PackedLinearKernel: ResidualEpilogueKernel {
-    let kind = "LinearPacked"
+    let kind = OpKind.linearPacked
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         let residual = node.hasResidualEpilogue

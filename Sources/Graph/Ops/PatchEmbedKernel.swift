@@ -4,7 +4,7 @@
 /// already flattened to tokens in row-major grid order (rows = height), as timm's `flatten(2).transpose(1, 2)`.
 /// Summation order is OpenBLAS's, so results match PyTorch's conv to fp32 rounding (≈1e-6 relative).
 struct PatchEmbedKernel: OpKernel {
-    let kind = "PatchEmbed"
+    let kind = OpKind.patchEmbed
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...3)

@@ -1,7 +1,7 @@
 /// `PrefixTokens(x[N,T,D], t1[1,k1,D], t2[1,k2,D], …) -> [N, k1+k2+…+T, D]`: prepends the learned
 /// tokens (class, distillation, register) to every sequence of the batch, in input order. Exact copy.
 struct PrefixTokensKernel: OpKernel {
-    let kind = "PrefixTokens"
+    let kind = OpKind.prefixTokens
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 2...16)

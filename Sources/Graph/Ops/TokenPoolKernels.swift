@@ -1,6 +1,6 @@
 /// `TakeToken(x[N,T,D]) {index}` -> `[N,D]`: the hidden state of one token (class or distillation).
 struct TakeTokenKernel: OpKernel {
-    let kind = "TakeToken"
+    let kind = OpKind.takeToken
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
@@ -27,7 +27,7 @@ struct TakeTokenKernel: OpKernel {
 /// `MeanTokens(x[N,T,D]) {start}` -> `[N,D]`: the mean over tokens `start..<T` (timm `global_pool="avg"`,
 /// which skips the prefix tokens). Summed in token order in fp32, then divided by the count.
 struct MeanTokensKernel: OpKernel {
-    let kind = "MeanTokens"
+    let kind = OpKind.meanTokens
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
@@ -59,7 +59,7 @@ struct MeanTokensKernel: OpKernel {
 /// `Average(a, b, …)` of same-shaped tensors: `(a + b + …) / count`, summed left to right
 /// (DeiT's `(head(x_cls) + head_dist(x_dist)) / 2`, bit-identical).
 struct AverageKernel: OpKernel {
-    let kind = "Average"
+    let kind = OpKind.average
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...64)

@@ -55,6 +55,6 @@ extension AttentionFusion {
         let total = scale * q.scale * k.scale
         let standard = 1 / Float(dh).squareRoot()
         if abs(total - standard) > 1e-6 * standard { attrs["scale"] = .float(total) }
-        return Node(name: softmax.name, op: "Attention", inputs: inputs, outputs: [value], attributes: attrs)
+        return Node(name: softmax.name, op: OpKind.attention, inputs: inputs, outputs: [value], attributes: attrs)
     }
 }

@@ -19,7 +19,7 @@ extension PatternRewriter {
                           || (flat.op == "Flatten" && flat.int("axis") == 2),
                       let tr = soleConsumer(of: flat.outputs[0]), tr.op == "Transpose", SymbolicShape.optionalInts(tr, "perm") == [0, 2, 1],
                       let at = producer[tr.outputs[0]] else { continue }
-                r.replace(at, with: Node(name: n.name, op: "PatchEmbed", inputs: n.inputs, outputs: tr.outputs))
+                r.replace(at, with: Node(name: n.name, op: OpKind.patchEmbed, inputs: n.inputs, outputs: tr.outputs))
             case "Concat":
                 guard n.int("axis") == 1, n.inputs.count >= 2 else { continue }
                 var tokens: [String] = []
@@ -30,7 +30,7 @@ extension PatternRewriter {
                     tokens.append(e.inputs[0])
                 }
                 guard tokens.count == n.inputs.count - 1 else { continue }
-                r.replace(i, with: Node(name: n.name, op: "PrefixTokens", inputs: [n.inputs.last!] + tokens, outputs: n.outputs))
+                r.replace(i, with: Node(name: n.name, op: OpKind.prefixTokens, inputs: [n.inputs.last!] + tokens, outputs: n.outputs))
             case "ReduceMean":
                 // Mean over tokens start..<T: ReduceMean {axes [1], keepdims 0} of x or of Slice(x) {axes [1], starts [s], ends ≥ T}.
                 guard SymbolicShape.optionalInts(n, "axes") == [1], n.int("keepdims") == 0 else { continue }
@@ -42,16 +42,16 @@ extension PatternRewriter {
                     source = sl.inputs[0]
                     start = st[0]
                 }
-                r.replace(i, with: Node(name: n.name, op: "MeanTokens", inputs: [source], outputs: n.outputs, attributes: ["start": .int(start)]))
+                r.replace(i, with: Node(name: n.name, op: OpKind.meanTokens, inputs: [source], outputs: n.outputs, attributes: ["start": .int(start)]))
             case "Div":
                 // DeiT's (head(cls) + head_dist(dist)) / 2 → Average.
                 guard scalar(n.inputs[1]) == 2, let add = node(producing: n.inputs[0]), add.op == "Add",
-                      add.inputs.allSatisfy({ node(producing: $0)?.op == "Linear" }), soleConsumer(of: add.outputs[0]) != nil else { continue }
-                r.replace(i, with: Node(name: n.name, op: "Average", inputs: add.inputs, outputs: n.outputs))
+                      add.inputs.allSatisfy({ node(producing: $0)?.op == OpKind.linear }), soleConsumer(of: add.outputs[0]) != nil else { continue }
+                r.replace(i, with: Node(name: n.name, op: OpKind.average, inputs: add.inputs, outputs: n.outputs))
             case "Gather":
                 guard n.int("axis") == 1, n.inputs.count == 2, let idx = graph.initializers[n.inputs[1]], idx.rank == 0,
                       let index = idx.exactIntegers()?.first, index >= 0 else { continue }
-                r.replace(i, with: Node(name: n.name, op: "TakeToken", inputs: [n.inputs[0]], outputs: n.outputs,
+                r.replace(i, with: Node(name: n.name, op: OpKind.takeToken, inputs: [n.inputs[0]], outputs: n.outputs,
                                         attributes: ["index": .int(index)]))
             default:
                 continue

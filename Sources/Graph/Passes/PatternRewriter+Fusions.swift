@@ -17,10 +17,10 @@ extension PatternRewriter {
                     inputs.append(b)
                     out = add.outputs[0]
                     // The Add becomes the Linear; the MatMul is left dead.
-                    if let j = producer[out] { r.replace(j, with: Node(name: n.name, op: "Linear", inputs: inputs, outputs: [out])) }
+                    if let j = producer[out] { r.replace(j, with: Node(name: n.name, op: OpKind.linear, inputs: inputs, outputs: [out])) }
                     continue
                 }
-                r.replace(i, with: Node(name: n.name, op: "Linear", inputs: inputs, outputs: n.outputs))
+                r.replace(i, with: Node(name: n.name, op: OpKind.linear, inputs: inputs, outputs: n.outputs))
             } else if n.op == "Gemm", n.inputs.count >= 2, (n.float("alpha") ?? 1) == 1, (n.float("beta") ?? 1) == 1, n.int("transA") != 1,
                       let w = graph.initializers[n.inputs[1]], w.rank == 2 {
                 var inputs = [n.inputs[0], n.inputs[1]]
@@ -36,7 +36,7 @@ extension PatternRewriter {
                     if b.shape != [nOut] { r.graph.initializers[bias] = b.reshaped([nOut]) }
                     inputs.append(bias)
                 }
-                r.replace(i, with: Node(name: n.name, op: "Linear", inputs: inputs, outputs: n.outputs))
+                r.replace(i, with: Node(name: n.name, op: OpKind.linear, inputs: inputs, outputs: n.outputs))
             }
         }
         return r.removingDeadNodes()
@@ -53,7 +53,7 @@ extension PatternRewriter {
                 r.graph.initializers[bias] = Tensor(zeros: .f32, shape: s.shape)
             }
             guard graph.initializers[bias]?.shape ?? s.shape == s.shape else { continue }
-            r.replace(i, with: Node(name: n.name, op: "LayerNorm", inputs: [n.inputs[0], n.inputs[1], bias], outputs: n.outputs,
+            r.replace(i, with: Node(name: n.name, op: OpKind.layerNorm, inputs: [n.inputs[0], n.inputs[1], bias], outputs: n.outputs,
                                     attributes: ["epsilon": .float(n.float("epsilon") ?? 1e-5)]))
         }
         return r.removingDeadNodes()
@@ -81,7 +81,7 @@ extension PatternRewriter {
                   let g = graph.initializers[gamma], g.rank == 1,
                   let add = soleConsumer(of: mul.outputs[0]), add.op == "Add", let beta = PatternRewriter.other(add, mul.outputs[0]),
                   graph.initializers[beta]?.shape == g.shape, let at = producer[add.outputs[0]] else { continue }
-            r.replace(at, with: Node(name: mean.name, op: "LayerNorm", inputs: [x, gamma, beta], outputs: add.outputs,
+            r.replace(at, with: Node(name: mean.name, op: OpKind.layerNorm, inputs: [x, gamma, beta], outputs: add.outputs,
                                      attributes: ["epsilon": .float(eps)]))
         }
         return r.removingDeadNodes()

@@ -46,7 +46,7 @@ public enum ViTRecognizer {
         func other(_ n: Node, _ v: String) -> String { n.inputs[0] == v ? n.inputs[1] : n.inputs[0] }
 
         mutating func linear(_ n: Node, _ w: ViTPart, _ b: ViTPart?, _ block: Int?) throws {
-            guard n.op == "Linear" else { throw fail("expected Linear at '\(n.name)'") }
+            guard n.op == OpKind.linear else { throw fail("expected Linear at '\(n.name)'") }
             try take(n.inputs[1], w, block)
             if let b { guard n.inputs.count == 3 else { throw fail("'\(n.name)' has no bias") }; try take(n.inputs[2], b, block) }
         }
@@ -54,7 +54,7 @@ public enum ViTRecognizer {
         mutating func walk() throws -> ViTDescription {
             guard g.inputs.count == 1, let input = g.inputs.first, input.shape.count == 4, let c = input.shape[1].value,
                   let h = input.shape[2].value, let w = input.shape[3].value else { throw fail("input is not an image [N,C,H,W]") }
-            let pe = try next(input.name, "PatchEmbed")
+            let pe = try next(input.name, OpKind.patchEmbed)
             guard pe.inputs.count == 3, let pw = g.initializers[pe.inputs[1]] else { throw fail("patch embedding without bias") }
             try take(pe.inputs[1], .patchWeight); try take(pe.inputs[2], .patchBias)
             let d = pw.shape[0]
@@ -62,15 +62,15 @@ public enum ViTRecognizer {
             var tokens: [String] = []
             var posFirst = false
             func prefix(_ n: Node) { tokens = Array(n.inputs.dropFirst()) }
-            if let p = consumers[x]?.first(where: { $0.op == "PrefixTokens" }) {
+            if let p = consumers[x]?.first(where: { $0.op == OpKind.prefixTokens }) {
                 prefix(p); x = p.outputs[0]
-                let add = try next(x, "Add"); try take(other(add, x), .posEmbed); x = add.outputs[0]
+                let add = try next(x, OpKind.add); try take(other(add, x), .posEmbed); x = add.outputs[0]
             } else {
-                let add = try next(x, "Add"); try take(other(add, x), .posEmbed); x = add.outputs[0]
+                let add = try next(x, OpKind.add); try take(other(add, x), .posEmbed); x = add.outputs[0]
                 posFirst = true
-                if let p = consumers[x]?.first(where: { $0.op == "PrefixTokens" }) { prefix(p); x = p.outputs[0] }
+                if let p = consumers[x]?.first(where: { $0.op == OpKind.prefixTokens }) { prefix(p); x = p.outputs[0] }
             }
-            let distilled = g.nodes.contains { $0.op == "Average" }
+            let distilled = g.nodes.contains { $0.op == OpKind.average }
             var regTokens = 0
             for (i, t) in tokens.enumerated() {
                 let k = g.initializers[t]?.shape[1] ?? 0
@@ -78,9 +78,9 @@ public enum ViTRecognizer {
             }
             var depth = 0, heads = 0, mlp = 0, eps: Float = 0, qkvBias = true, layerScale = false, act = "gelu"
             while true {
-                guard let ln = consumers[x]?.first(where: { $0.op == "LayerNorm" && $0.inputs[0] == x }) else { break }
-                let lin = consumers[ln.outputs[0]]?.filter { $0.op == "Linear" } ?? []
-                guard let attn = lin.compactMap({ l in consumers[l.outputs[0]]?.first { $0.op == "Attention" } }).first else { break }
+                guard let ln = consumers[x]?.first(where: { $0.op == OpKind.layerNorm && $0.inputs[0] == x }) else { break }
+                let lin = consumers[ln.outputs[0]]?.filter { $0.op == OpKind.linear } ?? []
+                guard let attn = lin.compactMap({ l in consumers[l.outputs[0]]?.first { $0.op == OpKind.attention } }).first else { break }
                 let b = depth
                 eps = ln.float("epsilon") ?? 0
                 try take(ln.inputs[1], .norm1Weight, b); try take(ln.inputs[2], .norm1Bias, b)
@@ -97,25 +97,25 @@ public enum ViTRecognizer {
                     try linear(ps[1], .kWeight, qkvBias ? .kBias : nil, b)
                     try linear(ps[2], .vWeight, qkvBias ? .vBias : nil, b)
                 }
-                let proj = try next(attn.outputs[0], "Linear"); try linear(proj, .projWeight, .projBias, b)
+                let proj = try next(attn.outputs[0], OpKind.linear); try linear(proj, .projWeight, .projBias, b)
                 var h = proj.outputs[0]
-                if let ls = consumers[h]?.first(where: { $0.op == "Mul" }) { try take(other(ls, h), .ls1, b); h = ls.outputs[0]; layerScale = true }
-                let r1 = try next(h, "Add"); guard other(r1, h) == x else { throw fail("block \(b): no residual around attention") }
+                if let ls = consumers[h]?.first(where: { $0.op == OpKind.mul }) { try take(other(ls, h), .ls1, b); h = ls.outputs[0]; layerScale = true }
+                let r1 = try next(h, OpKind.add); guard other(r1, h) == x else { throw fail("block \(b): no residual around attention") }
                 x = r1.outputs[0]
-                let ln2 = try next(x, "LayerNorm"); try take(ln2.inputs[1], .norm2Weight, b); try take(ln2.inputs[2], .norm2Bias, b)
-                let fc1 = try next(ln2.outputs[0], "Linear"); try linear(fc1, .fc1Weight, .fc1Bias, b)
+                let ln2 = try next(x, OpKind.layerNorm); try take(ln2.inputs[1], .norm2Weight, b); try take(ln2.inputs[2], .norm2Bias, b)
+                let fc1 = try next(ln2.outputs[0], OpKind.linear); try linear(fc1, .fc1Weight, .fc1Bias, b)
                 mlp = g.initializers[fc1.inputs[1]]?.shape[0] ?? 0
-                let gelu = try next(fc1.outputs[0], "Gelu"); act = gelu.string("approximate") == "tanh" ? "gelu_tanh" : "gelu"
-                let fc2 = try next(gelu.outputs[0], "Linear"); try linear(fc2, .fc2Weight, .fc2Bias, b)
+                let gelu = try next(fc1.outputs[0], OpKind.gelu); act = gelu.string("approximate") == "tanh" ? "gelu_tanh" : "gelu"
+                let fc2 = try next(gelu.outputs[0], OpKind.linear); try linear(fc2, .fc2Weight, .fc2Bias, b)
                 h = fc2.outputs[0]
-                if layerScale, let ls = consumers[h]?.first(where: { $0.op == "Mul" }) { try take(other(ls, h), .ls2, b); h = ls.outputs[0] }
-                let r2 = try next(h, "Add"); guard other(r2, h) == x else { throw fail("block \(b): no residual around the MLP") }
+                if layerScale, let ls = consumers[h]?.first(where: { $0.op == OpKind.mul }) { try take(other(ls, h), .ls2, b); h = ls.outputs[0] }
+                let r2 = try next(h, OpKind.add); guard other(r2, h) == x else { throw fail("block \(b): no residual around the MLP") }
                 x = r2.outputs[0]
                 depth += 1
             }
             guard depth > 0 else { throw fail("no transformer blocks found") }
             var finalNorm = false
-            if let ln = consumers[x]?.first(where: { $0.op == "LayerNorm" }) {
+            if let ln = consumers[x]?.first(where: { $0.op == OpKind.layerNorm }) {
                 try take(ln.inputs[1], .normWeight); try take(ln.inputs[2], .normBias); x = ln.outputs[0]; finalNorm = true
             }
             var classes = 0, pool = "token", fcNorm = false, pooler = false
@@ -123,28 +123,28 @@ public enum ViTRecognizer {
                 classes = 0
                 if g.outputs.count == 2 {
                     // Hugging Face ViTModel pooler: tanh(dense(first token)).
-                    guard let t = consumers[x]?.first(where: { $0.op == "TakeToken" && $0.int("index") == 0 }) else { throw fail("second output is not a pooler") }
-                    let dense = try next(t.outputs[0], "Linear"); try linear(dense, .poolerWeight, .poolerBias, nil)
-                    guard try next(dense.outputs[0], "Tanh").outputs[0] == g.outputs[1] else { throw fail("second output is not a pooler") }
+                    guard let t = consumers[x]?.first(where: { $0.op == OpKind.takeToken && $0.int("index") == 0 }) else { throw fail("second output is not a pooler") }
+                    let dense = try next(t.outputs[0], OpKind.linear); try linear(dense, .poolerWeight, .poolerBias, nil)
+                    guard try next(dense.outputs[0], OpKind.tanh).outputs[0] == g.outputs[1] else { throw fail("second output is not a pooler") }
                     pooler = true
                 } else if g.outputs.count > 2 { throw fail("\(g.outputs.count) outputs") }
             } else {
                 var pooled: String
-                if let t = consumers[x]?.first(where: { $0.op == "TakeToken" && $0.int("index") == 0 }) {
+                if let t = consumers[x]?.first(where: { $0.op == OpKind.takeToken && $0.int("index") == 0 }) {
                     pooled = t.outputs[0]
-                } else if let m = consumers[x]?.first(where: { $0.op == "MeanTokens" }) {
+                } else if let m = consumers[x]?.first(where: { $0.op == OpKind.meanTokens }) {
                     pooled = m.outputs[0]; pool = "avg"
                 } else { throw fail("no pooling after the final norm") }
-                if let ln = consumers[pooled]?.first(where: { $0.op == "LayerNorm" }) {
+                if let ln = consumers[pooled]?.first(where: { $0.op == OpKind.layerNorm }) {
                     try take(ln.inputs[1], .fcNormWeight); try take(ln.inputs[2], .fcNormBias); pooled = ln.outputs[0]; fcNorm = true
                 }
-                let head = try next(pooled, "Linear"); try linear(head, .headWeight, .headBias, nil)
+                let head = try next(pooled, OpKind.linear); try linear(head, .headWeight, .headBias, nil)
                 classes = g.initializers[head.inputs[1]]?.shape[0] ?? 0
                 var out = head.outputs[0]
                 if distilled {
-                    guard let t = consumers[x]?.first(where: { $0.op == "TakeToken" && $0.int("index") == 1 }) else { throw fail("distilled head without the distillation token") }
-                    let hd = try next(t.outputs[0], "Linear"); try linear(hd, .headDistWeight, .headDistBias, nil)
-                    out = try next(out, "Average").outputs[0]
+                    guard let t = consumers[x]?.first(where: { $0.op == OpKind.takeToken && $0.int("index") == 1 }) else { throw fail("distilled head without the distillation token") }
+                    let hd = try next(t.outputs[0], OpKind.linear); try linear(hd, .headDistWeight, .headDistBias, nil)
+                    out = try next(out, OpKind.average).outputs[0]
                 }
                 guard g.outputs == [out] else { throw fail("the graph's output is not the head's logits") }
             }

@@ -47,7 +47,7 @@ extension Int8ONNXPatterns {
             guard let w = input.initializers[n.inputs[2]], let s = input.initializers[n.inputs[3]] else { continue }
             let name = n.inputs[2] + ".dequantized"
             g.initializers[name] = WeightQuantizer.dequantize(w, scale: s)
-            g.nodes[i] = Node(name: n.name, op: "Linear", inputs: [n.inputs[0], name] + n.inputs.dropFirst(4), outputs: n.outputs)
+            g.nodes[i] = Node(name: n.name, op: OpKind.linear, inputs: [n.inputs[0], name] + n.inputs.dropFirst(4), outputs: n.outputs)
         }
         return Int8ONNXMatcher(g).finish()
     }

@@ -56,7 +56,7 @@ public enum DynamicQuantization {
         }
         var g = input
         var layers: [Layer] = [], kept: [(String, String)] = []
-        let linears = g.nodes.indices.filter { g.nodes[$0].op == "Linear" }
+        let linears = g.nodes.indices.filter { g.nodes[$0].op == OpKind.linear }
         for p in options.exclude {
             let hit = linears.contains { i in p.matches(layer: g.nodes[i].name, weight: g.nodes[i].inputs.count > 1 ? g.nodes[i].inputs[1] : nil) }
             if !hit {
@@ -120,7 +120,7 @@ public enum DynamicQuantization {
         var fused: [String] = []
         for p in g.nodes.indices {
             let prod = g.nodes[p]
-            guard prod.op == "LayerNorm" || prod.op == "Gelu", prod.outputs.count == 1 else { continue }
+            guard prod.op == OpKind.layerNorm || prod.op == "Gelu", prod.outputs.count == 1 else { continue }
             let v = prod.outputs[0]
             guard !outputs.contains(v), let users = consumers[v], !users.isEmpty,
                   users.allSatisfy({ g.nodes[$0].op == Int8LinearKernel.op && g.nodes[$0].inputs[0] == v
@@ -128,7 +128,7 @@ public enum DynamicQuantization {
             let q = [v + ".q", v + ".scale", v + ".zero_point"]
             var attrs = prod.attributes
             attrs["activations"] = .string(ActivationScheme.perToken.rawValue)
-            g.nodes[p] = Node(name: prod.name, op: prod.op == "LayerNorm" ? LayerNormQuantizeKernel.op : GeluQuantizeKernel.op,
+            g.nodes[p] = Node(name: prod.name, op: prod.op == OpKind.layerNorm ? LayerNormQuantizeKernel.op : GeluQuantizeKernel.op,
                               inputs: prod.inputs, outputs: q, attributes: attrs)
             for u in users {
                 let n = g.nodes[u]
