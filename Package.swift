@@ -30,12 +30,14 @@ let package = Package(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
 
+        // The constants of vitopt's exp and erf formulas, in one header for every C and Swift implementation.
+        .target(name: "CVecMath"),
         // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
-        .target(name: "CFloatGEMM", path: "Sources/CFloatGEMM"),
+        .target(name: "CFloatGEMM", dependencies: ["CVecMath"], path: "Sources/CFloatGEMM"),
         // Persistent, briefly spinning worker threads for the parallel loops (pthreads, C11 atomics).
         .target(name: "CThreadPool"),
         // Tensors, the IR, passes and the fp32 executor.
-        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CThreadPool"]),
+        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CThreadPool", "CVecMath"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(
             name: "Formats",
@@ -46,7 +48,7 @@ let package = Package(
         // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.
         .target(name: "Quantize", dependencies: ["Graph", "Formats", "CInt8GEMM"]),
         // Attention matrix products for training (AVX-512, scalar reference, runtime dispatch); not a product.
-        .target(name: "CDistillKernels"),
+        .target(name: "CDistillKernels", dependencies: ["CVecMath"]),
         // Training: backward pass, optimizer, distillation losses and loop.
         .target(name: "Distill", dependencies: ["Graph", "Formats", "Quantize", "CDistillKernels"]),
         // The thin command-line shell.

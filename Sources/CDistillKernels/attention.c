@@ -1,4 +1,5 @@
 #include "CDistillKernels.h"
+#include "vitopt_vecmath.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -51,31 +52,31 @@ static void ab_scalar(int m, int n, int k, float alpha, const float *p, int ldp,
 
 /* exp(x) for x <= 0 as described in the header (vitopt_gelu's derivative), scalar. */
 static float exp_scalar(float x) {
-    float xc = x < -87.3f ? -87.3f : x;
-    float kn = __builtin_fmaf(xc, 1.44269504f, 12582912.0f);
-    float n = kn - 12582912.0f;
-    float r = __builtin_fmaf(n, -0.693145751953125f, xc);
-    r = __builtin_fmaf(n, -1.428606765330187e-06f, r);
-    float p = 1.0f / 5040;
-    p = __builtin_fmaf(p, r, 1.0f / 720);
-    p = __builtin_fmaf(p, r, 1.0f / 120);
-    p = __builtin_fmaf(p, r, 1.0f / 24);
-    p = __builtin_fmaf(p, r, 1.0f / 6);
+    float xc = x < VITOPT_EXP_LO ? VITOPT_EXP_LO : x;
+    float kn = __builtin_fmaf(xc, VITOPT_LOG2E, VITOPT_ROUND_MAGIC);
+    float n = kn - VITOPT_ROUND_MAGIC;
+    float r = __builtin_fmaf(n, -VITOPT_LN2_HI, xc);
+    r = __builtin_fmaf(n, -VITOPT_LN2_LO, r);
+    float p = VITOPT_EXP_C7;
+    p = __builtin_fmaf(p, r, VITOPT_EXP_C6);
+    p = __builtin_fmaf(p, r, VITOPT_EXP_C5);
+    p = __builtin_fmaf(p, r, VITOPT_EXP_C4);
+    p = __builtin_fmaf(p, r, VITOPT_EXP_C3);
     p = __builtin_fmaf(p, r, 0.5f);
     p = __builtin_fmaf(p, r, 1.0f);
     p = __builtin_fmaf(p, r, 1.0f);
     union { float f; int i; } k = {kn}, sc;
     sc.i = (k.i - 0x4B400000 + 127) << 23;
-    return x < -87.3f ? 0.0f : p * sc.f;
+    return x < VITOPT_EXP_LO ? 0.0f : p * sc.f;
 }
 
-static const float ERF_P[6] = {2.0263917e-06f, 2.8785653e-04f, 3.8958688e-03f, 5.3144842e-02f, 1.9343801e-01f, 1.1283790f};
-static const float ERF_Q[6] = {3.8003920e-05f, 1.1943385e-03f, 1.5227712e-02f, 1.1535885e-01f, 5.0476152e-01f, 1.0f};
+static const float ERF_P[6] = {VITOPT_ERF_P5, VITOPT_ERF_P4, VITOPT_ERF_P3, VITOPT_ERF_P2, VITOPT_ERF_P1, VITOPT_ERF_P0};
+static const float ERF_Q[6] = {VITOPT_ERF_Q5, VITOPT_ERF_Q4, VITOPT_ERF_Q3, VITOPT_ERF_Q2, VITOPT_ERF_Q1, VITOPT_ERF_Q0};
 
 static void gelu_scalar(const float *x, float *act, float *deriv, long n) {
     for (long i = 0; i < n; i++) {
-        float v = x[i], u = v * 0.70710677f;
-        float a = __builtin_fabsf(u) < 3.925f ? __builtin_fabsf(u) : 3.925f, z = a * a;
+        float v = x[i], u = v * VITOPT_INV_SQRT2;
+        float a = __builtin_fabsf(u) < VITOPT_ERF_CLAMP ? __builtin_fabsf(u) : VITOPT_ERF_CLAMP, z = a * a;
         float p = ERF_P[0], q = ERF_Q[0];
         for (int c = 1; c < 6; c++) { p = __builtin_fmaf(p, z, ERF_P[c]); q = __builtin_fmaf(q, z, ERF_Q[c]); }
         float e = a * p / q;
@@ -90,18 +91,18 @@ static void gelu_scalar(const float *x, float *act, float *deriv, long n) {
 #if defined(__x86_64__)
 __attribute__((target("avx512f")))
 static __m512 exp_avx512(__m512 x) {
-    __m512 lo = _mm512_set1_ps(-87.3f);
+    __m512 lo = _mm512_set1_ps(VITOPT_EXP_LO);
     __m512 xc = _mm512_max_ps(x, lo);
-    __m512 shifter = _mm512_set1_ps(12582912.0f);
-    __m512 kn = _mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269504f), shifter);
+    __m512 shifter = _mm512_set1_ps(VITOPT_ROUND_MAGIC);
+    __m512 kn = _mm512_fmadd_ps(xc, _mm512_set1_ps(VITOPT_LOG2E), shifter);
     __m512 n = _mm512_sub_ps(kn, shifter);
-    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(-0.693145751953125f), xc);
-    r = _mm512_fmadd_ps(n, _mm512_set1_ps(-1.428606765330187e-06f), r);
-    __m512 p = _mm512_set1_ps(1.0f / 5040);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(-VITOPT_LN2_HI), xc);
+    r = _mm512_fmadd_ps(n, _mm512_set1_ps(-VITOPT_LN2_LO), r);
+    __m512 p = _mm512_set1_ps(VITOPT_EXP_C7);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(VITOPT_EXP_C6));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(VITOPT_EXP_C5));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(VITOPT_EXP_C4));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(VITOPT_EXP_C3));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
@@ -117,8 +118,8 @@ static void gelu_avx512(const float *x, float *act, float *deriv, long n) {
     for (long i = 0; i < n; i += LANES) {
         long left = n - i;
         __mmask16 mask = left >= LANES ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
-        __m512 v = _mm512_maskz_loadu_ps(mask, x + i), u = _mm512_mul_ps(v, _mm512_set1_ps(0.70710677f));
-        __m512 a = _mm512_min_ps(_mm512_abs_ps(u), _mm512_set1_ps(3.925f)), z = _mm512_mul_ps(a, a);
+        __m512 v = _mm512_maskz_loadu_ps(mask, x + i), u = _mm512_mul_ps(v, _mm512_set1_ps(VITOPT_INV_SQRT2));
+        __m512 a = _mm512_min_ps(_mm512_abs_ps(u), _mm512_set1_ps(VITOPT_ERF_CLAMP)), z = _mm512_mul_ps(a, a);
         __m512 p = _mm512_set1_ps(ERF_P[0]), q = _mm512_set1_ps(ERF_Q[0]);
         for (int c = 1; c < 6; c++) {
             p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(ERF_P[c]));

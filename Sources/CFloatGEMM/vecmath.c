@@ -15,10 +15,11 @@
 #include <immintrin.h>
 #endif
 
-#define EXP_LO (-87.3f)
-#define EXP_HI 88.7f
-#define ROUND_MAGIC 12582912.0f
-#define ERF_CLAMP 3.925f
+#include "vitopt_vecmath.h"
+#define EXP_LO VITOPT_EXP_LO
+#define EXP_HI VITOPT_EXP_HI
+#define ROUND_MAGIC VITOPT_ROUND_MAGIC
+#define ERF_CLAMP VITOPT_ERF_CLAMP
 
 /* ---- scalar reference ---- */
 
@@ -30,19 +31,19 @@ static inline unsigned float_to_bits(float f) { unsigned u; memcpy(&u, &f, 4); r
 
 static float exp_scalar(float x) {
     float xc = smin(smax(x, EXP_LO), EXP_HI);
-    float kn = xc * 1.44269504f;
+    float kn = xc * VITOPT_LOG2E;
     kn = kn + ROUND_MAGIC;
     float n = kn - ROUND_MAGIC;
-    float r = xc - n * 0.69314575f;
-    r = r - n * 1.4286068e-6f;
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
+    float r = xc - n * VITOPT_LN2_HI;
+    r = r - n * VITOPT_LN2_LO;
+    float p = VITOPT_EXP_C7;
+    p = p * r + VITOPT_EXP_C6;
+    p = p * r + VITOPT_EXP_C5;
+    p = p * r + VITOPT_EXP_C4;
+    p = p * r + VITOPT_EXP_C3;
+    p = p * r + VITOPT_EXP_C2;
+    p = p * r + VITOPT_EXP_C1;
+    p = p * r + VITOPT_EXP_C0;
     float scaled = p * bits_to_float((float_to_bits(kn) - 0x4B400000u + 127u) << 23);
     return x < EXP_LO ? 0.0f : (x > EXP_HI ? __builtin_inff() : scaled);
 }
@@ -50,23 +51,23 @@ static float exp_scalar(float x) {
 static float erf_scalar(float x) {
     float a = smin(__builtin_fabsf(x), ERF_CLAMP);
     float z = a * a;
-    float p = 2.0263917e-06f;
-    p = p * z + 2.8785653e-04f;
-    p = p * z + 3.8958688e-03f;
-    p = p * z + 5.3144842e-02f;
-    p = p * z + 1.9343801e-01f;
-    p = p * z + 1.1283790f;
-    float q = 3.8003920e-05f;
-    q = q * z + 1.1943385e-03f;
-    q = q * z + 1.5227712e-02f;
-    q = q * z + 1.1535885e-01f;
-    q = q * z + 5.0476152e-01f;
-    q = q * z + 1.0f;
+    float p = VITOPT_ERF_P5;
+    p = p * z + VITOPT_ERF_P4;
+    p = p * z + VITOPT_ERF_P3;
+    p = p * z + VITOPT_ERF_P2;
+    p = p * z + VITOPT_ERF_P1;
+    p = p * z + VITOPT_ERF_P0;
+    float q = VITOPT_ERF_Q5;
+    q = q * z + VITOPT_ERF_Q4;
+    q = q * z + VITOPT_ERF_Q3;
+    q = q * z + VITOPT_ERF_Q2;
+    q = q * z + VITOPT_ERF_Q1;
+    q = q * z + VITOPT_ERF_Q0;
     float m = smin(a * p / q, 1.0f);
     return bits_to_float(float_to_bits(m) | (float_to_bits(x) & 0x80000000u));
 }
 
-static inline float gelu_scalar(float v) { return 0.5f * v * (1.0f + erf_scalar(v * 0.70710677f)); }
+static inline float gelu_scalar(float v) { return 0.5f * v * (1.0f + erf_scalar(v * VITOPT_INV_SQRT2)); }
 
 /* Swift `VectorMath.sum`'s order: eight interleaved partial sums, combined pairwise, then the tail. */
 static float sum8_scalar(const float *x, long n) {

@@ -1,4 +1,5 @@
 internal import CFloatGEMM
+public import CVecMath
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,40 +16,41 @@ import Glibc
 public enum VectorMath {
     @inlinable @inline(__always)
     public static func erf(_ x: Float) -> Float {
-        let a = min(abs(x), 3.925)
+        let a = min(abs(x), Float(VITOPT_ERF_CLAMP))
         let z = a * a
-        var p: Float = 2.026_391_7e-06
-        p = p * z + 2.878_565_3e-04
-        p = p * z + 3.895_868_8e-03
-        p = p * z + 5.314_484_2e-02
-        p = p * z + 1.934_380_1e-01
-        p = p * z + 1.128_379_0
-        var q: Float = 3.800_392_0e-05
-        q = q * z + 1.194_338_5e-03
-        q = q * z + 1.522_771_2e-02
-        q = q * z + 1.153_588_5e-01
-        q = q * z + 5.047_615_2e-01
-        q = q * z + 1
+        var p = Float(VITOPT_ERF_P5)
+        p = p * z + Float(VITOPT_ERF_P4)
+        p = p * z + Float(VITOPT_ERF_P3)
+        p = p * z + Float(VITOPT_ERF_P2)
+        p = p * z + Float(VITOPT_ERF_P1)
+        p = p * z + Float(VITOPT_ERF_P0)
+        var q = Float(VITOPT_ERF_Q5)
+        q = q * z + Float(VITOPT_ERF_Q4)
+        q = q * z + Float(VITOPT_ERF_Q3)
+        q = q * z + Float(VITOPT_ERF_Q2)
+        q = q * z + Float(VITOPT_ERF_Q1)
+        q = q * z + Float(VITOPT_ERF_Q0)
         return Float(sign: x.sign, exponent: 0, significand: min(a * p / q, 1))
     }
 
     @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float {
-        let xc = min(max(x, -87.3), 88.7)
+        let lo = Float(VITOPT_EXP_LO), hi = Float(VITOPT_EXP_HI), magic = Float(VITOPT_ROUND_MAGIC)
+        let xc = min(max(x, lo), hi)
         // Adding 1.5·2^23 rounds x·log2(e) to an integer n, which then sits in the low mantissa bits.
-        let kn = xc * 1.442_695_04 + 12_582_912
-        let n = kn - 12_582_912
-        let r = xc - n * 0.693_145_75 - n * 1.428_606_8e-6
-        var p: Float = 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        let kn = xc * Float(VITOPT_LOG2E) + magic
+        let n = kn - magic
+        let r = xc - n * Float(VITOPT_LN2_HI) - n * Float(VITOPT_LN2_LO)
+        var p = Float(VITOPT_EXP_C7)
+        p = p * r + Float(VITOPT_EXP_C6)
+        p = p * r + Float(VITOPT_EXP_C5)
+        p = p * r + Float(VITOPT_EXP_C4)
+        p = p * r + Float(VITOPT_EXP_C3)
+        p = p * r + Float(VITOPT_EXP_C2)
+        p = p * r + Float(VITOPT_EXP_C1)
+        p = p * r + Float(VITOPT_EXP_C0)
         let scaled = p * Float(bitPattern: (kn.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
-        return x < -87.3 ? 0 : (x > 88.7 ? .infinity : scaled)
+        return x < lo ? 0 : (x > hi ? .infinity : scaled)
     }
 
     /// The SIMD path the buffer functions use: `VITOPT_SGEMM`'s choice, else the best the CPU has.
