@@ -68,4 +68,21 @@ struct FamilyONNXExportTests {
                     "\(e) \(name): max abs diff \(Tolerance.maxAbsDiff(got, want)), scale \(Tolerance.maxAbs(want))")
         }
     }
+
+    @Test("inspect reports an export that is not recognised as a ViT as a graph (issue #14)")
+    func inspectUnrecognised() throws {
+        let loaded = try ModelLoader.load(FamilyFixture.root + "/rope/hf-dinov3/onnx/torchscript.onnx")
+        #expect(!loaded.recognized)
+        let report = ModelReport(loaded)
+        let graph = try #require(report.graph)
+        #expect(graph.inputs.map(\.shape) == ["[N,3,32,32]"])
+        #expect(graph.outputs.map(\.name) == ["last_hidden_state", "pooler_output"])
+        #expect(graph.outputs.map(\.shape) == ["[N,21,16]", "[N,16]"])
+        #expect(graph.ops.values.reduce(0, +) == graph.nodes && (graph.ops["LayerNorm"] ?? 0) == 5)
+        #expect(report.parameters == loaded.rawTensors.values.reduce(0) { $0 + $1.count } && report.parameters > 7000)
+        #expect(report.text.contains("output        pooler_output F32 [N,16]") && !report.text.contains("transformer   width"))
+        // A recognised model keeps its ViT summary and has no graph entry.
+        let vit = ModelReport(try ModelLoader.load(Fixtures.sample("digits/onnx/torchscript.onnx")))
+        #expect(vit.graph == nil && vit.text.contains("transformer   width"))
+    }
 }
