@@ -80,7 +80,8 @@ struct ONNXNodeTranslator {
             throw FormatError.corrupt(path: path, detail: e.description)
         }
         var attrs: [String: Attribute] = [:]
-        for a in n.attribute where a.type != .tensor && a.type != .graph {
+        // `vitopt.`-prefixed attributes are vitopt's own (IfBranch tags); a file cannot set them.
+        for a in n.attribute where a.type != .tensor && a.type != .graph && !a.name.hasPrefix("vitopt.") {
             guard let v = attribute(a) else { continue }
             if let want = Self.attributeKinds[a.name], Self.kind(v) != want {
                 throw invalid("attribute '\(a.name)' must be \(want == "int" || want == "ints" ? "an" : "a") \(want), is \(Self.kind(v)) \(v)")

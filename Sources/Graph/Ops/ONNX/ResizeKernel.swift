@@ -55,13 +55,14 @@ struct ResizeKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         var t = inputs[0].asF32()
         let p = try Self.plan(node, t.shape)
-        _ = try KernelAllocation.product(node, p.map(\.0) + [4], role: "output")
+        try KernelAllocation.reserve(node, try KernelAllocation.product(node, p.map(\.0), role: "output"), elementBytes: 4, role: "output")
         let taps = try ResizeTaps.Settings(node)
         for a in stride(from: t.rank - 1, through: 0, by: -1) where p[a].0 != t.shape[a] || p[a].1 != 1 {
-            let w = try taps.weights(inputSize: t.shape[a], outputSize: p[a].0, scale: p[a].1, node: node)
             var shape = t.shape
             shape[a] = p[a].0
+            // The output first: its allocation checks the size that bounds the weight table too.
             let out = try KernelAllocation.tensor(node, .f32, shape)
+            let w = try taps.weights(inputSize: t.shape[a], outputSize: p[a].0, scale: p[a].1, node: node)
             let outer = t.shape[..<a].reduce(1, *), inner = t.shape[(a + 1)...].reduce(1, *), n = t.shape[a]
             let src = t.floats, dst = out.mutableFloats
             for o in 0..<outer {
