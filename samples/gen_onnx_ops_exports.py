@@ -14,7 +14,7 @@ Registered in generate.py's FIXTURES as `onnx-ops-exports`; run alone with
                                    Gelu (opset 20, none and tanh), ScatterND (duplicate indices), Conv
                                    auto_pad VALID, If (condition folding to true and to false, nested)
   onnx-ops/ops_exports_<output>.npy ONNX Runtime's outputs on x.npy, as float32
-  onnx-ops/if_dynamic.onnx         an If whose condition depends on the image (vitopt must refuse it)
+  onnx-ops/ops_exports_if_dynamic.onnx  an If whose condition depends on the image (vitopt must refuse it)
 """
 
 from pathlib import Path
@@ -130,9 +130,9 @@ def gen_onnx_ops_exports():
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 20)], producer_name="gen_onnx_ops_exports.py")
     m.ir_version = 9
     onnx.checker.check_model(m, full_check=True)
-    onnx.save_model(m, str(out_dir / "if_dynamic.onnx"))
-    ort.InferenceSession(str(out_dir / "if_dynamic.onnx"), providers=["CPUExecutionProvider"]).run(None, {"x": x})
-    print("  if_dynamic.onnx")
+    onnx.save_model(m, str(out_dir / "ops_exports_if_dynamic.onnx"))
+    ort.InferenceSession(str(out_dir / "ops_exports_if_dynamic.onnx"), providers=["CPUExecutionProvider"]).run(None, {"x": x})
+    print("  ops_exports_if_dynamic.onnx")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ struct ONNXExportOpsTests {
     @Test("an If whose condition depends on the image is refused, naming the node")
     func ifOnTheImage() {
         #expect {
-            _ = try ONNXImporter.load(Fixtures.sample("onnx-ops/if_dynamic.onnx"))
+            _ = try ONNXImporter.load(Fixtures.sample("onnx-ops/ops_exports_if_dynamic.onnx"))
         } throws: { e in
             "\(e)".contains("(If)") && "\(e)".contains("depends on the input image")
         }
