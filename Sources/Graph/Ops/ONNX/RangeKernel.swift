@@ -10,7 +10,7 @@ struct RangeKernel: OpKernel {
 
     /// `node` with its constant operands as attributes (the inputs dropped), or the batch form.
     static func parameterized(_ node: Node, consts: [String: Tensor], symbolic: [String: SymbolicValue], graph: ModelGraph) throws -> Node {
-        if node.inputs.count == 3, let s = consts[node.inputs[0]], let d = consts[node.inputs[2]], !s.dtype.isFloatingPoint,
+        if node.inputs.count == 3, let s = consts[node.inputs[0]], let d = consts[node.inputs[2]], !s.dtype.isFloatingPoint, !d.dtype.isFloatingPoint,
            s.count == 1, d.count == 1, s.intArray() == [0], d.intArray() == [1],
            let limit = symbolic[node.inputs[1]], limit.elements.count == 1, case .symbol(let name, 1) = limit.elements[0],
            let like = graph.inputs.first(where: { $0.shape.first.map(SymbolicInt.init) == .symbol(name, 1) }) {
