@@ -18,6 +18,7 @@ Everything is written next to this file (samples/...). Fixtures:
   onnx           the digits teacher exported by both torch.onnx exporters (sharing one external
                  data file) and hf-vit exported as Optimum does, with ONNX Runtime goldens
   onnx-ops       small operator graphs (opsets 17 and 11) with ONNX Runtime goldens
+  onnx-ops-exports  the operators the families' torch.onnx exports add (opset 20, If), ORT goldens
   onnx-export-check  onnx.checker + ONNX Runtime on vitopt's own exports (needs `swift build`)
   onnxint8       ONNX Runtime quantize_dynamic outputs of a small timm ViT with ORT goldens
   onnxint8-export  ORT goldens for vitopt's int8 ONNX exports of the digits teacher (needs `swift build`)
@@ -788,6 +789,7 @@ FIXTURES = OrderedDict([
     ("resize", gen_resize),
     ("onnx", lambda: __import__("gen_onnx").gen_onnx_exports()),
     ("onnx-ops", lambda: __import__("gen_onnx").gen_onnx_ops()),
+    ("onnx-ops-exports", lambda: __import__("gen_onnx_ops_exports").gen_onnx_ops_exports()),
     ("onnx-export-check", lambda: __import__("gen_onnx").gen_onnx_export_check()),
     ("distill", lambda: __import__("gen_distill").gen_distill()),
     ("onnxint8", lambda: __import__("gen_onnxint8").gen_onnxint8_ort()),  # samples/gen_onnxint8.py

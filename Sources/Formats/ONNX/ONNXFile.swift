@@ -75,7 +75,7 @@ public struct ONNXFile: Sendable {
         }
         // Unsupported operators: one message listing every one, before anything runs.
         var unsupported: [String: [String]] = [:]
-        for (i, n) in g.node.enumerated() {
+        for (i, n) in try ONNXNodeTranslator.allNodes(g.node, path: path).enumerated() {
             let known = (n.domain.isEmpty || n.domain == "ai.onnx")
                 && (registry.kernel(for: n.opType) != nil || ONNXNodeTranslator.foldedOps.contains(n.opType) || n.opType == "Dropout")
             if !known {
@@ -93,6 +93,7 @@ public struct ONNXFile: Sendable {
         let translator = ONNXNodeTranslator(path: path, opset: opset, decoder: decoder)
         var nodes: [Node] = []
         for (i, n) in g.node.enumerated() {
+            if n.opType == "If" { nodes += try translator.inlineIf(n, index: i, constants: &inits); continue }
             if let node = try translator.translate(n, index: i, constants: &inits) { nodes.append(node) }
         }
         var inputs: [ValueInfo] = []

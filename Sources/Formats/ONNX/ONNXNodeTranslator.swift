@@ -17,7 +17,7 @@ struct ONNXNodeTranslator {
     let decoder: ONNXTensorDecoder
 
     /// Ops handled by the importer or the shape folder rather than a kernel.
-    static let foldedOps: Set<String> = ["Shape", "Constant", "ConstantOfShape"]
+    static let foldedOps: Set<String> = ["Shape", "Constant", "ConstantOfShape", "Size", "If"]
 
     /// The attribute kinds vitopt's kernels and passes read, by attribute name (the names mean the
     /// same thing on every operator vitopt supports). An attribute of another kind would be
@@ -30,6 +30,9 @@ struct ONNXNodeTranslator {
         "epsilon": "float", "alpha": "float", "beta": "float", "min": "float", "max": "float", "ratio": "float",
         "value_float": "float", "value_floats": "floats", "value_int": "int", "value_ints": "ints",
         "approximate": "string", "auto_pad": "string",
+        "fmod": "int", "largest": "int", "sorted": "int", "exclude_outside": "int", "antialias": "int",
+        "mode": "string", "coordinate_transformation_mode": "string", "nearest_mode": "string", "keep_aspect_ratio_policy": "string",
+        "reduction": "string", "cubic_coeff_a": "float", "extrapolation_value": "float",
     ]
 
     /// Attributes the ONNX schema requires that a kernel would otherwise default.
@@ -77,7 +80,8 @@ struct ONNXNodeTranslator {
             throw FormatError.corrupt(path: path, detail: e.description)
         }
         var attrs: [String: Attribute] = [:]
-        for a in n.attribute where a.type != .tensor && a.type != .graph {
+        // `vitopt.`-prefixed attributes are vitopt's own (IfBranch tags); a file cannot set them.
+        for a in n.attribute where a.type != .tensor && a.type != .graph && !a.name.hasPrefix("vitopt.") {
             guard let v = attribute(a) else { continue }
             if let want = Self.attributeKinds[a.name], Self.kind(v) != want {
                 throw invalid("attribute '\(a.name)' must be \(want == "int" || want == "ints" ? "an" : "a") \(want), is \(Self.kind(v)) \(v)")

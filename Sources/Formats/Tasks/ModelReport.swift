@@ -29,13 +29,15 @@ public struct ModelReport: Codable, Sendable {
     public var tensors: Int
     public var extraTensors: [String]
     public var warnings: [String]
+    /// The graph, for an imported graph not recognised as a ViT (whose ViT fields are placeholders).
+    public var graph: GraphSummary?
 
     enum CodingKeys: String, CodingKey {
         case path, format, layout, convention, imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim"
         case depth, numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, numClasses = "num_classes"
         case numPrefixTokens = "num_prefix_tokens", classToken = "class_token", distToken = "dist_token"
         case regTokens = "reg_tokens", globalPool = "global_pool", parameters, dtypes, fileSize = "file_size", tensors
-        case extraTensors = "extra_tensors", warnings
+        case extraTensors = "extra_tensors", warnings, graph
     }
 
     public init(_ m: LoadedModel) {
@@ -67,6 +69,13 @@ public struct ModelReport: Codable, Sendable {
         tensors = all.count
         extraTensors = m.model.extras.keys.sorted()
         warnings = m.warnings
+        if !m.recognized, let g = m.importedGraph {
+            graph = GraphSummary(g, registry: m.registry)
+            // The file's own initializers: an unrecognised graph has no ViT tensors to count.
+            parameters = m.rawTensors.values.reduce(0) { $0 + $1.count }
+            dtypes = m.rawTensors.values.reduce(into: [:]) { $0[$1.dtype.rawValue, default: 0] += $1.count }
+            tensors = m.rawTensors.count
+        }
     }
 
     /// The report as one JSON object (sorted keys).
@@ -81,14 +90,17 @@ public struct ModelReport: Codable, Sendable {
         func mb(_ b: Int) -> String { String(format: "%.2f MB", Double(b) / 1e6) }
         let tokens = [classToken ? "class" : nil, distToken ? "distillation" : nil, regTokens > 0 ? "\(regTokens) register" : nil]
             .compactMap { $0 }.joined(separator: " + ")
-        var lines = [
+        let header = [
             "\(path)",
             "  format        \(format)\(layout.map { ", \($0) layout" } ?? "") (\(convention) naming), \(mb(fileSize)), \(tensors) tensors",
+        ]
+        let parameterLine = "  parameters    \(parameters) (" + dtypes.keys.sorted().map { "\($0): \(dtypes[$0]!)" }.joined(separator: ", ") + ")"
+        var lines = graph.map { header + $0.lines + [parameterLine] } ?? header + [
             "  input         \(channels)×\(imageSize[0])×\(imageSize[1]), patch \(patchSize[0])×\(patchSize[1]) → \((imageSize[0] / patchSize[0]) * (imageSize[1] / patchSize[1])) patches",
             "  transformer   width \(embedDim), depth \(depth), \(numHeads) heads, MLP \(mlpHidden), LayerNorm eps \(eps)",
             "  tokens        \(tokens.isEmpty ? "none" : tokens) (\(numPrefixTokens) prefix), pool \(globalPool)",
             "  head          \(numClasses == 0 ? "none (returns hidden states)" : "\(numClasses) classes")",
-            "  parameters    \(parameters) (" + dtypes.keys.sorted().map { "\($0): \(dtypes[$0]!)" }.joined(separator: ", ") + ")",
+            parameterLine,
         ]
         if !extraTensors.isEmpty { lines.append("  extra tensors \(extraTensors.joined(separator: ", "))") }
         for w in warnings { lines.append("  warning: \(w)") }

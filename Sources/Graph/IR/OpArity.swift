@@ -26,9 +26,11 @@ public struct OpArity: Sendable, Equatable {
     /// operators the importer folds away (`Shape`, `Constant`, `ConstantOfShape`, `Dropout`).
     public static let table: [String: OpArity] = {
         var t: [String: OpArity] = [:]
-        for op in ["Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Equal", "MatMul", "Gather"] { t[op] = OpArity(2...2) }
+        for op in ["Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Equal", "MatMul", "Gather",
+                   "Greater", "Less", "Mod", "Tile", "GatherElements"] { t[op] = OpArity(2...2) }
         for op in ["Sqrt", "Erf", "Neg", "Reciprocal", "Exp", "Relu", "Sigmoid", "Round", "Identity", "Tanh", "Gelu",
-                   "Cast", "Transpose", "Softmax", "Flatten", "Shape", "ConstantOfShape", "TakeToken", "MeanTokens"] {
+                   "Cast", "Transpose", "Softmax", "Flatten", "Shape", "ConstantOfShape", "TakeToken", "MeanTokens",
+                   "Cos", "Sin", "Abs", "IsNaN", "Size"] {
             t[op] = OpArity(1...1)
         }
         for op in ["Squeeze", "Unsqueeze", "ReduceMean", "ReduceMin", "ReduceMax"] { t[op] = OpArity(1...2) }
@@ -44,6 +46,12 @@ public struct OpArity: Sendable, Equatable {
         t["LayerNormalization"] = OpArity(2...3, outputs: 1...3)
         t["Dropout"] = OpArity(1...3, outputs: 1...2)
         t["Constant"] = OpArity(0...0)
+        t["Range"] = OpArity(3...3)
+        t["TopK"] = OpArity(2...2, outputs: 2...2)
+        t["ScatterND"] = OpArity(3...3)
+        t["Resize"] = OpArity(1...4)
+        // Condition, then the then-branch outputs, then the else-branch outputs (`ONNXFile` inlines the branches).
+        t["If"] = OpArity(1...variadicLimit, outputs: 1...variadicLimit)
         t["DynamicQuantizeLinear"] = OpArity(1...1, outputs: 3...3)
         t["MatMulInteger"] = OpArity(2...4)
         t["ConvInteger"] = OpArity(2...4)

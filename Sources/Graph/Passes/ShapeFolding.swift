@@ -12,7 +12,10 @@ public enum ShapeFolding {
         "Reshape": [(1, "shape")], "Expand": [(1, "shape")], "Squeeze": [(1, "axes")], "Unsqueeze": [(1, "axes")],
         "ReduceMean": [(1, "axes")], "ReduceMin": [(1, "axes")], "ReduceMax": [(1, "axes")], "Split": [(1, "split")],
         "Slice": [(1, "starts"), (2, "ends"), (3, "axes"), (4, "steps")],
+        "Tile": [(1, "repeats")], "TopK": [(1, "k")], "Resize": [(1, "roi"), (2, "scales"), (3, "sizes")],
     ]
+    /// Parameters that are float lists (the others are integers).
+    static let floatParameters: Set<String> = ["roi", "scales"]
     /// Ops evaluated on symbolic shape vectors.
     static let symbolicOps: Set<String> = ["Identity", "Cast", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Gather", "Slice",
                                            "Add", "Sub", "Mul", "Div", "Equal", "Where"]
@@ -37,7 +40,11 @@ public enum ShapeFolding {
             if let t = consts[name] { return ValueInfo(name: name, dtype: t.dtype, shape: t.shape.map { .fixed($0) }) }
             throw GraphError.undefinedValue(node: node.name, value: name)
         }
-        for var node in try graph.topologicalOrder() {
+        // Nodes of `If` branches (see `IfBranch`) wait for their `If`: only the branch its condition
+        // chooses is folded.
+        var branches: [String: [Bool: [Node]]] = [:]
+        func process(_ original: Node) throws {
+            var node = original
             try OpArity.check(node)
             let live = node.inputs.filter { !$0.isEmpty }
             if node.op == "Shape" {
@@ -48,11 +55,33 @@ public enum ShapeFolding {
                 let end = max(start, min(n, e0 < 0 ? e0 + n : e0))
                 let v = SymbolicValue(shape: [end - start], elements: dims[start..<end].map(SymbolicInt.init))
                 if let t = v.known { consts[node.outputs[0]] = t } else { symbolic[node.outputs[0]] = v }
-                continue
+                return
+            }
+            if node.op == "Size" {
+                let v = try symbolic[node.inputs[0]].map { SymbolicValue(shape: [], elements: [.known($0.elements.count)]) }
+                    ?? size(node, shape: info(node.inputs[0], for: node).shape)
+                if let t = v.known { consts[node.outputs[0]] = t } else { symbolic[node.outputs[0]] = v }
+                return
+            }
+            if node.op == "If" {
+                let (then, count) = try IfBranch.condition(node, consts: consts, symbolic: symbolic)
+                for n in branches[node.name]?[then] ?? [] { try process(IfBranch.untagged(n)) }
+                for (k, out) in node.outputs.enumerated() {
+                    let source = node.inputs[1 + (then ? 0 : count) + k]
+                    if let t = consts[source] { consts[out] = t
+                    } else if let v = symbolic[source] { symbolic[out] = v
+                    } else {
+                        var i = try info(source, for: node)
+                        i.name = out
+                        infos[out] = i
+                        emitted.append(Node(name: node.name + "/" + out, op: "Identity", inputs: [source], outputs: [out]))
+                    }
+                }
+                return
             }
             if node.op == "ConstantOfShape" {
                 try foldConstantOfShape(node, consts: &consts, symbolic: symbolic, graph: graph, emitted: &emitted, infos: &infos)
-                continue
+                return
             }
             guard let kernel = registry.kernel(for: node.op) else { throw GraphError.unknownOp(node: node.name, op: node.op) }
             if live.allSatisfy({ consts[$0] != nil }) {
@@ -66,7 +95,7 @@ public enum ShapeFolding {
                 for o in shapes { try checkFoldedSize(o.shape, node: node) }
                 let outs = try kernel.run(node: node, inputs: args, context: context)
                 for (name, t) in zip(node.outputs, outs) where !name.isEmpty { consts[name] = t }
-                continue
+                return
             }
             if live.contains(where: { symbolic[$0] != nil }), live.allSatisfy({ symbolic[$0] != nil || consts[$0] != nil }),
                symbolicOps.contains(node.op) {
@@ -79,7 +108,7 @@ public enum ShapeFolding {
                 }
                 let v = try SymbolicEvaluator.evaluate(node, ins)
                 if let t = v.known { consts[node.outputs[0]] = t } else { symbolic[node.outputs[0]] = v }
-                continue
+                return
             }
             node = try parameterize(node, consts: consts, symbolic: symbolic, infos: infos, graph: graph)
             let ins = try node.inputs.map { try info($0, for: node) }
@@ -89,6 +118,9 @@ public enum ShapeFolding {
                 infos[name] = o
             }
             emitted.append(node)
+        }
+        for node in try graph.topologicalOrder() {
+            if let b = IfBranch(node) { branches[b.ifNode, default: [:]][b.then, default: []].append(node) } else { try process(node) }
         }
         let used = Set(emitted.flatMap(\.inputs)).union(graph.outputs)
         for out in graph.outputs where infos[out] == nil && consts[out] == nil {
@@ -102,6 +134,7 @@ public enum ShapeFolding {
     /// Moves parameter inputs into attributes (and drops the parameter inputs).
     static func parameterize(_ node: Node, consts: [String: Tensor], symbolic: [String: SymbolicValue], infos: [String: ValueInfo],
                              graph: ModelGraph) throws -> Node {
+        if node.op == "Range" { return try RangeKernel.parameterized(node, consts: consts, symbolic: symbolic, graph: graph) }
         guard let params = parameters[node.op] else { return node }
         var out = node
         var drop = Set<Int>()
@@ -109,6 +142,13 @@ public enum ShapeFolding {
             let name = node.inputs[index]
             drop.insert(index)
             if name.isEmpty { continue }  // an omitted optional parameter
+            if let t = consts[name], floatParameters.contains(attr) {
+                guard t.dtype.isFloatingPoint else {
+                    throw GraphError.shapeMismatch(node: node.name, detail: "\(attr) '\(name)' must be a float tensor")
+                }
+                out.attributes[attr] = .floats(t.floatArray())
+                continue
+            }
             if let t = consts[name] {
                 guard let v = t.exactIntegers() else {
                     throw GraphError.shapeMismatch(node: node.name, detail: "\(attr) '\(name)' holds values that are not integers")
@@ -129,13 +169,13 @@ public enum ShapeFolding {
                     if unknown == 1 && !v.elements.contains(.known(-1)) { return -1 }
                     throw GraphError.unsupported("node '\(node.name)' (Reshape): target shape \(v.elements) does not fold")
                 })
-            case "Expand":
+            case "Expand", "Tile":
                 guard let like = graph.inputs.first(where: { $0.shape.first.map(SymbolicInt.init) == .symbol(symbolName(v), 1) }) else {
-                    throw GraphError.unsupported("node '\(node.name)' (Expand): target shape \(v.elements) does not fold")
+                    throw GraphError.unsupported("node '\(node.name)' (\(node.op)): \(attr) \(v.elements) does not fold")
                 }
                 out.attributes[attr] = .ints(try v.elements.map { e in
                     if let k = e.value { return k }
-                    guard case .symbol(_, 1) = e else { throw GraphError.unsupported("node '\(node.name)' (Expand): target shape \(v.elements) does not fold") }
+                    guard case .symbol(_, 1) = e else { throw GraphError.unsupported("node '\(node.name)' (\(node.op)): \(attr) \(v.elements) does not fold") }
                     return -1
                 })
                 out.inputs.append(like.name)
@@ -161,6 +201,14 @@ public enum ShapeFolding {
             }
             n = m
         }
+    }
+
+    /// `Size(x)`: the element count of a value, symbolic in the batch when `x`'s shape is.
+    static func size(_ node: Node, shape: [Dim]) throws -> SymbolicValue {
+        guard let p = DimAlgebra.product(shape) else {
+            throw GraphError.unsupported("node '\(node.name)' (Size): the element count of \(shape.shapeDescription) does not fold")
+        }
+        return SymbolicValue(shape: [], elements: [SymbolicInt(p)])
     }
 
     static func symbolName(_ v: SymbolicValue) -> String {

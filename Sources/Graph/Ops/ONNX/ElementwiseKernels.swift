@@ -3,12 +3,12 @@ import Glibc
 #endif
 
 /// ONNX elementwise binary ops with NumPy broadcasting: `Add`, `Sub`, `Mul`, `Div`, `Pow`, `Min`, `Max` (two
-/// operands; NaN propagates), `Equal`.
+/// operands; NaN propagates), and the comparisons `Equal`, `Greater`, `Less` (false when an operand is NaN).
 ///
 /// Float tensors compute in fp32, one IEEE operation per element (bit-identical to ONNX Runtime's
 /// elementwise kernels; `Pow` uses `powf`, exact for the integer exponents exports use). Integer
 /// tensors (shape arithmetic) compute in 64-bit, `Div` truncating toward zero as ONNX specifies, and
-/// keep their dtype. `Equal` returns BOOL.
+/// keep their dtype. The comparisons return BOOL.
 struct ONNXBinaryKernel: OpKernel {
     let kind: String
     let float: @Sendable (Float, Float) -> Float
@@ -19,11 +19,13 @@ struct ONNXBinaryKernel: OpKernel {
         ONNXBinaryKernel(kind: "Add", float: { $0 + $1 }, integer: { $0 &+ $1 }),
         ONNXBinaryKernel(kind: "Sub", float: { $0 - $1 }, integer: { $0 &- $1 }),
         ONNXBinaryKernel(kind: "Mul", float: { $0 * $1 }, integer: { $0 &* $1 }),
-        ONNXBinaryKernel(kind: "Div", float: { $0 / $1 }, integer: { $1 == 0 ? 0 : $0 / $1 }),
+        ONNXBinaryKernel(kind: "Div", float: { $0 / $1 }, integer: { $1 == 0 ? 0 : $0.dividedReportingOverflow(by: $1).partialValue }),
         ONNXBinaryKernel(kind: "Pow", float: { powf($0, $1) }, integer: { a, b in b < 0 ? 0 : (0..<b).reduce(1) { acc, _ in acc &* a } }),
         ONNXBinaryKernel(kind: "Min", float: { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }, integer: { Swift.min($0, $1) }),
         ONNXBinaryKernel(kind: "Max", float: { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }, integer: { Swift.max($0, $1) }),
         ONNXBinaryKernel(kind: "Equal", float: { $0 == $1 ? 1 : 0 }, integer: { $0 == $1 ? 1 : 0 }, comparison: true),
+        ONNXBinaryKernel(kind: "Greater", float: { $0 > $1 ? 1 : 0 }, integer: { $0 > $1 ? 1 : 0 }, comparison: true),
+        ONNXBinaryKernel(kind: "Less", float: { $0 < $1 ? 1 : 0 }, integer: { $0 < $1 ? 1 : 0 }, comparison: true),
     ]
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
@@ -87,11 +89,14 @@ enum IntegerTensor {
     }
 }
 
-/// ONNX elementwise unary float ops: `Sqrt`, `Erf`, `Neg`, `Reciprocal`, `Exp`, `Relu`, `Sigmoid`
-/// (the C library's fp32 functions, ≈1 ulp), `Round` (half to even, exact), and `Identity` (no copy, any dtype).
+/// ONNX elementwise unary float ops: `Sqrt`, `Erf`, `Neg`, `Reciprocal`, `Exp`, `Relu`, `Sigmoid`, `Cos`,
+/// `Sin` (the C library's fp32 functions, ≈1 ulp), `Round` (half to even, exact), `Abs` (exact; integer
+/// tensors too, in 64-bit, keeping their dtype), and `Identity` (no copy, any dtype).
 struct ONNXUnaryKernel: OpKernel {
     let kind: String
     let apply: (@Sendable (Float) -> Float)?
+    /// The integer form, for the ops defined on integer tensors.
+    var integer: (@Sendable (Int) -> Int)? = nil
 
     static let all: [ONNXUnaryKernel] = [
         ONNXUnaryKernel(kind: "Sqrt", apply: { sqrtf($0) }),
@@ -102,19 +107,26 @@ struct ONNXUnaryKernel: OpKernel {
         ONNXUnaryKernel(kind: "Relu", apply: { max(0, $0) }),
         ONNXUnaryKernel(kind: "Sigmoid", apply: { 1 / (1 + expf(-$0)) }),
         ONNXUnaryKernel(kind: "Round", apply: { $0.rounded(.toNearestOrEven) }),
+        ONNXUnaryKernel(kind: "Cos", apply: { cosf($0) }),
+        ONNXUnaryKernel(kind: "Sin", apply: { sinf($0) }),
+        ONNXUnaryKernel(kind: "Abs", apply: { abs($0) }, integer: { $0 == .min ? $0 : abs($0) }),
         ONNXUnaryKernel(kind: "Identity", apply: nil),
     ]
 
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
-        if apply != nil {
+        if apply != nil && !(integer != nil && !inputs[0].dtype.isFloatingPoint) {
             try KernelCheck.require(inputs[0].dtype.isFloatingPoint, node, "\(kind) needs a float input, has \(inputs[0].dtype.rawValue)")
         }
-        return [ValueInfo(name: "", dtype: apply == nil ? inputs[0].dtype : .f32, shape: inputs[0].shape)]
+        return [ValueInfo(name: "", dtype: apply == nil || !inputs[0].dtype.isFloatingPoint ? inputs[0].dtype : .f32, shape: inputs[0].shape)]
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         guard let f = apply else { return [inputs[0]] }
+        if let g = integer, !inputs[0].dtype.isFloatingPoint {
+            try KernelAllocation.reserve(node, inputs[0].count, elementBytes: MemoryLayout<Int>.size, role: "integer operand")
+            return [IntegerTensor.make(inputs[0].intArray().map(g), shape: inputs[0].shape, dtype: inputs[0].dtype)]
+        }
         let x = inputs[0].asF32()
         let out = try KernelAllocation.tensor(node, .f32, x.shape, zeroed: false)
         let src = x.floats, dst = out.mutableFloats

@@ -85,7 +85,8 @@ struct GemmKernel: OpKernel {
 }
 
 /// `Conv(x[N,C,H,W], w[M,C/group,kh,kw], b?) {strides, pads, dilations, group}` (2-D only),
-/// as im2col + one OpenBLAS GEMM per image and group. `auto_pad` other than NOTSET is refused.
+/// as im2col + one OpenBLAS GEMM per image and group. `auto_pad` VALID is no padding (explicit pads
+/// must then be absent); SAME_UPPER / SAME_LOWER are refused.
 struct ConvKernel: OpKernel {
     let kind = "Conv"
 
@@ -93,7 +94,10 @@ struct ConvKernel: OpKernel {
 
     func params(_ node: Node) throws -> Params {
         if let ap = node.string("auto_pad"), ap != "NOTSET" {
-            throw GraphError.unsupported("node '\(node.name)': Conv auto_pad \(ap) is not supported (only explicit pads)")
+            guard ap == "VALID" else {
+                throw GraphError.unsupported("node '\(node.name)': Conv auto_pad \(ap) is not supported (only VALID and explicit pads)")
+            }
+            try KernelCheck.require(node.attributes["pads"] == nil, node, "Conv has both auto_pad VALID and pads")
         }
         return Params(stride: SymbolicShape.optionalInts(node, "strides") ?? [1, 1], pads: SymbolicShape.optionalInts(node, "pads") ?? [0, 0, 0, 0],
                       dilation: SymbolicShape.optionalInts(node, "dilations") ?? [1, 1], group: node.int("group") ?? 1)

@@ -11,7 +11,8 @@ extension OpRegistry {
         for k: any OpKernel in [ClipKernel(), DynamicQuantizeLinearKernel(), MatMulIntegerKernel(), ConvIntegerKernel()] { r.register(k) }
         let others: [any OpKernel] = [CastKernel(), WhereKernel(), TransposeKernel(), ExpandKernel(), ConcatKernel(), SliceKernel(),
                                       SplitKernel(), GatherKernel(), MatMulKernel(), GemmKernel(), ConvKernel(), SoftmaxKernel(),
-                                      ReduceMeanKernel(), LayerNormalizationKernel()]
+                                      ReduceMeanKernel(), LayerNormalizationKernel(), ModKernel(), IsNaNKernel(), RangeKernel(),
+                                      TileKernel(), GatherElementsKernel(), TopKKernel(), ScatterNDKernel(), ResizeKernel()]
         for k in others { r.register(k) }
         return r
     }()
