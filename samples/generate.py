@@ -795,6 +795,7 @@ FIXTURES = OrderedDict([
     ("onnxint8", lambda: __import__("gen_onnxint8").gen_onnxint8_ort()),  # samples/gen_onnxint8.py
     ("onnxint8-export", lambda: __import__("gen_onnxint8").gen_onnxint8_export()),  # needs `swift build`
     ("distill-ls", lambda: __import__("gen_distill").gen_distill_ls()),  # LayerScale / fc_norm / no class token
+    ("distill-families", lambda: __import__("gen_distill").gen_distill_families()),  # CLIP, tanh-GELU, HF DINOv2 students
 ])
 
 

@@ -18,10 +18,13 @@ import Graph
     }
 
     static func config(classToken: Bool = true, dist: Bool = false, reg: Int = 0, posPrefix: Bool = true, pool: String = "token",
-                       fcNorm: Bool = false, finalNorm: Bool = true, layerScale: Bool = false) -> ViTConfig {
+                       fcNorm: Bool = false, finalNorm: Bool = true, layerScale: Bool = false, classes: Int = 3,
+                       activation: String = "gelu", normPre: Bool = false, patchBias: Bool = true, projection: Int = 0,
+                       pooler: Bool = false) -> ViTConfig {
         ViTConfig(imageSize: [8, 8], patchSize: [4, 4], channels: 2, embedDim: 8, depth: 1, numHeads: 2, mlpHidden: 12,
-                  classToken: classToken, distToken: dist, regTokens: reg, posEmbedIncludesPrefix: posPrefix, numClasses: 3,
-                  globalPool: pool, fcNorm: fcNorm, finalNorm: finalNorm, layerScale: layerScale)
+                  classToken: classToken, distToken: dist, regTokens: reg, posEmbedIncludesPrefix: posPrefix, numClasses: classes,
+                  globalPool: pool, fcNorm: fcNorm, finalNorm: finalNorm, layerScale: layerScale, pooler: pooler,
+                  activation: activation, normPre: normPre, patchBias: patchBias, projectionDim: projection)
     }
 
     static let variants: [Variant] = [
@@ -32,6 +35,18 @@ import Graph
         Variant(name: "dist token", config: config(dist: true), parts: [.distToken, .clsToken, .posEmbed, .headDistWeight]),
         Variant(name: "LayerScale, avg pool with class token", config: config(pool: "avg", layerScale: true),
                 parts: [.ls1, .ls2, .posEmbed, .patchWeight, .normBias]),
+        // The families' features (issue #13).
+        Variant(name: "CLIP: norm_pre, no patch bias, QuickGELU", config: config(activation: "quick_gelu", normPre: true, patchBias: false),
+                parts: [.normPreWeight, .normPreBias, .patchWeight, .fc1Weight, .fc1Bias]),
+        Variant(name: "tanh-GELU, token_avg", config: config(pool: "token_avg", activation: "gelu_tanh"),
+                parts: [.fc1Bias, .headWeight, .posEmbed, .clsToken]),
+        Variant(name: "SwiGLU", config: config(activation: "swiglu"), parts: [.fc1Weight, .fc1Bias, .fc2Weight, .norm2Weight]),
+        Variant(name: "SigLIP: attention pooling, no class token", config: config(classToken: false, pool: "map", activation: "gelu_tanh"),
+                parts: [.mapLatent, .mapQWeight, .mapQBias, .mapKVWeight, .mapKVBias, .mapProjWeight, .mapNormWeight, .mapFc1Weight,
+                        .mapFc2Bias, .normWeight, .posEmbed]),
+        Variant(name: "headless with projection", config: config(classes: 0, normPre: true, projection: 5),
+                parts: [.imageProjection, .normWeight, .clsToken]),
+        Variant(name: "headless with the HF pooler", config: config(classes: 0, pooler: true), parts: [.poolerWeight, .poolerBias, .normBias]),
     ]
 
     @Test(arguments: variants) func gradientsMatchCentralDifferences(_ v: Variant) throws {
@@ -43,7 +58,7 @@ import Graph
             desc.tensors[key] = p
         }
         let model = try TrainableViT(desc, threads: 2)
-        let n = 2, k = v.config.numClasses
+        let n = 2, k = TrainableViT.outputWidth(v.config)
         let x = Tensor(shape: [n, 2, 8, 8], floats: (0..<(n * 128)).map { _ in rng.normal() })
         let probe = Tensor(shape: [n, k], floats: (0..<(n * k)).map { _ in rng.normal() })
         let probeDist = Tensor(shape: [n, k], floats: (0..<(n * k)).map { _ in rng.normal() })
@@ -80,9 +95,9 @@ import Graph
 
     /// What still has no backward is refused with a typed error naming the feature.
     @Test func featuresWithoutABackwardAreRefused() {
-        var tanh = Self.config(); tanh.activation = "gelu_tanh"
-        var pooler = Self.config(); pooler.pooler = true; pooler.numClasses = 0
-        for (c, what) in [(tanh, "gelu_tanh"), (pooler, "pooler")] {
+        var pooler = Self.config(); pooler.pooler = true  // a pooler beside a classifier head
+        let tokenAvgFcNorm = Self.config(pool: "token_avg", fcNorm: true)
+        for (c, what) in [(pooler, "pooler"), (tokenAvgFcNorm, "fc_norm with token_avg")] {
             #expect { try TrainableViT(ViTDescription.random(config: c, seed: 1), threads: 1) } throws: { e in
                 guard case DistillError.unsupported(let s) = e else { return false }
                 return s.contains(what)

@@ -49,7 +49,7 @@ import TestSupport
         let held = try Dataset.open(hx, labels: hl, config: trainer.student.config)
         func agreement() throws -> Double {
             try DistillReport.evaluate(teacher: teacher.graph(), student: ViTGraphBuilder.build(trainer.student.description()),
-                                       data: held, config: trainer.student.config, threads: 2).agreement
+                                       data: held, config: trainer.student.config, threads: 2).agreement ?? -1
         }
         let before = try agreement()
         var losses: [Double] = []

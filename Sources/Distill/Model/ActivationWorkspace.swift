@@ -16,23 +16,32 @@ final class ActivationWorkspace {
     /// Residual stream entering each block, and after the attention residual: `[N·S, D]` each.
     let xIn: [Tensor], xMid: [Tensor]
     /// Per block: LayerNorm outputs, packed qkv, attention probabilities `[N·H, S, S]`, attention output,
-    /// and the MLP: `fc1` holds GELU's derivative after the forward (`GeluGrad.forward`), `act` its output.
+    /// and the MLP: `fc1` holds the activation's derivative after the forward (`ActivationGrad.forward`;
+    /// for SwiGLU its input `[N·S, 2M]`), `act` its output.
     let ln1: [Tensor], qkv: [Tensor], probs: [Tensor], attnOut: [Tensor], ln2: [Tensor], fc1: [Tensor], act: [Tensor]
     /// LayerScale only: each branch's output before the scale (`proj` and `fc2`), `[N·S, D]`.
     let attnBranch: [Tensor], mlpBranch: [Tensor]
+    /// With `norm_pre`: the embedded tokens before that norm, `[N·S, D]` (else a 1-element placeholder).
+    let embedded: Tensor
     /// Stream after the last block, the final norm's output, pooled features (before `fc_norm` in
     /// `pooledRaw` when the model has one) and logits.
     let xOut: Tensor, normed: Tensor, pooledRaw: Tensor, pooled: Tensor, pooledDist: Tensor, logits: Tensor, logitsDist: Tensor
     // Gradient scratch.
     let dx: Tensor, dLn: Tensor, dqkv: Tensor, dHidden: Tensor, dPooled: Tensor, dPooledRaw: Tensor, dAttn: Tensor, dPatch: Tensor
     let dBranch: Tensor
+    /// SwiGLU only: ∂loss/∂fc1 `[N·S, 2M]` (else a 1-element placeholder).
+    let dFc1: Tensor
+    /// Attention pooling (`map`) only: the pooling head's buffers.
+    let mapPool: MapPoolBuffers?
+    /// HF pooler only: ∂loss/∂(the pooler's dense output) `[N, D]` (else a 1-element placeholder).
+    let dPoolerDense: Tensor
     /// LayerNorm backward's per-block partial sums.
     let lnScratch: Tensor
 
     /// - Throws: `TensorError` naming the batch size when a buffer does not fit in memory (every
     ///   buffer is zero-filled as it is made, so each budget check sees the ones before it).
     init(config c: ViTConfig, batch n: Int, threads: Int, keepsActivations keep: Bool = true) throws {
-        let s = c.numPrefixTokens + c.numPatches, d = c.embedDim, m = c.mlpHidden, r = n * s
+        let s = c.numPrefixTokens + c.numPatches, d = c.embedDim, m = c.mlpHidden, r = n * s, pw = c.pooledWidth
         func z(_ shape: [Int]) throws -> Tensor { try Tensor(zeros: .f32, shape: shape, for: "training activations \(shape) for batch \(n)") }
         func blocks(_ shape: [Int], _ used: Bool = true) throws -> [Tensor] {
             used ? try (0..<(keep ? c.depth : 1)).map { _ in try z(shape) } : []
@@ -44,16 +53,20 @@ final class ActivationWorkspace {
         patches = try z([n * c.numPatches, c.channels * c.patchSize[0] * c.patchSize[1]])
         patchOut = try z([n * c.numPatches, d])
         xIn = keep ? try blocks([r, d]) : [try z([r, d]), try z([r, d])]; xMid = try blocks([r, d]); ln1 = try blocks([r, d]); qkv = try blocks([r, 3 * d])
-        probs = try blocks([n * c.numHeads, s, s]); attnOut = try blocks([r, d]); ln2 = try blocks([r, d]); fc1 = try blocks([r, m]); act = try blocks([r, m])
+        probs = try blocks([n * c.numHeads, s, s]); attnOut = try blocks([r, d]); ln2 = try blocks([r, d]); fc1 = try blocks([r, c.fc1Rows]); act = try blocks([r, m])
         attnBranch = try blocks([r, d], c.layerScale); mlpBranch = try blocks([r, d], c.layerScale)
+        embedded = c.normPre ? try z([r, d]) : try z([1])
         xOut = try z([r, d]); normed = c.finalNorm ? try z([r, d]) : xOut
-        pooled = try z([n, d]); pooledRaw = c.fcNorm ? try z([n, d]) : pooled
-        pooledDist = try z([n, d]); logits = try z([n, c.numClasses]); logitsDist = try z([n, c.numClasses])
-        dx = try grad([r, d]); dLn = try grad([r, d]); dqkv = try grad([r, 3 * d]); dHidden = try grad([r, m]); dPooled = try grad([n, d])
-        dPooledRaw = c.fcNorm ? try grad([n, d]) : dPooled
+        pooled = try z([n, pw]); pooledRaw = c.fcNorm ? try z([n, pw]) : pooled
+        pooledDist = try z([n, d]); logits = try z([n, TrainableViT.outputWidth(c)]); logitsDist = try z([n, c.numClasses])
+        dx = try grad([r, d]); dLn = try grad([r, d]); dqkv = try grad([r, 3 * d]); dHidden = try grad([r, m]); dPooled = try grad([n, pw])
+        dPooledRaw = c.fcNorm ? try grad([n, pw]) : dPooled
         dAttn = try z([AttentionGrad.scratchCount(AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads), threads: threads)])
         dPatch = try grad([n * c.numPatches, d])
         dBranch = c.layerScale ? try grad([r, d]) : try z([1])
+        dFc1 = c.mlpActivation == .swiglu ? try grad([r, c.fc1Rows]) : try z([1])
+        mapPool = c.pooling == .map ? try MapPoolBuffers(config: c, batch: n, keepsActivations: keep) : nil
+        dPoolerDense = c.pooler ? try grad([n, d]) : try z([1])
         lnScratch = try grad([LayerNormGrad.scratchCount(rows: r, width: d)])
     }
 
@@ -66,11 +79,11 @@ final class ActivationWorkspace {
     /// Bytes held by this workspace.
     var byteCount: Int {
         var all = [patches, patchOut, xOut, pooled, pooledDist, logits, logitsDist, dx, dLn, dqkv, dHidden, dPooled, dAttn, dPatch,
-                   dBranch, lnScratch]
+                   dBranch, lnScratch, embedded, dFc1, dPoolerDense]
         if normed.storage !== xOut.storage { all.append(normed) }
         if pooledRaw.storage !== pooled.storage { all.append(pooledRaw) }
         if dPooledRaw.storage !== dPooled.storage { all.append(dPooledRaw) }
         all += xIn + xMid + ln1 + qkv + probs + attnOut + ln2 + fc1 + act + attnBranch + mlpBranch
-        return all.reduce(0) { $0 + $1.byteCount }
+        return all.reduce(0) { $0 + $1.byteCount } + (mapPool?.byteCount ?? 0)
     }
 }

@@ -12,6 +12,11 @@ import Graph
 ///   PyTorch's default U(±1/√fan_in)), reproducible from `seed`.
 /// - `distToken` adds a DeiT distillation token and `head_dist` (copied from the class token and
 ///   head when the rest is copied).
+/// The student has the teacher's features (family, activation, `norm_pre`, patch bias, tokens, pooling,
+/// LayerScale, mask token, projection) at its own width and depth; a headless teacher without a
+/// projection keeps its width (the student regresses its pooled features), and the initial values of
+/// the new parts are `norm_pre` 1/0, a zero mask token (as transformers initialises DINOv2's) and the
+/// attention-pooling latent trunc_normal with std D^-½ (timm).
 public enum StudentBuilder {
     public struct Spec: Sendable, Equatable {
         public var depth: Int?
@@ -61,6 +66,9 @@ public enum StudentBuilder {
         }
         guard c.embedDim % c.numHeads == 0 else {
             throw DistillError.invalidStudent("width \(c.embedDim) is not divisible by \(c.numHeads) heads (set --student-heads)")
+        }
+        if c.numClasses == 0 && c.projectionDim == 0 && c.embedDim != t.config.embedDim {
+            throw DistillError.invalidStudent("the teacher has neither a classifier nor a projection: the student regresses its \(t.config.embedDim)-wide pooled features and needs that width, not \(c.embedDim) (drop --student-dim)")
         }
         let addDist = spec.distToken && !c.distToken
         if spec.distToken { c.distToken = true }
@@ -113,8 +121,13 @@ public enum StudentBuilder {
         let t = Tensor(zeros: .f32, shape: shape)
         let p = t.mutableFloats, n = t.count
         switch key.part {
-        case .norm1Weight, .norm2Weight, .normWeight, .fcNormWeight:
+        case .norm1Weight, .norm2Weight, .normWeight, .fcNormWeight, .normPreWeight, .mapNormWeight:
             for i in 0..<n { p[i] = 1 }
+        case .maskToken:
+            break  // zeros, as transformers initialises DINOv2's
+        case .mapLatent:
+            let std = 1 / Float(c.embedDim).squareRoot()  // timm AttentionPoolLatent: trunc_normal std latent_dim^-0.5
+            for i in 0..<n { p[i] = rng.truncatedNormal(std: std) }
         case .clsToken, .regToken:
             for i in 0..<n { p[i] = rng.normal() * 1e-6 }
         case .patchWeight, .patchBias:

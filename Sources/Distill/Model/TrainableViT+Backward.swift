@@ -22,7 +22,7 @@ extension TrainableViT {
         let dx = w.dx.mutableFloats
         prof.measure("backward.head") { headBackward(w, dLogits: dLogits, dDistLogits: dDistLogits, into: dx) }
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
-        let dH = w.dHidden.mutableFloats, dLn = w.dLn.mutableFloats
+        let dH = w.dHidden.mutableFloats, dLn = w.dLn.mutableFloats, activation = c.mlpActivation ?? .gelu
         for b in stride(from: c.depth - 1, through: 0, by: -1) {
             // MLP branch: x_out = x_mid + [ls2 ⊙] fc2(gelu(fc1(ln2(x_mid)))).
             prof.measure("backward.linear") {
@@ -31,9 +31,13 @@ extension TrainableViT {
                 LinearGrad.backward(x: w.act[b].floats, dy: dy, rows: r, k: m, n: d, weight: p.value(.fc2Weight, b),
                                     dW: p.grad(.fc2Weight, b), db: p.grad(.fc2Bias, b), dx: dH, context: ctx)
             }
-            prof.measure("backward.gelu") { GeluGrad.backward(derivative: w.fc1[b].floats, grad: dH, count: r * m, context: ctx) }
+            var dFc1 = UnsafePointer(dH)
+            prof.measure("backward.gelu") {
+                dFc1 = ActivationGrad.backward(activation, saved: w.fc1[b].floats, grad: dH, dFc1: w.dFc1.mutableFloats, rows: r, hidden: m,
+                                               context: ctx)
+            }
             prof.measure("backward.linear") {
-                LinearGrad.backward(x: w.ln2[b].floats, dy: dH, rows: r, k: d, n: m, weight: p.value(.fc1Weight, b),
+                LinearGrad.backward(x: w.ln2[b].floats, dy: dFc1, rows: r, k: d, n: c.fc1Rows, weight: p.value(.fc1Weight, b),
                                     dW: p.grad(.fc1Weight, b), db: p.grad(.fc1Bias, b), dx: dLn, context: ctx)
             }
             prof.measure("backward.norm") {
@@ -60,7 +64,16 @@ extension TrainableViT {
                                        dx: dx, dGamma: p.grad(.norm1Weight, b), dBeta: p.grad(.norm1Bias, b), scratch: ln, context: ctx)
             }
         }
-        prof.measure("backward.embed") { embedBackward(w, dx: dx, n: n) }
+        prof.measure("backward.embed") {
+            if c.normPre {
+                memset(dLn, 0, r * d * 4)
+                LayerNormGrad.backward(x: w.embedded.floats, dy: dx, rows: r, width: d, gamma: p.value(.normPreWeight), epsilon: eps,
+                                       dx: dLn, dGamma: p.grad(.normPreWeight), dBeta: p.grad(.normPreBias), scratch: ln, context: ctx)
+                embedBackward(w, dx: dLn, n: n)
+            } else {
+                embedBackward(w, dx: dx, n: n)
+            }
+        }
     }
 
     /// With LayerScale: `dScale += Σ_rows dOut ⊙ branch` (rows in order) and returns `dOut ⊙ scale` (in
@@ -90,22 +103,36 @@ extension TrainableViT {
         let eps = Float(c.eps)
         let dNormed = w.dLn.mutableFloats
         memset(dNormed, 0, r * d * 4)
-        LinearGrad.backward(x: w.pooled.floats, dy: dLogits.floats, rows: n, k: d, n: k, weight: p.value(.headWeight),
-                            dW: p.grad(.headWeight), db: p.grad(.headBias), dx: w.dPooled.mutableFloats)
+        let pw = c.pooledWidth
+        if k > 0 {
+            LinearGrad.backward(x: w.pooled.floats, dy: dLogits.floats, rows: n, k: pw, n: k, weight: p.value(.headWeight),
+                                dW: p.grad(.headWeight), db: p.grad(.headBias), dx: w.dPooled.mutableFloats)
+        } else if c.projectionDim > 0 {
+            LinearGrad.backward(x: w.pooled.floats, dy: dLogits.floats, rows: n, k: pw, n: c.projectionDim, weight: p.value(.imageProjection),
+                                dW: p.grad(.imageProjection), db: nil, dx: w.dPooled.mutableFloats)
+        } else if c.pooler {
+            // pooler_output = tanh(dense(first token)): the saved output gives tanh' = 1 − y².
+            let y = w.logits.floats, g = dLogits.floats, pre = w.dPoolerDense.mutableFloats
+            for i in 0..<(n * d) { pre[i] = g[i] * (1 - y[i] * y[i]) }
+            LinearGrad.backward(x: w.pooled.floats, dy: w.dPoolerDense.floats, rows: n, k: d, n: d, weight: p.value(.poolerWeight),
+                                dW: p.grad(.poolerWeight), db: p.grad(.poolerBias), dx: w.dPooled.mutableFloats)
+        } else {
+            w.dPooled.mutableFloats.update(from: dLogits.floats, count: n * pw)
+        }
         if c.fcNorm {
             memset(w.dPooledRaw.mutableRawPointer, 0, w.dPooledRaw.byteCount)
-            LayerNormGrad.backward(x: w.pooledRaw.floats, dy: w.dPooled.floats, rows: n, width: d, gamma: p.value(.fcNormWeight),
+            LayerNormGrad.backward(x: w.pooledRaw.floats, dy: w.dPooled.floats, rows: n, width: pw, gamma: p.value(.fcNormWeight),
                                    epsilon: eps, dx: w.dPooledRaw.mutableFloats, dGamma: p.grad(.fcNormWeight),
                                    dBeta: p.grad(.fcNormBias), scratch: w.lnScratch.mutableFloats, context: context)
         }
-        let dp = w.dPooledRaw.floats
+        let dp = w.dPooledRaw.floats, pooling = c.pooling ?? .token
+        if pooling == .map { attentionPoolBackward(w, dPooled: dp, dNormed: dNormed) }
         for b in 0..<n {
-            let seq = dNormed + b * s * d, g = dp + b * d
-            if c.globalPool == "avg" {
-                let scale = 1 / Float(s - c.numPrefixTokens)
-                for t in c.numPrefixTokens..<s { let row = seq + t * d; for j in 0..<d { row[j] += g[j] * scale } }
-            } else {
-                for j in 0..<d { seq[j] += g[j] }
+            let seq = dNormed + b * s * d, g = dp + b * pw
+            if pooling == .token || pooling == .tokenAvg { for j in 0..<d { seq[j] += g[j] } }
+            if pooling == .avg || pooling == .tokenAvg {
+                let ga = pooling == .avg ? g : g + d, scale = 1 / Float(s - c.numPrefixTokens)
+                for t in c.numPrefixTokens..<s { let row = seq + t * d; for j in 0..<d { row[j] += ga[j] * scale } }
             }
         }
         if c.distToken, let dd = dDistLogits {
@@ -146,6 +173,7 @@ extension TrainableViT {
             }
         }
         LinearGrad.backward(x: w.patches.floats, dy: w.dPatch.floats, rows: n * np, k: w.patches.shape[1], n: d,
-                            weight: p.value(.patchWeight), dW: p.grad(.patchWeight), db: p.grad(.patchBias), dx: nil, context: context)
+                            weight: p.value(.patchWeight), dW: p.grad(.patchWeight), db: c.patchBias ? p.grad(.patchBias) : nil, dx: nil,
+                            context: context)
     }
 }

@@ -32,10 +32,15 @@ extension TrainableViT {
             KernelMath.im2col(input.floats, n: n, channels: c.channels, height: c.imageSize[0], width: c.imageSize[1],
                               patch: (c.patchSize[0], c.patchSize[1]), into: w.patches.mutableFloats, context: ctx)
             LinearGrad.forward(x: w.patches.floats, rows: n * np, k: w.patches.shape[1], weight: p.value(.patchWeight), n: d,
-                               bias: p.value(.patchBias), into: w.patchOut.mutableFloats, context: ctx)
+                               bias: c.patchBias ? p.value(.patchBias) : nil, into: w.patchOut.mutableFloats, context: ctx)
             embed(w, n: n)
+            if c.normPre {
+                KernelMath.layerNorm(w.embedded.floats, rows: r, width: d, gamma: p.value(.normPreWeight), beta: p.value(.normPreBias),
+                                     epsilon: Float(c.eps), into: w.stream(0).mutableFloats, context: ctx)
+            }
         }
         let eps = Float(c.eps)
+        let activation = c.mlpActivation ?? .gelu
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
         for b in 0..<c.depth {
             let sb = w.slot(b)
@@ -57,12 +62,12 @@ extension TrainableViT {
                                residual: xin, into: mid, rows: r)
                 KernelMath.layerNorm(mid, rows: r, width: d, gamma: p.value(.norm2Weight, b), beta: p.value(.norm2Bias, b), epsilon: eps,
                                      into: w.ln2[sb].mutableFloats, context: ctx)
-                LinearGrad.forward(x: w.ln2[sb].floats, rows: r, k: d, weight: p.value(.fc1Weight, b), n: m, bias: p.value(.fc1Bias, b),
+                LinearGrad.forward(x: w.ln2[sb].floats, rows: r, k: d, weight: p.value(.fc1Weight, b), n: c.fc1Rows, bias: p.value(.fc1Bias, b),
                                    into: w.fc1[sb].mutableFloats, context: ctx)
             }
             prof.measure("forward.gelu") {
-                GeluGrad.forward(w.fc1[sb].mutableFloats, act: w.act[sb].mutableFloats, count: r * m, keepDerivative: w.keepsActivations,
-                                 context: ctx)
+                ActivationGrad.forward(activation, w.fc1[sb].mutableFloats, act: w.act[sb].mutableFloats, rows: r, hidden: m,
+                                       keepDerivative: w.keepsActivations, context: ctx)
             }
             prof.measure("forward.linear") {
                 residualBranch(w.act[sb].floats, k: m, weight: p.value(.fc2Weight, b), bias: p.value(.fc2Bias, b),
@@ -80,8 +85,21 @@ extension TrainableViT {
                 KernelMath.layerNorm(w.pooledRaw.floats, rows: n, width: d, gamma: p.value(.fcNormWeight), beta: p.value(.fcNormBias),
                                      epsilon: eps, into: w.pooled.mutableFloats, context: ctx)
             }
-            BLAS.linear(w.pooled.floats, rows: n, k: d, weight: p.value(.headWeight), n: c.numClasses, bias: p.value(.headBias),
-                        into: w.logits.mutableFloats)
+            let pw = c.pooledWidth
+            if c.numClasses > 0 {
+                BLAS.linear(w.pooled.floats, rows: n, k: pw, weight: p.value(.headWeight), n: c.numClasses, bias: p.value(.headBias),
+                            into: w.logits.mutableFloats)
+            } else if c.projectionDim > 0 {
+                BLAS.linear(w.pooled.floats, rows: n, k: pw, weight: p.value(.imageProjection), n: c.projectionDim, bias: nil,
+                            into: w.logits.mutableFloats)
+            } else if c.pooler {
+                BLAS.linear(w.pooled.floats, rows: n, k: d, weight: p.value(.poolerWeight), n: d, bias: p.value(.poolerBias),
+                            into: w.logits.mutableFloats)
+                let y = w.logits.mutableFloats
+                for i in 0..<(n * d) { y[i] = tanhf(y[i]) }
+            } else {
+                w.logits.mutableFloats.update(from: w.pooled.floats, count: n * pw)
+            }
             if c.distToken {
                 BLAS.linear(w.pooledDist.floats, rows: n, k: d, weight: p.value(.headDistWeight), n: c.numClasses,
                             bias: p.value(.headDistBias), into: w.logitsDist.mutableFloats)
@@ -112,7 +130,7 @@ extension TrainableViT {
     /// Prefix tokens (class, dist, registers) and position embedding into `xIn[0]`.
     private func embed(_ w: ActivationWorkspace, n: Int) {
         let c = config, d = c.embedDim, s = tokens, prefix = c.numPrefixTokens, np = c.numPatches
-        let x0 = w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats  // tensor-lifetime: the workspace holds xIn
+        let x0 = c.normPre ? w.embedded.mutableFloats : w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats  // tensor-lifetime: the workspace holds xIn
         let tokenRows = prefixTokenRows()
         let start = c.posEmbedIncludesPrefix ? 0 : prefix
         context.parallelFor(n, minChunk: 4) { range in
@@ -135,20 +153,21 @@ extension TrainableViT {
         return rows
     }
 
-    /// Token (row 0) or average (patch tokens, ascending) pooling of `normed` into `pooledRaw`; the
-    /// distillation token (row 1) into `pooledDist`.
+    /// Token (row 0), average (patch tokens, ascending), token_avg (row 0, then the patch average:
+    /// `2·D` wide) or attention (`attentionPoolForward`) pooling of `normed` into `pooledRaw`; the distillation token (row 1) into `pooledDist`.
     private func pool(_ w: ActivationWorkspace, n: Int) {
-        let c = config, d = c.embedDim, s = tokens, src = w.normed.floats
-        let pooled = w.pooledRaw.mutableFloats
+        let c = config, d = c.embedDim, s = tokens, src = w.normed.floats, pw = c.pooledWidth
+        let pooled = w.pooledRaw.mutableFloats, pooling = c.pooling ?? .token
+        if pooling == .map { attentionPoolForward(w, n: n); return }
         for b in 0..<n {
-            let seq = src + b * s * d, out = pooled + b * d
-            if c.globalPool == "avg" {
+            let seq = src + b * s * d, row0 = pooled + b * pw
+            if pooling == .token || pooling == .tokenAvg { row0.update(from: seq, count: d) }
+            if pooling == .avg || pooling == .tokenAvg {
+                let out = pooling == .avg ? row0 : row0 + d
                 for j in 0..<d { out[j] = 0 }
                 for t in c.numPrefixTokens..<s { let row = seq + t * d; for j in 0..<d { out[j] += row[j] } }
                 let count = Float(s - c.numPrefixTokens)
                 for j in 0..<d { out[j] /= count }
-            } else {
-                out.update(from: seq, count: d)
             }
             if c.distToken { (w.pooledDist.mutableFloats + b * d).update(from: seq + d, count: d) }
         }

@@ -7,8 +7,13 @@ import Graph
 /// dropout): patch embedding, prefix tokens and position embedding, pre-norm blocks, final norm,
 /// pooling, head — and, with a distillation token, the second head on token 1, whose logits are
 /// returned separately (timm's `distilled_training`). Supported: class/dist/register tokens (or none),
-/// either position-embedding layout, token or avg pooling, `fc_norm`, LayerScale, qkv with or without
-/// bias, exact GELU. The HF pooler and tanh-GELU have no backward here and are rejected.
+/// either position-embedding layout, `norm_pre`, a patch embedding with or without bias, token, avg or
+/// token_avg (class token and patch mean side by side, HF DINOv2's classifier) pooling, `fc_norm`,
+/// attention pooling (`map`, SigLIP's head: `TrainableViT+AttentionPool.swift`),
+/// LayerScale, qkv with or without bias, the activations gelu (erf), gelu_tanh, quick_gelu and SwiGLU,
+/// the mask token (stored, unused: zero gradient), and as the output a classifier head, a bias-free
+/// projection (CLIP's image embedding) or, with neither, the pooled features — through the HF ViT pooler
+/// (`tanh(dense(first token))`, `pooler_output`) when the model has one.
 public final class TrainableViT {
     public private(set) var config: ViTConfig
     public let parameters: ParameterSet
@@ -37,10 +42,22 @@ public final class TrainableViT {
     }
 
     static func checkSupported(_ c: ViTConfig) throws {
-        if c.pooler { throw DistillError.unsupported("the Hugging Face pooler") }
-        if c.activation != "gelu" { throw DistillError.unsupported("activation \(c.activation) (only exact gelu)") }
-        if c.numClasses < 1 { throw DistillError.unsupported("a model without a classifier head") }
+        if c.pooler && (c.numClasses > 0 || c.projectionDim > 0 || c.pooling != .token) {
+            throw DistillError.unsupported("the Hugging Face pooler beside a classifier, a projection or another pooling")
+        }
+        if c.mlpActivation == nil { throw DistillError.unsupported("activation \(c.activation)") }
+        if c.pooling == .tokenAvg && c.fcNorm { throw DistillError.unsupported("fc_norm with token_avg pooling") }
         if c.depth < 1 { throw DistillError.unsupported("depth 0") }
+    }
+
+    /// Width of the model's output: the classes of its head, else its projection, else its pooled features.
+    static func outputWidth(_ c: ViTConfig) -> Int {
+        c.numClasses > 0 ? c.numClasses : c.projectionDim > 0 ? c.projectionDim : c.pooledWidth
+    }
+
+    /// What the output is, for messages: "logits", "image embeddings" or "pooled features".
+    public static func outputKind(_ c: ViTConfig) -> String {
+        c.numClasses > 0 ? "logits" : c.projectionDim > 0 ? "image embeddings" : "pooled features"
     }
 
     /// Tokens per image (prefix + patches).

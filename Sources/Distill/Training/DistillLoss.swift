@@ -8,8 +8,10 @@ import Graph
 /// - hard (DeiT): `(1−α)·CE(s, y) + α·CE(s, argmax t)`;
 /// - with a distillation token (DeiT): `(1−α)·CE(s_cls, y) + α·D(s_dist, t)` with D the soft or hard term.
 /// Without labels α is 1 (and with a distillation token the class head is trained on the teacher's argmax).
+/// - cosine (headless teachers: image embeddings or pooled features): `FeatureLoss.cosine`, the mean of
+///   `1 − cos(student, teacher)`; labels and α play no part.
 public struct DistillLoss: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case soft, hard }
+    public enum Kind: String, Sendable, Codable { case soft, hard, cosine }
     public var kind: Kind
     public var alpha: Double
     public var temperature: Double
@@ -33,6 +35,10 @@ public struct DistillLoss: Sendable, Equatable, Codable {
     /// - Parameters: `student`, `teacher`: `[N, K]`; `labels`: N class indices or nil; `distLogits`: the dist head.
     public func evaluate(student: Tensor, distLogits: Tensor? = nil, teacher: Tensor, labels: [Int]?,
                          dLogits: Tensor, dDistLogits: Tensor? = nil) -> Value {
+        if kind == .cosine {
+            let v = FeatureLoss.cosine(student: student, teacher: teacher, grad: dLogits)
+            return Value(total: v.loss, ce: nil, distill: v.loss)
+        }
         let n = student.shape[0], k = student.shape[1]
         let a = labels == nil ? 1.0 : alpha
         let hardTargets = (0..<n).map { argmax(teacher.floats + $0 * k, k) }
@@ -61,7 +67,7 @@ public struct DistillLoss: Sendable, Equatable, Codable {
                 for j in 0..<k where pt[j] > 0 { kl += pt[j] * (lpt[j] - lps[j]) }
                 distSum += T * T * kl
                 for j in 0..<k { gD[b * k + j] += Float(a * T * (ps[j] - pt[j]) / Double(n)) }
-            case .hard:
+            case .hard, .cosine:  // cosine returned above
                 let y = hardTargets[b]
                 let p = softmax(ds, k, 1)
                 distSum += -log(max(p[y], .leastNonzeroMagnitude))

@@ -8,13 +8,17 @@ import Quantize
 /// KL(teacher ‖ student) at T = 1 (float64, nats per sample), parameters, file sizes, fp32 and int8
 /// latency (`LatencyBenchmark`, batch 1, median; int8 is `DynamicQuantization` of each graph in memory
 /// on the int8 runtime, as `vitopt bench` makes it), and the training run's figures (images/s, the
-/// activation plan and the process's peak RSS while training).
+/// activation plan and the process's peak RSS while training). For headless models (feature
+/// distillation: image embeddings or pooled features, `DistillTeacher.target`) the mean cosine
+/// similarity of student and teacher outputs takes the place of agreement and KL.
 public struct DistillReport: Codable, Sendable {
     public var samples: Int
     public var teacherTop1: Double?
     public var studentTop1: Double?
-    public var agreement: Double
-    public var meanKL: Double
+    public var agreement: Double?
+    public var meanKL: Double?
+    /// Headless models: mean over samples of cos(student output, teacher output).
+    public var meanCosine: Double?
     public var teacherParameters: Int
     public var studentParameters: Int
     public var teacherFileSize: Int?
@@ -29,7 +33,7 @@ public struct DistillReport: Codable, Sendable {
     public var trainPeakRSS: Int?
 
     enum CodingKeys: String, CodingKey {
-        case samples, teacherTop1 = "teacher_top1", studentTop1 = "student_top1", agreement, meanKL = "mean_kl"
+        case samples, teacherTop1 = "teacher_top1", studentTop1 = "student_top1", agreement, meanKL = "mean_kl", meanCosine = "mean_cosine"
         case teacherParameters = "teacher_parameters", studentParameters = "student_parameters"
         case teacherFileSize = "teacher_file_size", studentFileSize = "student_file_size"
         case teacherLatencyMs = "teacher_fp32_ms", studentLatencyMs = "student_fp32_ms"
@@ -41,15 +45,24 @@ public struct DistillReport: Codable, Sendable {
     public static func evaluate(teacher: ModelGraph, student: ModelGraph, data: Dataset, config: ViTConfig, batch: Int = 64,
                                 threads: Int, latencyRuns: Int = 0) throws -> DistillReport {
         let te = try Executor(graph: teacher, threads: threads), se = try Executor(graph: student, threads: threads)
-        var tc = 0, sc = 0, agree = 0, kl = 0.0, start = 0
+        var tc = 0, sc = 0, agree = 0, kl = 0.0, cosine = 0.0, start = 0
         let loss = DistillLoss()
+        let tName = DistillTeacher.target(of: teacher), sName = DistillTeacher.target(of: student)
+        let features = tName != "logits" || sName != "logits"
         while start < data.count {
             let range = start..<min(data.count, start + batch)
             let x = try data.batch(range, config: config)
-            let t = try te.run([te.graph.inputs[0].name: x])[te.graph.outputs[0]]!
-            let s = try se.run([se.graph.inputs[0].name: x])[se.graph.outputs[0]]!
-            guard t.shape == s.shape else { throw DistillError.mismatch("teacher logits \(t.shape) vs student \(s.shape)") }
+            let t = try DistillTeacher.pooled(te, x), s = try DistillTeacher.pooled(se, x)
+            guard t.shape == s.shape else {
+                throw DistillError.mismatch("the teacher's \(tName) \(t.shape) and the student's \(sName) \(s.shape) differ in shape")
+            }
             let k = t.shape[1]
+            if features {
+                let v = FeatureLoss.cosine(student: s, teacher: t, grad: Tensor(zeros: .f32, shape: s.shape))
+                cosine += v.meanCosine * Double(range.count)
+                start = range.upperBound
+                continue
+            }
             for (row, i) in range.enumerated() {
                 let tp = t.floats + row * k, sp = s.floats + row * k
                 let ta = loss.argmax(tp, k), sa = loss.argmax(sp, k)
@@ -62,8 +75,10 @@ public struct DistillReport: Codable, Sendable {
         }
         let n = Double(data.count)
         func params(_ g: ModelGraph) -> Int { g.initializers.values.reduce(0) { $0 + $1.count } }
-        var r = DistillReport(samples: data.count, teacherTop1: data.labels == nil ? nil : Double(tc) / n,
-                              studentTop1: data.labels == nil ? nil : Double(sc) / n, agreement: Double(agree) / n, meanKL: kl / n,
+        let labelled = data.labels != nil && !features
+        var r = DistillReport(samples: data.count, teacherTop1: labelled ? Double(tc) / n : nil,
+                              studentTop1: labelled ? Double(sc) / n : nil, agreement: features ? nil : Double(agree) / n,
+                              meanKL: features ? nil : kl / n, meanCosine: features ? cosine / n : nil,
                               teacherParameters: params(teacher), studentParameters: params(student))
         if latencyRuns > 0 {
             r.teacherLatencyMs = try LatencyBenchmark.measure(te, batch: 1, runs: latencyRuns).medianMs
@@ -92,8 +107,11 @@ public struct DistillReport: Codable, Sendable {
             "  file size      \(mb(teacherFileSize).padding(toLength: 14, withPad: " ", startingAt: 0)) \(mb(studentFileSize))",
             "  fp32 latency   \(ms(teacherLatencyMs).padding(toLength: 14, withPad: " ", startingAt: 0)) \(ms(studentLatencyMs))  (batch 1)",
             "  int8 latency   \(ms(teacherInt8LatencyMs).padding(toLength: 14, withPad: " ", startingAt: 0)) \(ms(studentInt8LatencyMs))  (batch 1, dynamic int8)",
-            String(format: "  top-1 agreement %.2f%%, mean KL(teacher‖student) %.4f", agreement * 100, meanKL),
         ]
+        if let agreement, let meanKL {
+            lines.append(String(format: "  top-1 agreement %.2f%%, mean KL(teacher‖student) %.4f", agreement * 100, meanKL))
+        }
+        if let meanCosine { lines.append(String(format: "  mean cosine(student, teacher) %.4f (feature distillation)", meanCosine)) }
         if let ips = trainImagesPerSecond, let act = activationBytes, let rss = trainPeakRSS {
             lines.append(String(format: "  training: %.1f images/s; activation plan %.1f MB, peak RSS %.1f MB", ips, Double(act) / 1e6, Double(rss) / 1e6))
         }

@@ -35,14 +35,40 @@ public enum DistillTeacher {
         }
     }
 
-    /// The logits for `x[N, C, H, W]` (owned by the teacher until the next call).
+    /// The graph output the student learns: `logits`, else (a headless model) `image_embeds`, else
+    /// `pooler_output` — what the native forward returns — else the first output (`last_hidden_state`,
+    /// read through `pooled`).
+    static func target(of graph: ModelGraph) -> String {
+        ["logits", "image_embeds", "pooler_output"].first(where: graph.outputs.contains) ?? graph.outputs[0]
+    }
+
+    /// Runs `executor` on `x` and returns its `target` as `[N, W]`: a `[N, T, D]` token sequence (a
+    /// headless model with class-token pooling has no pooled output in its graph) gives its first token,
+    /// the native forward's pooled features (HF Dinov2Model's `pooler_output`).
+    /// - Throws: `DistillError.mismatch` when the output is missing or of another rank.
+    static func pooled(_ executor: Executor, _ x: Tensor) throws -> Tensor {
+        let name = target(of: executor.graph)
+        guard let out = try executor.run([executor.graph.inputs[0].name: x])[name] else {
+            throw DistillError.mismatch("\(executor.graph.name) gives no output '\(name)'")
+        }
+        if out.rank == 2 { return out }
+        guard out.rank == 3, out.shape[1] > 0 else { throw DistillError.mismatch("\(executor.graph.name)'s \(name) is \(out.shape), not [N, W] or [N, T, D]") }
+        let n = out.shape[0], t = out.shape[1], d = out.shape[2]
+        let first = Tensor(zeros: .f32, shape: [n, d])
+        let f32 = out.asF32(), dst = first.mutableFloats
+        f32.withFloats { src in
+            guard let base = src.baseAddress else { return }
+            for b in 0..<n { (dst + b * d).update(from: base + b * t * d, count: d) }
+        }
+        return first
+    }
+
+    /// The logits (a headless teacher: its image embeddings or pooled features) for `x[N, C, H, W]`
+    /// (owned by the teacher until the next call).
     func logits(_ x: Tensor) throws -> Tensor {
         switch self {
         case .graph(let e):
-            guard let out = try e.run([e.graph.inputs[0].name: x])[e.graph.outputs[0]] else {
-                throw DistillError.mismatch("the teacher graph gives no output '\(e.graph.outputs[0])'")
-            }
-            return out
+            return try Self.pooled(e, x)
         case .native(let m):
             let out = try m.forward(x)
             guard let dist = out.distLogits else { return out.logits }

@@ -81,7 +81,16 @@ public final class DistillTrainer {
         guard settings.batch >= 1, data.count >= settings.batch else {
             throw DistillError.badData(path: dataPath, detail: "\(data.count) samples are fewer than one batch of \(settings.batch)")
         }
-        if let labels = data.labels, let bad = labels.first(where: { $0 < 0 || $0 >= c.numClasses }) {
+        let headless = c.numClasses == 0
+        guard headless == (settings.loss.kind == .cosine) else {
+            throw DistillError.mismatch(headless
+                ? "the student has no classifier head (its output is \(TrainableViT.outputKind(c))): only feature distillation (the cosine objective) trains it"
+                : "the cosine objective is for students without a classifier head; this one has \(c.numClasses) classes")
+        }
+        if headless && settings.loss.alpha != 1 {
+            throw DistillError.setting("feature distillation has no label term: --alpha must be 1, got \(settings.loss.alpha)")
+        }
+        if !headless, let labels = data.labels, let bad = labels.first(where: { $0 < 0 || $0 >= c.numClasses }) {
             throw DistillError.badData(path: dataPath, detail: "label \(bad) outside the student's \(c.numClasses) classes")
         }
         if data.labels == nil && settings.loss.alpha == 0 {
@@ -144,9 +153,10 @@ public final class DistillTrainer {
         let s = settings, c = dataConfig, spe = s.stepsPerEpoch(data.count), total = totalSteps
         let schedule = LRSchedule(base: s.lr, warmup: s.warmupSteps, total: total, minLR: s.minLR)
         let batch = Tensor(zeros: .f32, shape: [s.batch, c.channels, c.imageSize[0], c.imageSize[1]])
-        let dL = Tensor(zeros: .f32, shape: [s.batch, c.numClasses])
+        let width = TrainableViT.outputWidth(c)
+        let dL = Tensor(zeros: .f32, shape: [s.batch, width])
         let dD = c.distToken ? Tensor(zeros: .f32, shape: [s.batch, c.numClasses]) : nil
-        let zeroTeacher = Tensor(zeros: .f32, shape: [s.batch, c.numClasses])
+        let zeroTeacher = Tensor(zeros: .f32, shape: [s.batch, width])
         var order: [Int] = [], orderEpoch = -1
         var result = Result(steps: 0, imagesPerSecond: 0, peakRSS: 0, activationBytes: 0, skipped: [])
         let start = DispatchTime.now().uptimeNanoseconds
@@ -170,8 +180,10 @@ public final class DistillTrainer {
             let teacherLogits: Tensor
             if let teacher {
                 teacherLogits = try prof.measure("teacher") { try teacher.logits(batch) }
-                guard teacherLogits.shape == [s.batch, c.numClasses] else {
-                    throw DistillError.mismatch("the teacher gives logits \(teacherLogits.shape), the student has \(c.numClasses) classes")
+                guard teacherLogits.shape == [s.batch, width] else {
+                    throw DistillError.mismatch(c.numClasses > 0
+                        ? "the teacher gives logits \(teacherLogits.shape), the student has \(c.numClasses) classes"
+                        : "the teacher gives \(teacherLogits.shape), the student's \(TrainableViT.outputKind(c)) are \(width) wide")
                 }
             } else {
                 teacherLogits = zeroTeacher

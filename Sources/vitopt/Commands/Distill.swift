@@ -22,7 +22,8 @@ struct DistillCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: "Write the checkpoint every N steps (default: every epoch).")
     var checkpointEvery = 0
     @Option(help: "Write one JSON object per step to this file (appended to with --resume).") var log: String?
-    @Option(help: "Naming of the saved student: timm or hf.") var naming = "timm"
+    @Option(help: "Naming of the saved student: timm, hf or openclip (default: timm for a plain ViT timm can express, else the teacher's).")
+    var naming: String?
     @Option(name: .customLong("latency-runs"), help: "Timed runs for the report's latency (0 skips it).") var latencyRuns = 20
     @Flag(help: "Print the final report as JSON.") var json = false
     @Flag(help: "Print the time spent per training phase (data, teacher, forward, backward ops, optimizer) to stderr.")
@@ -36,7 +37,7 @@ struct DistillCommand: ParsableCommand {
     func validate() throws {
         try OptionBounds.check(checkpointEvery, "--checkpoint-every", 0...Int(Int32.max))
         try OptionBounds.check(latencyRuns, "--latency-runs", 0...OptionBounds.runs.upperBound)
-        _ = try NamingConvention.parse(naming)
+        if let naming { _ = try NamingConvention.parse(naming) }
         guard out.lowercased().hasSuffix(".safetensors") else { throw ValidationError("--out must be a .safetensors file, got '\(out)'") }
     }
 
@@ -53,15 +54,33 @@ struct DistillCommand: ParsableCommand {
         try outputs.claim(out, as: "the --out student")
         try outputs.claim(checkpointPath, as: "the checkpoint", replacing: resume)
         if let l = log { try outputs.claim(l, as: "the --log file") }
-        let convention = try NamingConvention.parse(naming)
         let t = try modelOptions.load(teacher)
         let (desc, how) = try StudentBuilder.build(teacher: t.model, spec: student.spec, seed: training.seed)
+        // A plain ViT student is saved in timm's convention when timm can express it, any other (CLIP, DINOv2...)
+        // in its teacher's, unless told otherwise; that it can be written is checked before training.
+        func savable(_ c: NamingConvention) throws { _ = try NamingMapper.names(for: NamingMapper.prepared(desc, for: c), convention: c) }
+        let convention: NamingConvention
+        if let naming {
+            convention = try NamingConvention.parse(naming)
+        } else if t.model.config.family == "vit", (try? savable(.timm)) != nil {
+            convention = .timm
+        } else {
+            convention = t.convention
+        }
+        try savable(convention)
         let configAction = try SidecarConfig.decide(output: out, config: desc.config, inputs: inputs)
         if let p = configAction.writtenPath { try outputs.claim(p, as: "the student's config.json") }
         let model = try TrainableViT(desc, threads: threads.count)
         let dataset = try Dataset.open(data, labels: labels, config: desc.config)
         var settings = training.settings
-        if dataset.labels == nil && settings.loss.alpha < 1 {
+        let headless = desc.config.numClasses == 0
+        if headless {
+            // Feature distillation: the student's image embedding (or pooled features) regresses the teacher's.
+            if training.hard { throw ValidationError("--hard needs logits; the teacher (\(desc.config.family)) outputs \(TrainableViT.outputKind(desc.config))") }
+            if dataset.labels != nil { Console.note("the teacher has no classifier head: labels are not used (feature distillation)") }
+            settings.loss = DistillLoss(kind: .cosine, alpha: 1, temperature: settings.loss.temperature)
+            Console.note("the teacher has no classifier head: feature distillation of its \(TrainableViT.outputKind(desc.config)) (1 − cosine)")
+        } else if dataset.labels == nil && settings.loss.alpha < 1 {
             Console.note("no labels for \(data): alpha = 1 (pure distillation)")
             settings.loss.alpha = 1
         }
@@ -74,7 +93,9 @@ struct DistillCommand: ParsableCommand {
         trainer.checkpointEvery = checkpointEvery
         trainer.onWarning = { Console.warn($0) }
         let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: desc.config) }
-        if let evalData {
+        if let evalData, headless {
+            Console.note("per-epoch evaluation needs logits; the report after training gives the mean cosine on --eval")
+        } else if let evalData {
             trainer.evaluator = try EpochEvaluator(teacher: try Executor(graph: teacherGraph, threads: threads.count), data: evalData,
                                                    config: desc.config, threads: threads.count)
         }
