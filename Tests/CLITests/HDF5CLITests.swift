@@ -29,7 +29,7 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("hdf5 (plain layout), timm naming") && r.stdout.contains("38 transposed"))
         let inspect = try BinaryRunner.run(["inspect", dir + "/model.h5"])
-        #expect(inspect.stdout.contains("plain layout (timm naming)"))
+        #expect(inspect.stdout.contains("plain layout (timm naming, vit family)"))
     }
 
     @Test func strictRefusesUnknownTensorsAndWritesNothing() throws {

@@ -11,6 +11,7 @@ extension ONNXNodeEmitter {
         "Sigmoid", "Sqrt", "Erf", "Reciprocal", "Exp", "Relu", "Pow", "Identity",
         "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Expand", "Transpose", "Concat", "Slice", "Split", "Gather",
         "MatMul", "Gemm", "Conv", "Softmax", "ReduceMean", "LayerNormalization",
+        "Mod", "Greater", "Less", "Cos", "Sin", "Abs", "IsNaN", "GatherElements", "ScatterND",
     ]
 
     /// Writes `n` as the ONNX node of the same op, undoing what import and `ShapeFolding` did: `Cast.to`

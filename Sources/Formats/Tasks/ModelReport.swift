@@ -22,6 +22,13 @@ public struct ModelReport: Codable, Sendable {
     public var distToken: Bool
     public var regTokens: Int
     public var globalPool: String
+    /// The model family (`ViTConfig.family`) and its MLP activation.
+    public var family: String
+    public var activation: String
+    /// The architectural features beyond a plain ViT (`norm_pre`, no patch bias, LayerScale, …).
+    public var features: [String]
+    /// Width of the image projection (`image_embeds`), 0 for none.
+    public var projectionDim: Int
     public var parameters: Int
     /// Element count per dtype.
     public var dtypes: [String: Int]
@@ -37,7 +44,7 @@ public struct ModelReport: Codable, Sendable {
         case depth, numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, numClasses = "num_classes"
         case numPrefixTokens = "num_prefix_tokens", classToken = "class_token", distToken = "dist_token"
         case regTokens = "reg_tokens", globalPool = "global_pool", parameters, dtypes, fileSize = "file_size", tensors
-        case extraTensors = "extra_tensors", warnings, graph
+        case extraTensors = "extra_tensors", warnings, graph, family, activation, features, projectionDim = "projection_dim"
     }
 
     public init(_ m: LoadedModel) {
@@ -60,6 +67,19 @@ public struct ModelReport: Codable, Sendable {
         distToken = c.distToken
         regTokens = c.regTokens
         globalPool = c.globalPool
+        family = c.family
+        activation = c.activation
+        projectionDim = c.projectionDim
+        var f: [String] = []
+        if c.normPre { f.append("norm_pre") }
+        if !c.patchBias { f.append("no patch bias") }
+        if c.layerScale { f.append("LayerScale") }
+        if !c.qkvBias { f.append("no qkv bias") }
+        if c.fcNorm { f.append("fc_norm") }
+        if !c.finalNorm { f.append("no final norm") }
+        if c.maskToken { f.append("mask token") }
+        if c.pooler { f.append("pooler") }
+        features = f
         let all = Array(m.model.tensors.values) + Array(m.model.extras.values)
         parameters = m.model.tensors.values.reduce(0) { $0 + $1.count }
         var d: [String: Int] = [:]
@@ -92,14 +112,14 @@ public struct ModelReport: Codable, Sendable {
             .compactMap { $0 }.joined(separator: " + ")
         let header = [
             "\(path)",
-            "  format        \(format)\(layout.map { ", \($0) layout" } ?? "") (\(convention) naming), \(mb(fileSize)), \(tensors) tensors",
+            "  format        \(format)\(layout.map { ", \($0) layout" } ?? "") (\(convention) naming, \(family) family), \(mb(fileSize)), \(tensors) tensors",
         ]
         let parameterLine = "  parameters    \(parameters) (" + dtypes.keys.sorted().map { "\($0): \(dtypes[$0]!)" }.joined(separator: ", ") + ")"
         var lines = graph.map { header + $0.lines + [parameterLine] } ?? header + [
             "  input         \(channels)×\(imageSize[0])×\(imageSize[1]), patch \(patchSize[0])×\(patchSize[1]) → \((imageSize[0] / patchSize[0]) * (imageSize[1] / patchSize[1])) patches",
-            "  transformer   width \(embedDim), depth \(depth), \(numHeads) heads, MLP \(mlpHidden), LayerNorm eps \(eps)",
+            "  transformer   width \(embedDim), depth \(depth), \(numHeads) heads, MLP \(mlpHidden) (\(activation)), LayerNorm eps \(eps)\(features.isEmpty ? "" : "; " + features.joined(separator: ", "))",
             "  tokens        \(tokens.isEmpty ? "none" : tokens) (\(numPrefixTokens) prefix), pool \(globalPool)",
-            "  head          \(numClasses == 0 ? "none (returns hidden states)" : "\(numClasses) classes")",
+            "  head          \(numClasses > 0 ? "\(numClasses) classes" : projectionDim > 0 ? "projection to \(projectionDim) (image_embeds)" : "none (returns hidden states)")",
             parameterLine,
         ]
         if !extraTensors.isEmpty { lines.append("  extra tensors \(extraTensors.joined(separator: ", "))") }
