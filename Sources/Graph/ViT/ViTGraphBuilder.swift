@@ -2,9 +2,9 @@
 /// vocabulary (`OpKind`).
 ///
 /// Graph input `pixel_values [N, C, H, W]`. Outputs: `logits [N, classes]` when the model has a
-/// head; otherwise `last_hidden_state [N, T, D]`, then `pooler_output [N, D]` when the model has a
-/// pooled feature beyond the tokens (a Hugging Face pooler, attention pooling, `fc_norm`, the
-/// class+mean pooling, or a projection), then `image_embeds [N, P]` for a projection.
+/// head; otherwise `last_hidden_state [N, T, D]`, then `pooler_output [N, D]` (the Hugging Face
+/// pooler, or the pooled feature a head would read: class token, patch mean, attention pooling,
+/// after `fc_norm`), then `image_embeds [N, P]` for a projection.
 /// The computation is timm's `VisionTransformer.forward` (transformers' `ViTModel`, `CLIPVisionModel`,
 /// `SiglipVisionModel`, `Dinov2Model`) in eval mode: patch embedding, prefix tokens (class,
 /// distillation, registers — in that order) and position embedding, [`norm_pre`], pre-norm blocks
@@ -27,12 +27,10 @@ public enum ViTGraphBuilder {
             outputs.append(b.rename(b.head(x), to: "logits"))
         } else {
             outputs.append(b.rename(x, to: "last_hidden_state"))
-            if let pooled = b.headlessPooled("last_hidden_state") {
-                outputs.append(b.rename(pooled, to: "pooler_output"))
-                if c.projectionDim > 0 {
-                    let embeds = b.add(OpKind.linear, ["pooler_output", b.w(.imageProjection)], "image_projection")
-                    outputs.append(b.rename(embeds, to: "image_embeds"))
-                }
+            outputs.append(b.rename(b.headlessPooled("last_hidden_state"), to: "pooler_output"))
+            if c.projectionDim > 0 {
+                let embeds = b.add(OpKind.linear, ["pooler_output", b.w(.imageProjection)], "image_projection")
+                outputs.append(b.rename(embeds, to: "image_embeds"))
             }
         }
         for (name, t) in model.extras where b.inits[name] == nil { b.inits[name] = t }
@@ -164,15 +162,14 @@ public enum ViTGraphBuilder {
             return logits
         }
 
-        /// The pooled output of a headless model, or `nil` when it has none beyond its tokens.
-        mutating func headlessPooled(_ x: String) -> String? {
+        /// The pooled output of a headless model: the HF pooler, or the pooling (and `fc_norm`) a head
+        /// would read — timm's `forward_head(pre_logits=True)`, HF's `pooler_output`.
+        mutating func headlessPooled(_ x: String) -> String {
             if c.pooler {
                 let first = add(OpKind.takeToken, [x], "pooler.first", ["index": .int(0)])
                 let dense = linear(first, .poolerWeight, .poolerBias, "pooler.dense")
                 return add(OpKind.tanh, [dense], "pooler.act")
             }
-            let pool = c.pooling ?? .token
-            guard pool == .map || pool == .tokenAvg || c.fcNorm || c.projectionDim > 0 else { return nil }
             var pooled = self.pool(x)
             if c.fcNorm { pooled = norm(pooled, .fcNormWeight, .fcNormBias, "fc_norm") }
             return pooled

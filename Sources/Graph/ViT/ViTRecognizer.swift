@@ -122,11 +122,13 @@ public enum ViTRecognizer {
             if g.outputs.first == x {
                 classes = 0
                 if g.outputs.count == 2 {
-                    // Hugging Face ViTModel pooler: tanh(dense(first token)).
+                    // Hugging Face ViTModel pooler: tanh(dense(first token)), or the pooled feature itself.
                     guard let t = consumers[x]?.first(where: { $0.op == OpKind.takeToken && $0.int("index") == 0 }) else { throw fail("second output is not a pooler") }
-                    let dense = try next(t.outputs[0], OpKind.linear); try linear(dense, .poolerWeight, .poolerBias, nil)
-                    guard try next(dense.outputs[0], OpKind.tanh).outputs[0] == g.outputs[1] else { throw fail("second output is not a pooler") }
-                    pooler = true
+                    if t.outputs[0] != g.outputs[1] {
+                        let dense = try next(t.outputs[0], OpKind.linear); try linear(dense, .poolerWeight, .poolerBias, nil)
+                        guard try next(dense.outputs[0], OpKind.tanh).outputs[0] == g.outputs[1] else { throw fail("second output is not a pooler") }
+                        pooler = true
+                    }
                 } else if g.outputs.count > 2 { throw fail("\(g.outputs.count) outputs") }
             } else {
                 var pooled: String
