@@ -32,10 +32,12 @@ let package = Package(
 
         // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
         .target(name: "CFloatGEMM", path: "Sources/CFloatGEMM"),
+        // bf16 GEMM micro-kernels (AVX512-BF16, AVX2 emulation, scalar reference; runtime dispatch); epilogues from CFloatGEMM.
+        .target(name: "CBF16GEMM", dependencies: ["CFloatGEMM"]),
         // Persistent, briefly spinning worker threads for the parallel loops (pthreads, C11 atomics).
         .target(name: "CThreadPool"),
         // Tensors, the IR, passes and the fp32 executor.
-        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CThreadPool"]),
+        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CBF16GEMM", "CThreadPool"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(
             name: "Formats",
