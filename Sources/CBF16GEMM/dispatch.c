@@ -14,6 +14,9 @@ int vitopt_bf16_cpu_supports(int path) {
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+    case VITOPT_BF16_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f");
 #endif
     default: return 0;
     }
@@ -94,6 +97,7 @@ void vitopt_bf16_gemm(int path, int m, int n, int k, const uint16_t *a, int lda,
     if (!vitopt_bf16_cpu_supports(path)) path = VITOPT_BF16_SCALAR;
     switch (path) {
     case VITOPT_BF16_AVX512BF16: vitopt_bf16_gemm_avx512bf16(&g); break;
+    case VITOPT_BF16_AVX512: vitopt_bf16_gemm_avx512(&g); break;
     case VITOPT_BF16_AVX2: vitopt_bf16_gemm_avx2(&g); break;
     default: vitopt_bf16_gemm_scalar(&g); break;
     }

@@ -24,5 +24,6 @@ void vitopt_bf16_epilogue(const vitopt_bf16_args *g, int r0, int rows, int col0,
 void vitopt_bf16_gemm_scalar(const vitopt_bf16_args *g);
 void vitopt_bf16_gemm_avx2(const vitopt_bf16_args *g);
 void vitopt_bf16_gemm_avx512bf16(const vitopt_bf16_args *g);
+void vitopt_bf16_gemm_avx512(const vitopt_bf16_args *g);
 void vitopt_bf16_convert_row_avx512bf16(const float *x, int k, uint16_t *a);
 #endif

@@ -40,12 +40,14 @@ extern "C" {
 /* Output columns per packed panel. */
 #define VITOPT_BF16_NR 64
 
-/* Kernel paths, slowest first. An AMX-BF16 path would be one more value here (it needs the Linux
- * permission request for the tile data and its own accumulation-order contract). */
+/* Kernel paths. An AMX-BF16 path would be one more value here (it needs the Linux permission request for
+ * the tile data and its own accumulation-order contract). */
 enum {
     VITOPT_BF16_SCALAR = 0,     /* the reference: portable C */
     VITOPT_BF16_AVX2 = 1,       /* AVX2 + FMA emulation in fp32 (bf16 widened by a shift), for CPUs without AVX512-BF16 */
     VITOPT_BF16_AVX512BF16 = 2, /* VDPBF16PS, 6 × 64 register tile */
+    VITOPT_BF16_AVX512 = 3,     /* AVX-512F emulation on the fp32 FMA units, 4 × 64 tile: faster than VDPBF16PS where that
+                                   instruction runs below the FMA rate */
 };
 
 /* Epilogues (the same values as CFloatGEMM's VITOPT_EPILOGUE_*). */

@@ -15,7 +15,7 @@ import Glibc
 /// GEMM on the same inputs the difference is the rounding of the operands: each product is off by at
 /// most about 2·2⁻⁸ relative, so an output of K terms is within ≈ 2⁻⁷·Σ|a·w| (plus fp32 rounding).
 public enum BF16GEMM {
-    /// The kernel paths, slowest first (`VITOPT_BF16_KERNEL` names them). AMX-BF16 would be one more.
+    /// The kernel paths (`VITOPT_BF16_KERNEL` names them). AMX-BF16 would be one more.
     public enum Path: String, CaseIterable, Sendable {
         /// The portable reference.
         case scalar
@@ -23,26 +23,28 @@ public enum BF16GEMM {
         case avx2
         /// `VDPBF16PS` (Cooper Lake, Sapphire Rapids and later; Zen 4 and later).
         case avx512bf16
+        /// AVX-512F emulation on the fp32 FMA units (same bits): faster than `avx512bf16` where `VDPBF16PS`
+        /// runs below the FMA rate, as on this project's Xeon without AMX (docs/bf16.md).
+        case avx512
 
         var code: Int32 {
             switch self {
             case .scalar: Int32(VITOPT_BF16_SCALAR)
             case .avx2: Int32(VITOPT_BF16_AVX2)
             case .avx512bf16: Int32(VITOPT_BF16_AVX512BF16)
+            case .avx512: Int32(VITOPT_BF16_AVX512)
             }
         }
 
         /// Whether this CPU runs the path.
         public var isSupported: Bool { vitopt_bf16_cpu_supports(code) != 0 }
 
-        /// Whether the path uses bf16 hardware (the others emulate it in fp32 and run slower than fp32).
-        public var isNative: Bool { self == .avx512bf16 }
     }
 
     /// The environment variable that forces a path.
     public static let environmentKey = "VITOPT_BF16_KERNEL"
 
-    /// Paths this CPU runs, fastest last.
+    /// Paths this CPU runs.
     public static var availablePaths: [Path] { Path.allCases.filter(\.isSupported) }
 
     /// `VITOPT_BF16_KERNEL`'s path when set, else the bf16 hardware path when the CPU has one; `nil`
