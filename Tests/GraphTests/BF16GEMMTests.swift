@@ -175,7 +175,12 @@ import TestSupport
 
     @Test func pathSelection() throws {
         #expect(try BF16GEMM.selectedPath(environment: [BF16GEMM.environmentKey: "SCALAR"]) == .scalar)
-        #expect(try BF16GEMM.selectedPath(environment: [:]) == (BF16GEMM.Path.avx512bf16.isSupported ? .avx512bf16 : nil))
+        let chosen = try BF16GEMM.selectedPath(environment: [:])
+        if BF16GEMM.Path.avx512bf16.isSupported {
+            #expect(chosen == .avx512bf16 || chosen == .avx512)
+        } else {
+            #expect(chosen == nil)
+        }
         #expect(throws: GraphError.self) { try BF16GEMM.selectedPath(environment: [BF16GEMM.environmentKey: "amx"]) }
         for p in BF16GEMM.Path.allCases where !p.isSupported {
             #expect(throws: GraphError.self) { try BF16GEMM.selectedPath(environment: [BF16GEMM.environmentKey: p.rawValue]) }
