@@ -65,20 +65,21 @@ public enum BF16GEMM {
         return path
     }
 
-    /// Of `avx512bf16` and `avx512`, the faster on this CPU: each is timed on a 48 × 768 × 256 GEMM (best
-    /// of 4, alternating; a few milliseconds, once per process). `VDPBF16PS` runs at the FMA rate on some
+    /// Of `avx512bf16` and `avx512`, the faster on this CPU: each is timed on a 96 × 768 × 512 GEMM (best
+    /// of 6, alternating; about 20 ms, once per process; a 48 × 768 × 256 trial of 4 picked the slower one
+    /// on a loaded machine). `VDPBF16PS` runs at the FMA rate on some
     /// CPUs and at half of it on others (docs/bf16.md); the two write the same bits, so the choice
     /// changes only the speed.
     static let fasterHardwarePath: Path = {
         guard Path.avx512.isSupported else { return .avx512bf16 }
-        let (m, k, n) = (48, 768, 256)
+        let (m, k, n) = (96, 768, 512)
         func values(_ count: Int) -> [Float] { (0..<count).map { Float(($0 * 7919) % 97) / 48 - 1 } }
         let a = Tensor(shape: [m, k], floats: values(m * k))
         guard let w = try? pack(Tensor(shape: [n, k], floats: values(n * k)), name: "calibration") else { return .avx512bf16 }
         let c = Tensor(zeros: .f32, shape: [m, n])
         let context = ExecutionContext(threads: 1)
         var best: [Path: UInt64] = [:]
-        for _ in 0..<4 {
+        for _ in 0..<6 {
             for path in [Path.avx512bf16, .avx512] {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 try? multiply(a.floats, m: m, k: k, packed: w, n: n, bias: nil, into: c.mutableFloats, path: path, context: context)
