@@ -34,10 +34,12 @@ let package = Package(
         .target(name: "CVecMath"),
         // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
         .target(name: "CFloatGEMM", dependencies: ["CVecMath"], path: "Sources/CFloatGEMM"),
+        // bf16 GEMM micro-kernels (AVX512-BF16, AVX2 emulation, scalar reference; runtime dispatch); epilogues from CFloatGEMM.
+        .target(name: "CBF16GEMM", dependencies: ["CFloatGEMM"]),
         // Persistent, briefly spinning worker threads for the parallel loops (pthreads, C11 atomics).
         .target(name: "CThreadPool"),
         // Tensors, the IR, passes and the fp32 executor.
-        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CThreadPool", "CVecMath"]),
+        .target(name: "Graph", dependencies: ["COpenBLAS", "CFloatGEMM", "CBF16GEMM", "CThreadPool", "CVecMath"]),
         // Checkpoint and data formats, naming conventions, the ViT builder front-end.
         .target(
             name: "Formats",

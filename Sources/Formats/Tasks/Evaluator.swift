@@ -22,12 +22,13 @@ public enum Evaluator {
         }
     }
 
-    /// Runs `graph` (and `other`) over `data` in batches of `batch`, both with the kernels of `registry`;
-    /// `progress` is called after each batch with the samples done and the total.
+    /// Runs `graph` (with its Linear layers in `precision`) and `other` (in fp32) over `data` in batches
+    /// of `batch`, both with the kernels of `registry`; `progress` is called after each batch with the
+    /// samples done and the total.
     public static func evaluate(_ graph: ModelGraph, config: ViTConfig, data: Dataset, against other: ModelGraph? = nil,
-                                batch: Int = 32, threads: Int, registry: OpRegistry = .onnx,
+                                batch: Int = 32, threads: Int, registry: OpRegistry = .onnx, precision: Precision = .fp32,
                                 progress: ((Int, Int) -> Void)? = nil) throws -> Result {
-        let exec = try Executor(graph: graph, registry: registry, threads: threads)
+        let exec = try Executor(graph: graph, registry: registry, threads: threads, precision: precision)
         let otherExec = try other.map { try Executor(graph: $0, registry: registry, threads: threads) }
         let outName = graph.outputs[0]
         var correct1 = 0, correct5 = 0, otherCorrect = 0, agree = 0

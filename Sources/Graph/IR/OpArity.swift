@@ -61,6 +61,7 @@ public struct OpArity: Sendable, Equatable {
         t["LayerNorm"] = OpArity(3...3)
         t["Linear"] = OpArity(2...3)
         t["LinearPacked"] = OpArity(2...4)
+        t["LinearPackedBF16"] = OpArity(2...4)
         t["Attention"] = OpArity(1...3)
         t["Average"] = OpArity(1...64)
         t[OpKind.quickGelu] = OpArity(1...1)

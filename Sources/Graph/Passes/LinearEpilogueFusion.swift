@@ -1,7 +1,7 @@
 /// Folds the elementwise op after a GEMM into its epilogue, so the output is finished while the
 /// tile is still in cache instead of in a second pass over memory:
 ///
-/// - `Gelu(LinearPacked(x))` with the erf form → `LinearPacked {epilogue: "gelu"}`;
+/// - `Gelu(LinearPacked(x))` with the erf form → `LinearPacked {epilogue: "gelu"}` (and the same for `LinearPackedBF16`);
 /// - `Add(G(x), r)` or `Add(r, G(x))` for any `ResidualEpilogueKernel` op G (`LinearPacked`, the int8
 ///   Linears) where `r` has exactly G's output shape → `G(…, r) {epilogue: "residual"}` (the residual
 ///   is the last input).
@@ -20,7 +20,7 @@ public enum LinearEpilogueFusion {
                   // An Add of two GEMMs (DeiT's head + head_dist) is folded into one of them only.
                   !removed.contains(j) else { continue }
             var fused = node
-            if node.op == "LinearPacked", next.op == "Gelu", (next.string("approximate") ?? "none") == "none" {
+            if node.op == "LinearPacked" || node.op == PackedBF16LinearKernel.op, next.op == "Gelu", (next.string("approximate") ?? "none") == "none" {
                 fused.attributes["epilogue"] = .string("gelu")
             } else if next.op == "Add", let r = PatternRewriter.other(next, out), r != out,
                       let rs = shapes[r]?.shape, let os = shapes[out]?.shape, rs == os,

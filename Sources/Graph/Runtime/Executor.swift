@@ -21,11 +21,18 @@ public final class Executor {
     /// Accumulate `profile` (adds a clock read around every node).
     public var profiling = false
 
+    /// The bf16 kernel path the Linear layers run on, `nil` when they run in fp32 (`Precision.fp32`, or
+    /// bf16 asked for on a CPU without bf16 hardware and no `VITOPT_BF16_KERNEL` forcing a path).
+    public let bf16Path: BF16GEMM.Path?
+
     /// Validates `graph` and prepares it to run with `threads` threads. Linear layers with constant
-    /// weights are repacked for vitopt's fp32 GEMM (`PackLinearWeightsPass`) and a GELU or residual
-    /// add after them moves into the GEMM's epilogue (`LinearEpilogueFusion`), on a private copy;
-    /// `graph` itself is kept as given. `fuseEpilogues: false` keeps those ops separate (for tests).
-    public init(graph original: ModelGraph, registry: OpRegistry = .standard, threads: Int, fuseEpilogues: Bool = true) throws {
+    /// weights are repacked for vitopt's fp32 GEMM (`PackLinearWeightsPass`) — or, with `precision`
+    /// `.bf16`, rounded to bf16 and packed for `BF16GEMM` — and a GELU or residual add after them moves
+    /// into the GEMM's epilogue (`LinearEpilogueFusion`), on a private copy; `graph` itself is kept as
+    /// given. `fuseEpilogues: false` keeps those ops separate (for tests).
+    /// - Throws: `GraphError` for an invalid graph or an unusable `VITOPT_BF16_KERNEL`.
+    public init(graph original: ModelGraph, registry: OpRegistry = .standard, threads: Int, fuseEpilogues: Bool = true,
+                precision: Precision = .fp32) throws {
         try original.validate(registry: registry)
         for info in original.inputs {
             let dims = info.shape.map { $0.value ?? 1 }
@@ -33,8 +40,15 @@ public final class Executor {
                 throw GraphError.badInput(name: info.name, detail: "declared shape \(info.shape.shapeDescription) has no representable size")
             }
         }
-        let path = registry.kernel(for: "LinearPacked") == nil ? nil : FloatGEMM.selectedPath
-        var graph = PackLinearWeightsPass.apply(original, path: path)
+        let bf16 = precision == .bf16 && registry.kernel(for: PackedBF16LinearKernel.op) != nil ? try BF16GEMM.selectedPath() : nil
+        self.bf16Path = bf16
+        var graph: ModelGraph
+        if let bf16 {
+            graph = try PackLinearWeightsPass.apply(original, bf16: bf16)
+        } else {
+            let path = registry.kernel(for: "LinearPacked") == nil ? nil : FloatGEMM.selectedPath
+            graph = PackLinearWeightsPass.apply(original, path: path)
+        }
         if fuseEpilogues { graph = LinearEpilogueFusion.apply(graph, registry: registry) }
         self.graph = original
         self.registry = registry

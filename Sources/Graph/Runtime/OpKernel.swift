@@ -34,7 +34,7 @@ public struct OpRegistry: Sendable {
     public static let standard = OpRegistry([
         PatchEmbedKernel(), PrefixTokensKernel(), BinaryKernel.add, BinaryKernel.mul, LayerNormKernel(),
         LinearKernel(), AttentionKernel(), GeluKernel(), TanhKernel(), TakeTokenKernel(), MeanTokensKernel(),
-        AverageKernel(), PackedLinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
+        AverageKernel(), PackedLinearKernel(), PackedBF16LinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
         AttentionPoolKernel(),
     ])
 }

@@ -33,10 +33,13 @@ public enum GEMMBenchmark {
         public let sgemmGFLOPs: Double
         /// vitopt's own packed fp32 GEMM (`FloatGEMM`, the path the executor uses), GFLOP/s.
         public let packedGFLOPs: Double
+        /// vitopt's bf16 GEMM (`BF16GEMM`, rounding of the activations included), GFLOP/s; `nil` when
+        /// the CPU has no bf16 path (and `VITOPT_BF16_KERNEL` forces none).
+        public var bf16GFLOPs: Double? = nil
     }
 
     /// Measures `shape` with `threads` threads on `path`.
-    public static func measure(_ shape: Shape, threads: Int, reps: Int, path: Int8KernelPath) -> Result {
+    public static func measure(_ shape: Shape, threads: Int, reps: Int, path: Int8KernelPath, bf16: BF16GEMM.Path? = nil) -> Result {
         let (m, k, n) = (shape.m, shape.k, shape.n)
         var rng = SeededGenerator(seed: 3)
         let ctx = ExecutionContext(threads: threads)
@@ -59,7 +62,14 @@ public enum GEMMBenchmark {
         let packed32 = best(reps) {
             FloatGEMM.multiply(x.floats, m: m, k: k, packed: fp, n: n, bias: nil, into: out.mutableFloats, path: fpath, context: ctx)
         }
-        return Result(shape: shape, int8GOPs: ops / int8 / 1e9, sgemmGFLOPs: ops / sgemm / 1e9, packedGFLOPs: ops / packed32 / 1e9)
+        var result = Result(shape: shape, int8GOPs: ops / int8 / 1e9, sgemmGFLOPs: ops / sgemm / 1e9, packedGFLOPs: ops / packed32 / 1e9)
+        if let bf16, let wb = try? BF16GEMM.pack(wf, name: "benchmark weight") {
+            let t = best(reps) {
+                try? BF16GEMM.multiply(x.floats, m: m, k: k, packed: wb, n: n, bias: nil, into: out.mutableFloats, path: bf16, context: ctx)
+            }
+            result.bf16GFLOPs = ops / t / 1e9
+        }
+        return result
     }
 
     /// Fastest of `reps` timed calls (after one warm-up), in seconds.

@@ -5,7 +5,7 @@ import Graph
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Top-1/top-5 accuracy and throughput on a dataset; with --against, agreement with a second model.")
+        abstract: "Top-1/top-5 accuracy and throughput on a dataset; with --against (or --precision bf16), agreement with a second model (or with fp32).")
 
     @Argument(help: "Model file.")
     var model: String
@@ -27,6 +27,7 @@ struct Eval: ParsableCommand {
 
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         try OptionBounds.check(batch, "--batch", OptionBounds.batch)
@@ -34,6 +35,8 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let runnable = try modelOptions.loadRunnable(model)
+        try precision.check(runnable, path: model)
+        _ = try precision.resolve()
         let loaded = runnable.loaded
         let config = loaded.model.config
         guard config.numClasses > 0 else {
@@ -45,9 +48,12 @@ struct Eval: ParsableCommand {
         }
         let dataset = try Dataset.open(data, labels: labels, config: config)
         let bar = ProgressLine("eval")
-        let result = try Evaluator.evaluate(runnable.graph, config: config, data: dataset, against: other?.graph,
+        // bf16 without --against is compared with the same model in fp32.
+        let versusFP32 = precision.precision == .bf16 && other == nil
+        let result = try Evaluator.evaluate(runnable.graph, config: config, data: dataset,
+                                            against: versusFP32 ? runnable.graph : other?.graph,
                                             batch: batch, threads: threads.count, registry: runnable.registry,
-                                            progress: { bar.update($0, of: $1) })
+                                            precision: precision.precision, progress: { bar.update($0, of: $1) })
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -60,9 +66,10 @@ struct Eval: ParsableCommand {
         } else {
             print("  no labels: accuracy not computed")
         }
-        print(String(format: "  %.1f images/s (%d threads, batch %d)", result.imagesPerSecond, threads.count, batch))
+        print(String(format: "  %.1f images/s (%d threads, batch %d, %@)", result.imagesPerSecond, threads.count, batch,
+                     precision.precision.rawValue))
         if let a = result.agreement, let c = result.meanCosine, let m = result.minCosine, let d = result.maxAbsDiff {
-            print("  against \(against!):")
+            print("  against \(versusFP32 ? "the same model in fp32" : against!):")
             if let o = result.otherTop1 { print(String(format: "    its top-1 %.2f%%", o * 100)) }
             print(String(format: "    top-1 agreement %.2f%%, logit cosine mean %.6f min %.6f, max abs diff %.3g", a * 100, c, m, d))
         }

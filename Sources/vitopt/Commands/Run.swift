@@ -33,6 +33,7 @@ struct Run: ParsableCommand {
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var resample: ResampleOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         try OptionBounds.check(top, "--top", OptionBounds.top)
@@ -46,6 +47,8 @@ struct Run: ParsableCommand {
         var claimed = inputs
         if let out = output { try claimed.claim(out, as: "the --output file") }
         let runnable = try modelOptions.loadRunnable(model)
+        try precision.check(runnable, path: model)
+        _ = try precision.resolve()
         let loaded = runnable.loaded
         var graph = runnable.graph
         var config = loaded.model.config
@@ -60,7 +63,7 @@ struct Run: ParsableCommand {
         }
         if top != nil, config.numClasses == 0 { throw ValidationError("--top needs a model with a classifier head") }
         let data = try Dataset.open(input, labels: nil, config: config, inferLabels: false)
-        let exec = try Executor(graph: graph, registry: runnable.registry, threads: threads.count)
+        let exec = try Executor(graph: graph, registry: runnable.registry, threads: threads.count, precision: precision.precision)
         let available = exec.graph.outputs
         let name = outputName ?? available[0]
         guard available.contains(name) else {

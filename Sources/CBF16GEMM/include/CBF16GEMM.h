@@ -1,0 +1,90 @@
+/* vitopt's bf16 GEMM micro-kernels: fp32 activations rounded to bf16 × bf16 weights, fp32 accumulation,
+ * with the fp32 GEMM's fused epilogues (bias, erf-GELU, residual add).
+ *
+ *   C[m][n] = epilogue(bias[n] + Σ_k bf16(A[m][k]) · W[n][k])
+ *
+ * Rounding to bf16 (vitopt_bf16_from_f32, used for A at run time and for W once at packing): round to
+ * nearest, ties to even, as PyTorch's `.to(torch.bfloat16)` and VCVTNEPS2BF16 do; a NaN stays a (quiet)
+ * NaN and infinities stay infinite; fp32 denormals become a zero of the same sign (as VCVTNEPS2BF16
+ * does; PyTorch keeps them as bf16 denormals, which VDPBF16PS reads as zero anyway, so no product
+ * differs).
+ *
+ * Weights are packed once (vitopt_bf16_pack) into panels of VITOPT_BF16_NR output columns. Inside a
+ * panel, k runs in pairs — the two bf16 values one VDPBF16PS lane consumes:
+ *   panel p, pair g, column c, lane l  ->  element (g * NR + c) * 2 + l  holds  bf16(W[p*NR + c][2g + l])
+ * K is padded to an even count and N to a multiple of NR with zeros. One pair row of a panel is
+ * NR * 4 = 256 bytes: 16 rows of it, loaded with a 256-byte stride, are an AMX-BF16 B tile of 16 columns
+ * (the VNNI layout TDPBF16PS reads), so an AMX path can use the same packed weights.
+ *
+ * Activations are bf16 rows of stride lda >= padded K (vitopt_bf16_convert_rows), the pad zero.
+ *
+ * Numerical contract (every path, bit for bit): each output starts from its bias (0 without one) and
+ * takes, for each pair g in ascending order, two fp32 fused multiply-adds — first the odd element
+ * (k = 2g+1), then the even one (k = 2g) — each result with a denormal flushed to a zero of its sign.
+ * That is VDPBF16PS's definition (fp32 FMA, DAZ in, FTZ out, round to nearest even, MXCSR ignored); the
+ * products of two bf16 values are exact in fp32, so only the additions round. Paths may differ in
+ * which NaN payload they return, and where a sum rounds to exactly FLT_MIN from just below (x86 flushes
+ * on tininess after rounding, the scalar reference on the rounded denormal). The epilogue is then
+ * the fp32 GEMM's: erf-GELU by vitopt_vgelu, or one fp32 add of the residual.
+ */
+#ifndef VITOPT_CBF16GEMM_H
+#define VITOPT_CBF16GEMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Output columns per packed panel. */
+#define VITOPT_BF16_NR 64
+
+/* Kernel paths. An AMX-BF16 path would be one more value here (it needs the Linux permission request for
+ * the tile data and its own accumulation-order contract). */
+enum {
+    VITOPT_BF16_SCALAR = 0,     /* the reference: portable C */
+    VITOPT_BF16_AVX2 = 1,       /* AVX2 + FMA emulation in fp32 (bf16 widened by a shift), for CPUs without AVX512-BF16 */
+    VITOPT_BF16_AVX512BF16 = 2, /* VDPBF16PS, 6 × 64 register tile */
+    VITOPT_BF16_AVX512 = 3,     /* AVX-512F emulation on the fp32 FMA units, 4 × 64 tile: faster than VDPBF16PS where that
+                                   instruction runs below the FMA rate */
+};
+
+/* Epilogues (the same values as CFloatGEMM's VITOPT_EPILOGUE_*). */
+enum { VITOPT_BF16_EPILOGUE_NONE = 0, VITOPT_BF16_EPILOGUE_GELU = 1, VITOPT_BF16_EPILOGUE_RESIDUAL = 2 };
+
+/* Whether this CPU can run `path`. */
+int vitopt_bf16_cpu_supports(int path);
+
+/* K rounded up to an even count. */
+int vitopt_bf16_padded_k(int k);
+
+/* Number of panels for N output columns. */
+int vitopt_bf16_panels(int n);
+
+/* bf16 elements of the whole packed weight (panels × padded K × NR). */
+size_t vitopt_bf16_packed_count(int k, int n);
+
+/* The rounding above, and its exact inverse widening. */
+uint16_t vitopt_bf16_from_f32(float x);
+float vitopt_bf16_to_f32(uint16_t h);
+
+/* Packs w ([n][k], row stride ldw floats, PyTorch's Linear layout) into `packed`
+ * (vitopt_bf16_packed_count elements, 64-byte aligned), rounding each weight to bf16. */
+void vitopt_bf16_pack(const float *w, int n, int k, int ldw, uint16_t *packed);
+
+/* Rounds rows [row0, row1) of x ([m][k], row stride ldx) to bf16 rows of stride lda (>= padded K, the
+ * pad zero). `path` AVX512BF16 uses VCVTNEPS2BF16, any other path the scalar rounding: identical bits. */
+void vitopt_bf16_convert_rows(int path, const float *x, int k, int ldx, uint16_t *a, int lda, int row0, int row1);
+
+/* C[0..m)[panel0*NR .. panel1*NR) (clipped to n; row stride ldc) from bf16 A (row stride lda) and the
+ * packed weight, with `bias` (NULL: none, else n floats) and `epilogue`; `residual` ([m][ldc] floats,
+ * not aliasing c) is read only for the residual epilogue. An unsupported `path` runs the scalar
+ * reference. Panels are independent, so threads may split the panel range. */
+void vitopt_bf16_gemm(int path, int m, int n, int k, const uint16_t *a, int lda, const uint16_t *packed,
+                      const float *bias, int epilogue, const float *residual, float *c, int ldc, int panel0, int panel1);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
