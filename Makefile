@@ -38,7 +38,7 @@ test: deps
 # after free, an overflow of a tensor's bytes or a read of freed storage stops the run with the stack.
 # Skipped there (each re-runs code paths the kept tests cover, at 30-70 s apiece under ASan): the
 # digits accuracy run, two of the three int8 GEMM shape sweeps, the int8 ONNX re-import matrix.
-ASAN_SUITES := GraphTests|QuantizeTests|FormatsTests\.ONNX|FormatsTests\.SafetensorsTests|FormatsTests\.NpyTests|DistillTests\.(AttentionMathTests|FiniteDifferenceTests|ModelFiniteDifferenceTests)
+ASAN_SUITES := GraphTests|QuantizeTests|FormatsTests\.ONNX|FormatsTests\.SafetensorsTests|FormatsTests\.NpyTests|FormatsTests\.InMemoryReaderTests|DistillTests\.(AttentionMathTests|FiniteDifferenceTests|ModelFiniteDifferenceTests)
 ASAN_SKIP := accuracyOnTheDigitsTestSet|residualEpilogueIsOneAdd|epilogueMatchesFloatReference|ONNXInt8Tests/roundTrip
 test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan

@@ -17,7 +17,9 @@ BIN="$1"; SECONDS_EACH="$2"; CORPUS_ROOT="$3"; shift 3
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=(safetensors safetensors-load sharded onnx onnx-load hdf5 hdf5-load pytorch pytorch-load npy image config config-load)
 [[ -x "$BIN" ]] || { echo "error: $BIN missing (make fuzz-build)" >&2; exit 1; }
-LIMITS=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10)
+# FUZZ_TIMEOUT: seconds of wall time one input may take (10). libFuzzer's clock is wall time: under
+# `nice -n 19` on a loaded machine, raise it, or a starved process reports hangs that are not there.
+LIMITS=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}")
 # Swift's own crash handler would print a second backtrace, then fault under ASan in its memory
 # server; libFuzzer's and ASan's reports are the ones wanted.
 export SWIFT_BACKTRACE=enable=no
