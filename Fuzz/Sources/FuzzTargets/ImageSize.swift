@@ -5,7 +5,9 @@ enum ImageSize {
     /// where it should be (the decoder then sees the input and refuses it itself).
     static func pixels(_ b: [UInt8]) -> Int? {
         if b.count >= 24, b.starts(with: [0x89, 0x50, 0x4E, 0x47]), b[12...15].elementsEqual(Array("IHDR".utf8)) {
-            return be32(b, 16) * be32(b, 20)
+            // PNG sides are 32-bit: their product can pass Int.max, which is as good as "too large".
+            let (n, overflow) = be32(b, 16).multipliedReportingOverflow(by: be32(b, 20))
+            return overflow ? Int.max : n
         }
         guard b.starts(with: [0xFF, 0xD8]) else { return nil }
         var i = 2

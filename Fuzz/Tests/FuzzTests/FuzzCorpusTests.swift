@@ -118,5 +118,8 @@ struct FuzzCorpusTests {
             return
         }
         #expect(why.contains("16777216 pixels"), "\(why)")
+        // Sides of 2³² − 1: the product overflows Int and is read as too large, not trapped on.
+        let huge = Array(png[0..<16]) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] + Array(png[24...])
+        #expect(ImageSize.pixels(huge) == Int.max)
     }
 }
