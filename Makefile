@@ -38,7 +38,7 @@ test: deps
 # after free, an overflow of a tensor's bytes or a read of freed storage stops the run with the stack.
 # Skipped there (each re-runs code paths the kept tests cover, at 30-70 s apiece under ASan): the
 # digits accuracy run, two of the three int8 GEMM shape sweeps, the int8 ONNX re-import matrix.
-ASAN_SUITES := GraphTests|QuantizeTests|FormatsTests\.ONNX|FormatsTests\.SafetensorsTests|FormatsTests\.NpyTests|DistillTests\.(AttentionMathTests|FiniteDifferenceTests|ModelFiniteDifferenceTests)
+ASAN_SUITES := GraphTests|QuantizeTests|FormatsTests\.ONNX|FormatsTests\.SafetensorsTests|FormatsTests\.NpyTests|FormatsTests\.InMemoryReaderTests|DistillTests\.(AttentionMathTests|FiniteDifferenceTests|ModelFiniteDifferenceTests)
 ASAN_SKIP := accuracyOnTheDigitsTestSet|residualEpilogueIsOneAdd|epilogueMatchesFloatReference|ONNXInt8Tests/roundTrip
 test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
@@ -100,7 +100,7 @@ demo: release
 	  --student-depth 3 --epochs 3 --alpha 0.9 --temperature 2 --log out/demo/student/run.jsonl --latency-runs 10
 
 # Fuzzing every reader with libFuzzer + AddressSanitizer (Fuzz/README.md). One binary, `--target=NAME` per reader,
-# built in its own scratch folder. `make fuzz` runs each target FUZZ_SECONDS, growing FUZZ_CORPUS/<target>;
+# built in its own scratch folder. `make fuzz` runs each target FUZZ_SECONDS, growing FUZZ_CORPUS/<reader> (a reader's parse and -load targets share it);
 # `make fuzz-ci` replays every committed regression input, then fuzzes each target FUZZ_CI_SECONDS from its seeds.
 FUZZ_SCRATCH ?= .build-fuzz
 FUZZ_BIN := $(FUZZ_SCRATCH)/release/vitopt-fuzz
@@ -108,10 +108,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 15
 FUZZ_CORPUS ?= $(FUZZ_SCRATCH)/corpus
 FUZZ_TARGETS ?=
-# CI's timed run leaves out hdf5: within seconds it reaches libhdf5 1.10.8's own faults (a >30 s read of a
+# FUZZ_RUNS=N (optional): stop each target after N executions, FUZZ_SECONDS still the cap.
+export FUZZ_RUNS
+# CI's timed run leaves out hdf5 and hdf5-load: within seconds it reaches libhdf5 1.10.8's own faults (a >30 s read of a
 # crafted variable-length string attribute, a heap overflow in H5Aget_type: Fuzz/hdf5/found/, Fuzz/README.md),
 # which vitopt cannot guard from outside the library. `make fuzz` still runs it.
-FUZZ_CI_TARGETS ?= safetensors sharded onnx pytorch npy image config
+FUZZ_CI_TARGETS ?= safetensors safetensors-load sharded onnx onnx-load pytorch pytorch-load npy image config config-load
 
 # swiftc keeps only the last -sanitize= it is given, and SwiftPM passes one per --sanitize: the -Xswiftc flag (last)
 # asks for both, so the Swift code gets coverage as well as AddressSanitizer; the two --sanitize set up C and linking.

@@ -1,7 +1,9 @@
+import Foundation
 import Formats
 import Graph
 
-/// `config.json` (Hugging Face or timm hub format) and `preprocessor_config.json`: parsing, the
+/// `config.json` (Hugging Face or timm hub format) and `preprocessor_config.json`. `parse`: both
+/// parsed from memory into hints. `load`: the files written beside a model path, then the
 /// resolution of the hints against a model's tensors (the step every model load takes), and the
 /// preprocessing recipe they produce run on a small image.
 ///
@@ -22,17 +24,32 @@ enum ConfigFuzz {
     /// A 5×7 image with every channel varying, for the recipe.
     static let image = RGBImage(width: 5, height: 7, pixels: (0..<(5 * 7 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 37) })
 
-    static func run(_ bytes: [UInt8]) -> FuzzOutcome {
+    static let configName = FuzzScratch.virtualPath("config.json")
+    static let preprocessorName = FuzzScratch.virtualPath("preprocessor_config.json")
+
+    /// The two files of an input: `config.json`, and `preprocessor_config.json` when there is a NUL.
+    static func split(_ bytes: [UInt8]) -> (config: [UInt8], preprocessor: [UInt8]?) {
+        guard let nul = bytes.firstIndex(of: 0) else { return (bytes, nil) }
+        return (Array(bytes[..<nul]), Array(bytes[(nul + 1)...]))
+    }
+
+    /// The two files parsed from memory into hints (the HF and timm parsers).
+    static func parse(_ bytes: [UInt8]) -> FuzzOutcome {
+        let (config, preprocessor) = split(bytes)
+        return FuzzOutcome.of {
+            _ = try ConfigSources.sidecarHints(config: Data(config), configName: configName,
+                                               preprocessor: { preprocessor.map { Data($0) } }, preprocessorName: preprocessorName)
+        }
+    }
+
+    /// The two files written beside a model path, then everything a model load does with them.
+    static func load(_ bytes: [UInt8]) -> FuzzOutcome {
         let modelPath = FuzzScratch.path("config", "model.safetensors")
         let configPath = FuzzScratch.path("config", "config.json")
         let ppPath = FuzzScratch.path("config", "preprocessor_config.json")
-        if let nul = bytes.firstIndex(of: 0) {
-            FuzzScratch.write(Array(bytes[..<nul]), to: configPath)
-            FuzzScratch.write(Array(bytes[(nul + 1)...]), to: ppPath)
-        } else {
-            FuzzScratch.write(bytes, to: configPath)
-            FuzzScratch.remove(ppPath)
-        }
+        let (config, preprocessor) = split(bytes)
+        FuzzScratch.write(config, to: configPath)
+        if let preprocessor { FuzzScratch.write(preprocessor, to: ppPath) } else { FuzzScratch.remove(ppPath) }
         // timm hub configs usually sit beside timm-named tensors, Hugging Face ones beside HF names.
         let timmLike = bytes.prefix(4096).containsSubsequence(Array("\"architecture\"".utf8))
         let named = tensors[timmLike ? .timm : .hf] ?? [:]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A private folder per process for readers that take a path.
+/// A private folder per process for readers that take a path (and the name in-memory inputs go by).
 ///
 /// Each target gets its own subfolder and rewrites the same file names there for every input, so a
 /// run of millions of inputs uses a handful of directory entries. The folder is removed when the
@@ -27,6 +27,12 @@ enum FuzzScratch {
         let dir = root + "/" + folder
         mkdir(dir, 0o700)
         return dir + "/" + name
+    }
+
+    /// A path in a folder of the scratch folder that is never created: the name in-memory readers
+    /// show in errors, beside which nothing (`config.json`, external data) can be found.
+    static func virtualPath(_ name: String) -> String {
+        root + "/in-memory/" + name
     }
 
     /// Replaces the file at `path` with `bytes`.

@@ -1,13 +1,13 @@
 import Formats
 
-/// NumPy `.npy`: magic, version, the Python-literal header (descr, fortran_order, shape) and the
-/// data size check.
+/// NumPy `.npy`, from memory: magic, version, the Python-literal header (descr, fortran_order,
+/// shape), the data size check, every element read.
 enum NpyFuzz {
+    static let name = FuzzScratch.virtualPath("array.npy")
+
     static func run(_ bytes: [UInt8]) -> FuzzOutcome {
-        let path = FuzzScratch.path("npy", "array.npy")
-        FuzzScratch.write(bytes, to: path)
-        return FuzzOutcome.of {
-            let t = try NpyArray.read(path: path)
+        FuzzOutcome.of {
+            let t = try NpyArray.read(bytes: bytes, name: name)
             TensorTouch.touch([t])
         }
     }

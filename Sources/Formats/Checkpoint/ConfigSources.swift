@@ -14,27 +14,14 @@ public enum ConfigSources {
     public static func sidecarHints(for modelPath: String) throws -> ConfigHints {
         let dir = (modelPath as NSString).deletingLastPathComponent
         let configPath = (dir.isEmpty ? "." : dir) + "/config.json"
-        var hints = ConfigHints()
-        guard let json = try readJSON(configPath) else {
+        let ppPath = (dir.isEmpty ? "." : dir) + "/preprocessor_config.json"
+        guard let config = try readFile(configPath) else {
+            // OpenCLIP's hub layout names its config open_clip_config.json.
             let openclipPath = (dir.isEmpty ? "." : dir) + "/open_clip_config.json"
-            if let oc = try readJSON(openclipPath), OpenCLIPConfig.recognises(oc) { return try OpenCLIPConfig.hints(from: oc, path: openclipPath) }
-            return hints
+            guard let oc = try readFile(openclipPath) else { return ConfigHints() }
+            return try sidecarHints(config: oc, configName: openclipPath, preprocessor: { nil }, preprocessorName: ppPath)
         }
-        if OpenCLIPConfig.recognises(json) {
-            hints = try OpenCLIPConfig.hints(from: json, path: configPath)
-        } else if HFConfigParser.recognises(json) {
-            hints = try HFConfigParser.hints(from: json, path: configPath)
-            let ppPath = (dir.isEmpty ? "." : dir) + "/preprocessor_config.json"
-            if let pp = try readJSON(ppPath), let p = try HFConfigParser.preprocessing(from: pp, imageSize: hints.imageSize, path: ppPath) {
-                hints.preprocessing = p
-                hints.sources.append(ppPath)
-            }
-        } else if TimmConfigParser.recognises(json) {
-            hints = try TimmConfigParser.hints(from: json, path: configPath)
-        } else {
-            throw FormatError.config(path: configPath, detail: "neither a Hugging Face nor a timm config (no model_type, hidden_size or architecture)")
-        }
-        return hints
+        return try sidecarHints(config: config, configName: configPath, preprocessor: { try readFile(ppPath) }, preprocessorName: ppPath)
     }
 
     /// Hints from vitopt's own metadata entry, when present.
@@ -84,14 +71,12 @@ public enum ConfigSources {
         return String(decoding: (try? enc.encode(config)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    private static func readJSON(_ path: String) throws -> [String: Any]? {
+    /// The bytes of `path`, or nil when there is no such file.
+    private static func readFile(_ path: String) throws -> Data? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError.io(path: path, detail: "cannot read")
         }
-        guard let obj = try? JSONSerialization.jsonObject(with: data), let dict = obj as? [String: Any] else {
-            throw FormatError.config(path: path, detail: "not a JSON object")
-        }
-        return dict
+        return data
     }
 }

@@ -20,7 +20,12 @@ public struct HDF5Checkpoint: Sendable {
     /// - Throws: `FormatError` naming the file and dataset: not HDF5, an unrecognised or
     ///   inconsistent layout (listing what was found), an unsupported dataset type.
     public init(path: String, layout forced: HDF5Layout? = nil) throws {
-        let file = try HDF5File(path: path)
+        try self.init(file: HDF5File(path: path), layout: forced)
+    }
+
+    /// Reads the opened `file` (from a path or from bytes) as `init(path:layout:)` does.
+    public init(file: HDF5File, layout forced: HDF5Layout? = nil) throws {
+        let path = file.path
         self.path = path
         let layout = try forced ?? HDF5Layout.detect(file)
         self.layout = layout

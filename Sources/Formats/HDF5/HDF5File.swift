@@ -24,20 +24,52 @@ public final class HDF5File: @unchecked Sendable {
     /// Opens `path`.
     /// - Throws: `FormatError.fileNotFound`, `.notRecognized` when the file is not HDF5, `.corrupt`
     ///   when libhdf5 cannot open it (truncated, damaged superblock), with libhdf5's reason.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(file: MappedFile(path: path), image: false)
+    }
+
+    /// Opens `bytes`, the contents of an HDF5 file called `name`, as `init(path:)` opens a file:
+    /// libhdf5 reads them as a file image (its in-memory `core` driver), datasets view the copy, and
+    /// external raw storage is looked up beside `name`.
+    public convenience init(bytes: [UInt8], name: String) throws {
+        try self.init(file: MappedFile(copying: bytes, name: name), image: true)
+    }
+
+    /// Opens `mapped`: by its path, or, with `image`, from its bytes (libhdf5 keeps its own copy).
+    private init(file mapped: MappedFile, image: Bool) throws {
+        let path = mapped.path
         self.path = path
-        let mapped = try MappedFile(path: path)
         self.mapped = mapped
         folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
         file = try HDF5Library.locked {
-            let isHDF5 = H5Fis_hdf5(path)
+            let isHDF5 = image ? (Self.hasSignature(mapped.bytes) ? 1 : 0) : H5Fis_hdf5(path)
             guard isHDF5 > 0 else {
                 let hex = mapped.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
                 _ = HDF5Library.errorStack()
                 throw FormatError.notRecognized(path: path, detail: "no HDF5 signature (first bytes \(hex))")
             }
-            return try HDF5Library.check(H5Fopen(path, vitopt_h5f_acc_rdonly(), vitopt_h5p_default()), path, nil, "opening the file")
+            guard image else {
+                return try HDF5Library.check(H5Fopen(path, vitopt_h5f_acc_rdonly(), vitopt_h5p_default()), path, nil, "opening the file")
+            }
+            let fapl = try HDF5Library.check(H5Pcreate(vitopt_h5p_file_access()), path, nil, "making a file access property list")
+            defer { H5Pclose(fapl) }
+            try HDF5Library.check(H5Pset_fapl_core(fapl, 1 << 16, false), path, nil, "choosing the in-memory driver")
+            try HDF5Library.check(H5Pset_file_image(fapl, UnsafeMutableRawPointer(mutating: mapped.base), mapped.size),
+                                  path, nil, "setting the file image")
+            return try HDF5Library.check(H5Fopen(path, vitopt_h5f_acc_rdonly(), fapl), path, nil, "opening the file")
         }
+    }
+
+    /// Whether `bytes` hold HDF5's 8-byte signature where a superblock may start: at byte 0, 512,
+    /// 1024, 2048, … (what `H5Fis_hdf5` looks for in a file).
+    static func hasSignature(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+        var at = 0
+        while at <= bytes.count - signature.count {
+            if signature.indices.allSatisfy({ bytes[at + $0] == signature[$0] }) { return true }
+            at = at == 0 ? 512 : at * 2
+        }
+        return false
     }
 
     deinit {

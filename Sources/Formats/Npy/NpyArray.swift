@@ -18,7 +18,17 @@ public enum NpyArray {
     /// section of exactly that many bytes. Fortran-order arrays are read and returned in C order.
     /// - Throws: `FormatError` naming the file and what is wrong (bad magic, header, dtype, size).
     public static func read(path: String) throws -> Tensor {
-        let file = try MappedFile(path: path)
+        try read(file: MappedFile(path: path))
+    }
+
+    /// Reads `bytes`, the contents of a `.npy` file called `name` (the name errors show), as `read(path:)` does.
+    public static func read(bytes: [UInt8], name: String) throws -> Tensor {
+        try read(file: MappedFile(copying: bytes, name: name))
+    }
+
+    /// Reads the contents of `file` as `read(path:)` does.
+    public static func read(file: MappedFile) throws -> Tensor {
+        let path = file.path
         let b = file.bytes
         guard file.size >= 10, Array(b[0..<6]) == magic else {
             throw FormatError.notRecognized(path: path, detail: "missing the \\x93NUMPY magic of a .npy file")

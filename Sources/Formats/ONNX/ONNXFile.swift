@@ -35,7 +35,19 @@ public struct ONNXFile: Sendable {
     ///   protobuf, an IR version or opset outside the supported ranges, an unsupported data type,
     ///   missing, short or escaping external data, and — in one message — every unsupported operator.
     public init(path: String, registry: OpRegistry = .onnx) throws {
-        let file = try MappedFile(path: path)
+        try self.init(file: MappedFile(path: path), registry: registry)
+    }
+
+    /// Translates `bytes`, the contents of an ONNX file called `name`, as `init(path:)` does; external
+    /// data is looked up beside `name` (confined to its folder), so a name in a folder that does not
+    /// exist finds none.
+    public init(bytes: [UInt8], name: String, registry: OpRegistry = .onnx) throws {
+        try self.init(file: MappedFile(copying: bytes, name: name), registry: registry)
+    }
+
+    /// Translates the contents of `file` (its `path` names it and locates external data).
+    public init(file: MappedFile, registry: OpRegistry = .onnx) throws {
+        let path = file.path
         self.path = path
         guard file.size > 0 else { throw FormatError.corrupt(path: path, detail: "empty file") }
         let stripped = try ONNXWire.stripRawData(file.bytes, path: path)

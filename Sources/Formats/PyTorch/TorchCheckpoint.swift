@@ -32,7 +32,17 @@ public struct TorchCheckpoint: Sendable {
     /// Opens and validates `path`.
     /// - Throws: `FormatError` naming the file and the member, global or tensor at fault.
     public init(path: String) throws {
-        let file = try MappedFile(path: path)
+        try self.init(file: MappedFile(path: path))
+    }
+
+    /// Validates `bytes`, the contents of a checkpoint called `name` (the name errors show); tensors view a copy.
+    public init(bytes: [UInt8], name: String) throws {
+        try self.init(file: MappedFile(copying: bytes, name: name))
+    }
+
+    /// Validates the contents of `file`.
+    public init(file: MappedFile) throws {
+        let path = file.path
         self.path = path
         self.fileSize = file.size
         let head = file.prefix(16)

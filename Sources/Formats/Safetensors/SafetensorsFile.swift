@@ -20,7 +20,18 @@ public struct SafetensorsFile: Sendable {
     /// Opens and validates `path`.
     /// - Throws: `FormatError` naming the file (and tensor) and what was wrong.
     public init(path: String) throws {
-        let file = try MappedFile(path: path)
+        try self.init(file: MappedFile(path: path))
+    }
+
+    /// Validates `bytes`, the contents of a file called `name` (the name errors show); the tensors view a copy.
+    /// - Throws: as `init(path:)`.
+    public init(bytes: [UInt8], name: String) throws {
+        try self.init(file: MappedFile(copying: bytes, name: name))
+    }
+
+    /// Validates the contents of `file`; the tensors view it.
+    public init(file: MappedFile) throws {
+        let path = file.path
         self.path = path
         self.fileSize = file.size
         let bytes = file.bytes
