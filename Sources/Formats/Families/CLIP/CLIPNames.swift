@@ -11,14 +11,7 @@ enum CLIPNames {
         NameRow(.clsToken, "{p}embeddings.class_embedding", layout: .squeezed(fileRank: 1)),
         NameRow(.posEmbed, "{p}embeddings.position_embedding.weight", layout: .squeezed(fileRank: 2)),
         NameRow(.normPreWeight, "{p}pre_layrnorm.weight"), NameRow(.normPreBias, "{p}pre_layrnorm.bias"),
-        NameRow(.norm1Weight, "{p}encoder.layers.{i}.layer_norm1.weight"), NameRow(.norm1Bias, "{p}encoder.layers.{i}.layer_norm1.bias"),
-        NameRow(.qWeight, "{p}encoder.layers.{i}.self_attn.q_proj.weight"), NameRow(.qBias, "{p}encoder.layers.{i}.self_attn.q_proj.bias"),
-        NameRow(.kWeight, "{p}encoder.layers.{i}.self_attn.k_proj.weight"), NameRow(.kBias, "{p}encoder.layers.{i}.self_attn.k_proj.bias"),
-        NameRow(.vWeight, "{p}encoder.layers.{i}.self_attn.v_proj.weight"), NameRow(.vBias, "{p}encoder.layers.{i}.self_attn.v_proj.bias"),
-        NameRow(.projWeight, "{p}encoder.layers.{i}.self_attn.out_proj.weight"), NameRow(.projBias, "{p}encoder.layers.{i}.self_attn.out_proj.bias"),
-        NameRow(.norm2Weight, "{p}encoder.layers.{i}.layer_norm2.weight"), NameRow(.norm2Bias, "{p}encoder.layers.{i}.layer_norm2.bias"),
-        NameRow(.fc1Weight, "{p}encoder.layers.{i}.mlp.fc1.weight"), NameRow(.fc1Bias, "{p}encoder.layers.{i}.mlp.fc1.bias"),
-        NameRow(.fc2Weight, "{p}encoder.layers.{i}.mlp.fc2.weight"), NameRow(.fc2Bias, "{p}encoder.layers.{i}.mlp.fc2.bias"),
+    ] + CLIPEncoderNames.blockRows + [
         NameRow(.fcNormWeight, "{p}post_layernorm.weight"), NameRow(.fcNormBias, "{p}post_layernorm.bias"),
         NameRow(.imageProjection, "visual_projection.weight"),
     ], writePrefix: { c in c.projectionDim > 0 ? "vision_model." : "" })
