@@ -36,7 +36,7 @@ extension TrainableViT {
             embed(w, n: n)
             if c.normPre {
                 KernelMath.layerNorm(w.embedded.floats, rows: r, width: d, gamma: p.value(.normPreWeight), beta: p.value(.normPreBias),
-                                     epsilon: Float(c.eps), into: w.stream(0).mutableFloats, context: ctx)
+                                     epsilon: Float(c.eps), into: w.stream(0).mutableFloats, context: ctx)  // tensor-lifetime: the workspace holds xIn
             }
         }
         let eps = Float(c.eps)
