@@ -25,6 +25,9 @@ enum ImageFuzz {
         if let n = ImageSize.pixels(bytes), n > maxPixels { return .rejected("skipped: declares \(n) pixels (the fuzzing cap is \(maxPixels))") }
         return FuzzOutcome.of {
             let image = try ImageDecoder.decode(bytes: bytes, name: "fuzz-input")
+            // The header scan misses sizes libjpeg still finds (bytes it skips between markers): cap after decoding too.
+            guard image.width.multipliedReportingOverflow(by: image.height).partialValue <= maxPixels,
+                  !image.width.multipliedReportingOverflow(by: image.height).overflow else { return }
             // Pick the recipe from the image so every input runs one (the search still reaches all three).
             let recipe = recipes[(image.width &+ image.height) % recipes.count]
             let pixels = try ImagePreprocessor.pixelValues(image: image, preprocessing: recipe)
