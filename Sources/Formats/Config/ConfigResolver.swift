@@ -48,7 +48,10 @@ public enum ConfigResolver {
                 throw fail("image size \(size) is not a multiple of the patch size \(patch)")
             }
             imageSize = size
-            let grid = (size[0] / patch[0]) * (size[1] / patch[1])
+            let (grid, overflow) = (size[0] / patch[0]).multipliedReportingOverflow(by: size[1] / patch[1])
+            guard !overflow, size.allSatisfy(ViTConfig.Limits.imageSide.contains) else {
+                throw fail("image size \(size) is outside \(ViTConfig.Limits.imageSide.lowerBound)...\(ViTConfig.Limits.imageSide.upperBound)")
+            }
             if let inc = hints.posEmbedIncludesPrefix {
                 includesPrefix = inc
             } else if positions == grid + prefix {

@@ -21,8 +21,9 @@ enum TimmConfigParser {
             h.embedDim = s.embedDim
             h.depth = s.depth
             h.numHeads = s.numHeads
-            if let p = s.patch { h.patchSize = [p, p] }
-            if let img = s.imageSize { h.imageSize = [img, img] }
+            // Sizes read from a name are untrusted like any other value: out of range, they are ignored.
+            if let p = s.patch, ViTConfig.Limits.imageSide.contains(p) { h.patchSize = [p, p] }
+            if let img = s.imageSize, ViTConfig.Limits.imageSide.contains(img) { h.imageSize = [img, img] }
             if let e = s.eps { h.eps = e }
             h.activation = s.activation
             for family in ["clip", "siglip", "dinov2"] where arch.contains(family) { h.family = family }
