@@ -54,7 +54,8 @@ public enum NamingMapper {
                     m.tensors[ViTTensorKey(row.part, block: block)] = t
                     m.sourceNames[ViTTensorKey(row.part, block: block)] = name
                 } else if let part = ViTPart.allCases.first(where: { tmpl.hasSuffix("." + $0.rawValue) }),
-                          let row = table[String(tmpl.dropLast(part.rawValue.count + 1))], row.parts.contains(part),
+                          let row = table[String(tmpl.dropLast(part.rawValue.count + 1))],
+                          row.parts.contains(part) || naming.keyBiasOmitted && row.part == .qBias && [.kBias, .qkvBias].contains(part),
                           part.isPerBlock == (block != nil) {
                     m.tensors[ViTTensorKey(part, block: block)] = t
                     m.sourceNames[ViTTensorKey(part, block: block)] = name
@@ -71,7 +72,27 @@ public enum NamingMapper {
                 m.sourceNames[key] = i == 0 ? name : name + "." + part.rawValue
             }
         }
+        if naming.keyBiasOmitted && !canonicalLayout { addZeroKeyBias(&m) }
         return m
+    }
+
+    /// A convention without key biases (`FamilyNaming.keyBiasOmitted`): each block with a query bias
+    /// gets a zero key bias, packed with q and v into `qkv.bias` when the block's weights are packed.
+    static func addZeroKeyBias(_ m: inout Match) {
+        for (key, q) in m.tensors where key.part == .qBias {
+            guard let b = key.block, q.shape.count == 1, m.tensors[ViTTensorKey(.kBias, block: b)] == nil else { continue }
+            let kKey = ViTTensorKey(.kBias, block: b), vKey = ViTTensorKey(.vBias, block: b)
+            let k = Tensor(zeros: q.dtype, shape: q.shape)
+            guard m.tensors[ViTTensorKey(.qkvWeight, block: b)] != nil, let v = m.tensors[vKey], v.shape == q.shape, v.dtype == q.dtype else {
+                m.tensors[kKey] = k
+                m.sourceNames[kKey] = (m.sourceNames[key] ?? key.description) + "." + ViTPart.kBias.rawValue
+                continue
+            }
+            let packed = ViTTensorKey(.qkvBias, block: b)
+            m.tensors[packed] = Tensor.concatenateRows([q, k, v])
+            m.sourceNames[packed] = (m.sourceNames[key] ?? key.description) + "." + ViTPart.qkvBias.rawValue
+            for p in [key, vKey] { m.tensors[p] = nil; m.sourceNames[p] = nil }
+        }
     }
 
     /// The canonical tensor(s) a file tensor stored under `row` holds.
@@ -122,7 +143,8 @@ public enum NamingMapper {
     /// - Throws: `FormatError.cannotExpress` when no family's convention has a name for a part the
     ///   model has, or an extra tensor's name collides with a parameter name.
     public static func names(for model: ViTDescription, convention: NamingConvention) throws -> [String: Tensor] {
-        let (shaped, naming) = try preparedWithNaming(model, for: convention)
+        var (shaped, naming) = try preparedWithNaming(model, for: convention)
+        if naming.keyBiasOmitted { shaped = shaped.droppingKeyBias() }
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
             guard let row = naming.row(writing: key.part), let name = name(for: key, config: shaped.config, naming: naming) else {
@@ -159,8 +181,13 @@ public enum NamingMapper {
 
     /// The name `convention` writes for `key` of `model` (after `prepared`), or `nil` when it has none.
     public static func name(for key: ViTTensorKey, in model: ViTDescription, convention: NamingConvention) -> String? {
-        guard let family = ModelFamilies.named(model.config.family), let naming = ModelFamilies.naming(family, convention),
-              let base = name(for: key, config: model.config, naming: naming) else { return nil }
+        guard let family = ModelFamilies.named(model.config.family), let naming = ModelFamilies.naming(family, convention) else { return nil }
+        // A convention without key biases names the zero key bias (and a packed qkv bias) after the query bias.
+        if naming.keyBiasOmitted, [.kBias, .qkvBias].contains(key.part),
+           let q = name(for: ViTTensorKey(.qBias, block: key.block), config: model.config, naming: naming) {
+            return q + "." + key.part.rawValue
+        }
+        guard let base = name(for: key, config: model.config, naming: naming) else { return nil }
         // Parts sharing one joined tensor get distinct initializer names.
         if case .joined(let parts, _)? = naming.row(writing: key.part)?.layout, key.part != parts[0] { return base + "." + key.part.rawValue }
         return base
