@@ -3,12 +3,15 @@ internal import CInt8GEMM
 
 /// The int8 GEMM implementations, chosen at run time by CPU detection.
 ///
-/// `VITOPT_INT8_KERNEL=scalar|avx2|avx512vnni` forces one (for testing and benchmarking); forcing a
+/// `VITOPT_INT8_KERNEL=scalar|avx2|avx512vnni|amx` forces one (for testing and benchmarking); forcing a
 /// path the CPU lacks is an error reported by `selected()`, never a crash.
 public enum Int8KernelPath: String, CaseIterable, Sendable {
     case scalar
     case avx2
     case avx512vnni
+    /// AMX-INT8 tiles (`tdpbusd`); supported only when the CPU has AMX-TILE and AMX-INT8, the OS saves
+    /// tile state and Linux granted the process tile data (`arch_prctl`).
+    case amx
 
     /// The environment variable that forces a path.
     public static let environmentKey = "VITOPT_INT8_KERNEL"
@@ -18,6 +21,7 @@ public enum Int8KernelPath: String, CaseIterable, Sendable {
         case .scalar: return Int32(VITOPT_I8_SCALAR)
         case .avx2: return Int32(VITOPT_I8_AVX2)
         case .avx512vnni: return Int32(VITOPT_I8_AVX512VNNI)
+        case .amx: return Int32(VITOPT_I8_AMX)
         }
     }
 
