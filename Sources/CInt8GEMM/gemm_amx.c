@@ -1,6 +1,7 @@
 /* The AMX int8 path on the hardware: CPU and OS detection, the Linux permission request, and the
  * kernel body of gemm_amx_body.h on real tiles. Compiled with per-function target attributes only;
- * vitopt_i8_gemm calls it only after vitopt_i8_amx_available() said yes. */
+ * vitopt_i8_gemm calls it only after vitopt_i8_amx_available() said yes (which includes a self-check of
+ * the kernel against the scalar path on the real tiles). */
 #include "internal.h"
 #if defined(__x86_64__) && defined(__linux__)
 #define AMX_TILES_REAL 1
@@ -32,25 +33,31 @@ static int cpu_has_amx_int8(void) {
     return (xcr0() & tiles) == tiles;
 }
 
-static int amx_usable;
+static int amx_status = VITOPT_I8_AMX_NO_CPU;
 static pthread_once_t amx_once = PTHREAD_ONCE_INIT;
 
 /* Linux (5.16+) keeps tile data disabled until the process asks: the permission is per process and
- * granted once; a kernel that refuses (or predates it) means AMX is not supported here. */
+ * granted once; a kernel that refuses (or predates it) means AMX is not supported here. Then the
+ * kernel must pass its self-check on the real tiles before it is offered. */
 static void amx_probe(void) {
-    amx_usable = cpu_has_amx_int8() && syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+    if (!cpu_has_amx_int8()) amx_status = VITOPT_I8_AMX_NO_CPU;
+    else if (syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) != 0) amx_status = VITOPT_I8_AMX_NO_PERMISSION;
+    else amx_status = vitopt_i8_amx_self_check(vitopt_i8_gemm_amx) ? VITOPT_I8_AMX_READY : VITOPT_I8_AMX_SELF_CHECK_FAILED;
 }
 
-int vitopt_i8_amx_available(void) {
+int vitopt_i8_amx_status(void) {
     pthread_once(&amx_once, amx_probe);
-    return amx_usable;
+    return amx_status;
 }
+
+int vitopt_i8_amx_available(void) { return vitopt_i8_amx_status() == VITOPT_I8_AMX_READY; }
 
 AMX_FN void vitopt_i8_gemm_amx(const vitopt_i8_args *g) {
     amx_ctx x;
     amx_gemm_body(&x, g, 1); /* every AMX CPU has AVX-512 */
 }
 #else
+int vitopt_i8_amx_status(void) { return VITOPT_I8_AMX_NO_CPU; }
 int vitopt_i8_amx_available(void) { return 0; }
 void vitopt_i8_gemm_amx(const vitopt_i8_args *g) { vitopt_i8_gemm_scalar(g); }
 #endif

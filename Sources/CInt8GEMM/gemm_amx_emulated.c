@@ -26,3 +26,14 @@ int vitopt_amx_emu_check_config(const void *cfg64) {
     vitopt_amx_emu_loadconfig(&x, &cfg);
     return x.fault;
 }
+
+/* The emulated kernel with the AVX-512 epilogue where the CPU has it, as a self-check subject. */
+static void emulated_kernel(const vitopt_i8_args *g) {
+    static _Thread_local vitopt_amx_emu x;
+    vitopt_amx_emu_release(&x);
+    x.fault = VITOPT_AMX_OK;
+    amx_gemm_body(&x, g, vitopt_i8_amx_simd_epilogue_supported());
+    if (x.fault) memset(g->c, 0xFF, (size_t)g->m * (size_t)g->ldc * 4); /* a fault fails the check */
+}
+
+int vitopt_i8_amx_emulated_self_check(void) { return vitopt_i8_amx_self_check(emulated_kernel); }

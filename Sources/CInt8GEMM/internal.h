@@ -34,6 +34,9 @@ void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g);
 /* AMX (gemm_amx.c): whether the CPU, the OS and the process permission allow tiles; the kernel. */
 int vitopt_i8_amx_available(void);
 void vitopt_i8_gemm_amx(const vitopt_i8_args *g);
+/* amx_self_check.c: 1 when `kernel` matches the scalar path bit for bit on a small product with every
+ * kind of tail (raw and fp32 + residual), 0 when it does not or memory ran out. */
+int vitopt_i8_amx_self_check(void (*kernel)(const vitopt_i8_args *));
 /* Rows and columns of the AMX kernel's accumulator block (two 16-row A tiles × two 16-column B tiles). */
 #define VITOPT_I8_AMX_BLOCK 32
 /* amx_epilogue.c: a VITOPT_I8_AMX_BLOCK² int32 block (row stride VITOPT_I8_AMX_BLOCK) holding rows

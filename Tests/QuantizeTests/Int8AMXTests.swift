@@ -1,6 +1,7 @@
 import Graph
 import Testing
 @testable import Quantize
+import CInt8GEMM
 
 /// The AMX int8 kernel against the scalar reference, bit for bit: its tile program on the portable
 /// tile model on every machine, and on the hardware where the CPU has AMX.
@@ -85,6 +86,11 @@ import Testing
         }
     }
 
+    /// The self-check the hardware path runs before it is offered passes on the emulated kernel.
+    @Test func selfCheckPassesOnTheEmulator() {
+        #expect(vitopt_i8_amx_emulated_self_check() == 1)
+    }
+
     /// The emulator refuses what LDTILECFG refuses with #GP, so a wrong configuration in the kernel
     /// cannot pass here and fault on the hardware.
     @Test func emulatorValidatesConfigurations() {
@@ -133,6 +139,7 @@ import Testing
             #expect(Int8KernelPath.best == .amx)
         } else {
             #expect(throws: QuantizeError.self) { try Int8KernelPath.selected(environment: ["VITOPT_INT8_KERNEL": "amx"]) }
+            #expect(Int8KernelPath.amxStatus != "AMX ready")
             #expect(Int8KernelPath.best != .amx)
         }
     }

@@ -36,6 +36,15 @@ enum {
     VITOPT_I8_AMX = 3, /* AMX-INT8 tdpbusd (gemm_amx.c): CPU, OS and Linux permission checked */
 };
 
+/* Why VITOPT_I8_AMX is or is not offered (vitopt_i8_amx_status; probed once per process). */
+enum {
+    VITOPT_I8_AMX_READY = 0,             /* CPU, OS, permission and the kernel's self-check all good */
+    VITOPT_I8_AMX_NO_CPU = 1,            /* no AMX-TILE/AMX-INT8 in CPUID, or the OS does not enable tile state (XCR0) */
+    VITOPT_I8_AMX_NO_PERMISSION = 2,     /* Linux refused ARCH_REQ_XCOMP_PERM for XTILEDATA */
+    VITOPT_I8_AMX_SELF_CHECK_FAILED = 3, /* the kernel disagreed with the scalar path on the real tiles */
+};
+int vitopt_i8_amx_status(void);
+
 /* Whether this CPU can run `kernel`. */
 int vitopt_i8_cpu_supports(int kernel);
 
@@ -94,6 +103,9 @@ void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, 
 int vitopt_i8_gemm_amx_emulated(int raw, int m, int k, int n, const uint8_t *a, int lda, const int32_t *zp,
                                 const float *a_scale, const void *packed, int panel_begin, int panel_end, void *c, int ldc,
                                 const float *residual, int simd_epilogue);
+
+/* Test only: the first-use self-check (as the hardware path runs it) on the emulated kernel: 1 passed. */
+int vitopt_i8_amx_emulated_self_check(void);
 
 /* Whether this CPU runs the AMX kernel's AVX-512 epilogue (every AMX CPU does). */
 int vitopt_i8_amx_simd_epilogue_supported(void);

@@ -50,8 +50,19 @@ public enum Int8KernelPath: String, CaseIterable, Sendable {
             throw QuantizeError.kernel("\(environmentKey)=\(raw) is not one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard path.isSupported else {
-            throw QuantizeError.kernel("\(environmentKey)=\(raw): this CPU cannot run that path (available: \(available.map(\.rawValue).joined(separator: ", ")))")
+            let why = path == .amx ? ", \(amxStatus)" : ""
+            throw QuantizeError.kernel("\(environmentKey)=\(raw): this CPU cannot run that path\(why) (available: \(available.map(\.rawValue).joined(separator: ", ")))")
         }
         return path
+    }
+
+    /// Why the AMX path is or is not offered on this machine.
+    static var amxStatus: String {
+        switch Int(vitopt_i8_amx_status()) {
+        case Int(VITOPT_I8_AMX_READY): return "AMX ready"
+        case Int(VITOPT_I8_AMX_NO_PERMISSION): return "Linux refused the AMX tile-data permission (arch_prctl ARCH_REQ_XCOMP_PERM)"
+        case Int(VITOPT_I8_AMX_SELF_CHECK_FAILED): return "the AMX kernel failed its self-check against the scalar kernel on this CPU's tiles"
+        default: return "no AMX-INT8 (CPUID) or the OS does not enable tile state"
+        }
     }
 }
