@@ -85,6 +85,17 @@ void vitopt_i8_row_range(const float *x, int k, float *lo, float *hi);
 /* The scale/zero point for a range [lo, hi] (widened to include 0). */
 void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp);
 
+/* Quantizes m rows of x with one fixed (calibrated) scale > 0 and zero point in [0, 255]:
+ * q = clamp(rint(x / scale) + zp, 0, 255), round half to even, x / scale a true division (ONNX
+ * QuantizeLinear with a u8 zero point); values outside the calibrated range saturate, NaN gives 0.
+ * Rows have stride ldx floats in x and lda bytes in a (>= padded k, padding zeroed). */
+void vitopt_i8_quantize_rows_static(const float *x, int m, int k, int ldx, float scale, int32_t zp, uint8_t *a, int lda);
+
+/* vitopt_i8_quantize_rows_static on the portable loop (simd = 0) or the AVX-512 one where the CPU has it
+ * (simd = 1): bit-identical (tested). */
+void vitopt_i8_quantize_rows_static_on(int simd, const float *x, int m, int k, int ldx, float scale, int32_t zp,
+                                       uint8_t *a, int lda);
+
 /* C[m][n] for panels [panel_begin, panel_end) with `kernel`:
  *   raw = 0: the fp32 epilogue above into c (float, stride ldc), plus residual[m][n] when residual is
  *            not NULL (c = fmaf(...) + residual; stride ldc, must not alias c);
