@@ -31,6 +31,12 @@ public struct SwinConfig: Codable, Equatable, Sendable {
     public var labels: [String]?
     public var preprocessing: ViTConfig.Preprocessing
 
+    enum CodingKeys: String, CodingKey {
+        case imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim", depths, numHeads = "num_heads"
+        case windowSize = "window_size", mlpHidden = "mlp_hidden", eps, qkvBias = "qkv_bias", numClasses = "num_classes", labels
+        case preprocessing
+    }
+
     public init(imageSize: [Int], patchSize: Int, channels: Int = 3, embedDim: Int, depths: [Int], numHeads: [Int],
                 windowSize: Int, mlpHidden: [Int], eps: Double = 1e-5, qkvBias: Bool = true, numClasses: Int,
                 labels: [String]? = nil, preprocessing: ViTConfig.Preprocessing? = nil) {

@@ -58,3 +58,25 @@ public struct SwinDescription: Sendable {
         }
     }
 }
+
+extension SwinDescription {
+    /// The same model at another input size, as timm builds it with `img_size=` from the checkpoint:
+    /// the windows and shifts follow the new stage grids; the parameters are unchanged (Swin has no
+    /// absolute position table). Preprocessing is rescaled like a ViT's.
+    /// - Throws: `ViTError.invalidConfig` when a stage's window changes with the grid (timm would
+    ///   resample that stage's relative position bias table, which vitopt does not do yet) or the
+    ///   new grids do not tile into windows.
+    public func resized(imageSize: [Int]) throws -> SwinDescription {
+        var out = self
+        out.config.imageSize = imageSize
+        out.config.preprocessing = config.preprocessing.rescaled(from: config.imageSize, to: imageSize)
+        try out.config.validate()
+        for s in 0..<config.stageCount {
+            let before = config.windowAndShift(stage: s, block: 0).window, after = out.config.windowAndShift(stage: s, block: 0).window
+            guard before == after else {
+                throw ViTError.invalidConfig("Swin: at \(imageSize[0])×\(imageSize[1]) stage \(s)'s window becomes \(after[0])×\(after[1]) (was \(before[0])×\(before[1])); resampling its relative position bias table is not supported")
+            }
+        }
+        return out
+    }
+}

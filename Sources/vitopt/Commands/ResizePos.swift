@@ -43,6 +43,9 @@ struct ResizePos: ParsableCommand {
         var outputs = inputs
         try outputs.claim(output)
         let loaded = try modelOptions.load(input)
+        if loaded.swin != nil {
+            throw ValidationError("\(input) is a Swin Transformer: it has no position table to resample; run it at another size with vitopt run --image-size")
+        }
         let size = try imageSize.map { try ModelOptions.size($0, flag: "--image-size") }
         let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
         let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON, inputs: inputs)

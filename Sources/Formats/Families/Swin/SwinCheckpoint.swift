@@ -49,6 +49,7 @@ enum SwinCheckpoint {
                                 depth: 0, numHeads: c.numHeads[0], mlpHidden: c.mlpHidden[0], eps: c.eps, numClasses: c.numClasses,
                                 family: "swin", labels: c.labels, preprocessing: c.preprocessing)
         standIn.globalPool = "avg"
+        do { try standIn.validate() } catch let e as ViTError { throw FormatError.config(path: path, detail: e.description) }
         var loaded = LoadedModel(path: path, format: format, convention: convention, prefix: hf && c.numClasses > 0 ? "swin." : "",
                                  model: ViTDescription(config: standIn, tensors: [:]), metadata: metadata, warnings: warnings,
                                  fileSize: fileSize)

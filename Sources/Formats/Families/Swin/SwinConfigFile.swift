@@ -22,7 +22,6 @@ struct SwinConfigFile {
     static func fromMetadata(_ metadata: [String: String], path: String) throws -> SwinConfig? {
         guard let text = metadata[metadataKey] else { return nil }
         let dec = JSONDecoder()
-        dec.keyDecodingStrategy = .convertFromSnakeCase
         do {
             return try dec.decode(SwinConfig.self, from: Data(text.utf8))
         } catch {
@@ -33,7 +32,6 @@ struct SwinConfigFile {
     static func metadataValue(_ c: SwinConfig) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        enc.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: (try? enc.encode(c)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
