@@ -68,8 +68,29 @@ import TestSupport
         let got = try #require(try Self.run(loaded, "resize_input.npy", graph: g)["logits"])
         let want = try NpyArray.read(path: Self.file("timm/resize/img64/logits.npy"))
         #expect(Tolerance.maxAbsDiff(got, want) <= 1e-5 * Tolerance.maxAbs(want), "max diff \(Tolerance.maxAbsDiff(got, want))")
-        // a size at which a stage's window shrinks would need the bias tables resampled: refused
-        #expect(throws: ViTError.self) { try loaded.swin!.resized(imageSize: [16, 16]) }
+        // a grid that does not tile into windows is refused
+        #expect(throws: ViTError.self) { try loaded.swin!.resized(imageSize: [36, 36]) }
+    }
+
+    /// `timm.create_model(..., img_size=64, window_size=8)`: every bias table resampled by timm's
+    /// `resize_rel_pos_bias_table` (7×7 → 15×15 offsets), then the model at 64 px.
+    @Test func resamplesBiasTablesForAnotherWindowAsTimm() throws {
+        let loaded = try ModelLoader.load(Self.file("timm"))
+        let resized = try #require(loaded.swin).resized(imageSize: [64, 64], windowSize: 8)
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.file("index.json")))) as? [String: Any]
+        let timm = (index?["fixtures"] as? [[String: Any]])?.first { $0["path"] as? String == "timm" }
+        let record = (timm?["resize"] as? [String: Any])?["img64_window8"] as? [String: Any]
+        let tables = try #require(record?["relative_position_bias_tables"] as? [String: String])
+        #expect(tables.count == 4)
+        for (name, file) in tables {
+            let want = try NpyArray.read(path: Self.file(file))
+            let got = try #require(resized.tensors[name])
+            #expect(got.shape == want.shape && Tolerance.maxAbsDiff(got, want) <= 1e-6, "\(name): \(Tolerance.maxAbsDiff(got, want))")
+        }
+        let g = try SwinGraphBuilder.build(resized)
+        let logits = try #require(try Self.run(loaded, "resize_input.npy", graph: g)["logits"])
+        let want = try NpyArray.read(path: Self.file("timm/resize/img64_window8/logits.npy"))
+        #expect(Tolerance.maxAbsDiff(logits, want) <= 1e-5 * Tolerance.maxAbs(want), "max diff \(Tolerance.maxAbsDiff(logits, want))")
     }
 
     @Test func oldTimmAndInMemoryTransformersNamesRead() throws {

@@ -24,7 +24,6 @@ import Testing
     /// With zero queries and keys every weight is equal inside a region: each token's output is the
     /// mean of the values of the tokens of its window and region (the −100 mask leaves ~e⁻¹⁰⁰).
     @Test func shiftedWindowsAverageWithinRegions() throws {
-        let g = WindowAttentionKernel.Geometry(heads: 1, gh: 4, gw: 4, wh: 2, ww: 2, sh: 1, sw: 1, width: 1)
         var values = [Float](repeating: 0, count: 16 * 3)
         for t in 0..<16 { values[t * 3 + 2] = Float(t) }
         let qkv = Tensor(shape: [1, 16, 3], floats: values)
@@ -33,9 +32,9 @@ import Testing
         // shifted window 0 holds tokens 5, 6, 9, 10 (one region): their mean
         #expect(abs(y.floatArray()[5] - 7.5) < 1e-5)
         // the last shifted window wraps: tokens 15, 12, 3, 0 fall in four regions, each alone
-        var tokens = [Int](repeating: 0, count: 4), regions = [Int](repeating: 0, count: 4)
-        WindowAttentionKernel.windowTokens(g, window: 3, tokens: &tokens, regions: &regions)
-        #expect(tokens == [15, 12, 3, 0] && Set(regions).count == 4)
+        let order = SwinWindows.order(grid: [4, 4], window: [2, 2], shift: [1, 1])
+        #expect(Array(order.tokens[12..<16]) == [15, 12, 3, 0] && Set(order.regions[12..<16]).count == 4)
+        #expect(Array(order.tokens[0..<4]) == [5, 6, 9, 10] && Set(order.regions[0..<4]) == [0])
         #expect(abs(y.floatArray()[15] - 15) < 1e-4 && abs(y.floatArray()[0]) < 1e-4)
     }
 

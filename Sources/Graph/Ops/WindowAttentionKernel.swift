@@ -63,46 +63,18 @@ struct WindowAttentionKernel: OpKernel {
         let jobs = try KernelAllocation.product(node, [n, windows], role: "windows")
         try KernelAllocation.reserve(node, g.area * (g.area + 2) * max(1, context.threads), elementBytes: 4, role: "window scratch")
         let src = x.floats, table = inputs[1].floats, y = out.mutableFloats
-        let bias = Self.biasIndex(g)
+        let bias = SwinWindows.biasIndex(window: [g.wh, g.ww])
+        let order = SwinWindows.order(grid: [g.gh, g.gw], window: [g.wh, g.ww], shift: [g.sh, g.sw])
         context.parallelFor(jobs) { range in
-            var tokens = [Int](repeating: 0, count: g.area)
-            var regions = [Int](repeating: 0, count: g.area)
             var scores = [Float](repeating: 0, count: g.area)
             for job in range {
                 let b = job / windows, w = job % windows
-                Self.windowTokens(g, window: w, tokens: &tokens, regions: &regions)
+                let tokens = Array(order.tokens[(w * g.area)..<((w + 1) * g.area)])
+                let regions = Array(order.regions[(w * g.area)..<((w + 1) * g.area)])
                 Self.attend(g, batch: b * t, tokens: tokens, regions: regions, bias: bias, table: table, src: src, y: y, scores: &scores)
             }
         }
         return [out]
-    }
-
-    /// `table` row of each (query, key) pair of a window, row-major `[area, area]`.
-    static func biasIndex(_ g: Geometry) -> [Int] {
-        var idx = [Int](repeating: 0, count: g.area * g.area)
-        for i in 0..<g.area {
-            for j in 0..<g.area {
-                let dy = i / g.ww - j / g.ww + g.wh - 1, dx = i % g.ww - j % g.ww + g.ww - 1
-                idx[i * g.area + j] = dy * (2 * g.ww - 1) + dx
-            }
-        }
-        return idx
-    }
-
-    /// For window `w` of the shifted grid: the original token index of each of its positions, and
-    /// the region (of the libraries' 3×3 shift regions) that position belongs to.
-    static func windowTokens(_ g: Geometry, window w: Int, tokens: inout [Int], regions: inout [Int]) {
-        let perRow = g.gw / g.ww
-        let y0 = (w / perRow) * g.wh, x0 = (w % perRow) * g.ww
-        func region(_ p: Int, _ size: Int, _ win: Int, _ shift: Int) -> Int {
-            guard shift > 0 else { return 0 }
-            return p < size - win ? 0 : (p < size - shift ? 1 : 2)
-        }
-        for i in 0..<g.area {
-            let sy = y0 + i / g.ww, sx = x0 + i % g.ww
-            tokens[i] = ((sy + g.sh) % g.gh) * g.gw + (sx + g.sw) % g.gw
-            regions[i] = region(sy, g.gh, g.wh, g.sh) * 3 + region(sx, g.gw, g.ww, g.sw)
-        }
     }
 
     /// Every head of one window: reads q, k, v rows of its tokens from `src` and writes their outputs.

@@ -60,23 +60,33 @@ public struct SwinDescription: Sendable {
 }
 
 extension SwinDescription {
-    /// The same model at another input size, as timm builds it with `img_size=` from the checkpoint:
-    /// the windows and shifts follow the new stage grids; the parameters are unchanged (Swin has no
-    /// absolute position table). Preprocessing is rescaled like a ViT's.
-    /// - Throws: `ViTError.invalidConfig` when a stage's window changes with the grid (timm would
-    ///   resample that stage's relative position bias table, which vitopt does not do yet) or the
-    ///   new grids do not tile into windows.
-    public func resized(imageSize: [Int]) throws -> SwinDescription {
+    /// The same model at another input size and, optionally, window size, as timm builds it with
+    /// `img_size=` / `window_size=` from the checkpoint: the windows and shifts follow the new stage
+    /// grids, and every block whose window side changes gets its relative position bias table
+    /// resampled by `RelativePositionBiasResampler` (timm's `checkpoint_filter_fn` →
+    /// `resize_rel_pos_bias_table`). The other parameters are unchanged (Swin has no absolute
+    /// position table). Preprocessing is rescaled like a ViT's.
+    /// - Throws: `ViTError.invalidConfig` when the new grids do not tile into windows, or a stage's
+    ///   window would become non-square (timm's table resize assumes square source windows).
+    public func resized(imageSize: [Int], windowSize: Int? = nil) throws -> SwinDescription {
         var out = self
         out.config.imageSize = imageSize
+        out.config.windowSize = windowSize ?? config.windowSize
         out.config.preprocessing = config.preprocessing.rescaled(from: config.imageSize, to: imageSize)
         try out.config.validate()
         for s in 0..<config.stageCount {
             let before = config.windowAndShift(stage: s, block: 0).window, after = out.config.windowAndShift(stage: s, block: 0).window
-            guard before == after else {
-                throw ViTError.invalidConfig("Swin: at \(imageSize[0])×\(imageSize[1]) stage \(s)'s window becomes \(after[0])×\(after[1]) (was \(before[0])×\(before[1])); resampling its relative position bias table is not supported")
+            guard before != after else { continue }
+            guard after[0] == after[1], before[0] == before[1] else {
+                throw ViTError.invalidConfig("Swin: stage \(s)'s window would change from \(before[0])×\(before[1]) to \(after[0])×\(after[1]); only square windows' bias tables are resampled")
+            }
+            for b in 0..<config.depths[s] {
+                let name = "layers.\(s).blocks.\(b).attn.relative_position_bias_table"
+                guard let table = tensors[name] else { throw ViTError.missingTensor(name) }
+                out.tensors[name] = RelativePositionBiasResampler.resample(table, newSide: 2 * after[0] - 1)
             }
         }
+        try out.validate()
         return out
     }
 }

@@ -101,7 +101,8 @@ struct Convert: ParsableCommand {
         }
         var convention = try tfNaming ? .hf : (naming.map(NamingConvention.parse) ?? loaded.convention)
         if let swin = loaded.swin {
-            let s = try SwinSaver.save(swin, to: output, naming: convention, format: fmt, writeConfigJSON: !noConfigJSON, inputs: inputs)
+            let s = try SwinSaver.save(swin, to: output, naming: convention, format: fmt, writeConfigJSON: !noConfigJSON && fmt != .onnx,
+                                       inputs: inputs, opset: opset)
             print("wrote \(output): \(fmt.rawValue), \(convention.rawValue) naming (Swin Transformer)\n  \(s.tensorsWritten) tensors written")
             if let c = s.configPath { print("  config: \(c)") }
             return

@@ -44,13 +44,20 @@ enum SwinCheckpoint {
         do { try model.validate() } catch let e as ViTError { throw FormatError.config(path: path, detail: e.description) }
         var warnings: [String] = []
         if dropped > 0 { warnings.append("\(dropped) computed buffer(s) (relative_position_index, attn_mask) read and recomputed from the config") }
-        let c = config
+        return try loaded(model, path: path, format: format, convention: convention, prefix: hf && config.numClasses > 0 ? "swin." : "",
+                          metadata: metadata, warnings: warnings, fileSize: fileSize)
+    }
+
+    /// A `LoadedModel` carrying `model` (its `model` field is the input contract only).
+    static func loaded(_ model: SwinDescription, path: String, format: ModelFormat, convention: NamingConvention, prefix: String,
+                       metadata: [String: String], warnings: [String], fileSize: Int) throws -> LoadedModel {
+        let c = model.config
         var standIn = ViTConfig(imageSize: c.imageSize, patchSize: [c.patchSize, c.patchSize], channels: c.channels, embedDim: c.embedDim,
                                 depth: 0, numHeads: c.numHeads[0], mlpHidden: c.mlpHidden[0], eps: c.eps, numClasses: c.numClasses,
                                 family: "swin", labels: c.labels, preprocessing: c.preprocessing)
         standIn.globalPool = "avg"
         do { try standIn.validate() } catch let e as ViTError { throw FormatError.config(path: path, detail: e.description) }
-        var loaded = LoadedModel(path: path, format: format, convention: convention, prefix: hf && c.numClasses > 0 ? "swin." : "",
+        var loaded = LoadedModel(path: path, format: format, convention: convention, prefix: prefix,
                                  model: ViTDescription(config: standIn, tensors: [:]), metadata: metadata, warnings: warnings,
                                  fileSize: fileSize)
         loaded.swin = model

@@ -11,9 +11,21 @@ public enum SwinSaver {
     /// - Throws: `OutputError` before writing when an output would replace an input, `FormatError`
     ///   for a format or convention that cannot hold a Swin.
     public static func save(_ model: SwinDescription, to path: String, naming: NamingConvention, format: ModelFormat,
-                     writeConfigJSON: Bool, inputs: OutputGuard) throws -> ModelSaver.Summary {
+                     writeConfigJSON: Bool, inputs: OutputGuard, opset: Int = ONNXExporter.defaultOpset) throws -> ModelSaver.Summary {
+        if format == .onnx {
+            // The graph in standard operators, initializers under timm's names, the config in the metadata.
+            var outputs = inputs
+            try outputs.claimONNX(path)
+            var g = try SwinGraphBuilder.build(model, name: (path as NSString).lastPathComponent)
+            g.metadata[SwinConfigFile.metadataKey] = SwinConfigFile.metadataValue(model.config)
+            let s = try ONNXExporter.write(g, to: path, opset: opset)
+            var summary = ModelSaver.Summary()
+            summary.tensorsWritten = s.tensors
+            summary.bytes = s.bytes
+            return summary
+        }
         guard format == .safetensors else {
-            throw FormatError.unsupported(path: path, detail: "a Swin Transformer is written as .safetensors (\(format.rawValue) output is not supported for Swin)")
+            throw FormatError.unsupported(path: path, detail: "a Swin Transformer is written as .safetensors or .onnx (\(format.rawValue) output is not supported for Swin)")
         }
         try model.validate()
         let named = try SwinNames.named(model, naming)
