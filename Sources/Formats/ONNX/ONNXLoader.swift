@@ -8,6 +8,13 @@ enum ONNXLoader {
         let imported = try ONNXImporter.load(path, imageSize: hints.imageSize)
         let graph = imported.graph
         var warnings = imported.warnings
+        if let swin = try SwinONNX.recover(metadata: graph.metadata, initializers: imported.file.graph.initializers, path: path) {
+            var loaded = try SwinCheckpoint.loaded(swin, path: path, format: .onnx, convention: naming ?? .timm, prefix: "", metadata: graph.metadata,
+                                                   warnings: warnings, fileSize: imported.file.fileSize)
+            loaded.importedGraph = graph
+            loaded.registry = .onnx
+            return loaded
+        }
         // vitopt's own exports are rebuilt from their metadata and checked by running both graphs;
         // other tools' exports are read by structure.
         var (recovered, why): (ViTDescription?, String) = (nil, "")

@@ -24,4 +24,8 @@ public enum OpKind {
     public static let concatFeatures = "ConcatFeatures"
     public static let average = "Average"
     public static let linearPacked = "LinearPacked"
+    /// Swin's (shifted-)window attention core on tokens in grid order (`WindowAttentionKernel`).
+    public static let windowAttention = "WindowAttention"
+    /// Swin's 2×2 patch merging gather (`PatchMergingKernel`).
+    public static let patchMerging = "PatchMerging"
 }

@@ -113,6 +113,13 @@ struct Convert: ParsableCommand {
             throw ValidationError("--strict: \(input) has tensors that are not ViT parameters: \(loaded.model.extras.keys.sorted().joined(separator: ", "))")
         }
         var convention = try tfNaming ? .hf : (naming.map(NamingConvention.parse) ?? loaded.convention)
+        if let swin = loaded.swin {
+            let s = try SwinSaver.save(swin, to: output, naming: convention, format: fmt, writeConfigJSON: !noConfigJSON && fmt != .onnx,
+                                       inputs: inputs, opset: opset)
+            print("wrote \(output): \(fmt.rawValue), \(convention.rawValue) naming (Swin Transformer)\n  \(s.tensorsWritten) tensors written")
+            if let c = s.configPath { print("  config: \(c)") }
+            return
+        }
         if fmt == .hdf5 && hdf5Layout == nil && naming == nil && (output as NSString).lastPathComponent == "tf_model.h5" {
             hdf5Layout = .keras
             convention = .hf
