@@ -14,6 +14,8 @@ saves it, with goldens computed by that library in fp32 eval mode:
   plain     timm `vit_medium_patch16_gap_256`, `flexivit_small`, `vit_so150m_patch16_reg4_gap_256`,
             HF `ViTMAEModel`
   rope      timm `eva02_tiny_patch14_224`, timm `vit_small_patch16_dinov3`, HF `DINOv3ViTModel`
+  dinov2_registers  HF `Dinov2WithRegistersModel`, `...ForImageClassification`, timm
+            `vit_small_patch14_reg4_dinov2` (the same weights, by timm's checkpoint_filter_fn)
 
 Every fixture folder holds the model files, `input.npy` ([2,3,H,W] randn), one `<output>.npy` per
 output, `resize/` (the family's own resize at another resolution) and `onnx/` (torch.onnx
@@ -43,7 +45,7 @@ from gen_onnx import _share_external  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent / "families"
 INDEX = ROOT / "index.json"
-SIZE_BUDGET = 3_000_000  # bytes for all of samples/families
+SIZE_BUDGET = 4_000_000  # bytes for all of samples/families
 
 # Noise added to identity- or zero-initialised parameters so that a reader that ignores them fails.
 NOISE_NORM = 0.1  # LayerNorm / RMSNorm weight and bias
@@ -986,6 +988,91 @@ def gen_rope():
     entry["files"] = list_files(d)
 
 
+# --------------------------------------------------------------------------- DINOv2 with registers
+
+DINOV2_REG_CONFIG = OrderedDict(DINOV2_CONFIG, num_register_tokens=4)
+
+
+def hf_dinov2_registers_to_original(sd):
+    """HF Dinov2WithRegistersModel (transformers 5 in-memory names) -> the original
+    facebookresearch/dinov2 layout (`cls_token`, `pos_embed` over CLS + patches, `register_tokens`,
+    `mask_token`, `blocks.N.attn.qkv`, `blocks.N.lsK.gamma`, ...): the script's own renaming
+    (`hf_dinov2_to_timm` plus the three embedding tensors), values unchanged. timm's own
+    `checkpoint_filter_fn` (its `_convert_dinov2`) then makes the timm model from it."""
+    plain = OrderedDict((k, v) for k, v in sd.items() if k != "embeddings.register_tokens")
+    out = hf_dinov2_to_timm(plain)
+    out["register_tokens"] = sd["embeddings.register_tokens"]
+    out["mask_token"] = sd["embeddings.mask_token"]
+    return out
+
+
+def gen_dinov2_registers():
+    """Dinov2WithRegisters in both libraries with the same weights: HF's position table covers the
+    class token but not the registers; timm's `vit_*_reg4_dinov2` (`no_embed_class=True`) covers
+    neither, its `checkpoint_filter_fn` folding the class row into `cls_token`."""
+    import timm
+    from timm.models.vision_transformer import checkpoint_filter_fn
+    from transformers import (BitImageProcessor, Dinov2WithRegistersConfig, Dinov2WithRegistersForImageClassification,
+                              Dinov2WithRegistersModel)
+
+    family = fresh_dir(ROOT / "dinov2-registers")
+    inputs = Inputs(family, 6000, DINOV2_REG_CONFIG["image_size"], DINOV2_NEW_SIZE)
+    processor = BitImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32},
+                                  image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])
+
+    def hf(name, cls, model, **extra):
+        d = family / name
+        d.mkdir()
+        entry = add_entry(d, family="dinov2_registers", library="transformers", cls=f"transformers.{cls.__name__}",
+                          convention="hf", constructor=f"transformers.{cls.__name__}(Dinov2WithRegistersConfig(**kwargs))",
+                          kwargs=model.config.to_diff_dict(), **extra)
+        # its forward always resamples the table to the input (bicubic, antialias=True)
+        out = hf_fixture(d, cls, model, inputs, entry, processor, resize_kwargs={}, onnx=False)
+        entry["onnx"] = {"skipped": "dinov2/hf-registers holds the dynamo export of this class"}
+        return entry, out
+
+    torch.manual_seed(13)
+    base = Dinov2WithRegistersModel(Dinov2WithRegistersConfig(**DINOV2_REG_CONFIG)).eval()
+    perturb(base, 113)
+    entry, base_out = hf("hf", Dinov2WithRegistersModel, base, seed=13, perturbed_seed=113)
+    entry["files"] = list_files(family / "hf")
+
+    cfg = OrderedDict(DINOV2_REG_CONFIG, num_labels=3)
+    clf = Dinov2WithRegistersForImageClassification(Dinov2WithRegistersConfig(**cfg)).eval()
+    clf.dinov2_with_registers.load_state_dict(base.state_dict(), strict=True)
+    perturb(clf.classifier, 114)
+    entry, clf_out = hf("hf-classifier", Dinov2WithRegistersForImageClassification, clf,
+                        same_weights_as="dinov2-registers/hf (backbone)", perturbed_seed=114)
+    with torch.no_grad():
+        feats = base_out["last_hidden_state"]
+        r = DINOV2_REG_CONFIG["num_register_tokens"]
+        manual = clf.classifier(torch.cat([feats[:, 0], feats[:, 1 + r:].mean(1)], dim=-1))
+    entry["max_abs_diff_vs"] = {"classifier(cat(cls, mean patches)) of dinov2-registers/hf":
+                                assert_close(clf_out["logits"], manual, "dinov2 registers head", 1e-6)}
+    entry["files"] = list_files(family / "hf-classifier")
+
+    # timm vit_small_patch14_reg4_dinov2 with the same weights, by timm's own converter.
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0, num_classes=0)
+    tm = timm.create_model("vit_small_patch14_reg4_dinov2", pretrained=False, **kwargs).eval()
+    tm.load_state_dict(checkpoint_filter_fn(hf_dinov2_registers_to_original(base.state_dict()), tm), strict=True)
+    d = family / "timm"
+    d.mkdir()
+    entry = add_entry(d, family="dinov2_registers", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm",
+                      constructor="timm.create_model('vit_small_patch14_reg4_dinov2', pretrained=False, **kwargs)",
+                      kwargs=kwargs, same_weights_as="dinov2-registers/hf",
+                      converted_by="gen_families.hf_dinov2_registers_to_original, then timm's checkpoint_filter_fn "
+                                   "(_convert_dinov2: cls_token + pos_embed[:, 0] -> cls_token, pos_embed[:, 1:])")
+    t_out = timm_fixture(d, tm, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "a timm ViT graph with registers and LayerScale, as plain/*; kept out to keep samples/ small"}
+    entry["max_abs_diff_vs"] = {
+        "dinov2-registers/hf last_hidden_state": assert_close(t_out["last_hidden_state"], base_out["last_hidden_state"],
+                                                              "timm vs hf dinov2 registers", 1e-5),
+        "dinov2-registers/hf pooler_output": assert_close(t_out["pre_logits"], base_out["pooler_output"],
+                                                          "timm vs hf dinov2 registers pooled", 1e-5)}
+    entry["files"] = list_files(d)
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
@@ -994,6 +1081,7 @@ FAMILIES = OrderedDict([
     ("dinov2", gen_dinov2),
     ("plain", gen_plain),
     ("rope", gen_rope),
+    ("dinov2_registers", gen_dinov2_registers),
 ])
 
 

@@ -35,11 +35,14 @@ public enum NamingMapper {
                 if score > bestScore { best = m; bestScore = score }
             }
         }
-        guard let result = best else {
+        guard var result = best else {
             let sample = tensors.keys.sorted().prefix(6).joined(separator: ", ")
             let conventions = (forced.map { [$0] } ?? NamingConvention.allCases).map(\.rawValue).joined(separator: " or ")
             throw FormatError.unknownConvention(path: path,
                 detail: "no patch-embedding weight in \(conventions) naming among \(tensors.count) tensors (found: \(sample)\(tensors.count > 6 ? ", …" : ""))")
+        }
+        if !canonicalLayout, let family = ModelFamilies.named(result.family) {
+            result.tensors = family.canonical(result.tensors, from: result.convention)
         }
         return result
     }
@@ -122,7 +125,10 @@ public enum NamingMapper {
     /// - Throws: `FormatError.cannotExpress` when no family's convention has a name for a part the
     ///   model has, or an extra tensor's name collides with a parameter name.
     public static func names(for model: ViTDescription, convention: NamingConvention) throws -> [String: Tensor] {
-        let (shaped, naming) = try preparedWithNaming(model, for: convention)
+        var (shaped, naming) = try preparedWithNaming(model, for: convention)
+        if let family = ModelFamilies.named(shaped.config.family) {
+            shaped.tensors = family.stored(shaped.tensors, config: shaped.config, in: convention)
+        }
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
             guard let row = naming.row(writing: key.part), let name = name(for: key, config: shaped.config, naming: naming) else {

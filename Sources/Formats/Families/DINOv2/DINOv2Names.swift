@@ -4,8 +4,9 @@ import Graph
 enum DINOv2Names {
     /// transformers `Dinov2Model` (bare) and `Dinov2ForImageClassification` (`dinov2.` prefix, a
     /// classifier over the class token and the patch mean): LayerScale `lambda1`, a mask token,
-    /// `mlp.fc1/fc2` or SwiGLU's `mlp.weights_in/weights_out`.
-    static let hf = FamilyNaming(family: "dinov2", convention: .hf, prefixes: ["dinov2.", ""], packedQKV: false, rows: [
+    /// `mlp.fc1/fc2` or SwiGLU's `mlp.weights_in/weights_out`. `Dinov2WithRegistersModel` adds
+    /// `register_tokens` (its classifier's prefix is `dinov2_with_registers.`).
+    static let hf = FamilyNaming(family: "dinov2", convention: .hf, prefixes: ["dinov2.", "dinov2_with_registers.", ""], packedQKV: false, rows: [
         NameRow(.patchWeight, "{p}embeddings.patch_embeddings.projection.weight"),
         NameRow(.patchBias, "{p}embeddings.patch_embeddings.projection.bias"),
         NameRow(.clsToken, "{p}embeddings.cls_token"), NameRow(.maskToken, "{p}embeddings.mask_token"),
@@ -24,5 +25,6 @@ enum DINOv2Names {
         NameRow(.ls2, "{p}encoder.layer.{i}.layer_scale2.lambda1"),
         NameRow(.normWeight, "{p}layernorm.weight"), NameRow(.normBias, "{p}layernorm.bias"),
         NameRow(.headWeight, "classifier.weight"), NameRow(.headBias, "classifier.bias"),
-    ], writePrefix: { c in c.numClasses > 0 ? "dinov2." : "" })
+        NameRow(.regToken, "{p}embeddings.register_tokens"),
+    ], writePrefix: { c in c.numClasses == 0 ? "" : (c.regTokens > 0 ? "dinov2_with_registers." : "dinov2.") })
 }
