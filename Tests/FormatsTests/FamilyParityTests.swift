@@ -65,7 +65,7 @@ import TestSupport
     @Test(arguments: FamilyFixture.all.filter { refused[$0.path] == nil })
     func outputsMatchTheLibrary(_ f: FamilyFixture) throws {
         let loaded = try ModelLoader.load(f.file(f.weights))
-        let family = ["plain": "vit", "dinov2_registers": "dinov2"][f.family] ?? f.family
+        let family = ["plain": "vit", "dinov2_registers": "dinov2", "siglip2": "siglip"][f.family] ?? f.family
         #expect(loaded.model.config.family == family || f.convention == "timm", "\(f): read as family \(loaded.model.config.family)")
         let x = try NpyArray.read(path: f.file(f.input))
         let graph = try loaded.graph()
