@@ -26,6 +26,12 @@ enum ONNXLoader {
             recovered = model
             why = why.isEmpty ? reason : "\(reason); \(why)"
         }
+        if recovered == nil, graph.metadata[ConfigSources.metadataKey] == nil {
+            // Other tools' exports the structural walk does not follow: derived from the names, checked by running.
+            let (model, reason) = ONNXDerivedDescription.derive(graph, fileInitializers: imported.file.graph.initializers, path: path)
+            recovered = model
+            if model == nil { why = "\(why); derived from its parameter names: \(reason)" }
+        }
         // Labels and preprocessing: vitopt's own metadata (its exports carry the config), else config.json beside the file.
         let meta = try ConfigSources.metadataHints(graph.metadata, path: path)
         let sidecar = try? ConfigSources.sidecarHints(for: path)
