@@ -60,7 +60,9 @@ public enum ModelLoader {
                                    canonicalLayout: Bool = false) throws -> LoadedModel {
         var forced = naming
         if forced == nil, let n = metadata[ConfigSources.namingKey] { forced = NamingConvention(rawValue: n) }
-        if let why = UnsupportedFamilies.reason(tensors.keys) { throw FormatError.unsupported(path: path, detail: why) }
+        if let why = UnsupportedFamilies.reason(tensors.keys) ?? HybridViTRefusal.reason(tensors.keys) {
+            throw FormatError.unsupported(path: path, detail: why)
+        }
         let match = try NamingMapper.match(tensors, path: path, forced: forced, canonicalLayout: canonicalLayout)
         // vitopt's own metadata is a complete config; config.json beside the file is read only without it.
         let base = try ConfigSources.metadataHints(metadata, path: path) ?? ConfigSources.sidecarHints(for: path)

@@ -18,10 +18,16 @@ protocol ModelFamily: Sendable {
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription
     /// The transformers `config.json` object for `config` (only called when expressible in `.hf`).
     func hfConfig(_ config: ViTConfig) -> [String: Any]
+    /// Whether the family's libraries hold `config`'s position scheme (absolute, relative).
+    func supportsPositions(_ config: ViTConfig) -> Bool
 }
 
 extension ModelFamily {
     /// `model` rearranged into the equivalent form `convention` stores (the same computation);
     /// by default unchanged.
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription { model }
+
+    /// Whether the family's libraries hold the model's position scheme; by default only a learned
+    /// absolute position embedding (BEiT's relative position bias is its own family's).
+    func supportsPositions(_ c: ViTConfig) -> Bool { c.absolutePositions && c.relativeBias == .absent }
 }
