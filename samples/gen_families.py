@@ -14,6 +14,10 @@ saves it, with goldens computed by that library in fp32 eval mode:
   plain     timm `vit_medium_patch16_gap_256`, `flexivit_small`, `vit_so150m_patch16_reg4_gap_256`,
             HF `ViTMAEModel`
   rope      timm `eva02_tiny_patch14_224`, timm `vit_small_patch16_dinov3`, HF `DINOv3ViTModel`
+  beit      timm `beit_base_patch16_224`, HF `BeitForImageClassification` (the same weights), HF
+            `BeitModel` with a shared relative position bias and an absolute table
+  data2vec_vision  HF `Data2VecVisionForImageClassification`
+  hybrid    the state dict (fp16, no goldens) of a tiny timm hybrid ViT with a ResNetV2 stem
 
 Every fixture folder holds the model files, `input.npy` ([2,3,H,W] randn), one `<output>.npy` per
 output, `resize/` (the family's own resize at another resolution) and `onnx/` (torch.onnx

@@ -68,7 +68,7 @@ struct BEiTFamily: ModelFamily {
             "img_size": c.imageSize, "patch_size": c.patchSize[0], "in_chans": c.channels, "embed_dim": c.embedDim,
             "depth": c.depth, "num_heads": c.numHeads, "mlp_ratio": Double(c.mlpHidden) / Double(c.embedDim),
             "qkv_bias": c.qkvBias, "use_abs_pos_emb": c.absolutePositions, "use_rel_pos_bias": c.relativeBias == .perBlock,
-            "use_shared_rel_pos_bias": c.relativeBias == .shared, "use_mean_pooling": c.pooling == .avg,
+            "use_shared_rel_pos_bias": c.relativeBias == .shared, "global_pool": c.globalPool, "use_fc_norm": c.fcNorm,
             "init_values": 0.1, "num_classes": c.numClasses,
         ] as [String: Any]
         return j
