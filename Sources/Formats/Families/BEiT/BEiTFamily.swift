@@ -26,6 +26,10 @@ struct BEiTFamily: ModelFamily {
 
     func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
         guard convention != .openclip else { return "OpenCLIP naming (CLIP towers only)" }
+        // Another family's model is written as a BEiT only for the relative position bias it needs.
+        guard c.relativeBias != .absent || c.family == "beit" || c.family == "data2vec_vision" else {
+            return "a model without BEiT's relative position bias"
+        }
         guard c.classToken, !c.distToken, c.regTokens == 0, c.posEmbedIncludesPrefix, !c.normPre, c.patchBias, !c.pooler,
               c.projectionDim == 0, !c.maskToken, c.qkvBias, c.mlpActivation == .gelu || c.mlpActivation == .geluTanh else {
             return "a model that is not a BEiT (one class token, q/v biases, GELU, no norm_pre, pooler or projection)"
