@@ -83,6 +83,28 @@ import TestSupport
         #expect(summary.notes.contains { $0.contains("relative position") })
     }
 
+    /// A table that does not fit the grid, from a file or in a graph, is a typed error naming it.
+    @Test func misfitTablesAreNamed() throws {
+        let path = FamilyFixture.root + "/beit/timm/model.safetensors"
+        var tensors = try SafetensorsFile(path: path).tensors
+        let name = "blocks.1.attn.relative_position_bias_table"
+        tensors[name] = try #require(tensors[name]).slice(rows: 0..<40)
+        do {
+            _ = try ModelLoader.fromTensors(tensors, metadata: [:], path: path, format: .safetensors, fileSize: 0,
+                                            hints: ConfigHints(), naming: nil)
+            Issue.record("a 40-row table for a 4×4 grid loaded")
+        } catch {
+            #expect("\(error)".contains(name), "\(error)")
+        }
+        let node = Node(name: "rpb", op: OpKind.relativePositionBias, inputs: ["t"], outputs: ["y"],
+                        attributes: ["grid": .ints([1 << 40, 1 << 40])])
+        #expect(throws: GraphError.self) {
+            _ = try RelativePositionBiasKernel().inferShapes(node: node, inputs: [ValueInfo(name: "t", shape: [.fixed(52), .fixed(2)])])
+        }
+        let model = try ModelLoader.load(path).model
+        #expect(throws: ResampleError.self) { _ = try model.resized(imageSize: [16384, 16384], interpolation: ResamplePreset.timm.interpolation) }
+    }
+
     @Test func hybridViTsAreRefusedByWhatTheyAre() {
         let path = FamilyFixture.root + "/hybrid/timm-r-stem/model.safetensors"
         do {

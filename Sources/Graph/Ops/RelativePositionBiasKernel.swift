@@ -39,11 +39,13 @@ struct RelativePositionBiasKernel: OpKernel {
         }
         let t = g[0] * g[1] + 1
         let out = try KernelAllocation.tensor(node, .f32, [heads, t, t], zeroed: false)
-        let index = ViTRelativePositionBias.index(grid: g)
         let src = table.floats, y = out.mutableFloats
-        for h in 0..<heads {
-            let plane = y + h * t * t
-            for (k, r) in index.enumerated() { plane[k] = src[Int(r) * heads + h] }
+        // The index is computed per entry rather than materialised: the output is the only T² buffer.
+        for i in 0..<t {
+            for j in 0..<t {
+                let r = ViTRelativePositionBias.row(i, j, grid: g) * heads
+                for h in 0..<heads { y[(h * t + i) * t + j] = src[r + h] }
+            }
         }
         return [out]
     }

@@ -33,6 +33,10 @@ public enum RelativePositionBiasResampler {
               let targetRows = ViTRelativePositionBias.tableRows(grid: target) else {
             throw ResampleError.gridMismatch(tensor: name, detail: "\(table.shape[0]) rows do not fit a \(source) patch grid ((2·Gh−1)(2·Gw−1)+3)")
         }
+        let limit = ViTConfig.Limits.relativeBiasRows
+        guard limit.contains(targetRows), let cells = Tensor.elementCount([targetRows, table.shape[1]]), cells <= 1 << 28 else {
+            throw ResampleError.unsupported(tensor: name, detail: "a \(target[0])×\(target[1]) grid needs \(targetRows) table rows, more than \(limit.upperBound)")
+        }
         guard source != target else { return table }
         let heads = table.shape[1]
         let src = [2 * source[0] - 1, 2 * source[1] - 1], dst = [2 * target[0] - 1, 2 * target[1] - 1]
@@ -75,7 +79,12 @@ public enum RelativePositionBiasResampler {
         let xs = geometricOffsets(source: source[1], target: target[1])
         /// torch.bucketize (right=False) and the clamped neighbours with their distances.
         func taps(_ p: [Float], _ x: Float) -> (Int, Int, Float, Float) {
-            var r = p.firstIndex { $0 >= x } ?? p.count
+            var lo = 0, hi = p.count  // first index with p[index] >= x (binary search; p ascends)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if p[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            var r = lo
             if r >= p.count { r = p.count - 1 }
             let l = max(0, min(r - 1, p.count - 1))
             var dl = x - p[l], dr = p[r] - x

@@ -30,21 +30,22 @@ public enum ViTRelativePositionBias: String, CaseIterable, Sendable {
     /// (class → patch) is `rows − 3`, column 0 (patch → class) `rows − 2`, `[0, 0]` is `rows − 1`.
     /// The caller bounds the grid (`ViTConfig.validate`, the kernel's size check).
     public static func index(grid: [Int]) -> [Int32] {
-        let gh = grid[0], gw = grid[1], patches = gh * gw, t = patches + 1
-        let rows = (2 * gh - 1) * (2 * gw - 1) + 3
+        let t = grid[0] * grid[1] + 1
         var out = [Int32](repeating: 0, count: t * t)
-        for i in 0..<patches {
-            let yi = i / gw, xi = i % gw
-            for j in 0..<patches {
-                let yj = j / gw, xj = j % gw
-                out[(i + 1) * t + j + 1] = Int32((yi - yj + gh - 1) * (2 * gw - 1) + (xi - xj + gw - 1))
-            }
+        for i in 0..<t {
+            for j in 0..<t { out[i * t + j] = Int32(row(i, j, grid: grid)) }
         }
-        for k in 0..<t {
-            out[k] = Int32(rows - 3)
-            out[k * t] = Int32(rows - 2)
-        }
-        out[0] = Int32(rows - 1)
         return out
+    }
+
+    /// The table row for tokens `i` and `j` (0 is the class token) of a `[Gh, Gw]` grid: one entry of
+    /// `index(grid:)`, without materialising it.
+    @inline(__always)
+    public static func row(_ i: Int, _ j: Int, grid: [Int]) -> Int {
+        let gh = grid[0], gw = grid[1], rows = (2 * gh - 1) * (2 * gw - 1) + 3
+        if i == 0 { return j == 0 ? rows - 1 : rows - 3 }
+        if j == 0 { return rows - 2 }
+        let yi = (i - 1) / gw, xi = (i - 1) % gw, yj = (j - 1) / gw, xj = (j - 1) % gw
+        return (yi - yj + gh - 1) * (2 * gw - 1) + (xi - xj + gw - 1)
     }
 }
