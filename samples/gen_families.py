@@ -17,6 +17,10 @@ saves it, with goldens computed by that library in fp32 eval mode:
   dinov2_registers  HF `Dinov2WithRegistersModel`, `...ForImageClassification`, timm
             `vit_small_patch14_reg4_dinov2` (the same weights, by timm's checkpoint_filter_fn)
   siglip2   HF `Siglip2VisionModel` at its native grid, timm's SigLIP 2 architecture (same weights)
+  beit      timm `beit_base_patch16_224`, HF `BeitForImageClassification` (the same weights), HF
+            `BeitModel` with a shared relative position bias and an absolute table
+  data2vec_vision  HF `Data2VecVisionForImageClassification`
+  hybrid    the state dict (fp16, no goldens) of a tiny timm hybrid ViT with a ResNetV2 stem
 
 Every fixture folder holds the model files, `input.npy` ([2,3,H,W] randn), one `<output>.npy` per
 output, `resize/` (the family's own resize at another resolution) and `onnx/` (torch.onnx
@@ -46,7 +50,7 @@ from gen_onnx import _share_external  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent / "families"
 INDEX = ROOT / "index.json"
-SIZE_BUDGET = 4_000_000  # bytes for all of samples/families
+SIZE_BUDGET = 5_000_000  # bytes for all of samples/families (3 MB before the #13/#14 families of session 6)
 
 # Noise added to identity- or zero-initialised parameters so that a reader that ignores them fails.
 NOISE_NORM = 0.1  # LayerNorm / RMSNorm weight and bias
@@ -1209,6 +1213,212 @@ def gen_siglip2():
     entry["files"] = list_files(d)
 
 
+
+# --------------------------------------------------------------------------- BEiT / Data2Vec-vision
+
+BEIT_KWARGS = OrderedDict(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2, mlp_ratio=2.0)
+BEIT_NEW_SIZE = 48
+
+
+def hf_beit_config(**extra):
+    """transformers BeitConfig / Data2VecVisionConfig kwargs of the tiny BEiT (eps 1e-6 as timm's)."""
+    return OrderedDict(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                       intermediate_size=64, layer_norm_eps=1e-6, drop_path_rate=0.0, **extra)
+
+
+def timm_beit_to_hf(sd, prefix):
+    """timm `Beit` names -> transformers `BeitForImageClassification` / `Data2VecVision*` as saved on
+    disk (`{prefix}encoder.layer.N.attention.attention.query`, ...): the script's own renaming
+    (neither library converts to the other). qkv split into query/key/value, q_bias/v_bias become
+    query.bias/value.bias (HF's key has no bias), gamma_N -> lambda_N, fc_norm -> pooler.layernorm,
+    head -> classifier. Values unchanged (bit-exact)."""
+    out = OrderedDict()
+    d = sd["cls_token"].shape[-1]
+    for k, v in sd.items():
+        if "relative_position_index" in k:
+            continue
+        if k == "cls_token":
+            out[prefix + "embeddings.cls_token"] = v
+        elif k == "pos_embed":
+            out[prefix + "embeddings.position_embeddings"] = v
+        elif k.startswith("patch_embed.proj."):
+            out[prefix + "embeddings.patch_embeddings.projection." + k.rsplit(".", 1)[1]] = v
+        elif k == "rel_pos_bias.relative_position_bias_table":
+            out[prefix + "encoder.relative_position_bias.relative_position_bias_table"] = v
+        elif k.startswith("fc_norm."):
+            out[prefix + "pooler.layernorm." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("norm."):
+            out[prefix + "layernorm." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("head."):
+            out["classifier." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("blocks."):
+            i, rest = k[len("blocks."):].split(".", 1)
+            b = f"{prefix}encoder.layer.{i}."
+            a = b + "attention.attention."
+            table = {"gamma_1": "lambda_1", "gamma_2": "lambda_2", "attn.q_bias": a + "query.bias",
+                     "attn.v_bias": a + "value.bias",
+                     "attn.relative_position_bias_table": a + "relative_position_bias.relative_position_bias_table",
+                     "attn.proj.weight": "attention.output.dense.weight", "attn.proj.bias": "attention.output.dense.bias",
+                     "norm1.weight": "layernorm_before.weight", "norm1.bias": "layernorm_before.bias",
+                     "norm2.weight": "layernorm_after.weight", "norm2.bias": "layernorm_after.bias",
+                     "mlp.fc1.weight": "intermediate.dense.weight", "mlp.fc1.bias": "intermediate.dense.bias",
+                     "mlp.fc2.weight": "output.dense.weight", "mlp.fc2.bias": "output.dense.bias"}
+            if rest == "attn.qkv.weight":
+                for j, n in enumerate(("query", "key", "value")):
+                    out[a + n + ".weight"] = v[j * d:(j + 1) * d]
+            elif rest in table:
+                name = table[rest]
+                out[name if name.startswith(prefix) else b + name] = v
+            else:
+                raise KeyError(f"unmapped timm BEiT tensor {k}")
+        else:
+            raise KeyError(f"unmapped timm BEiT tensor {k}")
+    return out
+
+
+def beit_rel_pos_resize(model, directory, record):
+    """The relative position bias table of block 0 (or the shared one) the resized model holds."""
+    table = model.rel_pos_bias.relative_position_bias_table if model.rel_pos_bias is not None \
+        else model.blocks[0].attn.relative_position_bias_table
+    save_npy(Path(directory) / "resize" / "relative_position_bias_table.npy", table)
+    record["relative_position_bias_table"] = rel(Path(directory) / "resize" / "relative_position_bias_table.npy")
+    record["relative_position_bias_table_how"] = ("timm beit checkpoint_filter_fn -> resize_rel_pos_bias_table "
+                                                  "(scipy absent: RegularGridInterpolator, linear, geometric grid)")
+
+
+def hf_beit_resized_table(model, new_size):
+    """transformers' interpolated table at `new_size` (BeitRelativePositionBias.forward's
+    new_relative_position_bias_table: the (2W-1)^2 sub-table resized bilinearly, the 3 class rows kept)."""
+    import torch.nn.functional as F
+    rpb = next(m for m in model.modules() if type(m).__name__.endswith("RelativePositionBias"))
+    old = rpb.relative_position_bias_table
+    ow = 2 * rpb.window_size[0] - 1
+    nw = 2 * (new_size // model.config.patch_size) - 1
+    sub = old[:-3].reshape(1, ow, ow, -1).permute(0, 3, 1, 2)
+    with torch.no_grad():
+        new = F.interpolate(sub, size=(nw, nw), mode="bilinear").permute(0, 2, 3, 1).reshape(nw * nw, -1)
+        return torch.cat([new, old[-3:]])
+
+
+def beit_hf_fixture(family, name, inputs, processor):
+    """hf(folder, cls, model, **extra): a transformers BEiT-layout fixture of `family` (goldens, the
+    interpolated relative position table at the resize size; ONNX left to beit/timm)."""
+
+    def hf(folder, cls, model, **extra):
+        d = family / folder
+        d.mkdir()
+        entry = add_entry(d, family=name, library="transformers", cls=f"transformers.{cls.__name__}",
+                          convention="hf", constructor=f"transformers.{cls.__name__}({type(model.config).__name__}(**kwargs))",
+                          kwargs=model.config.to_diff_dict(), **extra)
+        out = hf_fixture(d, cls, model, inputs, entry, processor, onnx=False)
+        entry["onnx"] = {"skipped": "the same attention graph as beit/timm's exports; kept out to keep samples/ small"}
+        save_npy(d / "resize" / "relative_position_bias_table.npy", hf_beit_resized_table(model, BEIT_NEW_SIZE))
+        entry["resize"]["relative_position_bias_table"] = rel(d / "resize" / "relative_position_bias_table.npy")
+        entry["resize"]["relative_position_bias_table_how"] = ("BeitRelativePositionBias.forward: the (2W-1)^2 "
+                                                              "sub-table by F.interpolate(bilinear), class rows kept")
+        entry["files"] = list_files(d)
+        return entry, out
+
+    return hf
+
+
+def gen_data2vec_vision():
+    from transformers import BeitImageProcessor, Data2VecVisionConfig, Data2VecVisionForImageClassification
+
+    family = fresh_dir(ROOT / "data2vec_vision")
+    inputs = Inputs(family, 7000, 32, BEIT_NEW_SIZE)
+    processor = BeitImageProcessor(size={"height": 32, "width": 32}, crop_size={"height": 32, "width": 32},
+                                   do_center_crop=False)
+    hf = beit_hf_fixture(family, "data2vec_vision", inputs, processor)
+    # HF Data2VecVisionForImageClassification: per-block relative position bias, mean pooling + norm.
+    torch.manual_seed(15)
+    cfg = hf_beit_config(use_relative_position_bias=True, num_labels=3)
+    d2v = Data2VecVisionForImageClassification(Data2VecVisionConfig(**cfg)).eval()
+    perturb(d2v, 115)
+    hf("hf-classifier", Data2VecVisionForImageClassification, d2v, seed=15, perturbed_seed=115)
+
+
+def gen_beit():
+    import timm
+    from transformers import BeitConfig, BeitForImageClassification, BeitImageProcessor, BeitModel
+
+    family = fresh_dir(ROOT / "beit")
+    inputs = Inputs(family, 6000, 32, BEIT_NEW_SIZE)
+
+    # timm beit_base_patch16_224: per-block relative position bias, q/v bias, gamma_1/2, mean + fc_norm.
+    torch.manual_seed(13)
+    kwargs = OrderedDict(BEIT_KWARGS, num_classes=3)
+    tm = timm.create_model("beit_base_patch16_224", pretrained=False, **kwargs).eval()
+    perturb(tm, 113)
+    d = family / "timm"
+    d.mkdir()
+    entry = add_entry(d, family="beit", library="timm", cls="timm.models.beit.Beit", convention="timm",
+                      constructor="timm.create_model('beit_base_patch16_224', pretrained=False, **kwargs)",
+                      kwargs=kwargs, seed=13, perturbed_seed=113)
+    t_out = timm_fixture(d, tm, inputs, entry)
+    beit_rel_pos_resize(timm_reload(d, img_size=BEIT_NEW_SIZE), d, entry["resize"])
+    entry["files"] = list_files(d)
+
+    # HF BeitForImageClassification with the same weights.
+    processor = BeitImageProcessor(size={"height": 32, "width": 32}, crop_size={"height": 32, "width": 32},
+                                   do_center_crop=False)
+    hf = beit_hf_fixture(family, "beit", inputs, processor)
+
+    # transformers 5 renames BEiT's parameters in memory; the on-disk names go through from_pretrained.
+    cfg = hf_beit_config(use_relative_position_bias=True, num_labels=3)
+    staging = fresh_dir(family / "staging")
+    BeitConfig(**cfg).save_pretrained(str(staging))
+    from safetensors.torch import save_file
+    save_file({k: v.contiguous() for k, v in timm_beit_to_hf(tm.state_dict(), "beit.").items()},
+              str(staging / "model.safetensors"), metadata={"format": "pt"})
+    clf = hf_reload(BeitForImageClassification, staging)
+    shutil.rmtree(staging)
+    entry, h_out = hf("hf-classifier", BeitForImageClassification, clf, same_weights_as="beit/timm",
+                      converted_by="gen_families.timm_beit_to_hf (no library converter between the two)")
+    entry["max_abs_diff_vs"] = {"beit/timm logits": assert_close(h_out["logits"], t_out["logits"], "hf vs timm beit", 1e-5)}
+
+    # HF BeitModel: shared relative position bias, absolute position embedding too, class-token pooling.
+    torch.manual_seed(14)
+    cfg = hf_beit_config(use_shared_relative_position_bias=True, use_absolute_position_embeddings=True,
+                         use_mean_pooling=False)
+    shared = BeitModel(BeitConfig(**cfg)).eval()
+    perturb(shared, 114)
+    hf("hf-shared", BeitModel, shared, seed=14, perturbed_seed=114)
+
+
+def gen_hybrid():
+    """A timm hybrid ViT (ResNet stem + stage before the patch projection, as vit_small_r26_s32_224)
+    built tiny from timm's own parts: only the names and shapes matter (vitopt refuses hybrids).
+    State dict only, fp16 to stay small."""
+    from functools import partial
+
+    from safetensors.torch import save_file
+    from timm.layers import StdConv2dSame
+    from timm.models.resnetv2 import ResNetV2
+    from timm.models.vision_transformer import VisionTransformer
+    from timm.models.vision_transformer_hybrid import HybridEmbed
+
+    torch.manual_seed(16)
+    backbone = ResNetV2(layers=(1,), channels=(128,), stem_chs=32, num_classes=0, global_pool="", in_chans=3,
+                        preact=False, stem_type="same", conv_layer=StdConv2dSame)
+    model = VisionTransformer(img_size=32, patch_size=1, embed_dim=16, depth=1, num_heads=2, mlp_ratio=2.0,
+                              num_classes=3, embed_layer=partial(HybridEmbed, backbone=backbone)).eval()
+    d = fresh_dir(ROOT / "hybrid" / "timm-r-stem")
+    sd = OrderedDict((k, v.detach().to(torch.float16).contiguous()) for k, v in model.state_dict().items())
+    save_file(sd, str(d / "model.safetensors"))
+    config = OrderedDict(architecture="vit_small_r26_s32_224", num_classes=3,
+                         model_args=OrderedDict(img_size=32, embed_dim=16, depth=1, num_heads=2))
+    (d / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    entry = add_entry(d, family="hybrid", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm",
+                      constructor="VisionTransformer(img_size=32, patch_size=1, embed_dim=16, depth=1, num_heads=2, "
+                                  "embed_layer=partial(HybridEmbed, backbone=ResNetV2(layers=(1,), channels=(128,), "
+                                  "stem_chs=32, preact=False, stem_type='same', conv_layer=StdConv2dSame)))",
+                      seed=16, note="state dict only (fp16): vitopt refuses hybrid ViTs by their names")
+    entry["weights"] = rel(d / "model.safetensors")
+    entry["config"] = rel(d / "config.json")
+
+
 # --------------------------------------------------------------------------- main
 
 FAMILIES = OrderedDict([
@@ -1219,6 +1429,9 @@ FAMILIES = OrderedDict([
     ("rope", gen_rope),
     ("dinov2_registers", gen_dinov2_registers),
     ("siglip2", gen_siglip2),
+    ("beit", gen_beit),
+    ("data2vec_vision", gen_data2vec_vision),
+    ("hybrid", gen_hybrid),
 ])
 
 

@@ -48,6 +48,9 @@ public final class TrainableViT {
         if c.mlpActivation == nil { throw DistillError.unsupported("activation \(c.activation)") }
         if c.pooling == .tokenAvg && c.fcNorm { throw DistillError.unsupported("fc_norm with token_avg pooling") }
         if c.depth < 1 { throw DistillError.unsupported("depth 0") }
+        if c.relativeBias != .absent || !c.absolutePositions {
+            throw DistillError.unsupported("a relative position bias or no absolute position embedding (BEiT): no backward pass for them yet")
+        }
     }
 
     /// Width of the model's output: the classes of its head, else its projection, else its pooled features.

@@ -63,7 +63,9 @@ public enum ModelLoader {
         if SwinNames.recognises(tensors.keys) {
             return try SwinCheckpoint.load(tensors, metadata: metadata, path: path, format: format, fileSize: fileSize, hints: hints, naming: forced)
         }
-        if let why = UnsupportedFamilies.reason(tensors.keys) { throw FormatError.unsupported(path: path, detail: why) }
+        if let why = UnsupportedFamilies.reason(tensors.keys) ?? HybridViTRefusal.reason(tensors.keys) {
+            throw FormatError.unsupported(path: path, detail: why)
+        }
         let match = try NamingMapper.match(tensors, path: path, forced: forced, canonicalLayout: canonicalLayout)
         // vitopt's own metadata is a complete config; config.json beside the file is read only without it.
         let base = try ConfigSources.metadataHints(metadata, path: path) ?? ConfigSources.sidecarHints(for: path)

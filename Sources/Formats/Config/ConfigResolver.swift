@@ -36,10 +36,13 @@ public enum ConfigResolver {
         let classes = shape(.headWeight)?.first ?? 0
         if let hc = hints.numClasses, classes > 0, hc != classes { throw fail("\(from) says num_classes = \(hc), the head has \(classes)") }
         let prefix = (cls ? 1 : 0) + (dist ? 1 : 0) + reg
-        guard let pos = shape(.posEmbed), pos.count == 3, pos[0] == 1, pos[2] == d else {
+        let relative = try RelativeBiasResolution(tensors: tensors, path: path)
+        let absolute = has(.posEmbed) || relative.mode == .absent
+        guard !absolute || (shape(.posEmbed).map { $0.count == 3 && $0[0] == 1 && $0[2] == d } ?? false) else {
             throw fail("the position embedding must be [1, T, \(d)], is \(shape(.posEmbed).map { "\($0)" } ?? "missing") (only learned absolute position embeddings are supported)")
         }
-        let positions = pos[1]
+        // Without an absolute table, the relative one sizes the grid: the class token + the patches.
+        let positions = shape(.posEmbed)?[1] ?? relative.squareGrid.map { $0 * $0 + prefix } ?? -1
 
         var imageSize: [Int]
         var includesPrefix: Bool
@@ -80,7 +83,7 @@ public enum ConfigResolver {
         }
 
         var heads: Int
-        if let h = hints.numHeads {
+        if let h = hints.numHeads ?? relative.heads {
             heads = h
         } else {
             guard d % 64 == 0 else { throw fail("the number of attention heads is not known and \(d) is not a multiple of 64; give --heads") }
@@ -109,9 +112,11 @@ public enum ConfigResolver {
             qkvBias: has(.qkvBias, 0) || has(.qBias, 0), layerScale: has(.ls1, 0), pooler: has(.poolerWeight),
             activation: hints.activation ?? "gelu", normPre: has(.normPreWeight), patchBias: has(.patchBias),
             projectionDim: shape(.imageProjection)?.first ?? 0, maskToken: has(.maskToken),
-            family: convention == .timm ? (hints.family ?? "vit") : family, labels: hints.labels,
+            family: convention == .timm ? (hints.family ?? family) : family, labels: hints.labels,
             preprocessing: hints.preprocessing ?? (convention == .hf ? .huggingFace(size: imageSize) : .timm(size: imageSize)))
         config.positionResample = hints.positionResample.flatMap { ResamplePreset(rawValue: $0) == nil ? nil : $0 }
+        config.absolutePositions = absolute
+        config.relativePositionBias = relative.mode.rawValue
         do {
             try config.validate()
         } catch let e as ViTError {

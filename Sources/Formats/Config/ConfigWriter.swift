@@ -54,8 +54,9 @@ public enum ConfigWriter {
             "crop_pct": Double(p.crop[0]) / Double(p.resize[0]), "crop_mode": "center", "num_classes": c.numClasses,
         ]
         if let l = c.labels { cfg["label_names"] = l }
-        return ["architecture": arch, "num_classes": c.numClasses, "num_features": c.embedDim,
-                "global_pool": c.globalPool, "model_args": args, "pretrained_cfg": cfg]
+        let out: [String: Any] = ["architecture": arch, "num_classes": c.numClasses, "num_features": c.embedDim,
+                                  "global_pool": c.globalPool, "model_args": args, "pretrained_cfg": cfg]
+        return c.relativeBias == .absent && c.absolutePositions ? out : BEiTFamily.timmConfig(c, base: out)
     }
 
     /// Writes `config.json` for `config` into `directory`, atomically.

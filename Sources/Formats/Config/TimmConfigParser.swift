@@ -26,7 +26,7 @@ enum TimmConfigParser {
             if let img = s.imageSize, ViTConfig.Limits.imageSide.contains(img) { h.imageSize = [img, img] }
             if let e = s.eps { h.eps = e }
             h.activation = s.activation
-            for family in ["clip", "siglip", "dinov2"] where arch.contains(family) { h.family = family }
+            for family in ["clip", "siglip", "dinov2", "beit"] where arch.contains(family) { h.family = family }
             // timm resamples FlexiViT position tables bilinearly without antialias.
             if arch.contains("flexi") { h.positionResample = ResamplePreset.flexivit.rawValue }
         }

@@ -2,7 +2,8 @@ import Graph
 
 /// The registered model families, in the order they are tried.
 enum ModelFamilies {
-    static let all: [any ModelFamily] = [ViTFamily(), CLIPFamily(), SigLIPFamily(), DINOv2Family()]
+    static let all: [any ModelFamily] = [ViTFamily(), CLIPFamily(), SigLIPFamily(), DINOv2Family(), BEiTFamily(),
+                                           Data2VecVisionFamily()]
 
     /// Every naming to try when reading a checkpoint, each once.
     static var namings: [FamilyNaming] { all.flatMap(\.namings) }
@@ -12,9 +13,10 @@ enum ModelFamilies {
     /// The family whose Hugging Face `model_type` this is.
     static func forHFModelType(_ type: String) -> (any ModelFamily)? { all.first { $0.hfModelTypes.contains(type) } }
 
-    /// The naming `family` writes in `convention`: timm's names are shared by every family.
+    /// The naming `family` writes in `convention`: its own, or timm's `VisionTransformer` names, which
+    /// every family without a timm class of its own shares.
     static func naming(_ family: any ModelFamily, _ convention: NamingConvention) -> FamilyNaming? {
-        convention == .timm ? ViTNames.timm : family.namings.first { $0.convention == convention }
+        family.namings.first { $0.convention == convention } ?? (convention == .timm ? ViTNames.timm : nil)
     }
 
     /// The family to write `model` in `convention`: the model's own when it can, else the first that
@@ -24,7 +26,9 @@ enum ModelFamilies {
         let order = [own] + all.filter { $0.name != own.name }
         var reasons: [String] = []
         for f in order where naming(f, convention) != nil {
-            if let why = f.inexpressible(f.adapted(model, to: convention).config, in: convention) {
+            let adapted = f.adapted(model, to: convention).config
+            if let why = f.supportsPositions(adapted) ? f.inexpressible(adapted, in: convention)
+                : "a relative position bias or no absolute position embedding (\(f.name) has neither)" {
                 reasons.append(f.name == own.name ? why : "\(f.name): \(why)")
             } else {
                 return .success(f)

@@ -24,6 +24,8 @@ protocol ModelFamily: Sendable {
     /// The parameters of a model with `config` in the arrangement `convention` stores them (the same
     /// computation); the inverse of `canonical`.
     func stored(_ tensors: [ViTTensorKey: Tensor], config: ViTConfig, in convention: NamingConvention) -> [ViTTensorKey: Tensor]
+    /// Whether the family's libraries hold `config`'s position scheme (absolute, relative).
+    func supportsPositions(_ config: ViTConfig) -> Bool
 }
 
 extension ModelFamily {
@@ -34,4 +36,8 @@ extension ModelFamily {
     func canonical(_ tensors: [ViTTensorKey: Tensor], from convention: NamingConvention) -> [ViTTensorKey: Tensor] { tensors }
     /// By default the file holds vitopt's form.
     func stored(_ tensors: [ViTTensorKey: Tensor], config: ViTConfig, in convention: NamingConvention) -> [ViTTensorKey: Tensor] { tensors }
+
+    /// Whether the family's libraries hold the model's position scheme; by default only a learned
+    /// absolute position embedding (BEiT's relative position bias is its own family's).
+    func supportsPositions(_ c: ViTConfig) -> Bool { c.absolutePositions && c.relativeBias == .absent }
 }

@@ -2,7 +2,7 @@ import Graph
 
 extension ONNXNodeEmitter {
     /// ONNX translations of the family ops (`OpKind.quickGelu`, `.swiglu`, `.concatFeatures`,
-    /// `.attentionPool`), in standard operators every opset vitopt writes (≥ 13) has; `nil` for
+    /// `.attentionPool`, BEiT's `.relativePositionBias` and `.biasedAttention`), in standard operators every opset vitopt writes (≥ 13) has; `nil` for
     /// other ops.
     func emitFamilyOp(_ n: Node, into b: inout ONNXGraphBuilder) throws -> Bool {
         let out = n.outputs[0], x = n.inputs.first ?? ""
@@ -22,6 +22,19 @@ extension ONNXNodeEmitter {
             b.add("Concat", n.inputs, ["axis": .int(-1)], name: n.name, output: out)
         case OpKind.attentionPool:
             try attentionPool(n, &b)
+        case OpKind.biasedAttention:
+            try attention(n, &b)
+        case OpKind.relativePositionBias:
+            // table[index] as [T·T, H] → [H, T·T] → [H, T, T]; the index is a constant computed from the grid.
+            guard case .ints(let grid)? = n.attributes["grid"], grid.count == 2, grid.allSatisfy({ $0 > 0 && $0 <= 90 }) else {
+                // (90×90 patches: an 8101² index, 525 MB as int64, already past any BEiT.)
+                throw unsupported(n, "no grid attribute")
+            }
+            let t = grid[0] * grid[1] + 1
+            let index = b.ints(ViTRelativePositionBias.index(grid: grid).map { Int($0) })
+            let rows = b.add("Gather", [x, index], ["axis": .int(0)], name: n.name + ".gather")
+            let heads = b.add("Transpose", [rows], ["perm": .ints([1, 0])], name: n.name + ".heads")
+            b.add("Reshape", [heads, b.ints([-1, t, t])], name: n.name, output: out)
         default:
             return false
         }

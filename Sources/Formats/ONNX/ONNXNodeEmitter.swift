@@ -94,10 +94,13 @@ struct ONNXNodeEmitter {
     /// `softmax(scale · Q·Kᵀ) · V` per head, in the layout timm's export uses.
     func attention(_ n: Node, _ b: inout ONNXGraphBuilder) throws {
         guard let heads = n.int("num_heads"), let width = infos[n.inputs[0]]?.shape.last?.value else { throw unsupported(n, "unknown width") }
-        let d = n.inputs.count == 1 ? width / 3 : width, dh = d / heads
+        // BiasedAttention's last input is the [H, T, T] score bias, added after the scale.
+        let bias = n.op == OpKind.biasedAttention ? n.inputs.last : nil
+        let packed = n.inputs.count - (bias == nil ? 0 : 1) == 1
+        let d = packed ? width / 3 : width, dh = d / heads
         let scale = n.float("scale") ?? 1 / Float(dh).squareRoot()
         var q: String, k: String, v: String
-        if n.inputs.count == 1 {
+        if packed {
             let r = b.add("Reshape", [n.inputs[0], b.ints([0, 0, 3, heads, dh])], name: n.name + ".split_heads")
             let p = b.add("Transpose", [r], ["perm": .ints([2, 0, 3, 1, 4])], name: n.name + ".permute")
             let parts = (0..<3).map { b.add("Gather", [p, b.ints([$0], scalar: true)], ["axis": .int(0)], name: n.name + ".part") }
@@ -112,7 +115,8 @@ struct ONNXNodeEmitter {
             k = heads4(n.inputs[1], [0, 2, 3, 1], "k")
             v = heads4(n.inputs[2], [0, 2, 1, 3], "v")
         }
-        let scores = b.add("Mul", [b.add("MatMul", [q, k], name: n.name + ".qk"), b.float(scale)], name: n.name + ".scale")
+        var scores = b.add("Mul", [b.add("MatMul", [q, k], name: n.name + ".qk"), b.float(scale)], name: n.name + ".scale")
+        if let bias { scores = b.add("Add", [scores, bias], name: n.name + ".bias") }
         let probs = b.add("Softmax", [scores], ["axis": .int(-1)], name: n.name + ".softmax")
         let o = b.add("MatMul", [probs, v], name: n.name + ".pv")
         let t = b.add("Transpose", [o], ["perm": .ints([0, 2, 1, 3])], name: n.name + ".merge")

@@ -28,4 +28,9 @@ public enum OpKind {
     public static let windowAttention = "WindowAttention"
     /// Swin's 2×2 patch merging gather (`PatchMergingKernel`).
     public static let patchMerging = "PatchMerging"
+    /// `RelativePositionBias(table[(2Gh−1)(2Gw−1)+3, H]) {grid = [Gh, Gw]}` → `[H, T, T]`, `T = Gh·Gw + 1` (BEiT).
+    public static let relativePositionBias = "RelativePositionBias"
+    /// `Attention` whose scores get an additive bias `[H, T, T]` (broadcast over the batch) before
+    /// the softmax: `BiasedAttention(qkv, bias)` or `BiasedAttention(q, k, v, bias)`.
+    public static let biasedAttention = "BiasedAttention"
 }

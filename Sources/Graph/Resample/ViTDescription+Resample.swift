@@ -40,21 +40,33 @@ extension ViTDescription {
             throw ResampleError.badImageSize(size: imageSize, patch: patch,
                                              detail: "not a multiple of the patch size (nearest below: \(lower[0])×\(lower[1]))")
         }
-        let posKey = ViTTensorKey(.posEmbed)
-        guard let pos = tensors[posKey] else {
-            throw ResampleError.noPositionEmbedding(detail: "the model has no '\(ViTPart.posEmbed.rawValue)' tensor")
-        }
-        let posName = displayName(posKey)
-        let prefix = c.posEmbedIncludesPrefix ? c.numPrefixTokens : 0
         let sourceGrid = c.gridSize
         let targetGrid = [imageSize[0] / patch[0], imageSize[1] / patch[1]]
+        let prefix = c.posEmbedIncludesPrefix && c.absolutePositions ? c.numPrefixTokens : 0
         var out = self
-        out.tensors[posKey] = try PositionEmbeddingResampler.resample(pos, prefix: prefix, source: sourceGrid, target: targetGrid,
-                                                                       interpolation: interpolation, name: posName)
         var summary = ResizeSummary(sourceImage: c.imageSize, targetImage: imageSize, sourceGrid: sourceGrid, targetGrid: targetGrid,
                                     sourcePatch: c.patchSize, targetPatch: patch, prefixRows: prefix, interpolation: interpolation)
-        if pos.dtype != .f32 && pos.dtype != .f64 {
-            summary.notes.append("'\(posName)' was \(pos.dtype.rawValue) and is written as f32")
+        // BEiT's relative position tables: timm's scheme with timm's (antialiased) presets, else transformers'.
+        let scheme: RelativePositionBiasResampler.Scheme = interpolation.antialias ? .timm : .huggingFace
+        for key in requiredKeys where key.part == .relativeBiasTable || key.part == .sharedRelativeBiasTable {
+            guard let table = tensors[key] else { throw ResampleError.unsupported(tensor: displayName(key), detail: "missing") }
+            out.tensors[key] = try RelativePositionBiasResampler.resample(table, source: sourceGrid, target: targetGrid, scheme: scheme,
+                                                                           name: displayName(key))
+            if key.block ?? 0 == 0 {
+                summary.notes.append("relative position bias tables resampled as \(scheme == .timm ? "timm's resize_rel_pos_bias_table" : "transformers' BeitRelativePositionBias (bilinear)")")
+            }
+        }
+        if c.absolutePositions {
+            let posKey = ViTTensorKey(.posEmbed)
+            guard let pos = tensors[posKey] else {
+                throw ResampleError.noPositionEmbedding(detail: "the model has no '\(ViTPart.posEmbed.rawValue)' tensor")
+            }
+            let posName = displayName(posKey)
+            out.tensors[posKey] = try PositionEmbeddingResampler.resample(pos, prefix: prefix, source: sourceGrid, target: targetGrid,
+                                                                           interpolation: interpolation, name: posName)
+            if pos.dtype != .f32 && pos.dtype != .f64 {
+                summary.notes.append("'\(posName)' was \(pos.dtype.rawValue) and is written as f32")
+            }
         }
         if patch != c.patchSize {
             let key = ViTTensorKey(.patchWeight)

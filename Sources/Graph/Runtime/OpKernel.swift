@@ -36,6 +36,7 @@ public struct OpRegistry: Sendable {
         LinearKernel(), AttentionKernel(), GeluKernel(), TanhKernel(), TakeTokenKernel(), MeanTokensKernel(),
         AverageKernel(), PackedLinearKernel(), PackedBF16LinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
         AttentionPoolKernel(), WindowAttentionKernel(), PatchMergingKernel(),
+        RelativePositionBiasKernel(), BiasedAttentionKernel(),
     ])
 }
 

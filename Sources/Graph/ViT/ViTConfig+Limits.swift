@@ -23,6 +23,8 @@ extension ViTConfig {
         public static let cropPct = 0.01...1
         /// Normalisation mean and standard deviation magnitudes (std must also be non-zero).
         public static let meanStd = -1e6...1e6
+        /// Rows of a relative position bias table, `(2·Gh−1)(2·Gw−1) + 3` for a `Gh×Gw` patch grid.
+        public static let relativeBiasRows = 4...(1 << 22)
     }
 
     /// Converts `x` rounded down to `Int`, saturating instead of trapping: NaN and negatives give 0,

@@ -54,6 +54,12 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     /// The `ResamplePreset` the model's own library resamples its position table with, when it is
     /// not its convention's default (timm's FlexiViT: bilinear without antialias).
     public var positionResample: String?
+    /// Whether the model adds a learned absolute position embedding (`pos_embed`); BEiT usually has
+    /// none and relies on its relative position bias.
+    public var absolutePositions: Bool = true
+    /// A `ViTRelativePositionBias` raw value: `"none"`, `"block"` (a table per block, timm
+    /// `blocks.N.attn.relative_position_bias_table`) or `"shared"` (one table for every block).
+    public var relativePositionBias: String = ViTRelativePositionBias.absent.rawValue
     /// Class names, index-aligned with the logits, when known.
     public var labels: [String]?
     /// How images should be turned into `pixel_values`.
@@ -176,6 +182,8 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var pooledWidth: Int { globalPool == ViTPooling.tokenAvg.rawValue ? 2 * embedDim : embedDim }
     /// Rows of the position embedding.
     public var numPositions: Int { numPatches + (posEmbedIncludesPrefix ? numPrefixTokens : 0) }
+    /// The relative position bias, `nil` when `relativePositionBias` names none vitopt knows (`validate()` refuses it).
+    public var relativeBias: ViTRelativePositionBias? { ViTRelativePositionBias(rawValue: relativePositionBias) }
 
     /// Checks internal consistency (sizes positive and within `Limits`, heads dividing the width,
     /// image a multiple of the patch, a valid preprocessing recipe). A config decoded from a file's
@@ -214,6 +222,15 @@ public struct ViTConfig: Codable, Equatable, Sendable {
         guard !(projectionDim > 0 && numClasses > 0) else { throw fail("a model has either an image projection or a classifier head, not both") }
         guard !(pool == .map && fcNorm) else { throw fail("attention pooling has its own norm; fc_norm is not supported with it") }
         guard !distToken || classToken else { throw fail("a distillation token needs a class token") }
+        guard let relative = relativeBias else {
+            throw fail("relative_position_bias must be one of \(ViTRelativePositionBias.allCases.map(\.rawValue).joined(separator: ", ")), is \(relativePositionBias)")
+        }
+        if relative != .absent {
+            guard classToken, numPrefixTokens == 1, posEmbedIncludesPrefix || !absolutePositions else {
+                throw fail("a relative position bias needs exactly one class token and no other prefix tokens (BEiT)")
+            }
+            try within(ViTRelativePositionBias.tableRows(grid: gridSize) ?? Int.max, Limits.relativeBiasRows, "relative position table rows")
+        }
         try preprocessing.validate()
     }
 }
@@ -227,6 +244,7 @@ extension ViTConfig {
         case layerScale = "layer_scale", pooler, activation, normPre = "norm_pre", patchBias = "patch_bias"
         case projectionDim = "projection_dim", maskToken = "mask_token", family, positionResample = "position_resample"
         case labels, preprocessing
+        case absolutePositions = "absolute_positions", relativePositionBias = "relative_position_bias"
     }
 
     /// Encodes every field, leaving out the features added later when they have their plain-ViT
@@ -261,6 +279,8 @@ extension ViTConfig {
         try c.encodeIfPresent(positionResample, forKey: .positionResample)
         try c.encodeIfPresent(labels, forKey: .labels)
         try c.encode(preprocessing, forKey: .preprocessing)
+        if !absolutePositions { try c.encode(absolutePositions, forKey: .absolutePositions) }
+        if relativePositionBias != ViTRelativePositionBias.absent.rawValue { try c.encode(relativePositionBias, forKey: .relativePositionBias) }
     }
 
     /// Decodes a config written by any vitopt version: features added later default to their
@@ -295,6 +315,8 @@ extension ViTConfig {
         positionResample = try c.decodeIfPresent(String.self, forKey: .positionResample)
         labels = try c.decodeIfPresent([String].self, forKey: .labels)
         preprocessing = try c.decode(Preprocessing.self, forKey: .preprocessing)
+        absolutePositions = try c.decodeIfPresent(Bool.self, forKey: .absolutePositions) ?? true
+        relativePositionBias = try c.decodeIfPresent(String.self, forKey: .relativePositionBias) ?? ViTRelativePositionBias.absent.rawValue
     }
 }
 

@@ -24,7 +24,8 @@ public struct ViTDescription: Sendable {
         let c = config
         var keys: [ViTTensorKey] = [.init(.patchWeight)]
         if c.patchBias { keys.append(.init(.patchBias)) }
-        keys.append(.init(.posEmbed))
+        if c.absolutePositions { keys.append(.init(.posEmbed)) }
+        if c.relativeBias == .shared { keys.append(.init(.sharedRelativeBiasTable)) }
         if c.classToken { keys.append(.init(.clsToken)) }
         if c.distToken { keys.append(.init(.distToken)) }
         if c.regTokens > 0 { keys.append(.init(.regToken)) }
@@ -39,6 +40,7 @@ public struct ViTDescription: Sendable {
             }
             parts += [.projWeight, .projBias, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias]
             if c.layerScale { parts += [.ls1, .ls2] }
+            if c.relativeBias == .perBlock { parts.append(.relativeBiasTable) }
             keys += parts.map { ViTTensorKey($0, block: b) }
         }
         if c.finalNorm { keys += [.init(.normWeight), .init(.normBias)] }
@@ -70,6 +72,7 @@ public struct ViTDescription: Sendable {
         case .mapFc1Bias: return [c.mlpHidden]
         case .mapFc2Weight: return [d, c.mlpHidden]
         case .imageProjection: return [c.projectionDim, d]
+        case .relativeBiasTable, .sharedRelativeBiasTable: return [ViTRelativePositionBias.tableRows(grid: c.gridSize) ?? 0, c.numHeads]
         case .regToken: return [1, c.regTokens, d]
         case .posEmbed: return [1, c.numPositions, d]
         case .qkvWeight: return [3 * d, d]

@@ -10,7 +10,8 @@
 /// distillation, registers — in that order) and position embedding, [`norm_pre`], pre-norm blocks
 /// (LayerNorm → attention → [LayerScale] → residual, LayerNorm → MLP (GELU, tanh-GELU, QuickGELU or
 /// SwiGLU) → [LayerScale] → residual), [final norm], pooling, [`fc_norm`], head (DeiT: mean of both
-/// heads) or projection.
+/// heads) or projection. BEiT's relative position bias is a `RelativePositionBias` node expanding
+/// each table to `[heads, T, T]`, added to the scores by `BiasedAttention`.
 public enum ViTGraphBuilder {
     public static let inputName = "pixel_values"
 
@@ -20,7 +21,8 @@ public enum ViTGraphBuilder {
         var b = Assembly(model: model)
         let c = model.config
         var x = b.embeddings()
-        for i in 0..<c.depth { x = b.block(i, x) }
+        let shared = c.relativeBias == .shared ? b.relativeBias(.sharedRelativeBiasTable, nil, "rel_pos_bias") : nil
+        for i in 0..<c.depth { x = b.block(i, x, sharedBias: shared) }
         if c.finalNorm { x = b.norm(x, .normWeight, .normBias, "norm") }
         var outputs: [String] = []
         if c.numClasses > 0 {
@@ -78,7 +80,9 @@ public enum ViTGraphBuilder {
             if c.distToken { prefix.append(w(.distToken)) }
             if c.regTokens > 0 { prefix.append(w(.regToken)) }
             if c.maskToken { _ = w(.maskToken) }
-            if c.posEmbedIncludesPrefix {
+            if !c.absolutePositions {
+                if !prefix.isEmpty { x = add(OpKind.prefixTokens, [x] + prefix, "prefix_tokens") }
+            } else if c.posEmbedIncludesPrefix {
                 if !prefix.isEmpty { x = add(OpKind.prefixTokens, [x] + prefix, "prefix_tokens") }
                 x = add(OpKind.add, [x, w(.posEmbed)], "pos_embed")
             } else {
@@ -89,19 +93,27 @@ public enum ViTGraphBuilder {
             return x
         }
 
-        /// One pre-norm transformer block.
-        mutating func block(_ b: Int, _ input: String) -> String {
+        /// The `[heads, T, T]` attention bias a relative position table expands to (BEiT).
+        mutating func relativeBias(_ part: ViTPart, _ block: Int?, _ label: String) -> String {
+            add(OpKind.relativePositionBias, [w(part, block)], label, ["grid": .ints(c.gridSize)])
+        }
+
+        /// One pre-norm transformer block; `sharedBias` is the value of a bias every block adds to its
+        /// attention scores (BEiT's shared relative position bias).
+        mutating func block(_ b: Int, _ input: String, sharedBias: String? = nil) -> String {
             let p = "blocks.\(b)"
             var x = input
             var h = norm(x, .norm1Weight, .norm1Bias, "\(p).norm1", block: b)
             let heads: [String: Attribute] = ["num_heads": .int(c.numHeads)]
+            let bias = c.relativeBias == .perBlock ? relativeBias(.relativeBiasTable, b, "\(p).attn.rel_pos_bias") : sharedBias
+            let op = bias == nil ? OpKind.attention : OpKind.biasedAttention
             if model.packedQKV {
                 let qkv = linear(h, .qkvWeight, c.qkvBias ? .qkvBias : nil, "\(p).attn.qkv", block: b)
-                h = add(OpKind.attention, [qkv], "\(p).attn.core", heads)
+                h = add(op, [qkv] + (bias.map { [$0] } ?? []), "\(p).attn.core", heads)
             } else {
                 let parts: [(ViTPart, ViTPart, String)] = [(.qWeight, .qBias, "q"), (.kWeight, .kBias, "k"), (.vWeight, .vBias, "v")]
                 let qkv = parts.map { wt, bs, s in linear(h, wt, c.qkvBias ? bs : nil, "\(p).attn.\(s)", block: b) }
-                h = add(OpKind.attention, qkv, "\(p).attn.core", heads)
+                h = add(op, qkv + (bias.map { [$0] } ?? []), "\(p).attn.core", heads)
             }
             h = linear(h, .projWeight, .projBias, "\(p).attn.proj", block: b)
             if c.layerScale { h = add(OpKind.mul, [h, w(.ls1, b)], "\(p).ls1") }

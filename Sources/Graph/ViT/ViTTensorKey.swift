@@ -23,12 +23,16 @@ public enum ViTPart: String, CaseIterable, Sendable, Codable {
     case mapFc2Weight = "attn_pool.mlp.fc2.weight", mapFc2Bias = "attn_pool.mlp.fc2.bias"
     /// The bias-free projection after pooling, `[P, D]` (HF `visual_projection`; OpenCLIP stores it transposed).
     case imageProjection = "image_projection.weight"
+    /// BEiT's relative position bias tables `[(2·Gh−1)(2·Gw−1)+3, heads]`: one per block, or one
+    /// shared by every block (`ViTConfig.relativePositionBias`).
+    case relativeBiasTable = "attn.relative_position_bias_table", sharedRelativeBiasTable = "rel_pos_bias.relative_position_bias_table"
 
     /// Whether the part exists once per transformer block.
     public var isPerBlock: Bool {
         switch self {
         case .norm1Weight, .norm1Bias, .qkvWeight, .qkvBias, .qWeight, .qBias, .kWeight, .kBias, .vWeight, .vBias,
-             .projWeight, .projBias, .ls1, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, .ls2:
+             .projWeight, .projBias, .ls1, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, .ls2,
+             .relativeBiasTable:
             return true
         default:
             return false
