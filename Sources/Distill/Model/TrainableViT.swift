@@ -48,6 +48,9 @@ public final class TrainableViT {
         if c.mlpActivation == nil { throw DistillError.unsupported("activation \(c.activation)") }
         if c.pooling == .tokenAvg && c.fcNorm { throw DistillError.unsupported("fc_norm with token_avg pooling") }
         if c.depth < 1 { throw DistillError.unsupported("depth 0") }
+        if c.rope != nil || !c.positionEmbedding || c.mlpNorm {
+            throw DistillError.unsupported("rotary position embeddings (RoPE), no position table or an inner MLP norm (EVA-02, DINOv3); the teacher may be one, the student not")
+        }
     }
 
     /// Width of the model's output: the classes of its head, else its projection, else its pooled features.

@@ -2,19 +2,23 @@ import Graph
 
 /// The registered model families, in the order they are tried.
 enum ModelFamilies {
-    static let all: [any ModelFamily] = [ViTFamily(), CLIPFamily(), SigLIPFamily(), DINOv2Family()]
+    static let all: [any ModelFamily] = [ViTFamily(), CLIPFamily(), SigLIPFamily(), DINOv2Family(), EvaFamily(), DINOv3Family()]
 
-    /// Every naming to try when reading a checkpoint, each once.
-    static var namings: [FamilyNaming] { all.flatMap(\.namings) }
+    /// Every naming to try when reading a checkpoint, each once (the first family listing it).
+    static var namings: [FamilyNaming] {
+        var seen = Set<String>()
+        return all.flatMap(\.namings).filter { seen.insert("\($0.family)/\($0.convention.rawValue)").inserted }
+    }
 
     static func named(_ name: String) -> (any ModelFamily)? { all.first { $0.name == name } }
 
     /// The family whose Hugging Face `model_type` this is.
     static func forHFModelType(_ type: String) -> (any ModelFamily)? { all.first { $0.hfModelTypes.contains(type) } }
 
-    /// The naming `family` writes in `convention`: timm's names are shared by every family.
+    /// The naming `family` writes in `convention`: its own, else for timm `VisionTransformer`'s names,
+    /// which most families share.
     static func naming(_ family: any ModelFamily, _ convention: NamingConvention) -> FamilyNaming? {
-        convention == .timm ? ViTNames.timm : family.namings.first { $0.convention == convention }
+        family.namings.first { $0.convention == convention } ?? (convention == .timm ? ViTNames.timm : nil)
     }
 
     /// The family to write `model` in `convention`: the model's own when it can, else the first that
@@ -24,6 +28,12 @@ enum ModelFamilies {
         let order = [own] + all.filter { $0.name != own.name }
         var reasons: [String] = []
         for f in order where naming(f, convention) != nil {
+            let c = model.config
+            if !f.expressesRotaryPositions, c.rope != nil || !c.positionEmbedding || c.mlpNorm {
+                let why = "rotary position embeddings (RoPE), no position table or an inner MLP norm"
+                reasons.append(f.name == own.name ? why : "\(f.name): \(why)")
+                continue
+            }
             if let why = f.inexpressible(f.adapted(model, to: convention).config, in: convention) {
                 reasons.append(f.name == own.name ? why : "\(f.name): \(why)")
             } else {

@@ -18,9 +18,14 @@ protocol ModelFamily: Sendable {
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription
     /// The transformers `config.json` object for `config` (only called when expressible in `.hf`).
     func hfConfig(_ config: ViTConfig) -> [String: Any]
+    /// Whether its conventions can hold a model with rotary position embeddings, no position
+    /// table or an inner MLP norm (`ViTConfig.rope`, `positionEmbedding`, `mlpNorm`); `false` by default.
+    var expressesRotaryPositions: Bool { get }
 }
 
 extension ModelFamily {
+    var expressesRotaryPositions: Bool { false }
+
     /// `model` rearranged into the equivalent form `convention` stores (the same computation);
     /// by default unchanged.
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription { model }

@@ -22,6 +22,8 @@ extension ONNXNodeEmitter {
             b.add("Concat", n.inputs, ["axis": .int(-1)], name: n.name, output: out)
         case OpKind.attentionPool:
             try attentionPool(n, &b)
+        case OpKind.rope:
+            try rope(n, &b)
         default:
             return false
         }

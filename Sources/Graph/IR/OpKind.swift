@@ -24,4 +24,6 @@ public enum OpKind {
     public static let concatFeatures = "ConcatFeatures"
     public static let average = "Average"
     public static let linearPacked = "LinearPacked"
+    /// `RoPE(x[N,T,C], sin[P,hd], cos[P,hd])`: 2-D rotary position embedding of the patch tokens.
+    public static let rope = "RoPE"
 }

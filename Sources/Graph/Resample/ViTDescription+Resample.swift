@@ -41,6 +41,7 @@ extension ViTDescription {
                                              detail: "not a multiple of the patch size (nearest below: \(lower[0])×\(lower[1]))")
         }
         let posKey = ViTTensorKey(.posEmbed)
+        if !c.positionEmbedding { return try resizedWithoutTable(imageSize: imageSize, patch: patch, interpolation: interpolation) }
         guard let pos = tensors[posKey] else {
             throw ResampleError.noPositionEmbedding(detail: "the model has no '\(ViTPart.posEmbed.rawValue)' tensor")
         }
@@ -53,9 +54,34 @@ extension ViTDescription {
                                                                        interpolation: interpolation, name: posName)
         var summary = ResizeSummary(sourceImage: c.imageSize, targetImage: imageSize, sourceGrid: sourceGrid, targetGrid: targetGrid,
                                     sourcePatch: c.patchSize, targetPatch: patch, prefixRows: prefix, interpolation: interpolation)
+        if c.rope != nil { summary.notes.append("rotary position embedding (RoPE): its tables are computed for the \(targetGrid[0])×\(targetGrid[1]) grid") }
         if pos.dtype != .f32 && pos.dtype != .f64 {
             summary.notes.append("'\(posName)' was \(pos.dtype.rawValue) and is written as f32")
         }
+        if patch != c.patchSize {
+            let key = ViTTensorKey(.patchWeight)
+            guard let w = tensors[key] else { throw ResampleError.unsupported(tensor: displayName(key), detail: "missing") }
+            out.tensors[key] = try PatchEmbeddingResampler.resample(w, to: patch, mode: interpolation.mode,
+                                                                    antialias: interpolation.antialias, name: displayName(key))
+        }
+        out.config.imageSize = imageSize
+        out.config.patchSize = patch
+        out.config.preprocessing = c.preprocessing.rescaled(from: c.imageSize, to: imageSize)
+        try out.validate()
+        return (out, summary)
+    }
+}
+
+extension ViTDescription {
+    /// A model without a position table (RoPE only) at `imageSize`: nothing is resampled but the
+    /// patch kernels for a new `patch`; the RoPE tables follow the new grid when the graph is built.
+    func resizedWithoutTable(imageSize: [Int], patch: [Int], interpolation: Interpolation) throws -> (ViTDescription, ResizeSummary) {
+        let c = config
+        let targetGrid = [imageSize[0] / patch[0], imageSize[1] / patch[1]]
+        var out = self
+        var summary = ResizeSummary(sourceImage: c.imageSize, targetImage: imageSize, sourceGrid: c.gridSize, targetGrid: targetGrid,
+                                    sourcePatch: c.patchSize, targetPatch: patch, prefixRows: c.numPrefixTokens, interpolation: interpolation)
+        summary.notes.append("no position table to resample\(c.rope != nil ? ": the rotary position embedding (RoPE) is computed for the \(targetGrid[0])×\(targetGrid[1]) grid" : "")")
         if patch != c.patchSize {
             let key = ViTTensorKey(.patchWeight)
             guard let w = tensors[key] else { throw ResampleError.unsupported(tensor: displayName(key), detail: "missing") }

@@ -54,6 +54,12 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     /// The `ResamplePreset` the model's own library resamples its position table with, when it is
     /// not its convention's default (timm's FlexiViT: bilinear without antialias).
     public var positionResample: String?
+    /// Whether the model adds a learned absolute position table (`pos_embed`); DINOv3 has none.
+    public var positionEmbedding: Bool = true
+    /// 2-D rotary position embedding of the patch tokens' queries and keys (EVA-02, DINOv3), or none.
+    public var rope: ViTRoPE?
+    /// A LayerNorm over the MLP's hidden features before `fc2` (timm EVA-02 `scale_mlp`, `mlp.norm`).
+    public var mlpNorm: Bool = false
     /// Class names, index-aligned with the logits, when known.
     public var labels: [String]?
     /// How images should be turned into `pixel_values`.
@@ -176,6 +182,8 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var pooledWidth: Int { globalPool == ViTPooling.tokenAvg.rawValue ? 2 * embedDim : embedDim }
     /// Rows of the position embedding.
     public var numPositions: Int { numPatches + (posEmbedIncludesPrefix ? numPrefixTokens : 0) }
+    /// Width of one attention head.
+    public var headDim: Int { numHeads > 0 ? embedDim / numHeads : 0 }
 
     /// Checks internal consistency (sizes positive and within `Limits`, heads dividing the width,
     /// image a multiple of the patch, a valid preprocessing recipe). A config decoded from a file's
@@ -214,6 +222,7 @@ public struct ViTConfig: Codable, Equatable, Sendable {
         guard !(projectionDim > 0 && numClasses > 0) else { throw fail("a model has either an image projection or a classifier head, not both") }
         guard !(pool == .map && fcNorm) else { throw fail("attention pooling has its own norm; fc_norm is not supported with it") }
         guard !distToken || classToken else { throw fail("a distillation token needs a class token") }
+        try rope?.validate(headDim: headDim)
         try preprocessing.validate()
     }
 }
@@ -227,6 +236,7 @@ extension ViTConfig {
         case layerScale = "layer_scale", pooler, activation, normPre = "norm_pre", patchBias = "patch_bias"
         case projectionDim = "projection_dim", maskToken = "mask_token", family, positionResample = "position_resample"
         case labels, preprocessing
+        case positionEmbedding = "position_embedding", rope, mlpNorm = "mlp_norm"
     }
 
     /// Encodes every field, leaving out the features added later when they have their plain-ViT
@@ -261,6 +271,9 @@ extension ViTConfig {
         try c.encodeIfPresent(positionResample, forKey: .positionResample)
         try c.encodeIfPresent(labels, forKey: .labels)
         try c.encode(preprocessing, forKey: .preprocessing)
+        if !positionEmbedding { try c.encode(positionEmbedding, forKey: .positionEmbedding) }
+        try c.encodeIfPresent(rope, forKey: .rope)
+        if mlpNorm { try c.encode(mlpNorm, forKey: .mlpNorm) }
     }
 
     /// Decodes a config written by any vitopt version: features added later default to their
@@ -295,6 +308,9 @@ extension ViTConfig {
         positionResample = try c.decodeIfPresent(String.self, forKey: .positionResample)
         labels = try c.decodeIfPresent([String].self, forKey: .labels)
         preprocessing = try c.decode(Preprocessing.self, forKey: .preprocessing)
+        positionEmbedding = try c.decodeIfPresent(Bool.self, forKey: .positionEmbedding) ?? true
+        rope = try c.decodeIfPresent(ViTRoPE.self, forKey: .rope)
+        mlpNorm = try c.decodeIfPresent(Bool.self, forKey: .mlpNorm) ?? false
     }
 }
 

@@ -24,7 +24,7 @@ public struct ViTDescription: Sendable {
         let c = config
         var keys: [ViTTensorKey] = [.init(.patchWeight)]
         if c.patchBias { keys.append(.init(.patchBias)) }
-        keys.append(.init(.posEmbed))
+        if c.positionEmbedding { keys.append(.init(.posEmbed)) }
         if c.classToken { keys.append(.init(.clsToken)) }
         if c.distToken { keys.append(.init(.distToken)) }
         if c.regTokens > 0 { keys.append(.init(.regToken)) }
@@ -38,6 +38,7 @@ public struct ViTDescription: Sendable {
                 parts += [.qWeight, .kWeight, .vWeight] + (c.qkvBias ? [.qBias, .kBias, .vBias] : [])
             }
             parts += [.projWeight, .projBias, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias]
+            if c.mlpNorm { parts += [.mlpNormWeight, .mlpNormBias] }
             if c.layerScale { parts += [.ls1, .ls2] }
             keys += parts.map { ViTTensorKey($0, block: b) }
         }
@@ -78,6 +79,7 @@ public struct ViTDescription: Sendable {
         case .fc1Weight: return [c.fc1Rows, d]
         case .fc1Bias: return [c.fc1Rows]
         case .fc2Weight: return [d, c.mlpHidden]
+        case .mlpNormWeight, .mlpNormBias: return [c.mlpHidden]
         case .headWeight: return [c.numClasses, c.pooledWidth]
         case .headDistWeight: return [c.numClasses, d]
         case .headBias, .headDistBias: return [c.numClasses]

@@ -23,12 +23,15 @@ public enum ViTPart: String, CaseIterable, Sendable, Codable {
     case mapFc2Weight = "attn_pool.mlp.fc2.weight", mapFc2Bias = "attn_pool.mlp.fc2.bias"
     /// The bias-free projection after pooling, `[P, D]` (HF `visual_projection`; OpenCLIP stores it transposed).
     case imageProjection = "image_projection.weight"
+    /// The MLP's inner LayerNorm before `fc2`, `[mlpHidden]` (timm EVA-02 `mlp.norm`).
+    case mlpNormWeight = "mlp.norm.weight", mlpNormBias = "mlp.norm.bias"
 
     /// Whether the part exists once per transformer block.
     public var isPerBlock: Bool {
         switch self {
         case .norm1Weight, .norm1Bias, .qkvWeight, .qkvBias, .qWeight, .qBias, .kWeight, .kBias, .vWeight, .vBias,
-             .projWeight, .projBias, .ls1, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, .ls2:
+             .projWeight, .projBias, .ls1, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, .ls2,
+             .mlpNormWeight, .mlpNormBias:
             return true
         default:
             return false

@@ -44,6 +44,10 @@ struct ResizePos: ParsableCommand {
         try outputs.claim(output)
         let loaded = try modelOptions.load(input)
         let size = try imageSize.map { try ModelOptions.size($0, flag: "--image-size") }
+        let c = loaded.model.config
+        if !c.positionEmbedding && resample.patchSize == nil {
+            throw FormatError.unsupported(path: loaded.path, detail: "nothing to resample: the model has no position table, its \(c.rope != nil ? "rotary position embedding (RoPE) is computed for any grid" : "positions are not embedded"); run it at another size directly with `vitopt run --image-size HxW`")
+        }
         let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
         let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }
