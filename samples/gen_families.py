@@ -13,7 +13,8 @@ saves it, with goldens computed by that library in fp32 eval mode:
             timm `vit_small_patch14_dinov2`
   plain     timm `vit_medium_patch16_gap_256`, `flexivit_small`, `vit_so150m_patch16_reg4_gap_256`,
             HF `ViTMAEModel`
-  rope      timm `eva02_tiny_patch14_224`, timm `vit_small_patch16_dinov3`, HF `DINOv3ViTModel`
+  rope      timm `eva02_tiny_patch14_224`, `eva02_base_patch14_224` (unfused q/k/v, split SwiGLU with
+            the inner MLP norm), timm `vit_small_patch16_dinov3`, HF `DINOv3ViTModel`
   dinov2_registers  HF `Dinov2WithRegistersModel`, `...ForImageClassification`, timm
             `vit_small_patch14_reg4_dinov2` (the same weights, by timm's checkpoint_filter_fn)
   siglip2   HF `Siglip2VisionModel` at its native grid, timm's SigLIP 2 architecture (same weights)
@@ -955,6 +956,22 @@ def gen_rope():
                       constructor="timm.create_model('eva02_tiny_patch14_224', pretrained=False, **kwargs)",
                       kwargs=kwargs, seed=11, perturbed_seed=111)
     timm_fixture(d, eva, inputs, entry)
+    entry["resize"]["note"] = ("abs pos_embed resampled by timm's eva checkpoint_filter_fn; the RoPE tables are "
+                               "recomputed for the new grid (nothing to resample)")
+    entry["files"] = list_files(d)
+
+    # timm EVA-02 B/L layout at width 32: unfused q/k/v projections (the key without bias) and the
+    # SwiGLU split into fc1_g / fc1_x with the inner MLP norm (scale_mlp); headless.
+    torch.manual_seed(13)
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2, ref_feat_shape=(4, 4), num_classes=0)
+    eva_b = timm.create_model("eva02_base_patch14_224", pretrained=False, **kwargs).eval()
+    perturb(eva_b, 113)
+    d = family / "timm-eva02-split"
+    d.mkdir()
+    entry = add_entry(d, family="rope", library="timm", cls="timm.models.eva.Eva", convention="timm",
+                      constructor="timm.create_model('eva02_base_patch14_224', pretrained=False, **kwargs)",
+                      kwargs=kwargs, seed=13, perturbed_seed=113)
+    timm_fixture(d, eva_b, inputs, entry)
     entry["resize"]["note"] = ("abs pos_embed resampled by timm's eva checkpoint_filter_fn; the RoPE tables are "
                                "recomputed for the new grid (nothing to resample)")
     entry["files"] = list_files(d)

@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAM = os.path.join(ROOT, "samples", "families")
 BIN = os.environ.get("VITOPT", os.path.join(ROOT, ".build", "release", "vitopt"))
 OUT = os.path.join(ROOT, "out", "families-ort")
-REFUSED = {"dinov2/hf-registers", "rope/hf-dinov3", "rope/timm-dinov3", "rope/timm-eva02", "hybrid/timm-r-stem"}
+REFUSED = {"hybrid/timm-r-stem"}
 RENAME = {"tokens": ("last_hidden_state", 1), "pre_logits": ("pooler_output", 0)}
 
 os.makedirs(OUT, exist_ok=True)

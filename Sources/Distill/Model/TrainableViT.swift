@@ -48,8 +48,8 @@ public final class TrainableViT {
         if c.mlpActivation == nil { throw DistillError.unsupported("activation \(c.activation)") }
         if c.pooling == .tokenAvg && c.fcNorm { throw DistillError.unsupported("fc_norm with token_avg pooling") }
         if c.depth < 1 { throw DistillError.unsupported("depth 0") }
-        if c.relativeBias != .absent || !c.absolutePositions {
-            throw DistillError.unsupported("a relative position bias or no absolute position embedding (BEiT): no backward pass for them yet")
+        if c.relativeBias != .absent || !c.absolutePositions || c.rope != nil || c.mlpNorm {
+            throw DistillError.unsupported("a relative position bias (BEiT), rotary position embeddings (RoPE), no position table or an inner MLP norm (EVA-02, DINOv3): no backward pass for them yet; the teacher may be one, the student not")
         }
     }
 

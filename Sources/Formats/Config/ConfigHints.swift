@@ -21,6 +21,8 @@ public struct ConfigHints: Sendable, Equatable {
     public var family: String?
     /// `ViTConfig.positionResample`.
     public var positionResample: String?
+    /// `ViTConfig.rope`: the rotary position embedding the model's library computes.
+    public var rope: ViTRoPE?
     public var labels: [String]?
     public var preprocessing: ViTConfig.Preprocessing?
     /// Where the hints came from (file names), for messages.
@@ -47,6 +49,7 @@ public struct ConfigHints: Sendable, Equatable {
         r.activation = other.activation ?? activation
         r.family = other.family ?? family
         r.positionResample = other.positionResample ?? positionResample
+        r.rope = other.rope ?? rope
         r.labels = other.labels ?? labels
         r.preprocessing = other.preprocessing ?? preprocessing
         r.sources = sources + other.sources

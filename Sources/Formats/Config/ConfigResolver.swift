@@ -25,8 +25,10 @@ public enum ConfigResolver {
         try check(hints.depth, depth, "depth")
         if let hp = hints.patchSize, hp != patch { throw fail("\(from) says patch_size = \(hp), the weights have \(patch)") }
 
-        let swiglu = hints.activation == ViTActivation.swiglu.rawValue
         let fc1Rows = tensors[ViTTensorKey(.fc1Weight, block: 0)]?.shape.first
+        // A gated MLP's fc1 has twice the rows fc2 has columns (timm Eva's GluMlp / SwiGLU say so only in their shapes).
+        let gated = hints.activation == nil && fc1Rows != nil && fc1Rows == tensors[ViTTensorKey(.fc2Weight, block: 0)]?.shape.last.map { 2 * $0 }
+        let swiglu = hints.activation == ViTActivation.swiglu.rawValue || gated
         let mlp = fc1Rows.map { swiglu ? $0 / 2 : $0 } ?? tensors[ViTTensorKey(.mapFc1Weight)]?.shape.first ?? hints.mlpHidden ?? 4 * d
         try check(hints.mlpHidden, mlp, "the MLP width")
         let cls = has(.clsToken), dist = has(.distToken)
@@ -37,12 +39,21 @@ public enum ConfigResolver {
         if let hc = hints.numClasses, classes > 0, hc != classes { throw fail("\(from) says num_classes = \(hc), the head has \(classes)") }
         let prefix = (cls ? 1 : 0) + (dist ? 1 : 0) + reg
         let relative = try RelativeBiasResolution(tensors: tensors, path: path)
-        let absolute = has(.posEmbed) || relative.mode == .absent
+        // A RoPE model may have no position table: its grid comes from the image size alone.
+        let absolute = has(.posEmbed) || (relative.mode == .absent && hints.rope == nil)
+        if !absolute && relative.mode == .absent && hints.imageSize == nil {
+            throw fail("a model without a position table (RoPE only) needs its image size; give --image-size HxW")
+        }
+        let ropeRows = hints.imageSize.flatMap { s -> Int? in
+            guard s.count == 2, s.allSatisfy(ViTConfig.Limits.imageSide.contains) else { return nil }
+            return (s[0] / max(patch[0], 1)) * (s[1] / max(patch[1], 1)) + prefix
+        }
         guard !absolute || (shape(.posEmbed).map { $0.count == 3 && $0[0] == 1 && $0[2] == d } ?? false) else {
             throw fail("the position embedding must be [1, T, \(d)], is \(shape(.posEmbed).map { "\($0)" } ?? "missing") (only learned absolute position embeddings are supported)")
         }
-        // Without an absolute table, the relative one sizes the grid: the class token + the patches.
-        let positions = shape(.posEmbed)?[1] ?? relative.squareGrid.map { $0 * $0 + prefix } ?? -1
+        // Without an absolute table, the relative one sizes the grid (the class token + the patches),
+        // or for RoPE alone the image size.
+        let positions = shape(.posEmbed)?[1] ?? relative.squareGrid.map { $0 * $0 + prefix } ?? ropeRows ?? -1
 
         var imageSize: [Int]
         var includesPrefix: Bool
@@ -110,13 +121,15 @@ public enum ConfigResolver {
             mlpHidden: mlp, eps: eps, classToken: cls, distToken: dist, regTokens: reg, posEmbedIncludesPrefix: includesPrefix,
             numClasses: classes, globalPool: pool.isEmpty ? "token" : pool, fcNorm: fcNorm, finalNorm: has(.normWeight),
             qkvBias: has(.qkvBias, 0) || has(.qBias, 0), layerScale: has(.ls1, 0), pooler: has(.poolerWeight),
-            activation: hints.activation ?? "gelu", normPre: has(.normPreWeight), patchBias: has(.patchBias),
+            activation: hints.activation ?? (gated ? ViTActivation.swiglu.rawValue : "gelu"), normPre: has(.normPreWeight), patchBias: has(.patchBias),
             projectionDim: shape(.imageProjection)?.first ?? 0, maskToken: has(.maskToken),
             family: convention == .timm ? (hints.family ?? family) : family, labels: hints.labels,
             preprocessing: hints.preprocessing ?? (convention == .hf ? .huggingFace(size: imageSize) : .timm(size: imageSize)))
         config.positionResample = hints.positionResample.flatMap { ResamplePreset(rawValue: $0) == nil ? nil : $0 }
         config.absolutePositions = absolute
         config.relativePositionBias = relative.mode.rawValue
+        config.rope = hints.rope
+        config.mlpNorm = has(.mlpNormWeight, 0)
         do {
             try config.validate()
         } catch let e as ViTError {

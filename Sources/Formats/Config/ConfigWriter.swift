@@ -25,6 +25,14 @@ public enum ConfigWriter {
     /// timm's hub layout (`architecture`, `model_args`, `pretrained_cfg`). The architecture name
     /// carries what `model_args` cannot (a CLIP name for eps 1e-5 and `pre_norm`).
     static func timm(_ c: ViTConfig) -> [String: Any] {
+        if c.rope != nil || !c.absolutePositions || c.mlpNorm || c.family == "eva" || c.family == "dinov3" {
+            return TimmEvaConfig.json(c, base: timmVisionTransformer(c))
+        }
+        return timmVisionTransformer(c)
+    }
+
+    /// timm's hub layout for a `VisionTransformer`.
+    static func timmVisionTransformer(_ c: ViTConfig) -> [String: Any] {
         let size = ["tiny", "small", "base", "large", "huge"].first { TimmArchitectures.sizes[$0]!.0 == c.embedDim } ?? "base"
         let arch: String
         if c.normPre {

@@ -30,6 +30,7 @@ enum TimmConfigParser {
             // timm resamples FlexiViT position tables bilinearly without antialias.
             if arch.contains("flexi") { h.positionResample = ResamplePreset.flexivit.rawValue }
         }
+        let arch = json["architecture"] as? String ?? ""
         typealias L = ViTConfig.Limits
         let c = ConfigValue(json: json, path: path)
         h.numClasses = try c.int("num_classes", L.numClasses)
@@ -48,6 +49,7 @@ enum TimmConfigParser {
         if let v = try args.int("reg_tokens", L.regTokens) { h.regTokens = v }
         if let v = JSONText.bool(args.json["no_embed_class"]) { h.posEmbedIncludesPrefix = !v }
         if let v = JSONText.bool(args.json["fc_norm"]) { h.fcNorm = v }
+        if TimmEvaConfig.isEva(arch) { try TimmEvaConfig.hints(&h, architecture: arch, args: args, path: path) }
         if let act = args.json["act_layer"] as? String {
             switch act {
             case "gelu": h.activation = ViTActivation.gelu.rawValue

@@ -43,4 +43,9 @@ struct FamilyNaming: Sendable {
     func row(writing part: ViTPart) -> NameRow? {
         rows.first { $0.parts.contains(part) && !$0.names.isEmpty }
     }
+
+    /// Every row that writes `part` of a model with `config` (several for row blocks).
+    func rows(writing part: ViTPart, config: ViTConfig) -> [NameRow] {
+        rows.filter { $0.parts.contains(part) && !$0.names.isEmpty && ($0.writtenWhen?(config) ?? true) }
+    }
 }

@@ -3,10 +3,13 @@ import Graph
 /// The registered model families, in the order they are tried.
 enum ModelFamilies {
     static let all: [any ModelFamily] = [ViTFamily(), CLIPFamily(), SigLIPFamily(), DINOv2Family(), BEiTFamily(),
-                                           Data2VecVisionFamily()]
+                                           Data2VecVisionFamily(), EvaFamily(), DINOv3Family()]
 
-    /// Every naming to try when reading a checkpoint, each once.
-    static var namings: [FamilyNaming] { all.flatMap(\.namings) }
+    /// Every naming to try when reading a checkpoint, each once (the first family listing it).
+    static var namings: [FamilyNaming] {
+        var seen = Set<String>()
+        return all.flatMap(\.namings).filter { seen.insert("\($0.family)/\($0.convention.rawValue)").inserted }
+    }
 
     static func named(_ name: String) -> (any ModelFamily)? { all.first { $0.name == name } }
 
@@ -28,7 +31,7 @@ enum ModelFamilies {
         for f in order where naming(f, convention) != nil {
             let adapted = f.adapted(model, to: convention).config
             if let why = f.supportsPositions(adapted) ? f.inexpressible(adapted, in: convention)
-                : "a relative position bias or no absolute position embedding (\(f.name) has neither)" {
+                : "a position scheme \(f.name) does not hold (relative position bias, rotary embeddings, no position table or an inner MLP norm)" {
                 reasons.append(f.name == own.name ? why : "\(f.name): \(why)")
             } else {
                 return .success(f)

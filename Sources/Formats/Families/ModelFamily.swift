@@ -24,7 +24,7 @@ protocol ModelFamily: Sendable {
     /// The parameters of a model with `config` in the arrangement `convention` stores them (the same
     /// computation); the inverse of `canonical`.
     func stored(_ tensors: [ViTTensorKey: Tensor], config: ViTConfig, in convention: NamingConvention) -> [ViTTensorKey: Tensor]
-    /// Whether the family's libraries hold `config`'s position scheme (absolute, relative).
+    /// Whether the family's libraries hold `config`'s position scheme (absolute, relative, rotary) and an inner MLP norm.
     func supportsPositions(_ config: ViTConfig) -> Bool
 }
 
@@ -38,6 +38,7 @@ extension ModelFamily {
     func stored(_ tensors: [ViTTensorKey: Tensor], config: ViTConfig, in convention: NamingConvention) -> [ViTTensorKey: Tensor] { tensors }
 
     /// Whether the family's libraries hold the model's position scheme; by default only a learned
-    /// absolute position embedding (BEiT's relative position bias is its own family's).
-    func supportsPositions(_ c: ViTConfig) -> Bool { c.absolutePositions && c.relativeBias == .absent }
+    /// absolute position embedding (BEiT's relative position bias and EVA-02/DINOv3's rotary
+    /// embeddings and inner MLP norm are their own families').
+    func supportsPositions(_ c: ViTConfig) -> Bool { c.absolutePositions && c.relativeBias == .absent && c.rope == nil && !c.mlpNorm }
 }

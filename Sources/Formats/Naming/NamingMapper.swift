@@ -50,6 +50,7 @@ public enum NamingMapper {
     static func match(_ tensors: [String: Tensor], naming: FamilyNaming, prefix: String, canonicalLayout: Bool = false) -> Match {
         let table = naming.lookup(prefix: prefix)
         var m = Match(convention: naming.convention, family: naming.family, prefix: prefix, tensors: [:], sourceNames: [:], unmatched: [:])
+        var blocks: [ViTTensorKey: [Int: (String, Tensor)]] = [:]
         for (name, t) in tensors {
             let (tmpl, block) = NameTemplate.template(of: name)
             if canonicalLayout {
@@ -68,6 +69,10 @@ public enum NamingMapper {
                 continue
             }
             guard let row = table[tmpl], row.part.isPerBlock == (block != nil) else { m.unmatched[name] = t; continue }
+            if case .rowBlock(let index, _) = row.layout {
+                blocks[ViTTensorKey(row.part, block: block), default: [:]][index] = (name, t)
+                continue
+            }
             for (i, (part, value)) in read(t, row).enumerated() {
                 let key = ViTTensorKey(part, block: block)
                 m.tensors[key] = value
@@ -75,6 +80,7 @@ public enum NamingMapper {
                 m.sourceNames[key] = i == 0 ? name : name + "." + part.rawValue
             }
         }
+        if !canonicalLayout { assemble(blocks, naming: naming, into: &m) }
         if naming.keyBiasOmitted && !canonicalLayout { addZeroKeyBias(&m) }
         return m
     }
@@ -98,6 +104,38 @@ public enum NamingMapper {
         }
     }
 
+
+    /// Joins the row blocks read into their canonical tensors (the blocks the naming does not store
+    /// as zeros), and adds the zero parts the naming does not store. Blocks of unequal shapes are
+    /// left as the first one, for validation to name.
+    static func assemble(_ blocks: [ViTTensorKey: [Int: (String, Tensor)]], naming: FamilyNaming, into m: inout Match) {
+        for (key, pieces) in blocks {
+            var count = 0, stored = Set<Int>()
+            for row in naming.rows where row.part == key.part {
+                if case .rowBlock(let i, let n) = row.layout { count = n; stored.insert(i) }
+            }
+            guard let first = pieces.keys.min(), let (name, sample) = pieces[first] else { continue }
+            m.sourceNames[key] = name
+            // A block the naming stores but the file lacks: the tensor is not split here (transformers
+            // DINOv3's lone `up_proj` is the plain MLP's fc1), so the piece is the whole tensor.
+            guard pieces.values.allSatisfy({ $0.1.shape == sample.shape && $0.1.dtype == sample.dtype }),
+                  pieces.keys.allSatisfy((0..<count).contains), stored.isSubset(of: pieces.keys) else {
+                m.tensors[key] = sample
+                continue
+            }
+            m.tensors[key] = Tensor.concatenateRows((0..<count).map { pieces[$0]?.1 ?? Tensor(zeros: sample.dtype, shape: sample.shape) })
+        }
+        for row in naming.rows {
+            guard case .zero(let like) = row.layout else { continue }
+            for (key, t) in m.tensors where key.part == like && m.tensors[ViTTensorKey(row.part, block: key.block)] == nil {
+                m.tensors[ViTTensorKey(row.part, block: key.block)] = Tensor(zeros: t.dtype, shape: t.shape)
+            }
+        }
+    }
+
+    /// Whether every element of `t` is zero (either sign).
+    static func isZero(_ t: Tensor) -> Bool { t.floatArray().allSatisfy { $0 == 0 } }
+
     /// The canonical tensor(s) a file tensor stored under `row` holds.
     static func read(_ t: Tensor, _ row: NameRow) -> [(ViTPart, Tensor)] {
         switch row.layout {
@@ -110,6 +148,8 @@ public enum NamingMapper {
         case .transposed:
             guard t.shape.count == 2 else { return [(row.part, t)] }
             return [(row.part, t.permuted([1, 0]))]
+        case .rowBlock, .zero:
+            return [(row.part, t)]
         case .joined(let parts, let shares):
             let total = shares.reduce(0, +)
             guard let rows = t.shape.first, total > 0, rows % total == 0 else { return [(row.part, t)] }
@@ -153,13 +193,25 @@ public enum NamingMapper {
         }
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
-            guard let row = naming.row(writing: key.part), let name = name(for: key, config: shaped.config, naming: naming) else {
+            let rows = naming.rows(writing: key.part, config: shaped.config)
+            if rows.isEmpty, naming.rows.contains(where: { $0.part == key.part && { if case .zero = $0.layout { return true }; return false }($0) }) {
+                guard isZero(t) else {
+                    throw FormatError.cannotExpress(convention: convention.rawValue, detail: "a non-zero '\(model.displayName(key))' (\(convention.rawValue) has no \(key.part.rawValue))")
+                }
+                continue
+            }
+            if rows.count > 1 || rows.contains(where: { if case .rowBlock = $0.layout { return true }; return false }) {
+                try writeBlocks(t, key: key, rows: rows, config: shaped.config, naming: naming, into: &out)
+                continue
+            }
+            guard let row = rows.first, let name = name(for: key, config: shaped.config, naming: naming) else {
                 throw FormatError.cannotExpress(convention: convention.rawValue, detail: "'\(model.displayName(key))' (\(key.part.rawValue))")
             }
             switch row.layout {
             case .asIs: out[name] = t
             case .squeezed(let rank): out[name] = t.reshaped(Array(t.shape.suffix(rank)))
             case .transposed: out[name] = t.permuted([1, 0])
+            case .rowBlock, .zero: break
             case .joined(let parts, _):
                 guard key.part == parts[0] else { continue }
                 let pieces = parts.compactMap { shaped.tensors[ViTTensorKey($0, block: key.block)] }
@@ -169,7 +221,7 @@ public enum NamingMapper {
                 out[name] = Tensor.concatenateRows(pieces)
             }
         }
-        for (name, t) in model.extras {
+        for (name, t) in shaped.extras {
             guard out[name] == nil else {
                 throw FormatError.cannotExpress(convention: convention.rawValue, detail: "extra tensor '\(name)': the name is taken by a parameter")
             }
@@ -178,9 +230,31 @@ public enum NamingMapper {
         return out
     }
 
+    /// Writes `t` as the row blocks `rows` store (each an equal slice of rows); the blocks no row
+    /// stores must be zero.
+    /// - Throws: `FormatError.cannotExpress` for a non-zero unstored block or rows that do not split evenly.
+    static func writeBlocks(_ t: Tensor, key: ViTTensorKey, rows: [NameRow], config: ViTConfig, naming: FamilyNaming,
+                            into out: inout [String: Tensor]) throws {
+        var count = 0, stored = Set<Int>()
+        for row in rows { if case .rowBlock(let i, let n) = row.layout { count = n; stored.insert(i) } }
+        guard count > 0, let total = t.shape.first, total % count == 0 else {
+            throw FormatError.cannotExpress(convention: naming.convention.rawValue, detail: "'\(key)' in \(count) equal row blocks")
+        }
+        let unit = total / count
+        for i in 0..<count where !stored.contains(i) {
+            guard isZero(t.slice(rows: (i * unit)..<((i + 1) * unit))) else {
+                throw FormatError.cannotExpress(convention: naming.convention.rawValue, detail: "'\(key)' with a non-zero block \(i) (the convention stores none)")
+            }
+        }
+        for row in rows {
+            guard case .rowBlock(let i, _) = row.layout, let template = row.names.first else { continue }
+            out[NameTemplate.fill(template, prefix: naming.writePrefix(config), block: key.block)] = t.slice(rows: (i * unit)..<((i + 1) * unit))
+        }
+    }
+
     /// The name `naming` writes for `key` of a model with `config`, or `nil` when it has none.
     static func name(for key: ViTTensorKey, config c: ViTConfig, naming: FamilyNaming) -> String? {
-        guard let row = naming.row(writing: key.part), let first = row.names.first else { return nil }
+        guard let row = naming.rows(writing: key.part, config: c).first, let first = row.names.first else { return nil }
         let template = c.distToken ? (row.distilledName ?? first) : first
         return NameTemplate.fill(template, prefix: naming.writePrefix(c), block: key.block)
     }

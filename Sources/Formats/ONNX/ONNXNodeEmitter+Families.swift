@@ -35,6 +35,8 @@ extension ONNXNodeEmitter {
             let rows = b.add("Gather", [x, index], ["axis": .int(0)], name: n.name + ".gather")
             let heads = b.add("Transpose", [rows], ["perm": .ints([1, 0])], name: n.name + ".heads")
             b.add("Reshape", [heads, b.ints([-1, t, t])], name: n.name, output: out)
+        case OpKind.rope:
+            try rope(n, &b)
         default:
             return false
         }

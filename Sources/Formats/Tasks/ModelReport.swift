@@ -81,6 +81,12 @@ public struct ModelReport: Codable, Sendable {
         if !c.finalNorm { f.append("no final norm") }
         if c.maskToken { f.append("mask token") }
         if c.pooler { f.append("pooler") }
+        if let r = c.rope {
+            f.append(r.coordinates == ViTRoPE.centered ? "RoPE (DINOv3, base \(r.temperature))"
+                     : "RoPE (EVA\(r.refGrid.map { ", reference grid \($0[0])×\($0[1])" } ?? ""))")
+        }
+        if !c.absolutePositions { f.append("no position table") }
+        if c.mlpNorm { f.append("MLP inner norm") }
         features = f
         let all = Array(m.model.tensors.values) + Array(m.model.extras.values)
         parameters = m.model.tensors.values.reduce(0) { $0 + $1.count }

@@ -33,4 +33,6 @@ public enum OpKind {
     /// `Attention` whose scores get an additive bias `[H, T, T]` (broadcast over the batch) before
     /// the softmax: `BiasedAttention(qkv, bias)` or `BiasedAttention(q, k, v, bias)`.
     public static let biasedAttention = "BiasedAttention"
+    /// `RoPE(x[N,T,C], sin[P,hd], cos[P,hd])`: 2-D rotary position embedding of the patch tokens.
+    public static let rope = "RoPE"
 }

@@ -54,6 +54,16 @@ public enum RelativePositionBiasResampler {
         return Tensor(shape: [targetRows, heads], floats: out)
     }
 
+    /// A square window's table without class rows, `[S·S, heads]` (`S = 2W−1`, Swin), resampled to
+    /// `[D·D, heads]` by timm's scheme (as `resample` does the offset grid); `table` itself when `D == S`.
+    public static func resampleWindowTable(_ table: Tensor, newSide dst: Int) -> Tensor {
+        let rows = table.shape[0], heads = table.shape[1]
+        let src = Int(Double(rows).squareRoot().rounded())
+        guard src != dst else { return table }
+        let out = timmLinear(table.floatArray(), heads: heads, source: [src, src], target: [dst, dst])
+        return Tensor(shape: [dst * dst, heads], floats: out)
+    }
+
     /// timm's `_calc(src, dst)`: the source offsets `[-dₙ … -d₁, 0, d₁ … dₙ]`, `n = src/2`.
     static func geometricOffsets(source src: Int, target dst: Int) -> [Float] {
         var left = 1.01, right = 1.5, q = 1.0

@@ -46,6 +46,8 @@ extension ViTDescription {
         var out = self
         var summary = ResizeSummary(sourceImage: c.imageSize, targetImage: imageSize, sourceGrid: sourceGrid, targetGrid: targetGrid,
                                     sourcePatch: c.patchSize, targetPatch: patch, prefixRows: prefix, interpolation: interpolation)
+        if !c.absolutePositions && c.relativeBias == .absent { summary.notes.append("no position table to resample") }
+        if c.rope != nil { summary.notes.append("rotary position embedding (RoPE): its tables are computed for the \(targetGrid[0])×\(targetGrid[1]) grid") }
         // BEiT's relative position tables: timm's scheme with timm's (antialiased) presets, else transformers'.
         let scheme: RelativePositionBiasResampler.Scheme = interpolation.antialias ? .timm : .huggingFace
         for key in requiredKeys where key.part == .relativeBiasTable || key.part == .sharedRelativeBiasTable {

@@ -37,6 +37,7 @@ public struct OpRegistry: Sendable {
         AverageKernel(), PackedLinearKernel(), PackedBF16LinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
         AttentionPoolKernel(), WindowAttentionKernel(), PatchMergingKernel(),
         RelativePositionBiasKernel(), BiasedAttentionKernel(),
+        RoPEKernel(),
     ])
 }
 

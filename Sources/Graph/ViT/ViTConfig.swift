@@ -55,11 +55,15 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     /// not its convention's default (timm's FlexiViT: bilinear without antialias).
     public var positionResample: String?
     /// Whether the model adds a learned absolute position embedding (`pos_embed`); BEiT usually has
-    /// none and relies on its relative position bias.
+    /// none and relies on its relative position bias; DINOv3 has none and relies on RoPE.
     public var absolutePositions: Bool = true
     /// A `ViTRelativePositionBias` raw value: `"none"`, `"block"` (a table per block, timm
     /// `blocks.N.attn.relative_position_bias_table`) or `"shared"` (one table for every block).
     public var relativePositionBias: String = ViTRelativePositionBias.absent.rawValue
+    /// 2-D rotary position embedding of the patch tokens' queries and keys (EVA-02, DINOv3), or none.
+    public var rope: ViTRoPE?
+    /// A LayerNorm over the MLP's hidden features before `fc2` (timm EVA-02 `scale_mlp`, `mlp.norm`).
+    public var mlpNorm: Bool = false
     /// Class names, index-aligned with the logits, when known.
     public var labels: [String]?
     /// How images should be turned into `pixel_values`.
@@ -184,6 +188,8 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var numPositions: Int { numPatches + (posEmbedIncludesPrefix ? numPrefixTokens : 0) }
     /// The relative position bias, `nil` when `relativePositionBias` names none vitopt knows (`validate()` refuses it).
     public var relativeBias: ViTRelativePositionBias? { ViTRelativePositionBias(rawValue: relativePositionBias) }
+    /// Width of one attention head.
+    public var headDim: Int { numHeads > 0 ? embedDim / numHeads : 0 }
 
     /// Checks internal consistency (sizes positive and within `Limits`, heads dividing the width,
     /// image a multiple of the patch, a valid preprocessing recipe). A config decoded from a file's
@@ -231,6 +237,7 @@ public struct ViTConfig: Codable, Equatable, Sendable {
             }
             try within(ViTRelativePositionBias.tableRows(grid: gridSize) ?? Int.max, Limits.relativeBiasRows, "relative position table rows")
         }
+        try rope?.validate(headDim: headDim)
         try preprocessing.validate()
     }
 }
@@ -244,7 +251,7 @@ extension ViTConfig {
         case layerScale = "layer_scale", pooler, activation, normPre = "norm_pre", patchBias = "patch_bias"
         case projectionDim = "projection_dim", maskToken = "mask_token", family, positionResample = "position_resample"
         case labels, preprocessing
-        case absolutePositions = "absolute_positions", relativePositionBias = "relative_position_bias"
+        case absolutePositions = "absolute_positions", relativePositionBias = "relative_position_bias", rope, mlpNorm = "mlp_norm"
     }
 
     /// Encodes every field, leaving out the features added later when they have their plain-ViT
@@ -281,6 +288,8 @@ extension ViTConfig {
         try c.encode(preprocessing, forKey: .preprocessing)
         if !absolutePositions { try c.encode(absolutePositions, forKey: .absolutePositions) }
         if relativePositionBias != ViTRelativePositionBias.absent.rawValue { try c.encode(relativePositionBias, forKey: .relativePositionBias) }
+        try c.encodeIfPresent(rope, forKey: .rope)
+        if mlpNorm { try c.encode(mlpNorm, forKey: .mlpNorm) }
     }
 
     /// Decodes a config written by any vitopt version: features added later default to their
@@ -317,6 +326,8 @@ extension ViTConfig {
         preprocessing = try c.decode(Preprocessing.self, forKey: .preprocessing)
         absolutePositions = try c.decodeIfPresent(Bool.self, forKey: .absolutePositions) ?? true
         relativePositionBias = try c.decodeIfPresent(String.self, forKey: .relativePositionBias) ?? ViTRelativePositionBias.absent.rawValue
+        rope = try c.decodeIfPresent(ViTRoPE.self, forKey: .rope)
+        mlpNorm = try c.decodeIfPresent(Bool.self, forKey: .mlpNorm) ?? false
     }
 }
 

@@ -39,6 +39,7 @@ public struct ViTDescription: Sendable {
                 parts += [.qWeight, .kWeight, .vWeight] + (c.qkvBias ? [.qBias, .kBias, .vBias] : [])
             }
             parts += [.projWeight, .projBias, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias]
+            if c.mlpNorm { parts += [.mlpNormWeight, .mlpNormBias] }
             if c.layerScale { parts += [.ls1, .ls2] }
             if c.relativeBias == .perBlock { parts.append(.relativeBiasTable) }
             keys += parts.map { ViTTensorKey($0, block: b) }
@@ -81,6 +82,7 @@ public struct ViTDescription: Sendable {
         case .fc1Weight: return [c.fc1Rows, d]
         case .fc1Bias: return [c.fc1Rows]
         case .fc2Weight: return [d, c.mlpHidden]
+        case .mlpNormWeight, .mlpNormBias: return [c.mlpHidden]
         case .headWeight: return [c.numClasses, c.pooledWidth]
         case .headDistWeight: return [c.numClasses, d]
         case .headBias, .headDistBias: return [c.numClasses]

@@ -12,7 +12,13 @@
 /// SwiGLU) → [LayerScale] → residual), [final norm], pooling, [`fc_norm`], head (DeiT: mean of both
 /// heads) or projection. BEiT's relative position bias is a `RelativePositionBias` node expanding
 /// each table to `[heads, T, T]`, added to the scores by `BiasedAttention`.
+/// A RoPE model (`config.rope`) rotates the patch tokens' queries and keys
+/// (`OpKind.rope`) with sine and cosine tables computed from the config for its grid, initializers
+/// `rope.sin` / `rope.cos` `[patches, head_dim]`; a model without `absolutePositions` adds no table.
 public enum ViTGraphBuilder {
+    /// The initializer names of the RoPE tables.
+    public static let ropeSin = "rope.sin", ropeCos = "rope.cos"
+
     public static let inputName = "pixel_values"
 
     /// - Throws: `ViTError` when the description is inconsistent (missing tensor, wrong shape).
@@ -71,6 +77,18 @@ public enum ViTGraphBuilder {
             add(OpKind.linear, [x, w(weight, block)] + (bias.map { [w($0, block)] } ?? []), label)
         }
 
+        /// `x` with RoPE applied to the patch tokens' first `width` columns (the tables are registered once).
+        mutating func rope(_ x: String, width: Int, _ label: String) -> String {
+            if inits[ViTGraphBuilder.ropeSin] == nil, let r = c.rope {
+                let t = r.tables(grid: c.gridSize, headDim: c.headDim)
+                inits[ViTGraphBuilder.ropeSin] = Tensor(shape: [c.numPatches, c.headDim], floats: t.sin)
+                inits[ViTGraphBuilder.ropeCos] = Tensor(shape: [c.numPatches, c.headDim], floats: t.cos)
+            }
+            let attrs: [String: Attribute] = ["start": .int(c.numPrefixTokens), "width": .int(width),
+                                              "rotate_half": .int(c.rope?.rotateHalf == true ? 1 : 0)]
+            return add(OpKind.rope, [x, ViTGraphBuilder.ropeSin, ViTGraphBuilder.ropeCos], label, attrs)
+        }
+
         /// Patch embedding, prefix tokens, position embedding and `norm_pre`.
         mutating func embeddings() -> String {
             let patch = [inputName, w(.patchWeight)] + (c.patchBias ? [w(.patchBias)] : [])
@@ -108,25 +126,28 @@ public enum ViTGraphBuilder {
             let bias = c.relativeBias == .perBlock ? relativeBias(.relativeBiasTable, b, "\(p).attn.rel_pos_bias") : sharedBias
             let op = bias == nil ? OpKind.attention : OpKind.biasedAttention
             if model.packedQKV {
-                let qkv = linear(h, .qkvWeight, c.qkvBias ? .qkvBias : nil, "\(p).attn.qkv", block: b)
+                var qkv = linear(h, .qkvWeight, c.qkvBias ? .qkvBias : nil, "\(p).attn.qkv", block: b)
+                if c.rope != nil { qkv = rope(qkv, width: 2 * c.embedDim, "\(p).attn.rope") }
                 h = add(op, [qkv] + (bias.map { [$0] } ?? []), "\(p).attn.core", heads)
             } else {
                 let parts: [(ViTPart, ViTPart, String)] = [(.qWeight, .qBias, "q"), (.kWeight, .kBias, "k"), (.vWeight, .vBias, "v")]
-                let qkv = parts.map { wt, bs, s in linear(h, wt, c.qkvBias ? bs : nil, "\(p).attn.\(s)", block: b) }
+                var qkv = parts.map { wt, bs, s in linear(h, wt, c.qkvBias ? bs : nil, "\(p).attn.\(s)", block: b) }
+                if c.rope != nil { for i in 0..<2 { qkv[i] = rope(qkv[i], width: c.embedDim, "\(p).attn.rope_\(parts[i].2)") } }
                 h = add(op, qkv + (bias.map { [$0] } ?? []), "\(p).attn.core", heads)
             }
             h = linear(h, .projWeight, .projBias, "\(p).attn.proj", block: b)
             if c.layerScale { h = add(OpKind.mul, [h, w(.ls1, b)], "\(p).ls1") }
             x = add(OpKind.add, [x, h], "\(p).residual1")
             h = norm(x, .norm2Weight, .norm2Bias, "\(p).norm2", block: b)
-            h = mlp(h, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, "\(p).mlp", block: b, activation: c.mlpActivation ?? .gelu)
+            h = mlp(h, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, "\(p).mlp", block: b, activation: c.mlpActivation ?? .gelu,
+                    innerNorm: c.mlpNorm)
             if c.layerScale { h = add(OpKind.mul, [h, w(.ls2, b)], "\(p).ls2") }
             return add(OpKind.add, [x, h], "\(p).residual2")
         }
 
         /// `fc2(act(fc1(x)))` with the activation's op.
         mutating func mlp(_ x: String, _ w1: ViTPart, _ b1: ViTPart, _ w2: ViTPart, _ b2: ViTPart, _ p: String,
-                          block: Int?, activation: ViTActivation) -> String {
+                          block: Int?, activation: ViTActivation, innerNorm: Bool = false) -> String {
             var h = linear(x, w1, b1, "\(p).fc1", block: block)
             switch activation {
             case .gelu: h = add(OpKind.gelu, [h], "\(p).act", ["approximate": .string("none")])
@@ -134,6 +155,7 @@ public enum ViTGraphBuilder {
             case .quickGelu: h = add(OpKind.quickGelu, [h], "\(p).act")
             case .swiglu: h = add(OpKind.swiglu, [h], "\(p).act")
             }
+            if innerNorm { h = norm(h, .mlpNormWeight, .mlpNormBias, "\(p).norm", block: block) }
             return linear(h, w2, b2, "\(p).fc2", block: block)
         }
 

@@ -26,13 +26,16 @@ public enum ViTPart: String, CaseIterable, Sendable, Codable {
     /// BEiT's relative position bias tables `[(2·Gh−1)(2·Gw−1)+3, heads]`: one per block, or one
     /// shared by every block (`ViTConfig.relativePositionBias`).
     case relativeBiasTable = "attn.relative_position_bias_table", sharedRelativeBiasTable = "rel_pos_bias.relative_position_bias_table"
+    /// The MLP's inner LayerNorm before `fc2`, `[mlpHidden]` (timm EVA-02 `mlp.norm`).
+    case mlpNormWeight = "mlp.norm.weight", mlpNormBias = "mlp.norm.bias"
 
     /// Whether the part exists once per transformer block.
     public var isPerBlock: Bool {
         switch self {
         case .norm1Weight, .norm1Bias, .qkvWeight, .qkvBias, .qWeight, .qBias, .kWeight, .kBias, .vWeight, .vBias,
              .projWeight, .projBias, .ls1, .norm2Weight, .norm2Bias, .fc1Weight, .fc1Bias, .fc2Weight, .fc2Bias, .ls2,
-             .relativeBiasTable:
+             .relativeBiasTable,
+             .mlpNormWeight, .mlpNormBias:
             return true
         default:
             return false

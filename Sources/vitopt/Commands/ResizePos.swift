@@ -57,6 +57,10 @@ struct ResizePos: ParsableCommand {
             return
         }
         guard windowSize == nil else { throw ValidationError("--window-size applies to Swin Transformers") }
+        let c = loaded.model.config
+        if !c.absolutePositions && c.relativeBias == .absent && resample.patchSize == nil {
+            throw FormatError.unsupported(path: loaded.path, detail: "nothing to resample: the model has no position table, its \(c.rope != nil ? "rotary position embedding (RoPE) is computed for any grid" : "positions are not embedded"); run it at another size directly with `vitopt run --image-size HxW`")
+        }
         let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
         let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }

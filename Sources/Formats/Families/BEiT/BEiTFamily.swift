@@ -22,7 +22,7 @@ struct BEiTFamily: ModelFamily {
         return h
     }
 
-    func supportsPositions(_ c: ViTConfig) -> Bool { true }
+    func supportsPositions(_ c: ViTConfig) -> Bool { c.rope == nil && !c.mlpNorm }
 
     func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
         guard convention != .openclip else { return "OpenCLIP naming (CLIP towers only)" }

@@ -12,7 +12,7 @@ struct Data2VecVisionFamily: ModelFamily {
         try BEiTFamily.hints(json, path: path, family: name)
     }
 
-    func supportsPositions(_ c: ViTConfig) -> Bool { true }
+    func supportsPositions(_ c: ViTConfig) -> Bool { c.rope == nil && !c.mlpNorm }
 
     func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
         BEiTFamily().inexpressible(c, in: convention)
