@@ -124,7 +124,7 @@ enum ONNXDerivedDescription {
     /// Head counts to try: those the graph's `[N, T, heads, headDim]` reshapes of a Linear output
     /// use, then divisors of the width (head widths nearest 64 first), four in all.
     static func headCounts(_ g: ModelGraph, width d: Int) -> [Int] {
-        guard d > 0 else { return [] }
+        guard ViTConfig.Limits.embedDim.contains(d) else { return [] }
         let linearOutputs = Set(g.nodes.filter { $0.op == OpKind.linear }.flatMap(\.outputs))
         var counts: [Int] = []
         for n in g.nodes where n.op == "Reshape" && n.inputs.first.map(linearOutputs.contains) == true {
