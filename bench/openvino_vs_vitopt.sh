@@ -5,7 +5,7 @@
 #
 #   bash bench/openvino_vs_vitopt.sh
 #
-# Environment (optional): RUNS=20 WARMUP=3 THREADS="1 2" ROUNDS=3 VENV=.venv-bench (needs openvino and nncf
+# Environment (optional): RUNS=20 WARMUP=3 THREADS="1 2" ROUNDS=3 PEERS="…" (a subset) VENV=.venv-bench (needs openvino and nncf
 # besides bench/requirements.txt: `$VENV/bin/pip install openvino nncf`) FRESH=1 (re-create the models).
 # Calibration for every static int8 peer: the same 32 random-normal images (calib.npy). Writes under out/bench/openvino/.
 set -euo pipefail
@@ -32,7 +32,7 @@ fi
 echo "cpu: $("$PY" bench/ov_peers.py cpu)"
 
 : > "$OUT/results.jsonl"
-PEERS="vitopt vitopt_static ov_f32 ov_default ov_nncf ort_fp32 ort_dynamic ort_static torch_fp32"
+PEERS="${PEERS:-vitopt vitopt_static ov_f32 ov_default ov_nncf ort_fp32 ort_dynamic ort_static torch_fp32}"
 for round in $(seq "$ROUNDS"); do
   for t in $THREADS; do
     order="$PEERS"; (( round % 2 == 0 )) && order="$(echo $PEERS | tr ' ' '\n' | tac | tr '\n' ' ')"

@@ -55,6 +55,8 @@ public struct OpArity: Sendable, Equatable {
         t["DynamicQuantizeLinear"] = OpArity(1...1, outputs: 3...3)
         t["MatMulInteger"] = OpArity(2...4)
         t["ConvInteger"] = OpArity(2...4)
+        t["QuantizeLinear"] = OpArity(2...3)
+        t["DequantizeLinear"] = OpArity(2...3)
         // vitopt's own ops.
         t["PatchEmbed"] = OpArity(2...3)
         t["PrefixTokens"] = OpArity(2...16)
