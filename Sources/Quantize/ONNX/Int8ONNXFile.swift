@@ -20,7 +20,10 @@ public enum Int8ONNXFile {
         try outputs.claim(path)
         var g = try Int8ONNXLowering.lower(result.graph)
         g.name = (path as NSString).lastPathComponent
-        if loaded.recognized {
+        if loaded.swin != nil {
+            // A Swin's fp32 parameters are not all in the int8 file: it re-imports as the graph it is.
+            g.metadata = g.metadata.filter { !$0.key.hasPrefix("vitopt.") }
+        } else if loaded.recognized {
             g.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(loaded.model.config)
             g.metadata[ConfigSources.namingKey] = loaded.convention.rawValue
         }
