@@ -98,6 +98,16 @@ demo: release
 	$(RELEASE) distill --teacher $(TEACHER) --data samples/digits/train_pixels.npy --labels samples/digits/train_y.npy \
 	  --eval samples/digits/test_pixels.npy --eval-labels samples/digits/test_y.npy --out out/demo/student/model.safetensors \
 	  --student-depth 3 --epochs 3 --alpha 0.9 --temperature 2 --log out/demo/student/run.jsonl --latency-runs 10
+	@echo "== model families: an OpenCLIP image tower in Hugging Face naming, checked against open_clip's own embeddings;"
+	@echo "   SigLIP (attention pooling) and DINOv2 backbones against transformers' outputs"
+	@mkdir -p out/demo/clip-hf
+	$(RELEASE) convert samples/families/clip/openclip/visual.safetensors out/demo/clip-hf/model.safetensors --naming hf
+	$(RELEASE) run out/demo/clip-hf/model.safetensors --input samples/families/clip/input.npy --output-name image_embeds \
+	  --expect samples/families/clip/openclip/image_embeds.npy
+	$(RELEASE) run samples/families/siglip/hf/model.safetensors --input samples/families/siglip/input.npy --output-name pooler_output \
+	  --expect samples/families/siglip/hf/pooler_output.npy
+	$(RELEASE) run samples/families/dinov2/hf/model.safetensors --input samples/families/dinov2/input.npy --output-name pooler_output \
+	  --expect samples/families/dinov2/hf/pooler_output.npy
 
 # Fuzzing every reader with libFuzzer + AddressSanitizer (Fuzz/README.md). One binary, `--target=NAME` per reader,
 # built in its own scratch folder. `make fuzz` runs each target FUZZ_SECONDS, growing FUZZ_CORPUS/<reader> (a reader's parse and -load targets share it);

@@ -9,16 +9,21 @@ struct FamilyNaming: Sendable {
     /// Whether the convention stores each block's attention input projection packed (`qkv`) rather
     /// than as separate q, k, v.
     let packedQKV: Bool
+    /// Whether the convention stores query and value biases but no key bias (BEiT, EVA-02, DINOv3).
+    /// Such a file is read with a zero key bias. Writing drops the key bias, and no output changes: the
+    /// key bias adds the same `q·b` to every logit in a query's row, and softmax ignores a constant shift.
+    let keyBiasOmitted: Bool
     let rows: [NameRow]
     /// The prefix written for a model with `config` (e.g. `vit.` when it has a classifier).
     let writePrefix: @Sendable (ViTConfig) -> String
 
-    init(family: String, convention: NamingConvention, prefixes: [String] = [""], packedQKV: Bool, rows: [NameRow],
-         writePrefix: @escaping @Sendable (ViTConfig) -> String = { _ in "" }) {
+    init(family: String, convention: NamingConvention, prefixes: [String] = [""], packedQKV: Bool, keyBiasOmitted: Bool = false,
+         rows: [NameRow], writePrefix: @escaping @Sendable (ViTConfig) -> String = { _ in "" }) {
         self.family = family
         self.convention = convention
         self.prefixes = prefixes
         self.packedQKV = packedQKV
+        self.keyBiasOmitted = keyBiasOmitted
         self.rows = rows
         self.writePrefix = writePrefix
     }

@@ -20,6 +20,9 @@ public final class HDF5File: @unchecked Sendable {
     private let mapped: MappedFile
     /// The file's folder, symbolic links resolved: where external raw storage must stay.
     private let folder: String
+    /// What is wrong with the file's global heap (`HDF5GlobalHeapCheck`), checked once, before the
+    /// first variable-length string is read (under `HDF5Library.locked`, like every use of the file).
+    private lazy var globalHeapProblem: String? = HDF5GlobalHeapCheck.problem(in: mapped.bytes)
 
     /// Opens `path`.
     /// - Throws: `FormatError.fileNotFound`, `.notRecognized` when the file is not HDF5, `.corrupt`
@@ -170,6 +173,9 @@ public final class HDF5File: @unchecked Sendable {
 
     private func readStrings(_ attr: hid_t, _ type: hid_t, _ space: hid_t, _ count: Int, _ where_: String) throws -> [String] {
         if H5Tis_variable_str(type) > 0 {
+            if let problem = globalHeapProblem {
+                throw FormatError.corrupt(path: path, detail: "\(where_) is a variable-length string, and the file's global heap is malformed: \(problem) (libhdf5 crashes or hangs reading such a heap)")
+            }
             let mem = try HDF5Library.check(H5Tcopy(vitopt_h5t_c_s1()), path, where_, "making a string type")
             defer { H5Tclose(mem) }
             H5Tset_size(mem, vitopt_h5t_variable())

@@ -55,7 +55,8 @@ public enum NamingMapper {
                     m.tensors[ViTTensorKey(row.part, block: block)] = t
                     m.sourceNames[ViTTensorKey(row.part, block: block)] = name
                 } else if let part = ViTPart.allCases.first(where: { tmpl.hasSuffix("." + $0.rawValue) }),
-                          let row = table[String(tmpl.dropLast(part.rawValue.count + 1))], row.parts.contains(part),
+                          let row = table[String(tmpl.dropLast(part.rawValue.count + 1))],
+                          row.parts.contains(part) || naming.keyBiasOmitted && row.part == .qBias && [.kBias, .qkvBias].contains(part),
                           part.isPerBlock == (block != nil) {
                     m.tensors[ViTTensorKey(part, block: block)] = t
                     m.sourceNames[ViTTensorKey(part, block: block)] = name
@@ -77,12 +78,32 @@ public enum NamingMapper {
             }
         }
         if !canonicalLayout { assemble(blocks, naming: naming, into: &m) }
+        if naming.keyBiasOmitted && !canonicalLayout { addZeroKeyBias(&m) }
         return m
     }
 
+    /// A convention without key biases (`FamilyNaming.keyBiasOmitted`): each block with a query bias
+    /// gets a zero key bias, packed with q and v into `qkv.bias` when the block's weights are packed.
+    static func addZeroKeyBias(_ m: inout Match) {
+        for (key, q) in m.tensors where key.part == .qBias {
+            guard let b = key.block, q.shape.count == 1, m.tensors[ViTTensorKey(.kBias, block: b)] == nil else { continue }
+            let kKey = ViTTensorKey(.kBias, block: b), vKey = ViTTensorKey(.vBias, block: b)
+            let k = Tensor(zeros: q.dtype, shape: q.shape)
+            guard m.tensors[ViTTensorKey(.qkvWeight, block: b)] != nil, let v = m.tensors[vKey], v.shape == q.shape, v.dtype == q.dtype else {
+                m.tensors[kKey] = k
+                m.sourceNames[kKey] = (m.sourceNames[key] ?? key.description) + "." + ViTPart.kBias.rawValue
+                continue
+            }
+            let packed = ViTTensorKey(.qkvBias, block: b)
+            m.tensors[packed] = Tensor.concatenateRows([q, k, v])
+            m.sourceNames[packed] = (m.sourceNames[key] ?? key.description) + "." + ViTPart.qkvBias.rawValue
+            for p in [key, vKey] { m.tensors[p] = nil; m.sourceNames[p] = nil }
+        }
+    }
+
+
     /// Joins the row blocks read into their canonical tensors (the blocks the naming does not store
-    /// as zeros), and adds the zero parts the naming does not store. Blocks of unequal shapes are
-    /// left as the first one, for validation to name.
+    /// as zeros). Blocks of unequal shapes are left as the first one, for validation to name.
     static func assemble(_ blocks: [ViTTensorKey: [Int: (String, Tensor)]], naming: FamilyNaming, into m: inout Match) {
         for (key, pieces) in blocks {
             var count = 0, stored = Set<Int>()
@@ -99,12 +120,6 @@ public enum NamingMapper {
                 continue
             }
             m.tensors[key] = Tensor.concatenateRows((0..<count).map { pieces[$0]?.1 ?? Tensor(zeros: sample.dtype, shape: sample.shape) })
-        }
-        for row in naming.rows {
-            guard case .zero(let like) = row.layout else { continue }
-            for (key, t) in m.tensors where key.part == like && m.tensors[ViTTensorKey(row.part, block: key.block)] == nil {
-                m.tensors[ViTTensorKey(row.part, block: key.block)] = Tensor(zeros: t.dtype, shape: t.shape)
-            }
         }
     }
 
@@ -123,7 +138,7 @@ public enum NamingMapper {
         case .transposed:
             guard t.shape.count == 2 else { return [(row.part, t)] }
             return [(row.part, t.permuted([1, 0]))]
-        case .rowBlock, .zero:
+        case .rowBlock:
             return [(row.part, t)]
         case .joined(let parts, let shares):
             let total = shares.reduce(0, +)
@@ -161,16 +176,11 @@ public enum NamingMapper {
     /// - Throws: `FormatError.cannotExpress` when no family's convention has a name for a part the
     ///   model has, or an extra tensor's name collides with a parameter name.
     public static func names(for model: ViTDescription, convention: NamingConvention) throws -> [String: Tensor] {
-        let (shaped, naming) = try preparedWithNaming(model, for: convention)
+        var (shaped, naming) = try preparedWithNaming(model, for: convention)
+        if naming.keyBiasOmitted { shaped = shaped.droppingKeyBias() }
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
             let rows = naming.rows(writing: key.part, config: shaped.config)
-            if rows.isEmpty, naming.rows.contains(where: { $0.part == key.part && { if case .zero = $0.layout { return true }; return false }($0) }) {
-                guard isZero(t) else {
-                    throw FormatError.cannotExpress(convention: convention.rawValue, detail: "a non-zero '\(model.displayName(key))' (\(convention.rawValue) has no \(key.part.rawValue))")
-                }
-                continue
-            }
             if rows.count > 1 || rows.contains(where: { if case .rowBlock = $0.layout { return true }; return false }) {
                 try writeBlocks(t, key: key, rows: rows, config: shaped.config, naming: naming, into: &out)
                 continue
@@ -182,7 +192,7 @@ public enum NamingMapper {
             case .asIs: out[name] = t
             case .squeezed(let rank): out[name] = t.reshaped(Array(t.shape.suffix(rank)))
             case .transposed: out[name] = t.permuted([1, 0])
-            case .rowBlock, .zero: break
+            case .rowBlock: break
             case .joined(let parts, _):
                 guard key.part == parts[0] else { continue }
                 let pieces = parts.compactMap { shaped.tensors[ViTTensorKey($0, block: key.block)] }
@@ -232,8 +242,13 @@ public enum NamingMapper {
 
     /// The name `convention` writes for `key` of `model` (after `prepared`), or `nil` when it has none.
     public static func name(for key: ViTTensorKey, in model: ViTDescription, convention: NamingConvention) -> String? {
-        guard let family = ModelFamilies.named(model.config.family), let naming = ModelFamilies.naming(family, convention),
-              let base = name(for: key, config: model.config, naming: naming) else { return nil }
+        guard let family = ModelFamilies.named(model.config.family), let naming = ModelFamilies.naming(family, convention) else { return nil }
+        // A convention without key biases names the zero key bias (and a packed qkv bias) after the query bias.
+        if naming.keyBiasOmitted, [.kBias, .qkvBias].contains(key.part),
+           let q = name(for: ViTTensorKey(.qBias, block: key.block), config: model.config, naming: naming) {
+            return q + "." + key.part.rawValue
+        }
+        guard let base = name(for: key, config: model.config, naming: naming) else { return nil }
         // Parts sharing one joined tensor get distinct initializer names.
         if case .joined(let parts, _)? = naming.row(writing: key.part)?.layout, key.part != parts[0] { return base + "." + key.part.rawValue }
         return base

@@ -21,6 +21,12 @@ struct Run: ParsableCommand {
     @Option(help: "Print the K most likely classes of each image.")
     var top: Int?
 
+    @Option(help: "A reference output (.npy, e.g. written by PyTorch) to compare the written output with; the command fails when they differ by more than --tolerance.")
+    var expect: String?
+
+    @Option(help: "With --expect: the largest difference allowed, relative to max(1, max |reference|).")
+    var tolerance: Float = 1e-5
+
     @Option(help: "How --top prints: table, json or csv.")
     var format: PredictionFormat = .table
 
@@ -38,12 +44,14 @@ struct Run: ParsableCommand {
     func validate() throws {
         try OptionBounds.check(top, "--top", OptionBounds.top)
         if let s = imageSize { _ = try ModelOptions.size(s, flag: "--image-size") }
+        guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a finite number >= 0, got \(tolerance)") }
     }
 
     func run() throws {
         var inputs = OutputGuard()
         inputs.protectModel(model)
         inputs.protect(input, as: "the --input file")
+        if let e = expect { inputs.protect(e, as: "the --expect file") }
         var claimed = inputs
         if let out = output { try claimed.claim(out, as: "the --output file") }
         let runnable = try modelOptions.loadRunnable(model)
@@ -78,6 +86,11 @@ struct Run: ParsableCommand {
             parts.append(try exec.run([ViTGraphBuilder.inputName: x])[name]!)
         }
         let y = parts.count == 1 ? parts[0] : Tensor.concatenateRows(parts)
+        if let e = expect {
+            let check = try OutputCheck(y, golden: NpyArray.read(path: e), goldenPath: e, tolerance: tolerance)
+            print("\(name) against \(e): \(check)")
+            guard check.passes else { throw ExitCode.failure }
+        }
         if let out = output {
             try NpyArray.write(y, to: out)
             Console.note("wrote \(name) \(y.shape) to \(out)")
@@ -85,7 +98,7 @@ struct Run: ParsableCommand {
         if let k = top {
             print(format.render(Prediction.top(k, logits: y, sources: data.sources(input), config: config)), terminator: "")
         }
-        if output == nil && top == nil {
+        if output == nil && top == nil && expect == nil {
             Console.note("\(name) \(y.shape); pass --output FILE.npy to save it or --top K to print classes")
         }
     }
