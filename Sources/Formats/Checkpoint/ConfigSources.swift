@@ -58,6 +58,7 @@ public enum ConfigSources {
         h.activation = c.activation
         h.family = c.family
         h.positionResample = c.positionResample
+        h.rope = c.rope
         h.labels = c.labels
         h.preprocessing = c.preprocessing
         h.sources = [source]

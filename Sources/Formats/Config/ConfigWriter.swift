@@ -67,11 +67,30 @@ public enum ConfigWriter {
         return c.relativeBias == .absent && c.absolutePositions ? out : BEiTFamily.timmConfig(c, base: out)
     }
 
+    /// transformers config fields typed `float`: strict configs (DINOv3's) refuse an integer there,
+    /// and JSON serialisation spells an integral Double without a decimal point.
+    static let hfFloatKeys = ["rope_theta", "layerscale_value", "drop_path_rate", "layer_norm_eps", "initializer_range",
+                              "attention_dropout", "hidden_dropout_prob", "attention_probs_dropout_prob", "mlp_ratio"]
+
+    /// `text` (pretty JSON, one key per line) with the `hfFloatKeys` values that are integers written as `N.0`.
+    static func floatsSpelledAsFloats(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let trimmed = line.drop { $0 == " " }
+            guard let key = hfFloatKeys.first(where: { trimmed.hasPrefix("\"\($0)\" : ") }) else { return String(line) }
+            let value = trimmed.dropFirst(key.count + 5)
+            let number = value.hasSuffix(",") ? value.dropLast() : value
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else { return String(line) }
+            return String(line.dropLast(value.count)) + number + ".0" + (value.hasSuffix(",") ? "," : "")
+        }.joined(separator: "\n")
+    }
+
     /// Writes `config.json` for `config` into `directory`, atomically.
     public static func write(_ config: ViTConfig, _ convention: NamingConvention, directory: String) throws -> String {
         let path = (directory.isEmpty ? "." : directory) + "/config.json"
         let writer = try AtomicFileWriter(path: path)
-        try writer.write(Array((JSONText.pretty(json(config, convention)) + "\n").utf8))
+        var text = JSONText.pretty(json(config, convention))
+        if convention == .hf { text = floatsSpelledAsFloats(text) }
+        try writer.write(Array((text + "\n").utf8))
         try writer.commit()
         return path
     }

@@ -19,9 +19,6 @@ struct NameRow: Sendable {
         /// `mlp.fc1_g` / `mlp.fc1_x` halves of `fc1`). A block that no row of the naming stores is
         /// zero: reading fills it with zeros, writing refuses a model whose block there is not zero.
         case rowBlock(index: Int, count: Int)
-        /// Not stored: the convention has no such parameter because it is zero (transformers
-        /// DINOv3's key bias); read as zeros shaped like the block's `like` part, written only when zero.
-        case zero(like: ViTPart)
     }
 
     let part: ViTPart

@@ -106,8 +106,7 @@ public enum NamingMapper {
 
 
     /// Joins the row blocks read into their canonical tensors (the blocks the naming does not store
-    /// as zeros), and adds the zero parts the naming does not store. Blocks of unequal shapes are
-    /// left as the first one, for validation to name.
+    /// as zeros). Blocks of unequal shapes are left as the first one, for validation to name.
     static func assemble(_ blocks: [ViTTensorKey: [Int: (String, Tensor)]], naming: FamilyNaming, into m: inout Match) {
         for (key, pieces) in blocks {
             var count = 0, stored = Set<Int>()
@@ -124,12 +123,6 @@ public enum NamingMapper {
                 continue
             }
             m.tensors[key] = Tensor.concatenateRows((0..<count).map { pieces[$0]?.1 ?? Tensor(zeros: sample.dtype, shape: sample.shape) })
-        }
-        for row in naming.rows {
-            guard case .zero(let like) = row.layout else { continue }
-            for (key, t) in m.tensors where key.part == like && m.tensors[ViTTensorKey(row.part, block: key.block)] == nil {
-                m.tensors[ViTTensorKey(row.part, block: key.block)] = Tensor(zeros: t.dtype, shape: t.shape)
-            }
         }
     }
 
@@ -148,7 +141,7 @@ public enum NamingMapper {
         case .transposed:
             guard t.shape.count == 2 else { return [(row.part, t)] }
             return [(row.part, t.permuted([1, 0]))]
-        case .rowBlock, .zero:
+        case .rowBlock:
             return [(row.part, t)]
         case .joined(let parts, let shares):
             let total = shares.reduce(0, +)
@@ -194,12 +187,6 @@ public enum NamingMapper {
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
             let rows = naming.rows(writing: key.part, config: shaped.config)
-            if rows.isEmpty, naming.rows.contains(where: { $0.part == key.part && { if case .zero = $0.layout { return true }; return false }($0) }) {
-                guard isZero(t) else {
-                    throw FormatError.cannotExpress(convention: convention.rawValue, detail: "a non-zero '\(model.displayName(key))' (\(convention.rawValue) has no \(key.part.rawValue))")
-                }
-                continue
-            }
             if rows.count > 1 || rows.contains(where: { if case .rowBlock = $0.layout { return true }; return false }) {
                 try writeBlocks(t, key: key, rows: rows, config: shaped.config, naming: naming, into: &out)
                 continue
@@ -211,7 +198,7 @@ public enum NamingMapper {
             case .asIs: out[name] = t
             case .squeezed(let rank): out[name] = t.reshaped(Array(t.shape.suffix(rank)))
             case .transposed: out[name] = t.permuted([1, 0])
-            case .rowBlock, .zero: break
+            case .rowBlock: break
             case .joined(let parts, _):
                 guard key.part == parts[0] else { continue }
                 let pieces = parts.compactMap { shaped.tensors[ViTTensorKey($0, block: key.block)] }

@@ -75,6 +75,7 @@ public struct OpArity: Sendable, Equatable {
         t["Pad"] = OpArity(2...4)
         for op in ["GreaterOrEqual", "LessOrEqual"] { t[op] = OpArity(2...2) }
         for op in ["GlobalAveragePool", "Not"] { t[op] = OpArity(1...1) }
+        t[OpKind.rope] = OpArity(3...3)
         t["Int8Linear"] = OpArity(4...6)
         t["Int8LinearQ"] = OpArity(6...8)
         t["Int8PatchConv"] = OpArity(4...5)

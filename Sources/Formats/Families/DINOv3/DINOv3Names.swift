@@ -5,7 +5,7 @@ import Graph
 /// (the key without bias), `layer_scale{1,2}.lambda1`, `mlp.up_proj` / `down_proj` or the gated
 /// `gate_proj` + `up_proj`, and the final `norm`.
 enum DINOv3Names {
-    static let hf = FamilyNaming(family: "dinov3", convention: .hf, prefixes: [""], packedQKV: false, rows: [
+    static let hf = FamilyNaming(family: "dinov3", convention: .hf, prefixes: [""], packedQKV: false, keyBiasOmitted: true, rows: [
         NameRow(.patchWeight, "embeddings.patch_embeddings.weight"), NameRow(.patchBias, "embeddings.patch_embeddings.bias"),
         NameRow(.clsToken, "embeddings.cls_token"), NameRow(.regToken, "embeddings.register_tokens"),
         NameRow(.norm1Weight, "layer.{i}.norm1.weight", "model.layer.{i}.norm1.weight"),
@@ -13,8 +13,6 @@ enum DINOv3Names {
         NameRow(.qWeight, "layer.{i}.attention.q_proj.weight", "model.layer.{i}.attention.q_proj.weight"),
         NameRow(.qBias, "layer.{i}.attention.q_proj.bias", "model.layer.{i}.attention.q_proj.bias"),
         NameRow(.kWeight, "layer.{i}.attention.k_proj.weight", "model.layer.{i}.attention.k_proj.weight"),
-        NameRow(.kBias, "layer.{i}.attention.k_proj.bias", "model.layer.{i}.attention.k_proj.bias", writtenWhen: { _ in false }),
-        NameRow(.kBias, layout: .zero(like: .qBias)),
         NameRow(.vWeight, "layer.{i}.attention.v_proj.weight", "model.layer.{i}.attention.v_proj.weight"),
         NameRow(.vBias, "layer.{i}.attention.v_proj.bias", "model.layer.{i}.attention.v_proj.bias"),
         NameRow(.projWeight, "layer.{i}.attention.o_proj.weight", "model.layer.{i}.attention.o_proj.weight"),

@@ -1,21 +1,20 @@
 import Graph
 
 /// timm's `Eva` parameter names (EVA-02, DINOv3 ports, EVA): a bias-free packed `qkv` with separate
-/// `q_bias` / `v_bias` (the key has no bias), LayerScale `gamma_1` / `gamma_2`, and the MLP's
+/// `q_bias` / `v_bias` (the key has no bias: `keyBiasOmitted`), LayerScale `gamma_1` / `gamma_2`, and the MLP's
 /// `fc1` packed (`GluMlp`) or split into `fc1_g` / `fc1_x` (`SwiGLU`, with EVA-02's inner `mlp.norm`).
 enum EvaNames {
-    static let timm = FamilyNaming(family: "eva", convention: .timm, packedQKV: true, rows: [
+    static let timm = FamilyNaming(family: "eva", convention: .timm, packedQKV: true, keyBiasOmitted: true, rows: [
         NameRow(.patchWeight, "patch_embed.proj.weight"), NameRow(.patchBias, "patch_embed.proj.bias"),
         NameRow(.clsToken, "cls_token"), NameRow(.regToken, "reg_token"), NameRow(.posEmbed, "pos_embed"),
         NameRow(.normPreWeight, "norm_pre.weight"), NameRow(.normPreBias, "norm_pre.bias"),
         NameRow(.norm1Weight, "blocks.{i}.norm1.weight"), NameRow(.norm1Bias, "blocks.{i}.norm1.bias"),
         NameRow(.qkvWeight, "blocks.{i}.attn.qkv.weight"),
-        NameRow(.qkvBias, "blocks.{i}.attn.q_bias", layout: .rowBlock(index: 0, count: 3)),
-        NameRow(.qkvBias, "blocks.{i}.attn.v_bias", layout: .rowBlock(index: 2, count: 3)),
+        NameRow(.qBias, "blocks.{i}.attn.q_bias"), NameRow(.vBias, "blocks.{i}.attn.v_bias"),
         // EVA-02 B/L store the projections unfused (`qkv_fused=False`); written fused.
         NameRow(.qWeight, "blocks.{i}.attn.q_proj.weight", writtenWhen: { _ in false }),
         NameRow(.qBias, "blocks.{i}.attn.q_proj.bias", writtenWhen: { _ in false }),
-        NameRow(.kWeight, "blocks.{i}.attn.k_proj.weight", writtenWhen: { _ in false }), NameRow(.kBias, layout: .zero(like: .qBias)),
+        NameRow(.kWeight, "blocks.{i}.attn.k_proj.weight", writtenWhen: { _ in false }),
         NameRow(.vWeight, "blocks.{i}.attn.v_proj.weight", writtenWhen: { _ in false }),
         NameRow(.vBias, "blocks.{i}.attn.v_proj.bias", writtenWhen: { _ in false }),
         NameRow(.projWeight, "blocks.{i}.attn.proj.weight"), NameRow(.projBias, "blocks.{i}.attn.proj.bias"),
