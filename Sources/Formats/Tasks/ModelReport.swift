@@ -79,6 +79,9 @@ public struct ModelReport: Codable, Sendable {
         if !c.finalNorm { f.append("no final norm") }
         if c.maskToken { f.append("mask token") }
         if c.pooler { f.append("pooler") }
+        if c.relativeBias == .perBlock { f.append("relative position bias per block") }
+        if c.relativeBias == .shared { f.append("shared relative position bias") }
+        if !c.absolutePositions { f.append("no absolute position embedding") }
         features = f
         let all = Array(m.model.tensors.values) + Array(m.model.extras.values)
         parameters = m.model.tensors.values.reduce(0) { $0 + $1.count }

@@ -68,6 +68,8 @@ public struct OpArity: Sendable, Equatable {
         t[OpKind.swiglu] = OpArity(1...1)
         t[OpKind.concatFeatures] = OpArity(1...64)
         t[OpKind.attentionPool] = OpArity(2...2)
+        t[OpKind.relativePositionBias] = OpArity(1...1)
+        t[OpKind.biasedAttention] = OpArity(2...4)
         t["Int8Linear"] = OpArity(4...6)
         t["Int8LinearQ"] = OpArity(6...8)
         t["Int8PatchConv"] = OpArity(4...5)
