@@ -8,6 +8,8 @@
                         on odd and even bf16 significands, one ulp either side of a tie, random normals at many
                         scales, fp32 denormals, the largest finite values (which round to infinity), ±0, ±inf, NaNs
   round_torch_bits.npy  int32 [4096]: the bf16 bit pattern (0...65535) of `torch.from_numpy(x).to(torch.bfloat16)`
+  round_torch_f16_bits.npy  int32 [4096]: the IEEE half bit pattern of `torch.from_numpy(x).to(torch.float16)`
+                        (what `vitopt convert --dtype f16` must write)
 """
 
 from pathlib import Path
@@ -39,6 +41,8 @@ def main():
     b = torch.from_numpy(x).to(torch.bfloat16).view(torch.int16).numpy().astype(np.int32) & 0xFFFF
     np.save(OUT / "round_input.npy", x)
     np.save(OUT / "round_torch_bits.npy", b.astype(np.int32))
+    h = torch.from_numpy(x).to(torch.float16).view(torch.int16).numpy().astype(np.int32) & 0xFFFF
+    np.save(OUT / "round_torch_f16_bits.npy", h.astype(np.int32))
     ties = int(np.sum((x.view(np.uint32) & 0xFFFF) == 0x8000))
     print(f"wrote {len(x)} values ({ties} exact ties) to {OUT}; torch {torch.__version__}")
 

@@ -14,6 +14,9 @@ saves it, with goldens computed by that library in fp32 eval mode:
   plain     timm `vit_medium_patch16_gap_256`, `flexivit_small`, `vit_so150m_patch16_reg4_gap_256`,
             HF `ViTMAEModel`
   rope      timm `eva02_tiny_patch14_224`, timm `vit_small_patch16_dinov3`, HF `DINOv3ViTModel`
+  dinov2_registers  HF `Dinov2WithRegistersModel`, `...ForImageClassification`, timm
+            `vit_small_patch14_reg4_dinov2` (the same weights, by timm's checkpoint_filter_fn)
+  siglip2   HF `Siglip2VisionModel` at its native grid, timm's SigLIP 2 architecture (same weights)
   beit      timm `beit_base_patch16_224`, HF `BeitForImageClassification` (the same weights), HF
             `BeitModel` with a shared relative position bias and an absolute table
   data2vec_vision  HF `Data2VecVisionForImageClassification`
@@ -47,7 +50,7 @@ from gen_onnx import _share_external  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent / "families"
 INDEX = ROOT / "index.json"
-SIZE_BUDGET = 4_500_000  # bytes for all of samples/families (3 MB before BEiT, Swin and the other #14 families)
+SIZE_BUDGET = 5_000_000  # bytes for all of samples/families (3 MB before the #13/#14 families of session 6)
 
 # Noise added to identity- or zero-initialised parameters so that a reader that ignores them fails.
 NOISE_NORM = 0.1  # LayerNorm / RMSNorm weight and bias
@@ -990,6 +993,227 @@ def gen_rope():
     entry["files"] = list_files(d)
 
 
+# --------------------------------------------------------------------------- DINOv2 with registers
+
+DINOV2_REG_CONFIG = OrderedDict(DINOV2_CONFIG, num_register_tokens=4)
+
+
+def hf_dinov2_registers_to_original(sd):
+    """HF Dinov2WithRegistersModel (transformers 5 in-memory names) -> the original
+    facebookresearch/dinov2 layout (`cls_token`, `pos_embed` over CLS + patches, `register_tokens`,
+    `mask_token`, `blocks.N.attn.qkv`, `blocks.N.lsK.gamma`, ...): the script's own renaming
+    (`hf_dinov2_to_timm` plus the three embedding tensors), values unchanged. timm's own
+    `checkpoint_filter_fn` (its `_convert_dinov2`) then makes the timm model from it."""
+    plain = OrderedDict((k, v) for k, v in sd.items() if k != "embeddings.register_tokens")
+    out = hf_dinov2_to_timm(plain)
+    out["register_tokens"] = sd["embeddings.register_tokens"]
+    out["mask_token"] = sd["embeddings.mask_token"]
+    return out
+
+
+def gen_dinov2_registers():
+    """Dinov2WithRegisters in both libraries with the same weights: HF's position table covers the
+    class token but not the registers; timm's `vit_*_reg4_dinov2` (`no_embed_class=True`) covers
+    neither, its `checkpoint_filter_fn` folding the class row into `cls_token`."""
+    import timm
+    from timm.models.vision_transformer import checkpoint_filter_fn
+    from transformers import (BitImageProcessor, Dinov2WithRegistersConfig, Dinov2WithRegistersForImageClassification,
+                              Dinov2WithRegistersModel)
+
+    family = fresh_dir(ROOT / "dinov2-registers")
+    inputs = Inputs(family, 6000, DINOV2_REG_CONFIG["image_size"], DINOV2_NEW_SIZE)
+    processor = BitImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32},
+                                  image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])
+
+    def hf(name, cls, model, **extra):
+        d = family / name
+        d.mkdir()
+        entry = add_entry(d, family="dinov2_registers", library="transformers", cls=f"transformers.{cls.__name__}",
+                          convention="hf", constructor=f"transformers.{cls.__name__}(Dinov2WithRegistersConfig(**kwargs))",
+                          kwargs=model.config.to_diff_dict(), **extra)
+        # its forward always resamples the table to the input (bicubic, antialias=True)
+        out = hf_fixture(d, cls, model, inputs, entry, processor, resize_kwargs={}, onnx=False)
+        entry["onnx"] = {"skipped": "dinov2/hf-registers holds the dynamo export of this class"}
+        return entry, out
+
+    torch.manual_seed(13)
+    base = Dinov2WithRegistersModel(Dinov2WithRegistersConfig(**DINOV2_REG_CONFIG)).eval()
+    perturb(base, 113)
+    entry, base_out = hf("hf", Dinov2WithRegistersModel, base, seed=13, perturbed_seed=113)
+    entry["files"] = list_files(family / "hf")
+
+    cfg = OrderedDict(DINOV2_REG_CONFIG, num_labels=3)
+    clf = Dinov2WithRegistersForImageClassification(Dinov2WithRegistersConfig(**cfg)).eval()
+    clf.dinov2_with_registers.load_state_dict(base.state_dict(), strict=True)
+    perturb(clf.classifier, 114)
+    entry, clf_out = hf("hf-classifier", Dinov2WithRegistersForImageClassification, clf,
+                        same_weights_as="dinov2-registers/hf (backbone)", perturbed_seed=114)
+    with torch.no_grad():
+        feats = base_out["last_hidden_state"]
+        r = DINOV2_REG_CONFIG["num_register_tokens"]
+        manual = clf.classifier(torch.cat([feats[:, 0], feats[:, 1 + r:].mean(1)], dim=-1))
+    entry["max_abs_diff_vs"] = {"classifier(cat(cls, mean patches)) of dinov2-registers/hf":
+                                assert_close(clf_out["logits"], manual, "dinov2 registers head", 1e-6)}
+    entry["files"] = list_files(family / "hf-classifier")
+
+    # timm vit_small_patch14_reg4_dinov2 with the same weights, by timm's own converter.
+    kwargs = OrderedDict(img_size=32, patch_size=8, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0, num_classes=0)
+    tm = timm.create_model("vit_small_patch14_reg4_dinov2", pretrained=False, **kwargs).eval()
+    tm.load_state_dict(checkpoint_filter_fn(hf_dinov2_registers_to_original(base.state_dict()), tm), strict=True)
+    d = family / "timm"
+    d.mkdir()
+    entry = add_entry(d, family="dinov2_registers", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm",
+                      constructor="timm.create_model('vit_small_patch14_reg4_dinov2', pretrained=False, **kwargs)",
+                      kwargs=kwargs, same_weights_as="dinov2-registers/hf",
+                      converted_by="gen_families.hf_dinov2_registers_to_original, then timm's checkpoint_filter_fn "
+                                   "(_convert_dinov2: cls_token + pos_embed[:, 0] -> cls_token, pos_embed[:, 1:])")
+    t_out = timm_fixture(d, tm, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "a timm ViT graph with registers and LayerScale, as plain/*; kept out to keep samples/ small"}
+    entry["max_abs_diff_vs"] = {
+        "dinov2-registers/hf last_hidden_state": assert_close(t_out["last_hidden_state"], base_out["last_hidden_state"],
+                                                              "timm vs hf dinov2 registers", 1e-5),
+        "dinov2-registers/hf pooler_output": assert_close(t_out["pre_logits"], base_out["pooler_output"],
+                                                          "timm vs hf dinov2 registers pooled", 1e-5)}
+    entry["files"] = list_files(d)
+
+
+# --------------------------------------------------------------------------- SigLIP 2
+
+SIGLIP2_CONFIG = OrderedDict(hidden_size=16, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2,
+                             num_patches=16, patch_size=8)  # a 4x4 position grid: 32 px at its native size
+
+
+def siglip2_inputs(x, patch_size):
+    """What Siglip2ImageProcessor gives Siglip2VisionModel for images x [N,C,H,W] whose grid is used
+    whole: its `convert_image_to_patches` per image (patch rows in raster order, each patch flattened
+    as (ph, pw, C)), an all-ones `pixel_attention_mask` and `spatial_shapes` = the grid."""
+    from transformers.models.siglip2.image_processing_siglip2 import convert_image_to_patches
+
+    n, _, h, w = x.shape
+    patches = torch.stack([convert_image_to_patches(img, patch_size) for img in x])
+    grid = (h // patch_size, w // patch_size)
+    return dict(pixel_values=patches, pixel_attention_mask=torch.ones(n, grid[0] * grid[1], dtype=torch.int32),
+                spatial_shapes=torch.tensor([grid] * n, dtype=torch.int64))
+
+
+def hf_siglip2_to_timm(sd, patch_size, channels=3):
+    """HF Siglip2VisionModel -> timm `vit_base_patch16_siglip_224` names (the architecture of timm's
+    `.v2_webli` SigLIP 2 weights): the script's own renaming, the inverse of `timm_siglip_to_hf` plus
+    the patch embedding: the Linear over (ph, pw, C)-flattened patches [D, P*P*C] becomes the
+    convolution kernel [D, C, P, P] (a reshape and a permute, values unchanged)."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        if k == "embeddings.patch_embedding.weight":
+            out["patch_embed.proj.weight"] = v.reshape(v.shape[0], patch_size, patch_size, channels).permute(0, 3, 1, 2).contiguous()
+        elif k == "embeddings.patch_embedding.bias":
+            out["patch_embed.proj.bias"] = v
+        elif k == "embeddings.position_embedding.weight":
+            out["pos_embed"] = v.unsqueeze(0)
+        elif k.startswith("post_layernorm."):
+            out["norm." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("encoder.layers."):
+            i, rest = k[len("encoder.layers."):].split(".", 1)
+            b = f"blocks.{i}."
+            if rest.startswith("self_attn.q_proj."):
+                kind = rest.rsplit(".", 1)[1]
+                out[b + "attn.qkv." + kind] = torch.cat(
+                    [sd[f"encoder.layers.{i}.self_attn.{n}_proj.{kind}"] for n in ("q", "k", "v")], dim=0)
+            elif rest.startswith(("self_attn.k_proj.", "self_attn.v_proj.")):
+                continue
+            else:
+                out[b + rest.replace("self_attn.out_proj", "attn.proj").replace("layer_norm1", "norm1")
+                    .replace("layer_norm2", "norm2")] = v
+        elif k == "head.probe":
+            out["attn_pool.latent"] = v
+        elif k.startswith("head.attention.in_proj_"):
+            kind = k.rsplit("_", 1)[1]
+            d = v.shape[0] // 3
+            out[f"attn_pool.q.{kind}"] = v[:d].contiguous()
+            out[f"attn_pool.kv.{kind}"] = v[d:].contiguous()
+        elif k.startswith("head.attention.out_proj."):
+            out["attn_pool.proj." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("head.layernorm."):
+            out["attn_pool.norm." + k.rsplit(".", 1)[1]] = v
+        elif k.startswith("head.mlp."):
+            out["attn_pool." + k[len("head."):]] = v
+        else:
+            raise KeyError(f"unmapped HF SigLIP 2 tensor {k}")
+    return out
+
+
+def gen_siglip2():
+    """transformers' Siglip2VisionModel (NaFlex: patchified inputs, a position grid resized to each
+    image's `spatial_shapes`, bilinear with antialias) at its native grid, and timm's SigLIP 2
+    architecture (the SigLIP one) with the same weights."""
+    import timm
+    from transformers import Siglip2VisionConfig, Siglip2VisionModel
+
+    family = fresh_dir(ROOT / "siglip2")
+    patch = SIGLIP2_CONFIG["patch_size"]
+    side = int(SIGLIP2_CONFIG["num_patches"] ** 0.5) * patch
+    inputs = Inputs(family, 7000, side, SIGLIP_NEW_SIZE)
+
+    torch.manual_seed(14)
+    model = Siglip2VisionModel(Siglip2VisionConfig(**SIGLIP2_CONFIG)).eval()
+    perturb(model, 115)
+    d = family / "hf"
+    d.mkdir()
+    entry = add_entry(d, family="siglip2", library="transformers", cls="transformers.Siglip2VisionModel", convention="hf",
+                      constructor="transformers.Siglip2VisionModel(Siglip2VisionConfig(**kwargs))",
+                      kwargs=model.config.to_diff_dict(), seed=14, perturbed_seed=115,
+                      forward="model(**siglip2_inputs(x, patch_size)): the image's patches as Siglip2ImageProcessor "
+                              "lays them out, a full pixel_attention_mask, spatial_shapes = the grid")
+    hf_save(model, d)
+    reloaded = hf_reload(Siglip2VisionModel, d)
+    with torch.no_grad():
+        out = hf_outputs(model(**siglip2_inputs(inputs.x, patch)))
+        for name, value in hf_outputs(reloaded(**siglip2_inputs(inputs.x, patch))).items():
+            assert_close(value, out[name], f"{d} reload {name}")
+        # the resize golden: the same model on the 48 px images (6x6 patches; the forward resizes the 4x4 table)
+        res = hf_outputs(model(**siglip2_inputs(inputs.xr, patch)))
+        emb = model.embeddings
+        grid = inputs.new_size // patch
+        table = emb.resize_positional_embeddings(
+            emb.position_embedding.weight.reshape(emb.position_embedding_size, emb.position_embedding_size, -1),
+            torch.tensor([[grid, grid]]), max_length=grid * grid)
+    entry.update(outputs=save_outputs(d, out), input=rel(inputs.path), weights=rel(d / "model.safetensors"),
+                 config=rel(d / "config.json"))
+    r_dir = fresh_dir(d / "resize")
+    save_npy(r_dir / "position_embeddings.npy", table)
+    entry["resize"] = OrderedDict(how="model(**siglip2_inputs(x48, patch_size)) (spatial_shapes 6x6)",
+                                  img_size=inputs.new_size, input=rel(inputs.resize_path),
+                                  outputs=save_outputs(r_dir, res), position_embeddings=rel(r_dir / "position_embeddings.npy"),
+                                  position_embeddings_how="model.embeddings.resize_positional_embeddings(<4x4 grid>, [[6, 6]], 36) "
+                                                          "(bilinear, antialias=True, align_corners=False)")
+    entry["onnx"] = {"skipped": "three inputs (patches, pixel_attention_mask, spatial_shapes); vitopt runs image models"}
+    entry["files"] = list_files(d)
+
+    # timm: the SigLIP architecture of timm's `.v2_webli` weights, with the same weights.
+    kwargs = OrderedDict(img_size=side, patch_size=patch, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0, num_classes=0)
+    tm = timm.create_model("vit_base_patch16_siglip_224", pretrained=False, **kwargs).eval()
+    tm.load_state_dict(hf_siglip2_to_timm(model.state_dict(), patch), strict=True)
+    d = family / "timm"
+    d.mkdir()
+    entry = add_entry(d, family="siglip2", library="timm", cls="timm.models.vision_transformer.VisionTransformer",
+                      convention="timm", constructor="timm.create_model('vit_base_patch16_siglip_224', pretrained=False, **kwargs)",
+                      kwargs=kwargs, same_weights_as="siglip2/hf",
+                      converted_by="gen_families.hf_siglip2_to_timm (no library converter between the two)")
+    t_out = timm_fixture(d, tm, inputs, entry, onnx=False)
+    entry["onnx"] = {"skipped": "the graph of siglip/timm without the classifier"}
+    # timm's SigLIP uses erf GELU, transformers' gelu_pytorch_tanh: a gelu copy of the HF model must agree.
+    erf = Siglip2VisionModel(Siglip2VisionConfig(**SIGLIP2_CONFIG, hidden_act="gelu")).eval()
+    erf.load_state_dict(model.state_dict(), strict=True)
+    with torch.no_grad():
+        e = erf(**siglip2_inputs(inputs.x, patch))
+    entry["max_abs_diff_vs"] = {
+        "siglip2/hf last_hidden_state (hidden_act=gelu copy)": assert_close(t_out["last_hidden_state"], e.last_hidden_state, "siglip2 tokens", 1e-5),
+        "siglip2/hf pooler_output (hidden_act=gelu copy)": assert_close(t_out["logits"], e.pooler_output, "siglip2 pooled", 1e-5),
+        "siglip2/hf pooler_output (gelu_pytorch_tanh vs erf)": float((out["pooler_output"] - t_out["logits"]).abs().max())}
+    entry["files"] = list_files(d)
+
+
+
 # --------------------------------------------------------------------------- BEiT / Data2Vec-vision
 
 BEIT_KWARGS = OrderedDict(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2, mlp_ratio=2.0)
@@ -1203,6 +1427,8 @@ FAMILIES = OrderedDict([
     ("dinov2", gen_dinov2),
     ("plain", gen_plain),
     ("rope", gen_rope),
+    ("dinov2_registers", gen_dinov2_registers),
+    ("siglip2", gen_siglip2),
     ("beit", gen_beit),
     ("data2vec_vision", gen_data2vec_vision),
     ("hybrid", gen_hybrid),

@@ -126,3 +126,79 @@ def gen_onnxint8_export(vitopt=None):
                               "onnxruntime": __import__("onnxruntime").__version__}
             print(f"  {scheme}: {len(data)} bytes, fnv1a64 {record[scheme]['fnv1a64']}, ops {_ops(path)}")
     (OUT / "vitopt_exports.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+STATIC_SAMPLES = 256
+
+
+def gen_onnxint8_static(vitopt=None):
+    """Static int8 (issue #15): ORT's logits on vitopt's QDQ export of the digits teacher calibrated on the
+    first 256 training digits, plus ORT's own quantize_static ranges for the same calibration data.
+
+    Runs `vitopt quantize digits/timm/model.safetensors teacher-static.onnx --calibrate digits/train_pixels.npy
+    --calibration-samples 256` (VITOPT=path, else .build/debug/vitopt), checks the file with onnx.checker, runs
+    ONNX Runtime on digits/onnx_input.npy and records the file's size and FNV-1a 64 hash with ORT's logits
+    (vitopt_static_ort_logits.npy). Then runs onnxruntime.quantization.quantize_static (QDQ, MinMax, QUInt8
+    activations, QInt8 per-channel weights, MatMul/Gemm only) on digits/onnx/torchscript.onnx with the same 256
+    inputs (digits_input of the uint8 pixels, as vitopt preprocesses them) and records the u8 scale and zero point
+    ORT chose for each MatMul/Gemm input, in graph order (the teacher's Linear layers in order: per block qkv,
+    proj, fc1, fc2, then head), so the Swift test compares vitopt's min/max calibration with ORT's.
+    """
+    import onnx
+    from onnx import numpy_helper
+    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    from generate import digits_input, save_npy
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    binary = vitopt or os.environ.get("VITOPT") or str(ROOT.parent / ".build" / "debug" / "vitopt")
+    x = np.load(ROOT / "digits" / "onnx_input.npy")
+    calib = digits_input(np.load(ROOT / "digits" / "train_pixels.npy")[:STATIC_SAMPLES]).numpy()
+    record = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "teacher-static.onnx"
+        cmd = ["quantize", "digits/timm/model.safetensors", path.name, "--calibrate", "digits/train_pixels.npy",
+               "--calibration-samples", str(STATIC_SAMPLES)]
+        subprocess.run([binary] + cmd[:2] + [str(path)] + cmd[3:], cwd=ROOT, check=True, capture_output=True)
+        onnx.checker.check_model(str(path), full_check=True)
+        data = path.read_bytes()
+        save_npy(OUT / "vitopt_static_ort_logits.npy", _ort(path, x))
+        # The calibrated values in the file (exact float32 as JSON doubles): the Swift test rebuilds the static
+        # graph from them, since its own calibration may differ from the CLI's in the last bits of a range.
+        vinits = {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
+        calibrated = {k[:-len("_input_scale")]: {"scale": float(v), "zero_point": int(vinits[k[:-len("_scale")] + "_zero_point"])}
+                      for k, v in vinits.items() if k.endswith("_input_scale")}
+        record["vitopt_export"] = {"command": "vitopt " + " ".join(cmd), "bytes": len(data), "fnv1a64": fnv1a64(data),
+                                   "ort_logits": "vitopt_static_ort_logits.npy", "input": "digits/onnx_input.npy",
+                                   "onnxruntime": __import__("onnxruntime").__version__, "inputs": calibrated}
+        print(f"  static: {len(data)} bytes, fnv1a64 {record['vitopt_export']['fnv1a64']}, ops {_ops(path)}")
+
+        class Reader(CalibrationDataReader):
+            def __init__(self):
+                self.it = iter([{"pixel_values": calib[i:i + 1]} for i in range(len(calib))])
+
+            def get_next(self):
+                return next(self.it, None)
+
+        qpath = Path(tmp) / "ort-static.onnx"
+        quantize_static(str(ROOT / "digits" / "onnx" / "torchscript.onnx"), str(qpath), Reader(), quant_format=QuantFormat.QDQ,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
+                        calibrate_method=CalibrationMethod.MinMax, op_types_to_quantize=["MatMul", "Gemm"])
+        m = onnx.load(str(qpath))
+        inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+        producer = {o: n for n in m.graph.node for o in n.output}
+        ranges = []
+        for n in m.graph.node:
+            if n.op_type not in ("MatMul", "Gemm"):
+                continue
+            dq = producer.get(n.input[0])
+            if dq is None or dq.op_type != "DequantizeLinear" or n.input[1] not in producer:
+                continue  # the attention matmuls (two activations) stay fp32 in vitopt
+            wdq = producer[n.input[1]]
+            if wdq.op_type != "DequantizeLinear" or wdq.input[0] not in inits:
+                continue  # both operands are activations: an attention matmul
+            ranges.append({"node": n.name, "scale": float(inits[dq.input[1]]), "zero_point": int(inits[dq.input[2]])})
+        record["ort_quantize_static"] = {"model": "digits/onnx/torchscript.onnx", "samples": STATIC_SAMPLES,
+                                         "calibrate_method": "MinMax", "inputs": ranges}
+        print(f"  ORT quantize_static: {len(ranges)} MatMul/Gemm inputs")
+    (OUT / "vitopt_static.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

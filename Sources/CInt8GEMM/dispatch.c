@@ -16,6 +16,7 @@ int vitopt_i8_cpu_supports(int kernel) {
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vnni");
+    case VITOPT_I8_AMX: return vitopt_i8_amx_available();
 #endif
     default: return 0;
     }
@@ -145,6 +146,7 @@ void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, 
     if (m <= 0 || panel_begin >= panel_end) return;
     if (!vitopt_i8_cpu_supports(kernel)) kernel = VITOPT_I8_SCALAR;
     switch (kernel) {
+    case VITOPT_I8_AMX: vitopt_i8_gemm_amx(&g); break;
     case VITOPT_I8_AVX512VNNI: vitopt_i8_gemm_avx512vnni(&g); break;
     case VITOPT_I8_AVX2: vitopt_i8_gemm_avx2(&g); break;
     default: vitopt_i8_gemm_scalar(&g); break;

@@ -31,4 +31,18 @@ void vitopt_i8_row_range_avx512(const float *x, int k, float *lo, float *hi);
 int vitopt_i8_use_avx512_quantizer(void);
 void vitopt_i8_gemm_avx2(const vitopt_i8_args *g);
 void vitopt_i8_gemm_avx512vnni(const vitopt_i8_args *g);
+/* AMX (gemm_amx.c): whether the CPU, the OS and the process permission allow tiles; the kernel. */
+int vitopt_i8_amx_available(void);
+void vitopt_i8_gemm_amx(const vitopt_i8_args *g);
+/* amx_self_check.c: 1 when `kernel` matches the scalar path bit for bit on a small product with every
+ * kind of tail (raw and fp32 + residual), 0 when it does not or memory ran out. */
+int vitopt_i8_amx_self_check(void (*kernel)(const vitopt_i8_args *));
+/* Rows and columns of the AMX kernel's accumulator block (two 16-row A tiles × two 16-column B tiles). */
+#define VITOPT_I8_AMX_BLOCK 32
+/* amx_epilogue.c: a VITOPT_I8_AMX_BLOCK² int32 block (row stride VITOPT_I8_AMX_BLOCK) holding rows
+ * [m0, m0+nr) and output columns [col0, col0+nc) (panel columns [c0, c0+nc)) through the epilogue of
+ * CInt8GEMM.h: simd = 1 uses AVX-512 (only where vitopt_i8_amx_simd_epilogue_supported()), 0 the
+ * scalar loop; bit-identical. */
+void vitopt_i8_amx_epilogue(const vitopt_i8_args *g, const uint8_t *panel, int m0, int nr, int col0, int c0, int nc,
+                            const int32_t *acc, int simd);
 #endif

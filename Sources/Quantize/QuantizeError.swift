@@ -16,6 +16,8 @@ public enum QuantizeError: Error, Equatable, CustomStringConvertible {
 
     /// An int8 graph cannot be written as ONNX, or an imported integer ONNX pattern is malformed.
     case export(node: String, detail: String)
+    /// Static int8: calibration data or calibrated ranges are missing or unusable.
+    case calibration(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum QuantizeError: Error, Equatable, CustomStringConvertible {
         case .file(let p, let t?, let d): return "\(p): tensor '\(t)': \(d)"
         case .file(let p, nil, let d): return "\(p): \(d)"
         case .export(let n, let d): return "node '\(n)': \(d)"
+        case .calibration(let d): return "calibration: \(d)"
         }
     }
 }

@@ -13,7 +13,8 @@ import TestSupport
     @Test(arguments: ["digits/timm/model.safetensors", "deit-distilled/model.safetensors", "families/clip/timm-quickgelu/model.safetensors",
                       "families/clip/hf-vision-proj/model.safetensors", "families/dinov2/hf-classifier/model.safetensors",
                       "families/dinov2/hf-swiglu/model.safetensors", "families/siglip/timm/model.safetensors",
-                      "families/siglip/hf/model.safetensors", "hf-vitmodel/model.safetensors"])
+                      "families/siglip/hf/model.safetensors", "hf-vitmodel/model.safetensors",
+                      "families/dinov2-registers/hf-classifier/model.safetensors"])
     func nativeForwardMatchesTheGraphExecutor(path: String) throws {
         let loaded = try ModelLoader.load(Fixtures.sample(path))
         let c = loaded.model.config

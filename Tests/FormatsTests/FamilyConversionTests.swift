@@ -28,6 +28,8 @@ import TestSupport
         ("siglip/timm-pooled/model.safetensors", .hf, "siglip/hf/model.safetensors"),
         ("siglip/hf/model.safetensors", .timm, "siglip/timm-pooled/model.safetensors"),
         ("dinov2/hf/model.safetensors", .timm, "dinov2/timm/model.safetensors"),
+        ("dinov2-registers/hf/model.safetensors", .timm, "dinov2-registers/timm/model.safetensors"),
+        ("siglip2/hf/model.safetensors", .timm, "siglip2/timm/model.safetensors"),
         ("clip/timm-quickgelu/model.safetensors", .openclip, "clip/openclip/visual.safetensors"),
         ("clip/openclip/visual.safetensors", .timm, "clip/timm-quickgelu/model.safetensors"),
     ])

@@ -33,7 +33,17 @@ enum {
     VITOPT_I8_SCALAR = 0,
     VITOPT_I8_AVX2 = 1,
     VITOPT_I8_AVX512VNNI = 2,
+    VITOPT_I8_AMX = 3, /* AMX-INT8 tdpbusd (gemm_amx.c): CPU, OS and Linux permission checked */
 };
+
+/* Why VITOPT_I8_AMX is or is not offered (vitopt_i8_amx_status; probed once per process). */
+enum {
+    VITOPT_I8_AMX_READY = 0,             /* CPU, OS, permission and the kernel's self-check all good */
+    VITOPT_I8_AMX_NO_CPU = 1,            /* no AMX-TILE/AMX-INT8 in CPUID, or the OS does not enable tile state (XCR0) */
+    VITOPT_I8_AMX_NO_PERMISSION = 2,     /* Linux refused ARCH_REQ_XCOMP_PERM for XTILEDATA */
+    VITOPT_I8_AMX_SELF_CHECK_FAILED = 3, /* the kernel disagreed with the scalar path on the real tiles */
+};
+int vitopt_i8_amx_status(void);
 
 /* Whether this CPU can run `kernel`. */
 int vitopt_i8_cpu_supports(int kernel);
@@ -75,6 +85,17 @@ void vitopt_i8_row_range(const float *x, int k, float *lo, float *hi);
 /* The scale/zero point for a range [lo, hi] (widened to include 0). */
 void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp);
 
+/* Quantizes m rows of x with one fixed (calibrated) scale > 0 and zero point in [0, 255]:
+ * q = clamp(rint(x / scale) + zp, 0, 255), round half to even, x / scale a true division (ONNX
+ * QuantizeLinear with a u8 zero point); values outside the calibrated range saturate, NaN gives 0.
+ * Rows have stride ldx floats in x and lda bytes in a (>= padded k, padding zeroed). */
+void vitopt_i8_quantize_rows_static(const float *x, int m, int k, int ldx, float scale, int32_t zp, uint8_t *a, int lda);
+
+/* vitopt_i8_quantize_rows_static on the portable loop (simd = 0) or the AVX-512 one where the CPU has it
+ * (simd = 1): bit-identical (tested). */
+void vitopt_i8_quantize_rows_static_on(int simd, const float *x, int m, int k, int ldx, float scale, int32_t zp,
+                                       uint8_t *a, int lda);
+
 /* C[m][n] for panels [panel_begin, panel_end) with `kernel`:
  *   raw = 0: the fp32 epilogue above into c (float, stride ldc), plus residual[m][n] when residual is
  *            not NULL (c = fmaf(...) + residual; stride ldc, must not alias c);
@@ -83,6 +104,25 @@ void vitopt_i8_scale_for_range(float lo, float hi, float *scale, int32_t *zp);
 void vitopt_i8_gemm(int kernel, int raw, int m, int k, int n, const uint8_t *a, int lda,
                     const int32_t *zp, const float *a_scale, const void *packed,
                     int panel_begin, int panel_end, void *c, int ldc, const float *residual);
+
+/* Test only, never dispatched: vitopt_i8_gemm's arguments run through the AMX kernel's tile program
+ * on a portable model of the tile instructions (amx_tiles.h), on any CPU. Returns 0, or the first
+ * fault the hardware would have raised (1: #GP on LDTILECFG, 2: #UD unconfigured tile, 3: #UD
+ * operand shapes), in which case c is unspecified. simd_epilogue = 1 applies the epilogue with AVX-512
+ * as the hardware path does (where vitopt_i8_amx_simd_epilogue_supported() says the CPU can; else the
+ * scalar loop), 0 with the scalar loop. */
+int vitopt_i8_gemm_amx_emulated(int raw, int m, int k, int n, const uint8_t *a, int lda, const int32_t *zp,
+                                const float *a_scale, const void *packed, int panel_begin, int panel_end, void *c, int ldc,
+                                const float *residual, int simd_epilogue);
+
+/* Test only: the first-use self-check (as the hardware path runs it) on the emulated kernel: 1 passed. */
+int vitopt_i8_amx_emulated_self_check(void);
+
+/* Whether this CPU runs the AMX kernel's AVX-512 epilogue (every AMX CPU does). */
+int vitopt_i8_amx_simd_epilogue_supported(void);
+
+/* Test only: the emulator's LDTILECFG check of a 64-byte configuration (0 valid, 1 #GP). */
+int vitopt_amx_emu_check_config(const void *cfg64);
 
 #ifdef __cplusplus
 }

@@ -27,10 +27,18 @@ public struct LoadedModel: Sendable {
     public var recognized = true
     /// The file's tensors under their own names, for a model that is not a recognised ViT.
     public var rawTensors: [String: Tensor] = [:]
+    /// For a Swin Transformer checkpoint: the model (then `model` is only its input contract:
+    /// image size, channels, classes, labels, preprocessing).
+    public var swin: SwinDescription? = nil
 
     /// The fp32 inference graph.
     public func graph() throws -> ModelGraph {
         if let imported = importedGraph { return imported }
+        if let swin {
+            var g = try SwinGraphBuilder.build(swin, name: (path as NSString).lastPathComponent)
+            g.metadata[SwinConfigFile.metadataKey] = SwinConfigFile.metadataValue(swin.config)
+            return g
+        }
         var g = try ViTGraphBuilder.build(model, name: (path as NSString).lastPathComponent)
         g.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(model.config)
         return g

@@ -60,6 +60,9 @@ public enum ModelLoader {
                                    canonicalLayout: Bool = false) throws -> LoadedModel {
         var forced = naming
         if forced == nil, let n = metadata[ConfigSources.namingKey] { forced = NamingConvention(rawValue: n) }
+        if SwinNames.recognises(tensors.keys) {
+            return try SwinCheckpoint.load(tensors, metadata: metadata, path: path, format: format, fileSize: fileSize, hints: hints, naming: forced)
+        }
         if let why = UnsupportedFamilies.reason(tensors.keys) ?? HybridViTRefusal.reason(tensors.keys) {
             throw FormatError.unsupported(path: path, detail: why)
         }

@@ -18,6 +18,12 @@ protocol ModelFamily: Sendable {
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription
     /// The transformers `config.json` object for `config` (only called when expressible in `.hf`).
     func hfConfig(_ config: ViTConfig) -> [String: Any]
+    /// A file's parameters, as read under `convention`'s names, in vitopt's form (the same
+    /// computation); the inverse of `stored`.
+    func canonical(_ tensors: [ViTTensorKey: Tensor], from convention: NamingConvention) -> [ViTTensorKey: Tensor]
+    /// The parameters of a model with `config` in the arrangement `convention` stores them (the same
+    /// computation); the inverse of `canonical`.
+    func stored(_ tensors: [ViTTensorKey: Tensor], config: ViTConfig, in convention: NamingConvention) -> [ViTTensorKey: Tensor]
     /// Whether the family's libraries hold `config`'s position scheme (absolute, relative).
     func supportsPositions(_ config: ViTConfig) -> Bool
 }
@@ -26,6 +32,10 @@ extension ModelFamily {
     /// `model` rearranged into the equivalent form `convention` stores (the same computation);
     /// by default unchanged.
     func adapted(_ model: ViTDescription, to convention: NamingConvention) -> ViTDescription { model }
+    /// By default the file holds vitopt's form.
+    func canonical(_ tensors: [ViTTensorKey: Tensor], from convention: NamingConvention) -> [ViTTensorKey: Tensor] { tensors }
+    /// By default the file holds vitopt's form.
+    func stored(_ tensors: [ViTTensorKey: Tensor], config: ViTConfig, in convention: NamingConvention) -> [ViTTensorKey: Tensor] { tensors }
 
     /// Whether the family's libraries hold the model's position scheme; by default only a learned
     /// absolute position embedding (BEiT's relative position bias is its own family's).

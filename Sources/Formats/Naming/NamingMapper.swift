@@ -35,11 +35,14 @@ public enum NamingMapper {
                 if score > bestScore { best = m; bestScore = score }
             }
         }
-        guard let result = best else {
+        guard var result = best else {
             let sample = tensors.keys.sorted().prefix(6).joined(separator: ", ")
             let conventions = (forced.map { [$0] } ?? NamingConvention.allCases).map(\.rawValue).joined(separator: " or ")
             throw FormatError.unknownConvention(path: path,
                 detail: "no patch-embedding weight in \(conventions) naming among \(tensors.count) tensors (found: \(sample)\(tensors.count > 6 ? ", …" : ""))")
+        }
+        if !canonicalLayout, let family = ModelFamilies.named(result.family) {
+            result.tensors = family.canonical(result.tensors, from: result.convention)
         }
         return result
     }
@@ -145,6 +148,9 @@ public enum NamingMapper {
     public static func names(for model: ViTDescription, convention: NamingConvention) throws -> [String: Tensor] {
         var (shaped, naming) = try preparedWithNaming(model, for: convention)
         if naming.keyBiasOmitted { shaped = shaped.droppingKeyBias() }
+        if let family = ModelFamilies.named(shaped.config.family) {
+            shaped.tensors = family.stored(shaped.tensors, config: shaped.config, in: convention)
+        }
         var out: [String: Tensor] = [:]
         for (key, t) in shaped.tensors {
             guard let row = naming.row(writing: key.part), let name = name(for: key, config: shaped.config, naming: naming) else {

@@ -8,6 +8,13 @@ enum ONNXLoader {
         let imported = try ONNXImporter.load(path, imageSize: hints.imageSize)
         let graph = imported.graph
         var warnings = imported.warnings
+        if let swin = try SwinONNX.recover(metadata: graph.metadata, initializers: imported.file.graph.initializers, path: path) {
+            var loaded = try SwinCheckpoint.loaded(swin, path: path, format: .onnx, convention: naming ?? .timm, prefix: "", metadata: graph.metadata,
+                                                   warnings: warnings, fileSize: imported.file.fileSize)
+            loaded.importedGraph = graph
+            loaded.registry = .onnx
+            return loaded
+        }
         // vitopt's own exports are rebuilt from their metadata and checked by running both graphs;
         // other tools' exports are read by structure.
         var (recovered, why): (ViTDescription?, String) = (nil, "")
@@ -18,6 +25,12 @@ enum ONNXLoader {
             let (model, reason) = ViTRecognizer.recognize(graph)
             recovered = model
             why = why.isEmpty ? reason : "\(reason); \(why)"
+        }
+        if recovered == nil, graph.metadata[ConfigSources.metadataKey] == nil {
+            // Other tools' exports the structural walk does not follow: derived from the names, checked by running.
+            let (model, reason) = ONNXDerivedDescription.derive(graph, fileInitializers: imported.file.graph.initializers, path: path)
+            recovered = model
+            if model == nil { why = "\(why); derived from its parameter names: \(reason)" }
         }
         // Labels and preprocessing: vitopt's own metadata (its exports carry the config), else config.json beside the file.
         let meta = try ConfigSources.metadataHints(graph.metadata, path: path)

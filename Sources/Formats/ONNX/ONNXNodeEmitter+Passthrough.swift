@@ -12,6 +12,7 @@ extension ONNXNodeEmitter {
         "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Expand", "Transpose", "Concat", "Slice", "Split", "Gather",
         "MatMul", "Gemm", "Conv", "Softmax", "ReduceMean", "LayerNormalization",
         "Mod", "Greater", "Less", "Cos", "Sin", "Abs", "IsNaN", "GatherElements", "ScatterND",
+        "QuantizeLinear", "DequantizeLinear",
     ]
 
     /// Writes `n` as the ONNX node of the same op, undoing what import and `ShapeFolding` did: `Cast.to`

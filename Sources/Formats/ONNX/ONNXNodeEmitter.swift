@@ -81,7 +81,7 @@ struct ONNXNodeEmitter {
             for other in n.inputs.dropFirst() { acc = b.add("Add", [acc, other], name: n.name + ".sum") }
             b.add("Div", [acc, b.float(Float(n.inputs.count))], name: n.name, output: out)
         default:
-            if try emitFamilyOp(n, into: &b) { return }
+            if try emitFamilyOp(n, into: &b) || emitSwinOp(n, into: &b) { return }
             guard Self.passthrough.contains(n.op) else { throw unsupported(n, "no ONNX translation for op '\(n.op)'") }
             try emitONNXOp(n, into: &b)
         }

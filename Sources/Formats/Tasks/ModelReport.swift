@@ -38,13 +38,15 @@ public struct ModelReport: Codable, Sendable {
     public var warnings: [String]
     /// The graph, for an imported graph not recognised as a ViT (whose ViT fields are placeholders).
     public var graph: GraphSummary?
+    /// A Swin Transformer's config (then the ViT fields describe its first stage).
+    public var swin: SwinConfig?
 
     enum CodingKeys: String, CodingKey {
         case path, format, layout, convention, imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim"
         case depth, numHeads = "num_heads", mlpHidden = "mlp_hidden", eps, numClasses = "num_classes"
         case numPrefixTokens = "num_prefix_tokens", classToken = "class_token", distToken = "dist_token"
         case regTokens = "reg_tokens", globalPool = "global_pool", parameters, dtypes, fileSize = "file_size", tensors
-        case extraTensors = "extra_tensors", warnings, graph, family, activation, features, projectionDim = "projection_dim"
+        case extraTensors = "extra_tensors", warnings, graph, family, activation, features, projectionDim = "projection_dim", swin
     }
 
     public init(_ m: LoadedModel) {
@@ -92,6 +94,13 @@ public struct ModelReport: Codable, Sendable {
         tensors = all.count
         extraTensors = m.model.extras.keys.sorted()
         warnings = m.warnings
+        if let s = m.swin {
+            swin = s.config
+            depth = s.config.depths.reduce(0, +)
+            parameters = s.tensors.values.reduce(0) { $0 + $1.count }
+            dtypes = s.tensors.values.reduce(into: [:]) { $0[$1.dtype.rawValue, default: 0] += $1.count }
+            tensors = s.tensors.count
+        }
         if !m.recognized, let g = m.importedGraph {
             graph = GraphSummary(g, registry: m.registry)
             // The file's own initializers: an unrecognised graph has no ViT tensors to count.
@@ -125,6 +134,10 @@ public struct ModelReport: Codable, Sendable {
             "  head          \(numClasses > 0 ? "\(numClasses) classes" : projectionDim > 0 ? "projection to \(projectionDim) (image_embeds)" : "none (returns hidden states)")",
             parameterLine,
         ]
+        if let s = swin {
+            lines[3] = "  stages        Swin: depths \(s.depths), heads \(s.numHeads), widths \((0..<s.stageCount).map(s.width)), window \(s.windowSize), MLP \(s.mlpHidden), eps \(eps)"
+            lines[4] = "  tokens        none; pool avg over the last stage's \(s.grid(stage: s.stageCount - 1).reduce(1, *)) tokens"
+        }
         if !extraTensors.isEmpty { lines.append("  extra tensors \(extraTensors.joined(separator: ", "))") }
         for w in warnings { lines.append("  warning: \(w)") }
         return lines.joined(separator: "\n")

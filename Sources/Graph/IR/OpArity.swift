@@ -70,6 +70,11 @@ public struct OpArity: Sendable, Equatable {
         t[OpKind.attentionPool] = OpArity(2...2)
         t[OpKind.relativePositionBias] = OpArity(1...1)
         t[OpKind.biasedAttention] = OpArity(2...4)
+        t[OpKind.windowAttention] = OpArity(2...2)
+        t[OpKind.patchMerging] = OpArity(1...1)
+        t["Pad"] = OpArity(2...4)
+        for op in ["GreaterOrEqual", "LessOrEqual"] { t[op] = OpArity(2...2) }
+        for op in ["GlobalAveragePool", "Not"] { t[op] = OpArity(1...1) }
         t["Int8Linear"] = OpArity(4...6)
         t["Int8LinearQ"] = OpArity(6...8)
         t["Int8PatchConv"] = OpArity(4...5)

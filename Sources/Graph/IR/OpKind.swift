@@ -24,6 +24,10 @@ public enum OpKind {
     public static let concatFeatures = "ConcatFeatures"
     public static let average = "Average"
     public static let linearPacked = "LinearPacked"
+    /// Swin's (shifted-)window attention core on tokens in grid order (`WindowAttentionKernel`).
+    public static let windowAttention = "WindowAttention"
+    /// Swin's 2×2 patch merging gather (`PatchMergingKernel`).
+    public static let patchMerging = "PatchMerging"
     /// `RelativePositionBias(table[(2Gh−1)(2Gw−1)+3, H]) {grid = [Gh, Gw]}` → `[H, T, T]`, `T = Gh·Gw + 1` (BEiT).
     public static let relativePositionBias = "RelativePositionBias"
     /// `Attention` whose scores get an additive bias `[H, T, T]` (broadcast over the batch) before

@@ -13,9 +13,10 @@ public enum ShapeFolding {
         "ReduceMean": [(1, "axes")], "ReduceMin": [(1, "axes")], "ReduceMax": [(1, "axes")], "Split": [(1, "split")],
         "Slice": [(1, "starts"), (2, "ends"), (3, "axes"), (4, "steps")],
         "Tile": [(1, "repeats")], "TopK": [(1, "k")], "Resize": [(1, "roi"), (2, "scales"), (3, "sizes")],
+        "Pad": [(1, "pads"), (2, "pad_value"), (3, "axes")],
     ]
     /// Parameters that are float lists (the others are integers).
-    static let floatParameters: Set<String> = ["roi", "scales"]
+    static let floatParameters: Set<String> = ["roi", "scales", "pad_value"]
     /// Ops evaluated on symbolic shape vectors.
     static let symbolicOps: Set<String> = ["Identity", "Cast", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Gather", "Slice",
                                            "Add", "Sub", "Mul", "Div", "Equal", "Where"]

@@ -7,11 +7,12 @@
 /// | `deit` | bicubic | off | `size` | DeiT `main.py` fine-tuning resize: class and distillation rows kept, `size=`, no antialias |
 /// | `dinov2` | bicubic | off | `scale_factor` with +0.1 | facebookresearch/dinov2 `interpolate_pos_encoding` (`interpolate_offset=0.1`, `interpolate_antialias=False`) |
 /// | `flexivit` | bilinear | off | `size` | timm's `checkpoint_filter_fn` for FlexiViT architectures (`interpolation='bilinear', antialias=False`) |
+/// | `siglip2` | bilinear | on | `size` | transformers `Siglip2VisionEmbeddings.resize_positional_embeddings` (every forward pass, to the image's grid) |
 ///
 /// The prefix rows kept unchanged always come from the model's config (class, distillation, register
 /// tokens that the position embedding covers), whichever preset is chosen.
 public enum ResamplePreset: String, Sendable, CaseIterable {
-    case timm, hf, deit, dinov2, flexivit
+    case timm, hf, deit, dinov2, flexivit, siglip2
 
     /// The preset a model resamples with unless told: the one its config names
     /// (`ViTConfig.positionResample`), else transformers' for Hugging Face naming and timm's for the
@@ -27,6 +28,7 @@ public enum ResamplePreset: String, Sendable, CaseIterable {
         case .hf, .deit: return Interpolation(mode: .bicubic, antialias: false)
         case .dinov2: return Interpolation(mode: .bicubic, antialias: false, sizing: .scaleFactor(offset: 0.1))
         case .flexivit: return Interpolation(mode: .bilinear, antialias: false)
+        case .siglip2: return Interpolation(mode: .bilinear, antialias: true)
         }
     }
 
@@ -38,6 +40,7 @@ public enum ResamplePreset: String, Sendable, CaseIterable {
         case .deit: return "DeiT fine-tuning resize (bicubic, size=, no antialias, class + distillation rows kept)"
         case .dinov2: return "DINOv2 interpolate_pos_encoding (bicubic, scale_factor=(h+0.1)/H, no antialias)"
         case .flexivit: return "timm checkpoint_filter_fn for FlexiViT (bilinear, size=, no antialias)"
+        case .siglip2: return "transformers Siglip2VisionEmbeddings.resize_positional_embeddings (bilinear, size=, antialias)"
         }
     }
 

@@ -35,7 +35,8 @@ public struct OpRegistry: Sendable {
         PatchEmbedKernel(), PrefixTokensKernel(), BinaryKernel.add, BinaryKernel.mul, LayerNormKernel(),
         LinearKernel(), AttentionKernel(), GeluKernel(), TanhKernel(), TakeTokenKernel(), MeanTokensKernel(),
         AverageKernel(), PackedLinearKernel(), PackedBF16LinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
-        AttentionPoolKernel(), RelativePositionBiasKernel(), BiasedAttentionKernel(),
+        AttentionPoolKernel(), WindowAttentionKernel(), PatchMergingKernel(),
+        RelativePositionBiasKernel(), BiasedAttentionKernel(),
     ])
 }
 

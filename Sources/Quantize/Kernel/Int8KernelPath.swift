@@ -3,12 +3,15 @@ internal import CInt8GEMM
 
 /// The int8 GEMM implementations, chosen at run time by CPU detection.
 ///
-/// `VITOPT_INT8_KERNEL=scalar|avx2|avx512vnni` forces one (for testing and benchmarking); forcing a
+/// `VITOPT_INT8_KERNEL=scalar|avx2|avx512vnni|amx` forces one (for testing and benchmarking); forcing a
 /// path the CPU lacks is an error reported by `selected()`, never a crash.
 public enum Int8KernelPath: String, CaseIterable, Sendable {
     case scalar
     case avx2
     case avx512vnni
+    /// AMX-INT8 tiles (`tdpbusd`); supported only when the CPU has AMX-TILE and AMX-INT8, the OS saves
+    /// tile state and Linux granted the process tile data (`arch_prctl`).
+    case amx
 
     /// The environment variable that forces a path.
     public static let environmentKey = "VITOPT_INT8_KERNEL"
@@ -18,6 +21,7 @@ public enum Int8KernelPath: String, CaseIterable, Sendable {
         case .scalar: return Int32(VITOPT_I8_SCALAR)
         case .avx2: return Int32(VITOPT_I8_AVX2)
         case .avx512vnni: return Int32(VITOPT_I8_AVX512VNNI)
+        case .amx: return Int32(VITOPT_I8_AMX)
         }
     }
 
@@ -46,8 +50,19 @@ public enum Int8KernelPath: String, CaseIterable, Sendable {
             throw QuantizeError.kernel("\(environmentKey)=\(raw) is not one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard path.isSupported else {
-            throw QuantizeError.kernel("\(environmentKey)=\(raw): this CPU cannot run that path (available: \(available.map(\.rawValue).joined(separator: ", ")))")
+            let why = path == .amx ? ", \(amxStatus)" : ""
+            throw QuantizeError.kernel("\(environmentKey)=\(raw): this CPU cannot run that path\(why) (available: \(available.map(\.rawValue).joined(separator: ", ")))")
         }
         return path
+    }
+
+    /// Why the AMX path is or is not offered on this machine.
+    static var amxStatus: String {
+        switch Int(vitopt_i8_amx_status()) {
+        case Int(VITOPT_I8_AMX_READY): return "AMX ready"
+        case Int(VITOPT_I8_AMX_NO_PERMISSION): return "Linux refused the AMX tile-data permission (arch_prctl ARCH_REQ_XCOMP_PERM)"
+        case Int(VITOPT_I8_AMX_SELF_CHECK_FAILED): return "the AMX kernel failed its self-check against the scalar kernel on this CPU's tiles"
+        default: return "no AMX-INT8 (CPUID) or the OS does not enable tile state"
+        }
     }
 }

@@ -7,10 +7,18 @@ import Graph
 /// and `__metadata__["vitopt.quantization"]` a JSON object `{"scheme": "dynamic-int8", "activations":
 /// "per-token"|"per-tensor", "layers": [weight names], "weights": …}` plus vitopt's config entry.
 ///
+/// Static int8 files (`{"scheme": "static-int8", "version": 1, "activations": "static", …}`) also hold, per
+/// quantized layer, `<weight>_input_scale` F32 `[1]` and `<weight>_input_zero_point` U8 `[1]`: the calibrated
+/// input quantization, validated on load (NaN, infinite, zero, negative, subnormal or huge scales refused).
+///
 /// Loading goes through Formats' fp32 `ModelLoader` with the int8 weights dequantized (so config
 /// resolution and naming are shared), then re-applies `DynamicQuantization` with the stored int8
 /// weights and scales used exactly as saved: a reloaded model computes bit-identical outputs.
 public enum Int8ModelFile {
+    /// The `scheme` of static int8 files and the format version this build reads and writes.
+    public static let staticScheme = "static-int8", staticVersion = 1
+    static let inputScaleSuffix = "_input_scale", inputZeroPointSuffix = "_input_zero_point"
+
     /// A loaded int8 model: the fp32 description (weights dequantized) and the int8 graph.
     public struct Model: Sendable {
         public let loaded: LoadedModel
@@ -36,6 +44,11 @@ public enum Int8ModelFile {
         try outputs.claim(path)
         var tensors: [String: Tensor] = [:]
         for (name, t) in result.graph.initializers where !name.hasSuffix(".packed") { tensors[name] = t }
+        for layer in result.layers {
+            guard let c = layer.input else { continue }
+            tensors[layer.weight + inputScaleSuffix] = Tensor(shape: [1], floats: [c.scale])
+            tensors[layer.weight + inputZeroPointSuffix] = Tensor.integers([Int(c.zeroPoint)], shape: [1], dtype: .u8)
+        }
         var metadata: [String: String] = ["format": "pt"]
         metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(loaded.model.config)
         metadata[ConfigSources.namingKey] = loaded.convention.rawValue
@@ -53,13 +66,18 @@ public enum Int8ModelFile {
               let layers = obj["layers"] as? [String], let act = obj["activations"] as? String else {
             throw QuantizeError.file(path: path, tensor: nil, detail: "no valid \(DynamicQuantization.metadataKey) entry in __metadata__")
         }
-        guard obj["scheme"] as? String == "dynamic-int8" else {
-            throw QuantizeError.file(path: path, tensor: nil, detail: "quantization scheme \(obj["scheme"] ?? "none") is not dynamic-int8")
+        let isStatic = obj["scheme"] as? String == staticScheme
+        guard obj["scheme"] as? String == "dynamic-int8" || isStatic else {
+            throw QuantizeError.file(path: path, tensor: nil, detail: "quantization scheme \(obj["scheme"] ?? "none") is not dynamic-int8 or \(staticScheme)")
         }
-        guard let scheme = ActivationScheme(rawValue: act) else {
-            throw QuantizeError.file(path: path, tensor: nil, detail: "activations \"\(act)\" is not per-token or per-tensor")
+        if isStatic, obj["version"] as? Int != staticVersion {
+            throw QuantizeError.file(path: path, tensor: nil, detail: "\(staticScheme) version \(obj["version"] ?? "none") is not \(staticVersion), the one this vitopt reads")
+        }
+        guard let scheme = ActivationScheme(rawValue: act), (scheme == .calibrated) == isStatic else {
+            throw QuantizeError.file(path: path, tensor: nil, detail: "activations \"\(act)\" do not fit scheme \(obj["scheme"] ?? "none")")
         }
         var tensors = file.tensors
+        let calibration = isStatic ? try staticInputs(layers, tensors: &tensors, path: path) : [:]
         var stored: [String: WeightQuantizer.Quantized] = [:]
         for name in layers {
             guard let w = tensors[name] else { throw QuantizeError.file(path: path, tensor: name, detail: "listed as quantized but missing") }
@@ -82,6 +100,8 @@ public enum Int8ModelFile {
         var options = DynamicQuantization.Options()
         options.activations = scheme
         options.stored = stored
+        options.calibration = calibration
+        options.calibrationMethod = obj["calibration"] as? String
         options.onlyWeights = Set(layers)
         options.fuse = fuse
         let result = try DynamicQuantization.apply(try loaded.graph(), options: options)
@@ -91,5 +111,28 @@ public enum Int8ModelFile {
             throw QuantizeError.file(path: path, tensor: missing.first, detail: "\(missing.count) quantized tensor(s) are not the weight of a Linear layer")
         }
         return Model(loaded: loaded, result: result, activations: scheme)
+    }
+
+    /// Reads and validates each layer's `<weight>_input_scale` / `<weight>_input_zero_point`, removing them from `tensors`.
+    static func staticInputs(_ layers: [String], tensors: inout [String: Tensor], path: String) throws -> [String: StaticActivation] {
+        var out: [String: StaticActivation] = [:]
+        for name in layers {
+            let sName = name + inputScaleSuffix, zName = name + inputZeroPointSuffix
+            guard let s = tensors[sName] else { throw QuantizeError.file(path: path, tensor: sName, detail: "missing calibrated input scale") }
+            guard let z = tensors[zName] else { throw QuantizeError.file(path: path, tensor: zName, detail: "missing calibrated input zero point") }
+            guard s.dtype == .f32, s.shape == [1] else {
+                throw QuantizeError.file(path: path, tensor: sName, detail: "expected F32 [1], got \(s.dtype.rawValue) \(s.shape)")
+            }
+            guard z.dtype == .u8, z.shape == [1] else {
+                throw QuantizeError.file(path: path, tensor: zName, detail: "expected U8 [1], got \(z.dtype.rawValue) \(z.shape)")
+            }
+            let scale = s.copy().floatArray()[0], zp = z.intArray()[0]
+            do { out[name] = try StaticActivation(scale: scale, zeroPoint: zp) } catch let e as StaticActivation.Invalid {
+                throw QuantizeError.file(path: path, tensor: sName, detail: e.detail)
+            }
+            tensors[sName] = nil
+            tensors[zName] = nil
+        }
+        return out
     }
 }

@@ -24,7 +24,7 @@ public enum Int8ONNXFile {
             g.metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(loaded.model.config)
             g.metadata[ConfigSources.namingKey] = loaded.convention.rawValue
         }
-        return try ONNXExporter.write(g, to: path, opset: opset, externalData: false, registry: .onnx)
+        return try ONNXExporter.write(g, to: path, opset: opset, externalData: false, registry: .int8)
     }
 
     /// Whether `path` names an ONNX file (by extension).

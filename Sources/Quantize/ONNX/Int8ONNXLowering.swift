@@ -13,7 +13,12 @@ import Graph
 ///   `acc = MatMulInteger(q, W_q) − Cast I32(zp) · colsum(W_q)` (exact int32, `<weight>_colsum`),
 ///   `y = Cast F32(acc) · (s · w_scale) + bias`.
 ///
-/// Both use ONNX `Round`'s half-to-even, as vitopt's quantizer, so the u8 activations and int32
+/// - static (calibrated): QDQ, as ONNX Runtime's `quantize_static(quant_format=QDQ)` writes it:
+///   `QuantizeLinear(x, <weight>_input_scale, <weight>_input_zero_point U8) → DequantizeLinear`, the
+///   weight as `DequantizeLinear(W_q [K, N], w_scale [N], 0 I8 [N], axis 1)`, then `MatMul` and `Add bias`;
+///   ONNX Runtime fuses these into its integer kernels (or runs them in fp32: the same values to fp32 rounding).
+///
+/// The dynamic forms use ONNX `Round`'s half-to-even, as vitopt's quantizer, so the u8 activations and int32
 /// accumulators equal vitopt's; the float epilogue rounds twice (Mul, Add) where vitopt's fuses
 /// one multiply-add, a difference of at most an ulp or so of each output.
 public enum Int8ONNXLowering {
@@ -50,6 +55,23 @@ public enum Int8ONNXLowering {
             func node(_ op: String, _ ins: [String], _ outs: [String], _ attrs: [String: Attribute] = [:]) {
                 nodes.append(Node(name: v(op), op: op, inputs: ins, outputs: outs, attributes: attrs))
             }
+            if scheme == .calibrated {
+                let c = try StaticActivation.of(n)
+                let xs = wName + "_input_scale", xz = wName + "_input_zero_point", wz = wName + "_zero_point"
+                g.initializers[xs] = Tensor(shape: [], floats: [c.scale])
+                g.initializers[xz] = Tensor.integers([Int(c.zeroPoint)], shape: [], dtype: .u8)
+                g.initializers[wz] = Tensor(zeros: .i8, shape: [nOut])
+                func named(_ op: String, _ suffix: String, _ ins: [String], _ outs: [String], _ attrs: [String: Attribute] = [:]) {
+                    nodes.append(Node(name: v(suffix), op: op, inputs: ins, outputs: outs, attributes: attrs))
+                }
+                named("QuantizeLinear", "QuantizeLinear", [x, xs, xz], [v("x_quantized")])
+                named("DequantizeLinear", "DequantizeLinear_x", [v("x_quantized"), xs, xz], [v("x_dequantized")])
+                named("DequantizeLinear", "DequantizeLinear_w", [qName, sName, wz], [v("weight")], ["axis": .int(1)])
+                let bias = n.inputs.count > 4
+                named("MatMul", "MatMul", [v("x_dequantized"), v("weight")], [bias ? v("matmul") : out])
+                if bias { named("Add", "Add", [v("matmul"), n.inputs[4]], [out]) }
+                continue
+            }
             let acc: String, rowScale: String
             switch scheme {
             case .perTensor:
@@ -59,6 +81,8 @@ public enum Int8ONNXLowering {
                 node("MatMulInteger", [v("x_quantized"), qName, v("x_zero_point"), zpName], [v("acc")])
                 acc = v("acc")
                 rowScale = v("x_scale")
+            case .calibrated:
+                continue
             case .perToken:
                 let csName = wName + "_colsum"
                 g.initializers[csName] = columnSums(w)

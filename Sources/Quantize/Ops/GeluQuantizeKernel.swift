@@ -4,7 +4,7 @@ import Glibc
 import Graph
 
 /// `GeluQuantize(x[..., D]) {approximate} -> (q U8[..., Dp], scale F32[...], zero_point I32[...])`: GELU
-/// fused with per-token activation quantization (the MLP's hidden activation never reaches memory
+/// fused with per-token (or, with `input_scale`/`input_zero_point`, calibrated) activation quantization (the MLP's hidden activation never reaches memory
 /// in fp32). Values are `Gelu`'s exactly (`VectorMath.gelu`, or the tanh form), then quantized as
 /// `QuantizedRows.quantize` does per token.
 struct GeluQuantizeKernel: OpKernel {
@@ -16,6 +16,7 @@ struct GeluQuantizeKernel: OpKernel {
         if let a = node.string("approximate"), a != "none" && a != "tanh" {
             throw GraphError.shapeMismatch(node: node.name, detail: "approximate must be \"none\" or \"tanh\", is \"\(a)\"")
         }
+        _ = try StaticActivation.optional(node)
         guard let d = inputs[0].shape.last?.value else {
             throw GraphError.shapeMismatch(node: node.name, detail: "'\(inputs[0].name)' needs a fixed last dimension")
         }
@@ -25,7 +26,7 @@ struct GeluQuantizeKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0], d = x.shape.last!, rows = x.count / d, src0 = x.floats
         let tanhForm = node.string("approximate") == "tanh"
-        let q = FusedQuantize.rows(rows, features: d, context: context) { r, tmp in
+        let q = FusedQuantize.rows(rows, features: d, with: try StaticActivation.optional(node), context: context) { r, tmp in
             if tanhForm { VectorMath.geluTanh(src0 + r * d, tmp, count: d) } else { VectorMath.gelu(src0 + r * d, tmp, count: d) }
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))

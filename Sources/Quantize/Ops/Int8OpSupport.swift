@@ -18,7 +18,7 @@ enum Int8Op {
     static func scheme(_ node: Node) throws -> ActivationScheme {
         guard let raw = node.string("activations") else { throw GraphError.missingAttribute(node: node.name, name: "activations") }
         guard let s = ActivationScheme(rawValue: raw) else {
-            throw GraphError.shapeMismatch(node: node.name, detail: "activations must be per-token or per-tensor, is \"\(raw)\"")
+            throw GraphError.shapeMismatch(node: node.name, detail: "activations must be per-token, per-tensor or static, is \"\(raw)\"")
         }
         return s
     }

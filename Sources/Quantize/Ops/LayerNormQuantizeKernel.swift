@@ -22,6 +22,7 @@ struct LayerNormQuantizeKernel: OpKernel {
             try Int8Op.require(p.shape == [.fixed(d)], node, "'\(p.name)' must be [\(d)], is \(p.shape.shapeDescription)")
         }
         guard node.float("epsilon") != nil else { throw GraphError.missingAttribute(node: node.name, name: "epsilon") }
+        _ = try StaticActivation.optional(node)
         return FusedQuantize.outputInfos(inputs[0].shape, features: d)
     }
 
@@ -29,7 +30,7 @@ struct LayerNormQuantizeKernel: OpKernel {
         let x = inputs[0], d = x.shape.last!, rows = x.count / d
         let eps = node.float("epsilon")!
         let gamma = inputs[1].floats, beta = inputs[2].floats, src0 = x.floats
-        let q = FusedQuantize.rows(rows, features: d, context: context) { r, tmp in
+        let q = FusedQuantize.rows(rows, features: d, with: try StaticActivation.optional(node), context: context) { r, tmp in
             KernelMath.layerNormRow(src0 + r * d, width: d, gamma: gamma, beta: beta, epsilon: eps, into: tmp)
         }
         return FusedQuantize.outputs(q, leading: Array(x.shape.dropLast()))
@@ -45,16 +46,18 @@ enum FusedQuantize {
     }
 
     /// Quantized rows whose fp32 values `produce(row, buffer)` writes into a per-thread buffer of
-    /// `features` floats; each row is then quantized per token (`QuantizedRows.store`).
-    static func rows(_ rows: Int, features d: Int, context: ExecutionContext,
+    /// `features` floats; each row is then quantized per token (`QuantizedRows.store`) or, given a
+    /// calibrated `StaticActivation` (the node's `input_scale`/`input_zero_point`), with that.
+    static func rows(_ rows: Int, features d: Int, with fixed: StaticActivation? = nil, context: ExecutionContext,
                      produce: (Int, UnsafeMutablePointer<Float>) -> Void) -> QuantizedRows {
         let q = QuantizedRows(rows: rows, features: d, zeroed: false)
+        if let f = fixed { q.fill(f) }
         context.parallelFor(rows, minChunk: 8) { range in
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: max(1, d))
             defer { tmp.deallocate() }
             for r in range {
                 produce(r, tmp)
-                q.store(row: r, from: tmp)
+                if let f = fixed { q.store(row: r, from: tmp, with: f) } else { q.store(row: r, from: tmp) }
             }
         }
         return q

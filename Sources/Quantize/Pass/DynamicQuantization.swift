@@ -22,6 +22,11 @@ public enum DynamicQuantization {
         public var stored: [String: WeightQuantizer.Quantized] = [:]
         /// When set, quantize exactly the Linears whose weight is named here (an int8 file's layer list).
         public var onlyWeights: Set<String>?
+        /// With `activations = .calibrated`: each layer's input quantization by weight name
+        /// (`StaticCalibration.measure`, or an int8 file's stored values). Every quantized layer needs one.
+        public var calibration: [String: StaticActivation] = [:]
+        /// With `activations = .calibrated`: how the ranges were found (written to the metadata).
+        public var calibrationMethod: String?
         public init() {}
     }
 
@@ -33,6 +38,8 @@ public enum DynamicQuantization {
         public let inFeatures: Int
         /// SQNR of the int8 weight against the fp32 one, dB.
         public let weightSQNR: Double
+        /// The calibrated input quantization (static int8 only).
+        public var input: StaticActivation? = nil
     }
 
     public struct Result: Sendable {
@@ -100,19 +107,29 @@ public enum DynamicQuantization {
             g.nodes[i] = Node(name: node.name, op: Int8LinearKernel.op,
                               inputs: [node.inputs[0], packedName, wName, scaleName] + node.inputs.dropFirst(2),
                               outputs: node.outputs, attributes: ["activations": .string(options.activations.rawValue)])
+            var attributes: [String: Attribute] = ["activations": .string(options.activations.rawValue)]
+            if options.activations == .calibrated {
+                guard let c = options.calibration[wName] else {
+                    throw QuantizeError.calibration("no calibrated input range for node '\(node.name)' (weight '\(wName)')")
+                }
+                attributes.merge(c.attributes) { _, b in b }
+                g.nodes[i].attributes = attributes
+            }
             let sqnr = options.stored[wName] == nil ? WeightQuantizer.sqnr(w, WeightQuantizer.dequantize(q.weight, scale: q.scale)) : .nan
-            layers.append(Layer(node: node.name, weight: wName, outFeatures: w.shape[0], inFeatures: w.shape[1], weightSQNR: sqnr))
+            layers.append(Layer(node: node.name, weight: wName, outFeatures: w.shape[0], inFeatures: w.shape[1], weightSQNR: sqnr,
+                                input: options.activations == .calibrated ? options.calibration[wName] : nil))
         }
         guard !layers.isEmpty else {
             throw QuantizeError.nothingToQuantize(linears.isEmpty ? "\(input.name) has no Linear layers"
                                                                   : "all \(linears.count) Linear layers of \(input.name) stay fp32")
         }
-        let fused = (options.fuse && options.activations == .perToken) ? fuseProducers(&g) : []
-        g.metadata[metadataKey] = describe(options.activations, layers: layers)
+        let fused = (options.fuse && options.activations != .perTensor) ? fuseProducers(&g) : []
+        g.metadata[metadataKey] = describe(options.activations, layers: layers, method: options.calibrationMethod)
         return Result(graph: g, layers: layers, kept: kept, fused: fused)
     }
 
-    /// Rewrites LayerNorm/Gelu producers whose output feeds only `Int8Linear` inputs.
+    /// Rewrites LayerNorm/Gelu producers whose output feeds only `Int8Linear` inputs (per-token, or
+    /// static when every consumer has the same calibrated quantization, which the producer then applies).
     static func fuseProducers(_ g: inout ModelGraph) -> [String] {
         var consumers: [String: [Int]] = [:]
         for (i, n) in g.nodes.enumerated() { for v in n.inputs { consumers[v, default: []].append(i) } }
@@ -125,9 +142,16 @@ public enum DynamicQuantization {
             guard !outputs.contains(v), let users = consumers[v], !users.isEmpty,
                   users.allSatisfy({ g.nodes[$0].op == Int8LinearKernel.op && g.nodes[$0].inputs[0] == v
                                      && g.nodes[$0].inputs.dropFirst().allSatisfy { $0 != v } }) else { continue }
+            let first = g.nodes[users[0]]
+            guard let scheme = first.string("activations"), scheme != ActivationScheme.perTensor.rawValue,
+                  users.allSatisfy({ g.nodes[$0].string("activations") == scheme
+                                     && g.nodes[$0].attributes[StaticActivation.scaleKey] == first.attributes[StaticActivation.scaleKey]
+                                     && g.nodes[$0].attributes[StaticActivation.zeroPointKey] == first.attributes[StaticActivation.zeroPointKey] })
+            else { continue }
             let q = [v + ".q", v + ".scale", v + ".zero_point"]
             var attrs = prod.attributes
-            attrs["activations"] = .string(ActivationScheme.perToken.rawValue)
+            attrs["activations"] = .string(scheme)
+            for key in [StaticActivation.scaleKey, StaticActivation.zeroPointKey] { attrs[key] = first.attributes[key] }
             g.nodes[p] = Node(name: prod.name, op: prod.op == OpKind.layerNorm ? LayerNormQuantizeKernel.op : GeluQuantizeKernel.op,
                               inputs: prod.inputs, outputs: q, attributes: attrs)
             for u in users {
@@ -140,10 +164,17 @@ public enum DynamicQuantization {
         return fused
     }
 
-    /// The metadata JSON: scheme, activation mode and quantized weight names.
-    static func describe(_ a: ActivationScheme, layers: [Layer]) -> String {
-        let obj: [String: Any] = ["scheme": "dynamic-int8", "weights": "int8 symmetric per output channel, scale in <weight>_scale",
+    /// The metadata JSON: scheme, activation mode and quantized weight names; for static int8 also the
+    /// format version and the calibration method (the values are tensors, see `Int8ModelFile`).
+    static func describe(_ a: ActivationScheme, layers: [Layer], method: String? = nil) -> String {
+        var obj: [String: Any] = ["scheme": "dynamic-int8", "weights": "int8 symmetric per output channel, scale in <weight>_scale",
                                   "activations": a.rawValue, "layers": layers.map(\.weight)]
+        if a == .calibrated {
+            obj["scheme"] = Int8ModelFile.staticScheme
+            obj["version"] = Int8ModelFile.staticVersion
+            obj["inputs"] = "u8 per tensor, scale in <weight>_input_scale (F32 [1]), zero point in <weight>_input_zero_point (U8 [1])"
+            if let m = method { obj["calibration"] = m }
+        }
         let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

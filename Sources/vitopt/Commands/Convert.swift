@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Formats
 import Graph
+import Quantize
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,6 +42,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("external-data"), help: "Put an .onnx output's tensors in FILE.data beside it (automatic over 2 GB).")
     var externalData = false
 
+    @Option(help: "Store the floating-point parameters as f32, f16 or bf16 (rounded to nearest even, as PyTorch's model.to(dtype)); default: as the input stores them.")
+    var dtype: String?
+
     @Flag(help: "Refuse tensors that are not ViT parameters instead of carrying them through.")
     var strict = false
 
@@ -59,6 +63,9 @@ struct Convert: ParsableCommand {
         if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
         if let m = maxShardSize, ShardedSafetensorsWriter.parseSize(m) == nil {
             throw ValidationError("--max-shard-size must be a size such as 5GB, 500MB, 2GiB or a byte count, got '\(m)'")
+        }
+        if let d = dtype, ParameterDType(rawValue: d.lowercased()) == nil {
+            throw ValidationError("--dtype must be f32, f16 or bf16, got '\(d)'")
         }
         if let l = layout, !["plain", "keras"].contains(l.lowercased()) {
             throw ValidationError("--layout must be plain or keras, got '\(l)'")
@@ -94,12 +101,25 @@ struct Convert: ParsableCommand {
         var outputs = inputs
         if fmt == .onnx { try outputs.claimONNX(output) } else { try outputs.claim(output) }
 
+        let storage = dtype.flatMap { ParameterDType(rawValue: $0.lowercased()) }
+        if let storage, storage != .f32 {
+            guard fmt != .onnx else { throw ValidationError("--dtype \(storage.rawValue): ONNX output keeps float32 parameters (the exported graph computes in float32)") }
+            guard fmt != .hdf5 || storage != .bf16 else { throw ValidationError("--dtype bf16: HDF5 has no bfloat16 type; write safetensors, or use --dtype f16") }
+            guard !Int8ModelFile.isQuantized(input) else { throw ValidationError("--dtype: \(input) is an int8 model; convert the fp32 model") }
+        }
         if try Int8ONNXConvert.handle(input: input, output: output, format: fmt, opset: opset, options: modelOptions, inputs: inputs) { return }
         let loaded = try modelOptions.load(input)
         if strict && !loaded.model.extras.isEmpty {
             throw ValidationError("--strict: \(input) has tensors that are not ViT parameters: \(loaded.model.extras.keys.sorted().joined(separator: ", "))")
         }
         var convention = try tfNaming ? .hf : (naming.map(NamingConvention.parse) ?? loaded.convention)
+        if let swin = loaded.swin {
+            let s = try SwinSaver.save(swin, to: output, naming: convention, format: fmt, writeConfigJSON: !noConfigJSON && fmt != .onnx,
+                                       inputs: inputs, opset: opset)
+            print("wrote \(output): \(fmt.rawValue), \(convention.rawValue) naming (Swin Transformer)\n  \(s.tensorsWritten) tensors written")
+            if let c = s.configPath { print("  config: \(c)") }
+            return
+        }
         if fmt == .hdf5 && hdf5Layout == nil && naming == nil && (output as NSString).lastPathComponent == "tf_model.h5" {
             hdf5Layout = .keras
             convention = .hf
@@ -118,7 +138,7 @@ struct Convert: ParsableCommand {
         }) { return }
         let outLayout = hdf5Layout ?? .plain
         let summary = try ProgressLine.writing("convert", totalBytes: tensorBytes) {
-            try ModelSaver.save(loaded.model, to: output, naming: convention, format: fmt,
+            try ModelSaver.save(storage.map { loaded.model.castingParameters(to: $0) } ?? loaded.model, to: output, naming: convention, format: fmt,
                                 writeConfigJSON: !noConfigJSON, hdf5Layout: outLayout, inputs: inputs,
                                 maxShardBytes: maxShardSize.flatMap(ShardedSafetensorsWriter.parseSize))
         }

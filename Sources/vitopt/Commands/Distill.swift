@@ -55,6 +55,7 @@ struct DistillCommand: ParsableCommand {
         try outputs.claim(checkpointPath, as: "the checkpoint", replacing: resume)
         if let l = log { try outputs.claim(l, as: "the --log file") }
         let t = try modelOptions.load(teacher)
+        if t.swin != nil { throw ValidationError("\(teacher) is a Swin Transformer: distillation is not supported for Swin (it trains plain ViT students)") }
         let (desc, how) = try StudentBuilder.build(teacher: t.model, spec: student.spec, seed: training.seed)
         // A plain ViT student is saved in timm's convention when timm can express it, any other (CLIP, DINOv2...)
         // in its teacher's, unless told otherwise; that it can be written is checked before training.

@@ -4,11 +4,11 @@ import Formats
 import Graph
 import Quantize
 
-/// `vitopt quantize IN OUT`: dynamic int8 quantization with an optional accuracy report.
+/// `vitopt quantize IN OUT`: dynamic int8 quantization, or static with `--calibrate DATA`, with an optional accuracy report.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
-        abstract: "Quantize a model's Linear layers to int8 (dynamic: activations quantized at run time).")
+        abstract: "Quantize a model's Linear layers to int8 (dynamic: activations quantized at run time; static with --calibrate).")
 
     @Argument(help: "fp32 model file.")
     var input: String
@@ -16,8 +16,14 @@ struct QuantizeCommand: ParsableCommand {
     @Argument(help: "Output int8 model: .safetensors, or .onnx (standard integer operators ONNX Runtime runs).")
     var output: String
 
-    @Option(help: "Activation quantization: per-token (default) or per-tensor (as ONNX Runtime / PyTorch).")
-    var activations = "per-token"
+    @Option(help: "Activation quantization: per-token (default), per-tensor (as ONNX Runtime / PyTorch dynamic), or static (needs --calibrate; the default with it).")
+    var activations: String?
+
+    @Option(help: "Static int8: calibration samples (a preprocessed .npy batch or an image folder); each Linear input gets one scale and zero point from the min/max seen.")
+    var calibrate: String?
+
+    @Option(name: .customLong("calibration-samples"), help: "How many of the --calibrate samples to use (the first N).")
+    var calibrationSamples = 256
 
     @Option(parsing: .singleValue, help: "Keep Linear layers whose node or weight name matches fp32: a glob, or re:REGEX. Repeatable.")
     var exclude: [String] = []
@@ -41,11 +47,17 @@ struct QuantizeCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        guard ActivationScheme(rawValue: activations) != nil else {
-            throw ValidationError("--activations must be per-token or per-tensor, got '\(activations)'")
+        guard let scheme = ActivationScheme(rawValue: self.scheme) else {
+            throw ValidationError("--activations must be per-token, per-tensor or static, got '\(activations ?? "")'")
         }
+        if scheme == .calibrated && calibrate == nil { throw ValidationError("--activations static needs --calibrate DATA") }
+        if scheme != .calibrated && calibrate != nil { throw ValidationError("--calibrate makes static int8; it cannot be combined with --activations \(scheme.rawValue)") }
+        guard (1...100_000).contains(calibrationSamples) else { throw ValidationError("--calibration-samples must be in 1...100000, got \(calibrationSamples)") }
         if labels != nil && eval == nil { throw ValidationError("--labels needs --eval") }
     }
+
+    /// The activation scheme asked for (`static` when only --calibrate is given).
+    private var scheme: String { activations ?? (calibrate != nil ? ActivationScheme.calibrated.rawValue : ActivationScheme.perToken.rawValue) }
 
     func run() throws {
         // Every input is checked before anything is written: the output must not replace one of them,
@@ -54,10 +66,14 @@ struct QuantizeCommand: ParsableCommand {
         inputs.protectModel(input)
         if let e = eval { inputs.protect(e, as: "the --eval data") }
         if let l = labels { inputs.protect(l, as: "the --labels file") }
+        if let c = calibrate { inputs.protect(c, as: "the --calibrate data") }
         var outputs = inputs
         try outputs.claim(output)
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
         let file = try modelOptions.load(input)
+        if file.swin != nil {
+            throw ValidationError("\(input) is a Swin Transformer: its int8 graph runs in the library (DynamicQuantization, cosine ≥ 0.999 on samples/swin) but vitopt does not write int8 Swin files yet")
+        }
         if Int8ONNXPatterns.applies(to: try file.graph()) { throw QuantizeError.alreadyQuantized(path: input) }
         let toONNX = Int8ONNXFile.isONNXPath(output)
         // An int8 safetensors file needs checkpoint tensor names: an imported ONNX graph is quantized from its description.
@@ -66,19 +82,28 @@ struct QuantizeCommand: ParsableCommand {
         let sample = try dataset.map { try $0.batch(0..<min($0.count, 32), config: loaded.model.config) }
         let fp32 = try loaded.graph()
         var options = DynamicQuantization.Options()
-        options.activations = ActivationScheme(rawValue: activations)!
+        options.activations = ActivationScheme(rawValue: scheme)!
         options.exclude = try exclude.map(ExcludePattern.init)
+        if let c = calibrate {
+            let data = try Dataset.open(c, labels: nil, config: loaded.model.config, inferLabels: false)
+            let bar = ProgressLine("calibrate")
+            options.calibration = try StaticCalibration.measure(fp32, data: data, config: loaded.model.config, samples: calibrationSamples,
+                                                                threads: threads.count, progress: { bar.update($0, of: $1) })
+            options.calibrationMethod = "\(StaticCalibration.method) over \(min(calibrationSamples, data.count)) samples of \((c as NSString).lastPathComponent)"
+        }
         options.fuse = !noFuse && !toONNX
         let result = try DynamicQuantization.apply(fp32, options: options)
         let bytes = toONNX ? try Int8ONNXFile.save(result, from: loaded, to: output, inputs: inputs).bytes
             : try Int8ModelFile.save(result, from: loaded, to: output, inputs: inputs)
         var object: [String: Any] = [
-            "input": input, "output": output, "bytes": bytes, "fp32_bytes": loaded.fileSize, "activations": activations,
+            "input": input, "output": output, "bytes": bytes, "fp32_bytes": loaded.fileSize, "activations": scheme,
             "int8_layers": result.layers.count, "fused_producers": result.fused.count,
             "kept_fp32": result.kept.map { ["node": $0.node, "reason": $0.reason] },
         ]
+        if let m = options.calibrationMethod { object["calibration"] = m }
         if !json {
-            print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(activations)); fused \(result.fused.count) producer(s)")
+            print("quantized \(result.layers.count) Linear layer(s) to int8 (activations \(scheme)); fused \(result.fused.count) producer(s)")
+            if let m = options.calibrationMethod { print("calibrated input ranges: \(m)") }
             if !result.kept.isEmpty {
                 print("kept fp32: " + result.kept.map { "\($0.node) (\($0.reason))" }.joined(separator: ", "))
             }
@@ -87,6 +112,10 @@ struct QuantizeCommand: ParsableCommand {
         }
         if report || eval != nil {
             try printReport(loaded: loaded, fp32: fp32, result: result, dataset: dataset, evalSample: sample, into: &object)
+            if options.activations == .calibrated, let d = dataset {
+                try printComparison(StaticComparison.measure(fp32: fp32, staticResult: result, exclude: options.exclude, data: d,
+                                                             config: loaded.model.config, threads: threads.count), into: &object)
+            }
         }
         if json { try JSONReport.print(object) }
     }
@@ -129,6 +158,28 @@ struct QuantizeCommand: ParsableCommand {
         }
         if let a = e.agreement, let c = e.meanCosine, let m = e.minCosine, let x = e.maxAbsDiff {
             print(String(format: "  top-1 agreement %.2f%%, logit cosine mean %.6f min %.6f, max abs error %.4g", a * 100, c, m, x))
+        }
+    }
+
+    /// Static against dynamic int8 on the --eval data (or, with `--json`, adds it to `object`).
+    private func printComparison(_ rows: [StaticComparison.Row], into object: inout [String: Any]) {
+        object["static_vs_dynamic"] = rows.map { r -> [String: Any] in
+            var o: [String: Any] = ["scheme": r.scheme, "samples": r.result.samples]
+            o["top1"] = r.result.top1
+            o["agreement"] = r.result.agreement
+            o["logit_cosine_mean"] = r.result.meanCosine
+            o["logit_cosine_min"] = r.result.minCosine
+            o["max_abs_error"] = r.result.maxAbsDiff
+            return o
+        }
+        if json { return }
+        print("\nint8 scheme           top-1    agreement  cosine mean  cosine min  max abs error   (vs fp32, \(rows.first?.result.samples ?? 0) samples)")
+        for r in rows {
+            let e = r.result
+            let top1 = e.top1.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+            print(r.scheme.padding(toLength: 20, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(1, 8 - top1.count)) + top1
+                  + String(format: " %10.2f%% %12.6f %11.6f %14.4g", (e.agreement ?? 0) * 100, e.meanCosine ?? 0, e.minCosine ?? 0,
+                           e.maxAbsDiff ?? 0))
         }
     }
 

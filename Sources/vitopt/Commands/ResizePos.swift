@@ -23,6 +23,9 @@ struct ResizePos: ParsableCommand {
     @Option(name: .customLong("image-size"), help: "New input size: N or HxW (e.g. 384 or 320x192).")
     var imageSize: String?
 
+    @Option(name: .customLong("window-size"), help: "Swin: new window size (the relative position bias tables are resampled as timm does).")
+    var windowSize: Int?
+
     @Flag(name: .customLong("no-config-json"), help: "Do not write config.json beside the output.")
     var noConfigJSON = false
 
@@ -34,7 +37,8 @@ struct ResizePos: ParsableCommand {
 
     func validate() throws {
         if let s = imageSize { _ = try ModelOptions.size(s, flag: "--image-size") }
-        guard imageSize != nil || resample.patchSize != nil else { throw ValidationError("give --image-size (and/or --patch-size)") }
+        try OptionBounds.check(windowSize, "--window-size", 1...64)
+        guard imageSize != nil || resample.patchSize != nil || windowSize != nil else { throw ValidationError("give --image-size (and/or --patch-size)") }
     }
 
     func run() throws {
@@ -44,6 +48,15 @@ struct ResizePos: ParsableCommand {
         try outputs.claim(output)
         let loaded = try modelOptions.load(input)
         let size = try imageSize.map { try ModelOptions.size($0, flag: "--image-size") }
+        if let swin = loaded.swin {
+            guard resample.patchSize == nil else { throw ValidationError("--patch-size: a Swin's patch embedding is not resampled") }
+            let resized = try swin.resized(imageSize: size ?? swin.config.imageSize, windowSize: windowSize)
+            let s = try SwinSaver.save(resized, to: output, naming: loaded.convention, format: loaded.format, writeConfigJSON: !noConfigJSON, inputs: inputs)
+            print("wrote \(output): Swin at \(resized.config.imageSize[0])×\(resized.config.imageSize[1]), window \(resized.config.windowSize), \(loaded.convention.rawValue) naming")
+            if let c = s.configPath { print("  config: \(c)") }
+            return
+        }
+        guard windowSize == nil else { throw ValidationError("--window-size applies to Swin Transformers") }
         let (model, summary, preset) = try resample.resize(loaded, imageSize: size)
         let (saved, action) = try ResizedCheckpoint.save(model, input: loaded, to: output, writeConfigJSON: !noConfigJSON, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }

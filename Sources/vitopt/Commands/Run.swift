@@ -64,10 +64,17 @@ struct Run: ParsableCommand {
             guard runnable.int8 == nil else {
                 throw ValidationError("\(model) is an int8 model; resample the fp32 model (vitopt resize-pos) and quantize the result")
             }
+            if let swin = loaded.swin, let size = try imageSize.map({ try ModelOptions.size($0, flag: "--image-size") }), resample.patchSize == nil {
+                let resized = try swin.resized(imageSize: size)
+                graph = try SwinGraphBuilder.build(resized, name: graph.name)
+                config.imageSize = size
+                config.preprocessing = resized.config.preprocessing
+            } else {
             let (resized, summary, preset) = try resample.resize(loaded, imageSize: try imageSize.map { try ModelOptions.size($0, flag: "--image-size") })
             for line in summary.lines(preset: preset) { Console.note(line) }
             graph = try ViTGraphBuilder.build(resized, name: graph.name)
             config = resized.config
+            }
         }
         if top != nil, config.numClasses == 0 { throw ValidationError("--top needs a model with a classifier head") }
         let data = try Dataset.open(input, labels: nil, config: config, inferLabels: false)

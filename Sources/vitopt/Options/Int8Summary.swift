@@ -4,7 +4,8 @@ import Quantize
 enum Int8Summary {
     static func text(_ m: Int8ModelFile.Model) -> String {
         let int8Bytes = m.result.layers.reduce(0) { $0 + $1.inFeatures * $1.outFeatures }
-        var lines = ["quantization: dynamic int8 — weights int8 symmetric per output channel, activations u8 \(m.activations.rawValue)",
+        let kind = m.activations == .calibrated ? "static int8" : "dynamic int8"
+        var lines = ["quantization: \(kind) — weights int8 symmetric per output channel, activations u8 \(m.activations.rawValue)",
                      "  \(m.result.layers.count) int8 Linear layer(s), \(int8Bytes) int8 weight bytes; fused producers: \(m.result.fused.count)"]
         if !m.result.kept.isEmpty { lines.append("  fp32 Linear layers: " + m.result.kept.map(\.node).joined(separator: ", ")) }
         return lines.joined(separator: "\n")
@@ -21,7 +22,7 @@ enum Int8Summary {
     /// The same facts as `text`, for `inspect --json`.
     static func fields(_ m: Int8ModelFile.Model) -> [String: Any] {
         [
-            "scheme": "dynamic int8", "weights": "int8 symmetric per output channel", "activations": "u8 \(m.activations.rawValue)",
+            "scheme": m.activations == .calibrated ? "static int8" : "dynamic int8", "weights": "int8 symmetric per output channel", "activations": "u8 \(m.activations.rawValue)",
             "int8_layers": m.result.layers.count, "int8_weight_bytes": m.result.layers.reduce(0) { $0 + $1.inFeatures * $1.outFeatures },
             "fused_producers": m.result.fused.count, "fp32_layers": m.result.kept.map(\.node),
         ]

@@ -2,17 +2,21 @@ import Graph
 
 /// DINOv2 backbones as transformers stores them: class token and mask token, LayerScale, MLP or
 /// SwiGLU, a final norm; the classifier reads the class token and the patch mean side by side.
+/// With registers (`Dinov2WithRegisters*`), see `DINOv2Family+Registers`.
 struct DINOv2Family: ModelFamily {
     let name = "dinov2"
     let hfModelTypes = ["dinov2", "dinov2_with_registers"]
     var namings: [FamilyNaming] { [DINOv2Names.hf] }
 
     func hfHints(_ json: [String: Any], path: String) throws -> ConfigHints {
-        if json["model_type"] as? String == "dinov2_with_registers" {
-            throw FormatError.config(path: path, detail: "Dinov2WithRegisters is not supported yet: its position embedding covers the class token but not the registers")
-        }
         var h = try HFConfigFields.hints(json, path: path, defaultEps: 1e-6)
         let c = ConfigValue(json: json, path: path)
+        if json["model_type"] as? String == "dinov2_with_registers" {
+            // Read in timm's form (DINOv2Family+Registers): the table covers the patches only.
+            h.regTokens = try c.int("num_register_tokens", ViTConfig.Limits.regTokens)
+            h.posEmbedIncludesPrefix = false
+            h.positionResample = ResamplePreset.timm.rawValue  // its interpolate_pos_encoding: bicubic, antialias=True
+        }
         if JSONText.bool(json["use_swiglu_ffn"]) == true { h.activation = ViTActivation.swiglu.rawValue }
         if let r = try c.double("mlp_ratio", 0...64), let d = h.embedDim, h.activation != ViTActivation.swiglu.rawValue {
             h.mlpHidden = Int((Double(d) * r).rounded(.down))
@@ -24,10 +28,10 @@ struct DINOv2Family: ModelFamily {
 
     func inexpressible(_ c: ViTConfig, in convention: NamingConvention) -> String? {
         guard convention == .hf else { return ViTFamily().inexpressible(c, in: convention) }
-        guard c.classToken, !c.distToken, c.regTokens == 0, c.posEmbedIncludesPrefix, c.finalNorm, !c.fcNorm, !c.normPre,
+        guard c.classToken, !c.distToken, c.regTokens == 0 ? c.posEmbedIncludesPrefix : !c.posEmbedIncludesPrefix, c.finalNorm, !c.fcNorm, !c.normPre,
               c.patchBias, c.layerScale, c.projectionDim == 0, !c.pooler,
               c.numClasses == 0 || c.pooling == .tokenAvg, c.mlpActivation == .gelu || c.mlpActivation == .swiglu else {
-            return "a model that is not a DINOv2 backbone (class token, LayerScale, a final norm, class+mean classifier)"
+            return "a model that is not a DINOv2 backbone (class token, LayerScale, a final norm, class+mean classifier; registers outside the position table)"
         }
         return nil
     }
@@ -59,9 +63,16 @@ struct DINOv2Family: ModelFamily {
         j["use_swiglu_ffn"] = swiglu
         j["hidden_act"] = "gelu"
         j["mlp_ratio"] = swiglu ? 4.0 : Double(c.mlpHidden) / Double(c.embedDim)
-        j["layerscale_value"] = 1.0
+        // transformers 5 refuses an integer here, and JSONSerialization writes 1.0 as 1; the value only
+        // initialises `lambda1`, which the checkpoint holds (1e-5 is timm's and DINOv2's own init).
+        j["layerscale_value"] = 1e-5
         j["qkv_bias"] = c.qkvBias
         j["drop_path_rate"] = 0.0
+        if c.regTokens > 0 {
+            j["model_type"] = "dinov2_with_registers"
+            j["architectures"] = [c.numClasses > 0 ? "Dinov2WithRegistersForImageClassification" : "Dinov2WithRegistersModel"]
+            j["num_register_tokens"] = c.regTokens
+        }
         return j
     }
 }

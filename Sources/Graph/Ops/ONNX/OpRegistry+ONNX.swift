@@ -14,6 +14,7 @@ extension OpRegistry {
                                       ReduceMeanKernel(), LayerNormalizationKernel(), ModKernel(), IsNaNKernel(), RangeKernel(),
                                       TileKernel(), GatherElementsKernel(), TopKKernel(), ScatterNDKernel(), ResizeKernel()]
         for k in others { r.register(k) }
+        for k: any OpKernel in ONNXBinaryKernel.orEqual + [PadKernel(), GlobalAveragePoolKernel(), NotKernel()] { r.register(k) }
         return r
     }()
 }

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Reference fixtures for Swin Transformer v1 (issue #14), in samples/swin/.
+
+Tiny, randomly initialised Swin models saved by their own libraries, with goldens computed by
+those libraries in fp32 eval mode:
+
+  timm      timm `swin_tiny_patch4_window7_224` rebuilt tiny (img 32, patch 4, embed 16, depths
+            (2, 2), heads (2, 4), window 4, 5 classes): stage 0 is an 8x8 grid in 4x4 windows with
+            a (2, 2) cyclic shift in its second block; stage 1 is 4x4, where timm and transformers
+            clamp the window to the grid and drop the shift. Saved with timm's `save_for_hf`.
+  hf        transformers `SwinForImageClassification` with the SAME weights (renamed by
+            `timm_to_hf` below, loaded strictly), saved with `save_pretrained`.
+  hf-model  transformers `SwinModel` (window 2, heads (1, 2): both stages shift), its own weights;
+            outputs `last_hidden_state` and `pooler_output`.
+
+Each folder holds the model files, one `<output>.npy` per output on `../input.npy` ([2,3,32,32]
+randn, seed 1400). `timm/resize/` holds timm's outputs when the checkpoint is built at another
+size: `img64/` (`img_size=64`, same window: no parameter changes) and `img64_window8/`
+(`img_size=64, window_size=8`: timm's `checkpoint_filter_fn` resizes every
+`relative_position_bias_table` with `resize_rel_pos_bias_table`; the resized tables are saved),
+on `../resize_input.npy` ([1,3,64,64] randn, seed 1401). `timm/onnx/` and `hf/onnx/` hold
+torch.onnx TorchScript and dynamo exports with ONNX Runtime goldens.
+
+Run from the repository root: `/work/venv/bin/python samples/gen_swin.py` (~1 minute). Needs torch,
+timm, transformers, onnx, onnxruntime, onnxscript, safetensors. Index: samples/swin/index.json.
+"""
+
+import json
+import re
+import sys
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen_families as fam  # noqa: E402
+from generate import save_npy, setup_torch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent / "swin"
+fam.ROOT = ROOT  # the shared helpers write index paths relative to this folder
+SIZE_BUDGET = 1_500_000
+
+SIZE, NEW_SIZE, CLASSES = 32, 64, 5
+TIMM_ARGS = OrderedDict(img_size=SIZE, patch_size=4, embed_dim=16, depths=(2, 2), num_heads=(2, 4), window_size=4,
+                        num_classes=CLASSES)
+HF_MODEL_ARGS = OrderedDict(image_size=SIZE, patch_size=4, embed_dim=16, depths=[2, 2], num_heads=[1, 2],
+                            window_size=2)
+
+
+def timm_to_hf(sd):
+    """timm SwinTransformer (downsample at the start of stages 1..) -> transformers Swin names
+    (downsample at the end of stages 0..; q, k, v split from qkv; `swin.` prefix, `classifier`).
+    transformers 5 loads its legacy on-disk names (`attention.self.query`, ...) through its own
+    conversion mapping, so these are the names `save_pretrained` writes."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        m = re.match(r"layers\.(\d+)\.downsample\.(.*)", k)
+        if m:
+            out[f"swin.encoder.layers.{int(m.group(1)) - 1}.downsample.{m.group(2)}"] = v
+            continue
+        m = re.match(r"layers\.(\d+)\.blocks\.(\d+)\.(.*)", k)
+        if m:
+            p = f"swin.encoder.layers.{m.group(1)}.blocks.{m.group(2)}."
+            rest = m.group(3)
+            if rest.startswith("attn.qkv."):
+                kind = rest.split(".")[-1]
+                for name, part in zip(("query", "key", "value"), v.chunk(3, 0)):
+                    out[p + f"attention.self.{name}.{kind}"] = part.clone()
+                continue
+            rest = (rest.replace("norm1.", "layernorm_before.").replace("norm2.", "layernorm_after.")
+                    .replace("attn.relative_position_bias_table", "attention.self.relative_position_bias_table")
+                    .replace("attn.proj.", "attention.output.dense.").replace("mlp.fc1.", "intermediate.dense.")
+                    .replace("mlp.fc2.", "output.dense."))
+            out[p + rest] = v
+            continue
+        k = (k.replace("patch_embed.proj.", "swin.embeddings.patch_embeddings.projection.")
+             .replace("patch_embed.norm.", "swin.embeddings.norm.").replace("head.fc.", "classifier."))
+        if k.startswith("norm."):
+            k = "swin.layernorm." + k[len("norm."):]
+        out[k] = v
+    return out
+
+
+def hf_load_strict(model, sd):
+    """Loads the legacy-named state dict through transformers' own loading path (save to a
+    scratch folder as safetensors, from_pretrained, no missing/unexpected keys)."""
+    import tempfile
+
+    from safetensors.torch import save_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model.config.save_pretrained(tmp)
+        save_file({k: v.contiguous() for k, v in sd.items()}, f"{tmp}/model.safetensors", metadata={"format": "pt"})
+        return fam.hf_reload(type(model), tmp)
+
+
+def timm_resize_record(directory, x, **kwargs):
+    out_dir = fam.fresh_dir(directory)
+    model = fam.timm_reload(ROOT / "timm", **kwargs)
+    with torch.no_grad():
+        logits = model(x)
+    record = OrderedDict(how="timm.create_model('local-dir:samples/swin/timm', pretrained=True, "
+                             + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")",
+                         outputs=fam.save_outputs(out_dir, OrderedDict(logits=logits)))
+    tables = OrderedDict()
+    for name, p in model.state_dict().items():
+        if name.endswith("relative_position_bias_table"):
+            path = out_dir / (name.replace(".", "_") + ".npy")
+            save_npy(path, p)
+            tables[name] = fam.rel(path)
+    record["relative_position_bias_tables"] = tables
+    return record
+
+
+def gen_swin():
+    import timm
+    import transformers
+    from transformers import SwinConfig, SwinForImageClassification, SwinModel
+
+    inputs = fam.Inputs(ROOT, 1400, SIZE, NEW_SIZE)
+    x = inputs.x
+
+    # timm classifier
+    d = fam.fresh_dir(ROOT / "timm")
+    model = timm.create_model("swin_tiny_patch4_window7_224", pretrained=False, **TIMM_ARGS).eval()
+    fam.perturb(model, 1410)
+    from timm.models._hub import save_for_hf
+
+    save_for_hf(model, str(d), model_args=dict(TIMM_ARGS), safe_serialization=True)
+    reloaded = fam.timm_reload(d)
+    with torch.no_grad():
+        logits = model(x)
+        fam.assert_close(reloaded(x), logits, "timm reload")
+    entry = fam.add_entry(d, "timm.models.swin_transformer.SwinTransformer", family="swin", library="timm",
+                          convention="timm", architecture="swin_tiny_patch4_window7_224", model_args=TIMM_ARGS)
+    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=logits))
+    entry["input"] = fam.rel(inputs.path)
+    entry["resize"] = OrderedDict(input=fam.rel(inputs.resize_path))
+    entry["resize"]["img64"] = timm_resize_record(d / "resize" / "img64", inputs.xr, img_size=NEW_SIZE)
+    entry["resize"]["img64_window8"] = timm_resize_record(d / "resize" / "img64_window8", inputs.xr,
+                                                          img_size=NEW_SIZE, window_size=8)
+    print("  onnx swin/timm")
+    entry["onnx"] = fam.export_onnx(d / "onnx", model, lambda m, t: OrderedDict(logits=m(t)), x,
+                                    OrderedDict(logits=logits))
+    entry["files"] = fam.list_files(d)
+
+    # the same weights as a transformers classifier
+    d = fam.fresh_dir(ROOT / "hf")
+    cfg = SwinConfig(image_size=SIZE, patch_size=4, embed_dim=16, depths=[2, 2], num_heads=[2, 4], window_size=4,
+                     num_labels=CLASSES, layer_norm_eps=1e-5)
+    hf = hf_load_strict(SwinForImageClassification(cfg).eval(), timm_to_hf(model.state_dict()))
+    with torch.no_grad():
+        hf_logits = hf(pixel_values=x).logits
+    diff = fam.assert_close(hf_logits, logits, "transformers vs timm (same weights)", 1e-5)
+    hf.save_pretrained(str(d), safe_serialization=True)
+    fam.hf_reload(SwinForImageClassification, d)
+    entry = fam.add_entry(d, "transformers.SwinForImageClassification", family="swin", library="transformers",
+                          convention="hf", same_weights_as="timm", converted_by="gen_swin.timm_to_hf",
+                          max_abs_diff_vs_timm=diff)
+    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=hf_logits))
+    entry["input"] = fam.rel(inputs.path)
+    print("  onnx swin/hf")
+    entry["onnx"] = fam.export_onnx(d / "onnx", hf, lambda m, t: OrderedDict(logits=m(pixel_values=t).logits), x,
+                                    OrderedDict(logits=hf_logits))
+    entry["files"] = fam.list_files(d)
+
+    # a transformers backbone, shifted windows in both stages
+    d = fam.fresh_dir(ROOT / "hf-model")
+    backbone = SwinModel(SwinConfig(**HF_MODEL_ARGS)).eval()
+    fam.perturb(backbone, 1420)
+    fam.hf_fixture(d, SwinModel, backbone, inputs,
+                   fam.add_entry(d, "transformers.SwinModel", family="swin", library="transformers", convention="hf",
+                                 kwargs=HF_MODEL_ARGS),
+                   resize=False, onnx=False)
+    fam.ENTRIES[-1]["files"] = fam.list_files(d)
+
+    versions = OrderedDict(torch=torch.__version__, timm=timm.__version__, transformers=transformers.__version__)
+    index = OrderedDict(generator="samples/gen_swin.py", versions=versions,
+                        conventions_note="paths are relative to samples/swin; every .npy is float32 C-order",
+                        fixtures=sorted(fam.ENTRIES, key=lambda e: e["path"]))
+    (ROOT / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+
+
+def main():
+    setup_torch()
+    ROOT.mkdir(parents=True, exist_ok=True)
+    gen_swin()
+    total = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
+    print(f"samples/swin: {total} bytes (budget {SIZE_BUDGET})")
+    return 0 if total <= SIZE_BUDGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
