@@ -54,6 +54,8 @@ public struct OpArity: Sendable, Equatable {
         t["If"] = OpArity(1...variadicLimit, outputs: 1...variadicLimit)
         t["DynamicQuantizeLinear"] = OpArity(1...1, outputs: 3...3)
         t["MatMulInteger"] = OpArity(2...4)
+        // x, scale[, zero point] (static int8's QDQ graphs).
+        for op in ["QuantizeLinear", "DequantizeLinear"] { t[op] = OpArity(2...3) }
         t["ConvInteger"] = OpArity(2...4)
         // vitopt's own ops.
         t["PatchEmbed"] = OpArity(2...3)

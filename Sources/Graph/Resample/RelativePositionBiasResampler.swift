@@ -17,7 +17,8 @@ import Darwin
 ///   grid resized by `F.interpolate(mode="bilinear")` (`align_corners=False`, no antialias)
 ///   through `GridResampler` (Double accumulation, rounded once to fp32).
 ///
-/// The result is fp32; a table already at the target size is returned unchanged.
+/// The result is fp32; a table already at the target size is returned unchanged. Swin's windows
+/// use the same `timm` scheme on tables without class rows (`resample(_:newSide:)`).
 public enum RelativePositionBiasResampler {
     public enum Scheme: Sendable {
         case timm, huggingFace
@@ -52,6 +53,17 @@ public enum RelativePositionBiasResampler {
         }
         out += values[((rows - 3) * heads)...]
         return Tensor(shape: [targetRows, heads], floats: out)
+    }
+
+    /// A table of offsets only (Swin's `[(2W−1)², heads]`, no class rows) of a square window,
+    /// resampled to `newSide²` rows with timm's scheme; `table` itself when the side is unchanged.
+    /// The caller has checked that the table is `[S², heads]` with `S` odd (`SwinDescription`).
+    public static func resample(_ table: Tensor, newSide dst: Int) -> Tensor {
+        let rows = table.shape[0], heads = table.shape[1]
+        let src = Int(Double(rows).squareRoot().rounded())
+        guard src != dst else { return table }
+        return Tensor(shape: [dst * dst, heads],
+                      floats: timmLinear(table.floatArray(), heads: heads, source: [src, src], target: [dst, dst]))
     }
 
     /// timm's `_calc(src, dst)`: the source offsets `[-dₙ … -d₁, 0, d₁ … dₙ]`, `n = src/2`.
