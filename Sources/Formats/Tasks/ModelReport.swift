@@ -87,6 +87,8 @@ public struct ModelReport: Codable, Sendable {
         }
         if !c.absolutePositions { f.append("no position table") }
         if c.mlpNorm { f.append("MLP inner norm") }
+        if c.relativeBias == .perBlock { f.append("relative position bias per block") }
+        if c.relativeBias == .shared { f.append("shared relative position bias") }
         features = f
         let all = Array(m.model.tensors.values) + Array(m.model.extras.values)
         parameters = m.model.tensors.values.reduce(0) { $0 + $1.count }

@@ -54,6 +54,8 @@ public struct OpArity: Sendable, Equatable {
         t["If"] = OpArity(1...variadicLimit, outputs: 1...variadicLimit)
         t["DynamicQuantizeLinear"] = OpArity(1...1, outputs: 3...3)
         t["MatMulInteger"] = OpArity(2...4)
+        // x, scale[, zero point] (static int8's QDQ graphs).
+        for op in ["QuantizeLinear", "DequantizeLinear"] { t[op] = OpArity(2...3) }
         t["ConvInteger"] = OpArity(2...4)
         t["QuantizeLinear"] = OpArity(2...3)
         t["DequantizeLinear"] = OpArity(2...3)
@@ -70,6 +72,8 @@ public struct OpArity: Sendable, Equatable {
         t[OpKind.swiglu] = OpArity(1...1)
         t[OpKind.concatFeatures] = OpArity(1...64)
         t[OpKind.attentionPool] = OpArity(2...2)
+        t[OpKind.relativePositionBias] = OpArity(1...1)
+        t[OpKind.biasedAttention] = OpArity(2...4)
         t[OpKind.windowAttention] = OpArity(2...2)
         t[OpKind.patchMerging] = OpArity(1...1)
         t["Pad"] = OpArity(2...4)

@@ -17,7 +17,8 @@ import Darwin
 ///   grid resized by `F.interpolate(mode="bilinear")` (`align_corners=False`, no antialias)
 ///   through `GridResampler` (Double accumulation, rounded once to fp32).
 ///
-/// The result is fp32; a table already at the target size is returned unchanged.
+/// The result is fp32; a table already at the target size is returned unchanged. Swin's windows
+/// use the same `timm` scheme on tables without class rows (`resample(_:newSide:)`).
 public enum RelativePositionBiasResampler {
     public enum Scheme: Sendable {
         case timm, huggingFace
@@ -54,14 +55,15 @@ public enum RelativePositionBiasResampler {
         return Tensor(shape: [targetRows, heads], floats: out)
     }
 
-    /// A square window's table without class rows, `[S·S, heads]` (`S = 2W−1`, Swin), resampled to
-    /// `[D·D, heads]` by timm's scheme (as `resample` does the offset grid); `table` itself when `D == S`.
-    public static func resampleWindowTable(_ table: Tensor, newSide dst: Int) -> Tensor {
+    /// A table of offsets only (Swin's `[(2W−1)², heads]`, no class rows) of a square window,
+    /// resampled to `newSide²` rows with timm's scheme; `table` itself when the side is unchanged.
+    /// The caller has checked that the table is `[S², heads]` with `S` odd (`SwinDescription`).
+    public static func resample(_ table: Tensor, newSide dst: Int) -> Tensor {
         let rows = table.shape[0], heads = table.shape[1]
         let src = Int(Double(rows).squareRoot().rounded())
         guard src != dst else { return table }
-        let out = timmLinear(table.floatArray(), heads: heads, source: [src, src], target: [dst, dst])
-        return Tensor(shape: [dst * dst, heads], floats: out)
+        return Tensor(shape: [dst * dst, heads],
+                      floats: timmLinear(table.floatArray(), heads: heads, source: [src, src], target: [dst, dst]))
     }
 
     /// timm's `_calc(src, dst)`: the source offsets `[-dₙ … -d₁, 0, d₁ … dₙ]`, `n = src/2`.

@@ -46,8 +46,12 @@ extension ViTDescription {
         var out = self
         var summary = ResizeSummary(sourceImage: c.imageSize, targetImage: imageSize, sourceGrid: sourceGrid, targetGrid: targetGrid,
                                     sourcePatch: c.patchSize, targetPatch: patch, prefixRows: prefix, interpolation: interpolation)
-        if !c.absolutePositions && c.relativeBias == .absent { summary.notes.append("no position table to resample") }
-        if c.rope != nil { summary.notes.append("rotary position embedding (RoPE): its tables are computed for the \(targetGrid[0])×\(targetGrid[1]) grid") }
+        let ropeNote = c.rope.map { _ in "the rotary position embedding (RoPE) is computed for the \(targetGrid[0])×\(targetGrid[1]) grid" }
+        if !c.absolutePositions && c.relativeBias == .absent {
+            summary.notes.append("no position table to resample" + (ropeNote.map { ": " + $0 } ?? ""))
+        } else if let ropeNote {
+            summary.notes.append(ropeNote)
+        }
         // BEiT's relative position tables: timm's scheme with timm's (antialiased) presets, else transformers'.
         let scheme: RelativePositionBiasResampler.Scheme = interpolation.antialias ? .timm : .huggingFace
         for key in requiredKeys where key.part == .relativeBiasTable || key.part == .sharedRelativeBiasTable {

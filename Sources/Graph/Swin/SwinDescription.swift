@@ -83,7 +83,7 @@ extension SwinDescription {
             for b in 0..<config.depths[s] {
                 let name = "layers.\(s).blocks.\(b).attn.relative_position_bias_table"
                 guard let table = tensors[name] else { throw ViTError.missingTensor(name) }
-                out.tensors[name] = RelativePositionBiasResampler.resampleWindowTable(table, newSide: 2 * after[0] - 1)
+                out.tensors[name] = RelativePositionBiasResampler.resample(table, newSide: 2 * after[0] - 1)
             }
         }
         try out.validate()
