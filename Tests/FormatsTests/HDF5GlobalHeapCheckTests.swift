@@ -26,6 +26,17 @@ struct HDF5GlobalHeapCheckTests {
         #expect(p?.contains("free space of the collection at byte 39168") == true, "\(p ?? "nil")")
     }
 
+    /// An object size just below 2^64 must be refused, not overflow the bounds arithmetic.
+    @Test func objectSizeNearTheTopOfUInt64IsRefused() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        bytes.replaceSubrange(0..<8, with: Array("GCOL".utf8) + [1, 0, 0, 0])
+        bytes.replaceSubrange(8..<16, with: [64, 0, 0, 0, 0, 0, 0, 0])
+        bytes.replaceSubrange(16..<20, with: [1, 0, 0, 0])
+        bytes.replaceSubrange(24..<32, with: [0xF7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        let p = bytes.withUnsafeBytes { HDF5GlobalHeapCheck.problem(in: $0) }
+        #expect(p?.contains("object 1 of the collection at byte 0") == true, "\(p ?? "nil")")
+    }
+
     @Test("well-formed heaps pass", arguments: ["samples/hdf5/tf/tf_model.h5", "Fuzz/hdf5/seeds/valid-tiny-dist-keras.h5",
                                                 "Fuzz/hdf5/seeds/latest-format.h5", "Fuzz/hdf5/seeds/chunked-gzip.h5"])
     func wellFormed(_ relative: String) throws {

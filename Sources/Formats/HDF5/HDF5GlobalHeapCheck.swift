@@ -40,7 +40,7 @@ enum HDF5GlobalHeapCheck {
                     break
                 }
                 let (padded, overflow) = objectSize.addingReportingOverflow(7)
-                guard !overflow, UInt64(header) + (padded & ~7) <= remaining else {
+                guard !overflow, padded & ~7 <= remaining - UInt64(header) else {
                     return "object \(index) of the collection at byte \(at) is \(objectSize) bytes; \(remaining) remain in the collection"
                 }
                 p += header + Int(padded & ~7)
