@@ -72,24 +72,28 @@ void vitopt_i8_quantize_row_range_on(int simd, const float *x, int k, float lo, 
                                      int32_t *zp) {
     vitopt_i8_scale_for_range(lo, hi, scale, zp);
     const float s = *scale, z = (float)*zp;
-    /* Round half to even by adding and subtracting 1.5·2^23 (exact for |x/s| < 2^22, which holds:
-     * x lies in [lo, hi], so |x/s| <= 255). Same result as nearbyintf in the default rounding mode,
-     * but it vectorises (nearbyintf is a library call without SSE4.1); the
-     * compiler may not fold (v + c) - c without -ffast-math. */
-    const float magic = 12582912.0f;
 #if defined(__x86_64__)
-    if (simd && vitopt_i8_use_avx512_quantizer()) {
-        vitopt_i8_quantize_span_avx512(x, k, s, z, a);
-        for (int i = k; i < vitopt_i8_padded_k(k); i++) a[i] = 0;
-        return;
-    }
+    if (simd && vitopt_i8_use_avx512_quantizer()) vitopt_i8_quantize_span_avx512(x, k, s, z, a);
+    else vitopt_i8_quantize_span_scalar(x, k, s, z, a);
+#else
+    (void)simd;
+    vitopt_i8_quantize_span_scalar(x, k, s, z, a);
 #endif
+    for (int i = k; i < vitopt_i8_padded_k(k); i++) a[i] = 0;
+}
+
+void vitopt_i8_quantize_span_scalar(const float *x, int k, float s, float z, uint8_t *a) {
+    /* Round half to even by adding and subtracting 1.5·2^23: exact for |x/s| < 2^22; beyond that
+     * the sum is off by a few units, far past 255 either way, so the clamp still saturates. Same
+     * result as nearbyintf in the default rounding mode, but it vectorises (nearbyintf is a
+     * library call without SSE4.1); the compiler may not fold (v + c) - c without -ffast-math.
+     * `!(q >= 0)` sends NaN to 0 before the conversion, which would be undefined for NaN. */
+    const float magic = 12582912.0f;
     for (int i = 0; i < k; i++) {
         float q = ((x[i] / s) + magic) - magic + z;
-        q = q < 0 ? 0 : (q > 255 ? 255 : q);
+        q = !(q >= 0) ? 0 : (q > 255 ? 255 : q);
         a[i] = (uint8_t)q;
     }
-    for (int i = k; i < vitopt_i8_padded_k(k); i++) a[i] = 0;
 }
 
 /* The AVX-512 quantizer loops, when the CPU has AVX-512 and VITOPT_INT8_KERNEL does not ask for a

@@ -27,6 +27,10 @@ static inline const float *vitopt_i8_bias(const uint8_t *panel, int kp) { return
 void vitopt_i8_gemm_scalar(const vitopt_i8_args *g);
 /* AVX-512 row loops of the quantizer (quantize_simd.c); callers check the CPU first. */
 void vitopt_i8_quantize_span_avx512(const float *x, int k, float s, float z, uint8_t *a);
+/* The portable twin of the AVX-512 span loop: a[i] = clamp(round_half_even(x[i] / s) + z, 0, 255),
+ * bit-identical to it for every input, NaN included (NaN becomes 0, as the AVX-512 truncating
+ * conversion makes it). */
+void vitopt_i8_quantize_span_scalar(const float *x, int k, float s, float z, uint8_t *a);
 void vitopt_i8_row_range_avx512(const float *x, int k, float *lo, float *hi);
 int vitopt_i8_use_avx512_quantizer(void);
 void vitopt_i8_gemm_avx2(const vitopt_i8_args *g);

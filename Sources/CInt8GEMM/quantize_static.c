@@ -4,26 +4,18 @@
 
 void vitopt_i8_quantize_rows_static_on(int simd, const float *x, int m, int k, int ldx, float scale, int32_t zp,
                                        uint8_t *a, int lda) {
-    const float z = (float)zp, magic = 12582912.0f;
+    const float z = (float)zp;
     const int kp = vitopt_i8_padded_k(k);
     for (int r = 0; r < m; r++) {
         const float *row = x + (size_t)r * ldx;
         uint8_t *out = a + (size_t)r * lda;
 #if defined(__x86_64__)
-        if (simd && vitopt_i8_use_avx512_quantizer()) {
-            vitopt_i8_quantize_span_avx512(row, k, scale, z, out);
-            for (int i = k; i < kp; i++) out[i] = 0;
-            continue;
-        }
+        if (simd && vitopt_i8_use_avx512_quantizer()) vitopt_i8_quantize_span_avx512(row, k, scale, z, out);
+        else vitopt_i8_quantize_span_scalar(row, k, scale, z, out);
+#else
+        (void)simd;
+        vitopt_i8_quantize_span_scalar(row, k, scale, z, out);
 #endif
-        for (int i = 0; i < k; i++) {
-            /* Round half to even by ±1.5·2^23: exact for |x/s| < 2^22; beyond that the sum is off by
-             * at most a few units, far past 255 either way, so the clamp still saturates correctly.
-             * NaN becomes 0, as the AVX-512 loop's truncating conversion makes it. */
-            float q = ((row[i] / scale) + magic) - magic + z;
-            q = !(q >= 0) ? 0 : (q > 255 ? 255 : q);
-            out[i] = (uint8_t)q;
-        }
         for (int i = k; i < kp; i++) out[i] = 0;
     }
 }

@@ -102,6 +102,19 @@ import Testing
         }
     }
 
+    /// A row with NaN (and infinities, which make the scale infinite) quantizes the same on both loops:
+    /// NaN lanes become 0 on each, instead of the portable loop converting NaN to an integer (undefined in C).
+    @Test func nonFiniteActivationsQuantizeTheSameOnBothLoops() {
+        var rng = SeededGenerator(seed: 13)
+        for (k, bad) in [(5, [Float.nan]), (33, [.nan, 1e30]), (40, [.infinity]), (17, [-.infinity, .nan])] {
+            var x = (0..<k).map { _ in rng.normal() }
+            for (i, v) in bad.enumerated() { x[(i * 7 + 1) % k] = v }
+            let a = QuantizedRows.quantizeRow(x, simd: true), b = QuantizedRows.quantizeRow(x, simd: false)
+            #expect(a.values == b.values, "k=\(k) \(bad)")
+            if bad.count == 1 && bad[0].isNaN { #expect(b.values[1] == 0, "a NaN lane quantizes to 0") }
+        }
+    }
+
     /// The residual epilogue is the plain epilogue plus one fp32 add, on every path.
     @Test(arguments: cases)
     func residualEpilogueIsOneAdd(_ c: Case) {
