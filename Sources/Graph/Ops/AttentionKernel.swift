@@ -33,15 +33,24 @@ struct AttentionKernel: OpKernel {
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         guard let heads = node.int("num_heads"), heads > 0 else { throw GraphError.missingAttribute(node: node.name, name: "num_heads") }
-        let n = inputs[0].shape[0], t = inputs[0].shape[1]
-        let packed = inputs.count == 1
-        let d = packed ? inputs[0].shape[2] / 3 : inputs[0].shape[2]
+        return [try Self.attend(node, inputs, heads: heads, context: context)]
+    }
+
+    /// Every (batch, head) pair of `qkv` (packed `[N,T,3D]`, or q, k, v `[N,T,D]`) on the context's
+    /// threads, into a new `[N,T,D]`. With `bias` (`[heads, T, T]` floats, shape checked by the caller)
+    /// each head's scaled scores get its plane added before the softmax (`BiasedAttentionKernel.head`);
+    /// without, the packed or OpenBLAS composition below.
+    static func attend(_ node: Node, _ qkv: [Tensor], heads: Int, context: ExecutionContext,
+                       bias: UnsafePointer<Float>? = nil) throws -> Tensor {
+        let n = qkv[0].shape[0], t = qkv[0].shape[1]
+        let packed = qkv.count == 1
+        let d = packed ? qkv[0].shape[2] / 3 : qkv[0].shape[2]
         let dh = d / heads
         let scale = node.float("scale") ?? 1 / Float(dh).squareRoot()
         let ld = packed ? 3 * d : d
-        let q = inputs[0].floats
-        let k = packed ? q + d : inputs[1].floats
-        let v = packed ? q + 2 * d : inputs[2].floats
+        let q = qkv[0].floats
+        let k = packed ? q + d : qkv[1].floats
+        let v = packed ? q + 2 * d : qkv[2].floats
         let out = try KernelAllocation.tensor(node, .f32, [n, t, d], zeroed: false)
         let y = out.mutableFloats
         let pairs = n * heads
@@ -55,7 +64,12 @@ struct AttentionKernel: OpKernel {
             for w in range {
                 let pairRange = (w * perWorker)..<min(pairs, (w + 1) * perWorker)
                 let s = base + w * perScratch
-                if let path {
+                if let bias {
+                    for pair in pairRange {
+                        BiasedAttentionKernel.head(pair, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v,
+                                                   bias: bias, y: y, path: path, scratch: s)
+                    }
+                } else if let path {
                     Self.headsPacked(pairRange, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, y: y,
                                      path: path, scratch: s)
                 } else {
@@ -64,7 +78,7 @@ struct AttentionKernel: OpKernel {
             }
         }
         withExtendedLifetime(scratch.storage) {}
-        return [out]
+        return out
     }
 
     /// Sequences longer than this are refused: the packed GEMM and the fused C kernel index the

@@ -27,39 +27,11 @@ struct BiasedAttentionKernel: OpKernel {
         guard let heads = node.int("num_heads"), heads > 0 else { throw GraphError.missingAttribute(node: node.name, name: "num_heads") }
         let bias = inputs[inputs.count - 1]
         let qkv = Array(inputs.dropLast())
-        let n = qkv[0].shape[0], t = qkv[0].shape[1]
+        let t = qkv[0].shape[1]
         guard bias.shape == [heads, t, t] else {
             throw GraphError.shapeMismatch(node: node.name, detail: "the attention bias is \(bias.shape), needs [\(heads), \(t), \(t)]")
         }
-        let packed = qkv.count == 1
-        let d = packed ? qkv[0].shape[2] / 3 : qkv[0].shape[2]
-        let dh = d / heads
-        let scale = node.float("scale") ?? 1 / Float(dh).squareRoot()
-        let ld = packed ? 3 * d : d
-        let q = qkv[0].floats
-        let k = packed ? q + d : qkv[1].floats
-        let v = packed ? q + 2 * d : qkv[2].floats
-        let b = bias.floats
-        let out = try KernelAllocation.tensor(node, .f32, [n, t, d], zeroed: false)
-        let y = out.mutableFloats
-        let pairs = n * heads
-        let workers = max(1, min(context.threads, pairs))
-        let perWorker = (pairs + workers - 1) / workers
-        let path = FloatGEMM.selectedPath
-        let scratch = try AttentionKernel.scratch(node, tokens: t, headDim: dh, workers: workers, path: path)
-        let perScratch = scratch.floatsPerWorker
-        let base = scratch.storage.base.assumingMemoryBound(to: Float.self)
-        ExecutionContext(threads: workers).parallelFor(workers) { range in
-            for w in range {
-                let s = base + w * perScratch
-                for pair in (w * perWorker)..<min(pairs, (w + 1) * perWorker) {
-                    Self.head(pair, heads: heads, t: t, d: d, dh: dh, ld: ld, scale: scale, q: q, k: k, v: v, bias: b, y: y,
-                              path: path, scratch: s)
-                }
-            }
-        }
-        withExtendedLifetime(scratch.storage) {}
-        return [out]
+        return [try AttentionKernel.attend(node, qkv, heads: heads, context: context, bias: bias.floats)]
     }
 
     /// One (batch, head) pair: scores into the first `t·t` floats of `scratch`, scaled and biased,

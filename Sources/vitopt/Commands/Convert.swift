@@ -43,7 +43,7 @@ struct Convert: ParsableCommand {
     var externalData = false
 
     @Option(help: "Store the floating-point parameters as f32, f16 or bf16 (rounded to nearest even, as PyTorch's model.to(dtype)); default: as the input stores them.")
-    var dtype: String?
+    var dtype: ParameterDType?
 
     @Flag(help: "Refuse tensors that are not ViT parameters instead of carrying them through.")
     var strict = false
@@ -63,9 +63,6 @@ struct Convert: ParsableCommand {
         if let n = naming, n.lowercased() != "hf-tf" { _ = try NamingConvention.parse(n) }
         if let m = maxShardSize, ShardedSafetensorsWriter.parseSize(m) == nil {
             throw ValidationError("--max-shard-size must be a size such as 5GB, 500MB, 2GiB or a byte count, got '\(m)'")
-        }
-        if let d = dtype, ParameterDType(rawValue: d.lowercased()) == nil {
-            throw ValidationError("--dtype must be f32, f16 or bf16, got '\(d)'")
         }
         if let l = layout, !["plain", "keras"].contains(l.lowercased()) {
             throw ValidationError("--layout must be plain or keras, got '\(l)'")
@@ -101,7 +98,7 @@ struct Convert: ParsableCommand {
         var outputs = inputs
         if fmt == .onnx { try outputs.claimONNX(output) } else { try outputs.claim(output) }
 
-        let storage = dtype.flatMap { ParameterDType(rawValue: $0.lowercased()) }
+        let storage = dtype
         if let storage, storage != .f32 {
             guard fmt != .onnx else { throw ValidationError("--dtype \(storage.rawValue): ONNX output keeps float32 parameters (the exported graph computes in float32)") }
             guard fmt != .hdf5 || storage != .bf16 else { throw ValidationError("--dtype bf16: HDF5 has no bfloat16 type; write safetensors, or use --dtype f16") }

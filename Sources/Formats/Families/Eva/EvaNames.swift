@@ -2,12 +2,10 @@ import Graph
 
 /// timm's `Eva` parameter names (EVA-02, DINOv3 ports, EVA): a bias-free packed `qkv` with separate
 /// `q_bias` / `v_bias` (the key has no bias: `keyBiasOmitted`), LayerScale `gamma_1` / `gamma_2`, and the MLP's
-/// `fc1` packed (`GluMlp`) or split into `fc1_g` / `fc1_x` (`SwiGLU`, with EVA-02's inner `mlp.norm`).
+/// `fc1` packed (`GluMlp`) or split into `fc1_g` / `fc1_x` (`SwiGLU`, with EVA-02's inner `mlp.norm`); the rows
+/// before and after the blocks are `VisionTransformer`'s (`ViTNames.timmEmbedding`, `ViTNames.timmPooling`).
 enum EvaNames {
-    static let timm = FamilyNaming(family: "eva", convention: .timm, packedQKV: true, keyBiasOmitted: true, rows: [
-        NameRow(.patchWeight, "patch_embed.proj.weight"), NameRow(.patchBias, "patch_embed.proj.bias"),
-        NameRow(.clsToken, "cls_token"), NameRow(.regToken, "reg_token"), NameRow(.posEmbed, "pos_embed"),
-        NameRow(.normPreWeight, "norm_pre.weight"), NameRow(.normPreBias, "norm_pre.bias"),
+    static let timm = FamilyNaming(family: "eva", convention: .timm, packedQKV: true, keyBiasOmitted: true, rows: ViTNames.timmEmbedding + [
         NameRow(.norm1Weight, "blocks.{i}.norm1.weight"), NameRow(.norm1Bias, "blocks.{i}.norm1.bias"),
         NameRow(.qkvWeight, "blocks.{i}.attn.qkv.weight"),
         NameRow(.qBias, "blocks.{i}.attn.q_bias"), NameRow(.vBias, "blocks.{i}.attn.v_bias"),
@@ -29,16 +27,7 @@ enum EvaNames {
         NameRow(.mlpNormWeight, "blocks.{i}.mlp.norm.weight"), NameRow(.mlpNormBias, "blocks.{i}.mlp.norm.bias"),
         NameRow(.fc2Weight, "blocks.{i}.mlp.fc2.weight"), NameRow(.fc2Bias, "blocks.{i}.mlp.fc2.bias"),
         NameRow(.ls2, "blocks.{i}.gamma_2"),
-        NameRow(.normWeight, "norm.weight"), NameRow(.normBias, "norm.bias"),
-        NameRow(.mapLatent, "attn_pool.latent"), NameRow(.mapQWeight, "attn_pool.q.weight"), NameRow(.mapQBias, "attn_pool.q.bias"),
-        NameRow(.mapKVWeight, "attn_pool.kv.weight"), NameRow(.mapKVBias, "attn_pool.kv.bias"),
-        NameRow(.mapProjWeight, "attn_pool.proj.weight"), NameRow(.mapProjBias, "attn_pool.proj.bias"),
-        NameRow(.mapNormWeight, "attn_pool.norm.weight"), NameRow(.mapNormBias, "attn_pool.norm.bias"),
-        NameRow(.mapFc1Weight, "attn_pool.mlp.fc1.weight"), NameRow(.mapFc1Bias, "attn_pool.mlp.fc1.bias"),
-        NameRow(.mapFc2Weight, "attn_pool.mlp.fc2.weight"), NameRow(.mapFc2Bias, "attn_pool.mlp.fc2.bias"),
-        NameRow(.fcNormWeight, "fc_norm.weight"), NameRow(.fcNormBias, "fc_norm.bias"),
-        NameRow(.headWeight, "head.weight"), NameRow(.headBias, "head.bias"),
-    ])
+    ] + ViTNames.timmPooling)
 
     /// timm builds its `SwiGLU` (split `fc1_g` / `fc1_x`) when the gated MLP has the inner norm
     /// (`scale_mlp`), else the packed `GluMlp`.

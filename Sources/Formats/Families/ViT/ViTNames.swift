@@ -4,10 +4,7 @@ import Graph
 enum ViTNames {
     /// timm `VisionTransformer` / `VisionTransformerDistilled` (`blocks.N.attn.qkv.weight`); also
     /// the timm names of CLIP (`norm_pre`), SigLIP (`attn_pool.*`) and DINOv2 towers.
-    static let timm = FamilyNaming(family: "vit", convention: .timm, packedQKV: true, rows: [
-        NameRow(.patchWeight, "patch_embed.proj.weight"), NameRow(.patchBias, "patch_embed.proj.bias"),
-        NameRow(.clsToken, "cls_token"), NameRow(.distToken, "dist_token"), NameRow(.regToken, "reg_token"),
-        NameRow(.posEmbed, "pos_embed"), NameRow(.normPreWeight, "norm_pre.weight"), NameRow(.normPreBias, "norm_pre.bias"),
+    static let timm = FamilyNaming(family: "vit", convention: .timm, packedQKV: true, rows: timmEmbedding + [
         NameRow(.norm1Weight, "blocks.{i}.norm1.weight"), NameRow(.norm1Bias, "blocks.{i}.norm1.bias"),
         NameRow(.qkvWeight, "blocks.{i}.attn.qkv.weight"), NameRow(.qkvBias, "blocks.{i}.attn.qkv.bias"),
         NameRow(.projWeight, "blocks.{i}.attn.proj.weight"), NameRow(.projBias, "blocks.{i}.attn.proj.bias"),
@@ -16,6 +13,19 @@ enum ViTNames {
         NameRow(.fc1Weight, "blocks.{i}.mlp.fc1.weight"), NameRow(.fc1Bias, "blocks.{i}.mlp.fc1.bias"),
         NameRow(.fc2Weight, "blocks.{i}.mlp.fc2.weight"), NameRow(.fc2Bias, "blocks.{i}.mlp.fc2.bias"),
         NameRow(.ls2, "blocks.{i}.ls2.gamma"),
+    ] + timmPooling)
+
+    /// timm's names before the blocks (patch embedding, class / distillation / register tokens, the
+    /// position table, CLIP's `norm_pre`), shared by every timm family built on `VisionTransformer` or `Eva`.
+    static let timmEmbedding: [NameRow] = [
+        NameRow(.patchWeight, "patch_embed.proj.weight"), NameRow(.patchBias, "patch_embed.proj.bias"),
+        NameRow(.clsToken, "cls_token"), NameRow(.distToken, "dist_token"), NameRow(.regToken, "reg_token"),
+        NameRow(.posEmbed, "pos_embed"), NameRow(.normPreWeight, "norm_pre.weight"), NameRow(.normPreBias, "norm_pre.bias"),
+    ]
+
+    /// timm's names after the blocks (final norm, SigLIP's attention pool, `fc_norm`, the heads),
+    /// shared as `timmEmbedding` is.
+    static let timmPooling: [NameRow] = [
         NameRow(.normWeight, "norm.weight"), NameRow(.normBias, "norm.bias"),
         NameRow(.mapLatent, "attn_pool.latent"), NameRow(.mapQWeight, "attn_pool.q.weight"), NameRow(.mapQBias, "attn_pool.q.bias"),
         NameRow(.mapKVWeight, "attn_pool.kv.weight"), NameRow(.mapKVBias, "attn_pool.kv.bias"),
@@ -26,7 +36,7 @@ enum ViTNames {
         NameRow(.fcNormWeight, "fc_norm.weight"), NameRow(.fcNormBias, "fc_norm.bias"),
         NameRow(.headWeight, "head.weight"), NameRow(.headBias, "head.bias"),
         NameRow(.headDistWeight, "head_dist.weight"), NameRow(.headDistBias, "head_dist.bias"),
-    ])
+    ]
 
     /// transformers `ViTModel` / `ViTForImageClassification` (`vit.` prefix), DeiT (`deit.`),
     /// `ViTMAEModel`; `{p}` is the model prefix.
