@@ -12,7 +12,8 @@ Registered in generate.py's FIXTURES as `onnx-ops-exports`; run alone with
                                    cubic exclude_outside pytorch_half_pixel, linear align_corners,
                                    nearest asymmetric floor with scales, linear half_pixel_symmetric),
                                    Gelu (opset 20, none and tanh), ScatterND (duplicate indices), Conv
-                                   auto_pad VALID, If (condition folding to true and to false, nested)
+                                   auto_pad VALID, If (condition folding to true and to false, nested),
+                                   ReduceSum (axes input with a negative axis, integer, all axes, noop_with_empty_axes)
   onnx-ops/ops_exports_<output>.npy ONNX Runtime's outputs on x.npy, as float32
   onnx-ops/ops_exports_if_dynamic.onnx  an If whose condition depends on the image (vitopt must refuse it)
 """
@@ -55,6 +56,7 @@ def gen_onnx_ops_exports():
         const("sc_i", np.array([[2, 1], [0, 3], [2, 1]], np.int64)), const("sc_u", rng.standard_normal((3, 5)).astype(np.float32)),
         const("w_valid", rng.standard_normal((2, 3, 2, 2)).astype(np.float32)),
         const("two", np.float32(2)), const("rank3", np.int64(3)), const("half", np.float32(0.5)),
+        const("ax1m1", np.array([1, -1], np.int64)),
     ]
     inner_then = branch("inner_then", [N("Add", ["x", "half"], ["inner_t"])], "inner_t")
     inner_else = branch("inner_else", [N("Sub", ["x", "half"], ["inner_e"])], "inner_e")
@@ -98,12 +100,14 @@ def gen_onnx_ops_exports():
         N("Shape", ["x"], ["shape_x"]), N("Size", ["shape_x"], ["rank"]),
         N("Greater", ["rank", "rank3"], ["cond_true"]), N("If", ["cond_true"], ["if_then"], then_branch=then1, else_branch=else1),
         N("Less", ["rank", "rank3"], ["cond_false"]), N("If", ["cond_false"], ["if_else"], then_branch=then2, else_branch=else2),
+        N("ReduceSum", ["x", "ax1m1"], ["reduce_sum"]), N("ReduceSum", ["xi", "ax0"], ["reduce_sum_int"], keepdims=0),
+        N("ReduceSum", ["x"], ["reduce_sum_all"], keepdims=0), N("ReduceSum", ["x"], ["reduce_sum_noop"], noop_with_empty_axes=1),
     ]
     outputs = ["mod_float", "mod_int_py", "mod_int_c", "greater_float", "less_int", "cos", "sin", "abs_float", "abs_int", "isnan",
                "tile", "tile_batch", "gather_elements", "topk_values", "topk_indices", "topk_small_values", "topk_small_indices",
                "topk_ties_values", "topk_ties_indices", "range_float", "range_int", "range_batch", "size_add", "resize_cubic",
                "resize_cubic_exclude", "resize_linear_corners", "resize_nearest", "resize_linear_sym", "gelu", "gelu_tanh",
-               "scatter_nd", "conv_valid", "if_then", "if_else"]
+               "scatter_nd", "conv_valid", "if_then", "if_else", "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop"]
     g = helper.make_graph(nodes, "ops_exports", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 4, 5])],
                           [helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None) for o in outputs], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 20)], producer_name="gen_onnx_ops_exports.py")
@@ -117,7 +121,7 @@ def gen_onnx_ops_exports():
     onnx.save_model(m, str(path))
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     for name, value in zip(outputs, sess.run(None, {"x": x})):
-        np.save(out_dir / f"ops_exports_{name}.npy", np.ascontiguousarray(np.asarray(value).astype(np.float32)))
+        np.save(out_dir / f"ops_exports_{name}.npy", np.array(value, dtype=np.float32))  # keeps 0-d outputs 0-d
     print(f"  ops_exports.onnx: {len(nodes)} nodes, {len(outputs)} outputs")
 
     # An If on the image itself: ONNX Runtime runs it; vitopt refuses it by name.

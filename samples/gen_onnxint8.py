@@ -37,10 +37,12 @@ def fnv1a64(data: bytes) -> str:
     return f"{h:016x}"
 
 
-def _ort(path, x):
+def _ort(path, x, optimize=True):
     import onnxruntime as ort
 
     o = ort.SessionOptions()
+    if not optimize:  # the graph as written: QDQ pairs run as separate QuantizeLinear/DequantizeLinear
+        o.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     o.intra_op_num_threads = 2
     o.log_severity_level = 3
     s = ort.InferenceSession(str(path), o, providers=["CPUExecutionProvider"])
@@ -54,16 +56,11 @@ def _ops(path):
     return sorted({n.op_type for n in m.graph.node})
 
 
-def gen_onnxint8_ort():
-    import io
-
-    import onnx
+def _tiny_vit_onnx(path):
+    """The random timm ViT of the ORT-quantized fixtures (img 32, patch 8, dim 16, depth 2, 2 heads), exported by
+    torch.onnx (TorchScript, opset 17, dynamic batch) to `path`; returns (model, digits/onnx_input.npy)."""
     import timm
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from generate import save_npy
-
-    OUT.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(5)
     model = timm.models.vision_transformer.VisionTransformer(
         img_size=32, patch_size=8, in_chans=3, num_classes=10, embed_dim=16, depth=2, num_heads=2, mlp_ratio=2.0).eval()
@@ -75,13 +72,37 @@ def gen_onnxint8_ort():
             if "norm" in name or name.startswith("head"):
                 p.add_(torch.randn(p.shape, generator=g) * 0.2)
     x = np.load(ROOT / "digits" / "onnx_input.npy")
-    buf = io.BytesIO()
-    torch.onnx.export(model, (torch.from_numpy(x),), buf, dynamo=False, opset_version=17,
+    torch.onnx.export(model, (torch.from_numpy(x),), str(path), dynamo=False, opset_version=17,
                       input_names=["pixel_values"], output_names=["logits"],
                       dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
+    return model, x
+
+
+def _save_ort_quantized(path, name, ref, x):
+    """Drops the quantizer's shape-inference annotations (value_info, about 10 kB) from `path`, checks it, and
+    saves ORT's logits on `x` as <name>_logits.npy; prints its size, ops and distance from the fp32 `ref`."""
+    import onnx
+
+    from generate import save_npy
+
+    m = onnx.load(str(path))
+    del m.graph.value_info[:]
+    onnx.save(m, str(path))
+    onnx.checker.check_model(str(path), full_check=True)
+    got = _ort(path, x)
+    save_npy(OUT / f"{name}_logits.npy", got)
+    cos = (got * ref).sum(1) / np.linalg.norm(got, axis=1) / np.linalg.norm(ref, axis=1)
+    print(f"  onnxint8/{name}.onnx: {path.stat().st_size} bytes, ops {_ops(path)}; "
+          f"vs fp32 max abs {np.abs(got - ref).max():.3g}, cosine min {cos.min():.6f}")
+
+
+def gen_onnxint8_ort():
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "tiny.onnx"
-        fp32.write_bytes(buf.getvalue())
+        model, x = _tiny_vit_onnx(fp32)
         with torch.no_grad():
             ref = model(torch.from_numpy(x)).numpy()
         for name, kwargs in [("tiny_qint8", dict(weight_type=QuantType.QInt8, per_channel=False)),
@@ -89,17 +110,44 @@ def gen_onnxint8_ort():
                              ("tiny_quint8", dict(weight_type=QuantType.QUInt8, per_channel=False))]:
             path = OUT / f"{name}.onnx"
             quantize_dynamic(str(fp32), str(path), **kwargs)
-            # Drop the quantizer's shape-inference annotations (value_info, 10 kB of the ~75 kB);
-            # nodes and initializers stay exactly as ONNX Runtime wrote them.
-            m = onnx.load(str(path))
-            del m.graph.value_info[:]
-            onnx.save(m, str(path))
-            onnx.checker.check_model(str(path), full_check=True)
-            got = _ort(path, x)
-            save_npy(OUT / f"{name}_logits.npy", got)
-            cos = (got * ref).sum(1) / np.linalg.norm(got, axis=1) / np.linalg.norm(ref, axis=1)
-            print(f"  onnxint8/{name}.onnx: {path.stat().st_size} bytes, ops {_ops(path)}; "
-                  f"vs fp32 max abs {np.abs(got - ref).max():.3g}, cosine min {cos.min():.6f}")
+            _save_ort_quantized(path, name, ref, x)
+
+
+def gen_onnxint8_qdq():
+    """ONNX Runtime's static int8 in QDQ form of the same tiny ViT: quantize_static (MinMax) calibrated on the
+    first 32 training digits (digits_input of the uint8 pixels, as vitopt preprocesses them), MatMul/Gemm only, (a) QUInt8 activations with QInt8 per-channel weights, (b) QInt8 activations with QInt8
+    per-tensor weights; ORT's logits on digits/onnx_input.npy with its default optimisation and without any."""
+    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    from generate import digits_input, save_npy
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    calib = digits_input(np.load(ROOT / "digits" / "train_pixels.npy")[:32]).numpy()
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.it = iter([{"pixel_values": calib[i:i + 1]} for i in range(len(calib))])
+
+        def get_next(self):
+            return next(self.it, None)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "tiny.onnx"
+        model, x = _tiny_vit_onnx(fp32)
+        with torch.no_grad():
+            ref = model(torch.from_numpy(x)).numpy()
+        for name, kwargs in [("tiny_qdq_u8_per_channel", dict(activation_type=QuantType.QUInt8, per_channel=True)),
+                             ("tiny_qdq_s8_per_tensor", dict(activation_type=QuantType.QInt8, per_channel=False))]:
+            path = OUT / f"{name}.onnx"
+            quantize_static(str(fp32), str(path), Reader(), quant_format=QuantFormat.QDQ, weight_type=QuantType.QInt8,
+                            calibrate_method=CalibrationMethod.MinMax, op_types_to_quantize=["MatMul", "Gemm"], **kwargs)
+            _save_ort_quantized(path, name, ref, x)
+            # ORT's default optimisation fuses the QDQ pairs into its integer kernels, whose float rounding moves some
+            # later activations to the neighbouring int8 step; without optimisation it runs the graph's own
+            # semantics, the reference an importer should match.
+            plain = _ort(path, x, optimize=False)
+            save_npy(OUT / f"{name}_unoptimized_logits.npy", plain)
+            print(f"    ORT optimized vs unoptimized: max abs {np.abs(plain - _ort(path, x)).max():.3g}")
 
 
 def gen_onnxint8_export(vitopt=None):

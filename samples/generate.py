@@ -23,6 +23,7 @@ Everything is written next to this file (samples/...). Fixtures:
   onnxint8       ONNX Runtime quantize_dynamic outputs of a small timm ViT with ORT goldens
   onnxint8-export  ORT goldens for vitopt's int8 ONNX exports of the digits teacher (needs `swift build`)
   onnxint8-static  ORT goldens for vitopt's static int8 QDQ export and ORT quantize_static ranges (needs `swift build`)
+  onnxint8-qdq   ONNX Runtime quantize_static QDQ files of the small timm ViT with ORT goldens
 
 Run everything with `python samples/generate.py`, one fixture with `--only NAME`,
 or only the size / shape report with `--only verify`. All randomness is seeded, so a
@@ -796,6 +797,7 @@ FIXTURES = OrderedDict([
     ("onnxint8", lambda: __import__("gen_onnxint8").gen_onnxint8_ort()),  # samples/gen_onnxint8.py
     ("onnxint8-export", lambda: __import__("gen_onnxint8").gen_onnxint8_export()),  # needs `swift build`
     ("onnxint8-static", lambda: __import__("gen_onnxint8").gen_onnxint8_static()),  # needs `swift build`
+    ("onnxint8-qdq", lambda: __import__("gen_onnxint8").gen_onnxint8_qdq()),  # samples/gen_onnxint8.py
     ("distill-ls", lambda: __import__("gen_distill").gen_distill_ls()),  # LayerScale / fc_norm / no class token
     ("distill-families", lambda: __import__("gen_distill").gen_distill_families()),  # CLIP, tanh-GELU, HF DINOv2 students
 ])

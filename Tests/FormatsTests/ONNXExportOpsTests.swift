@@ -6,7 +6,7 @@ import TestSupport
 
 /// The operators the families' own torch.onnx exports use (Mod, Greater, Less, Cos, Sin, Abs, IsNaN,
 /// Tile, GatherElements, TopK, Range, Size, Resize, opset-20 Gelu, ScatterND, Conv auto_pad VALID,
-/// If), each output of `samples/onnx-ops/ops_exports.onnx` against ONNX Runtime's (written by
+/// If, ReduceSum), each output of `samples/onnx-ops/ops_exports.onnx` against ONNX Runtime's (written by
 /// `samples/gen_onnx_ops_exports.py`), within 1e-5 of the output's scale.
 @Suite("ONNX operators of the families' exports against ONNX Runtime")
 struct ONNXExportOpsTests {
@@ -14,7 +14,8 @@ struct ONNXExportOpsTests {
                           "isnan", "tile", "tile_batch", "gather_elements", "topk_values", "topk_indices", "topk_small_values",
                           "topk_small_indices", "topk_ties_values", "topk_ties_indices", "range_float", "range_int", "range_batch",
                           "size_add", "resize_cubic", "resize_cubic_exclude", "resize_linear_corners", "resize_nearest",
-                          "resize_linear_sym", "gelu", "gelu_tanh", "scatter_nd", "conv_valid", "if_then", "if_else"]
+                          "resize_linear_sym", "gelu", "gelu_tanh", "scatter_nd", "conv_valid", "if_then", "if_else",
+                          "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop"]
 
     /// The graph, imported and run once on `x.npy` for all the cases.
     static let run: Result<(ModelGraph, [String: Tensor]), any Error> = Result {

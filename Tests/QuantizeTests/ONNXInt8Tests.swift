@@ -130,4 +130,29 @@ import TestSupport
         #expect(Tolerance.maxAbsDiff(fast, want) <= 1e-5 && Tolerance.minRowCosine(fast, want) >= 0.999999,
                 "packed: \(Tolerance.maxAbsDiff(fast, want))")
     }
+
+    @Test("ONNX Runtime's quantize_static QDQ outputs (u8 and s8 activations) run to ORT's logits, their Linear layers on vitopt's kernel",
+          arguments: ["tiny_qdq_u8_per_channel", "tiny_qdq_s8_per_tensor"])
+    func importORTStatic(_ name: String) throws {
+        let x = try Fixtures.npy(Self.input)
+        let plain = try Fixtures.npy("onnxint8/\(name)_unoptimized_logits.npy"), fused = try Fixtures.npy("onnxint8/\(name)_logits.npy")
+        let g = try ONNXImporter.load(Fixtures.sample("onnxint8/\(name).onnx")).graph
+        let generic = try Self.run(g, x)
+        let q = Int8ONNXPatterns.apply(g)
+        // 8 MatMul weights (qkv, proj, fc1, fc2 per block) and the head's Gemm → Int8Linear; the 4 attention
+        // products of two activations are not candidates and stay on the generic kernels.
+        #expect(q.rewritten.count == 9 && q.kept.isEmpty, "\(q.rewritten.count) rewritten, kept \(q.kept)")
+        #expect(q.graph.nodes.filter { $0.op == Int8LinearKernel.op }.count == 9)
+        let fast = try Self.run(q.graph, x)
+        let scale = max(1, Tolerance.maxAbs(plain))
+        print("\(name): vs ORT unoptimized: generic \(Tolerance.maxAbsDiff(generic, plain)), packed \(Tolerance.maxAbsDiff(fast, plain)); "
+              + "vs ORT optimized \(Tolerance.maxAbsDiff(fast, fused)) (ORT's own two differ by \(Tolerance.maxAbsDiff(plain, fused)))")
+        for (label, got) in [("generic", generic), ("packed", fast)] {
+            // The graph's semantics (ORT without graph optimisation): fp32 rounding only.
+            #expect(Tolerance.maxAbsDiff(got, plain) <= 1e-5 * scale, "\(label): max abs \(Tolerance.maxAbsDiff(got, plain))")
+            // ORT's fused integer kernels round some later activations to the neighbouring step, as vitopt's
+            // float rounding does elsewhere: as close to them as ORT's two modes are to each other.
+            #expect(Tolerance.minRowCosine(got, fused) >= 0.9999, "\(label): cosine \(Tolerance.minRowCosine(got, fused))")
+        }
+    }
 }

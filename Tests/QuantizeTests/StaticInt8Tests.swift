@@ -124,7 +124,6 @@ import TestSupport
         #expect(bytes.count == entry["bytes"] as? Int && ONNXInt8Tests.fnv1a64(bytes) == entry["fnv1a64"] as? String,
                 "the export changed: regenerate with samples/generate.py --only onnxint8-static")
         if let keep = ProcessInfo.processInfo.environment["VITOPT_KEEP_STATIC_EXPORT"] { try? bytes.write(to: URL(fileURLWithPath: keep)) }
-        // (vitopt does not import QDQ files: the importer names QuantizeLinear/DequantizeLinear as unsupported.)
         let lowered = try Int8ONNXLowering.lower(r.graph)
         let ops = lowered.nodes.map(\.op)
         #expect(ops.filter { $0 == "QuantizeLinear" }.count == 25 && ops.filter { $0 == "DequantizeLinear" }.count == 50)
@@ -142,6 +141,12 @@ import TestSupport
         let fake = try Self.run(lowered, x)
         #expect(Tolerance.maxAbsDiff(fake, mine) <= 0.05 && Tolerance.minRowCosine(fake, mine) >= 0.9999,
                 "max abs \(Tolerance.maxAbsDiff(fake, mine)), cosine \(Tolerance.minRowCosine(fake, mine))")
+        // Re-imported, every QDQ Linear maps back onto the native static kernel: the same outputs bit for bit.
+        let imported = try ONNXImporter.load(path).graph
+        let q = Int8ONNXPatterns.apply(imported)
+        #expect(q.rewritten.count == 25 && q.kept.isEmpty, "\(q.rewritten.count) rewritten, kept \(q.kept.prefix(3))")
+        #expect(!q.graph.nodes.contains { $0.op == "QuantizeLinear" || $0.op == "DequantizeLinear" })
+        #expect(try Self.run(q.graph, x).bitwiseEqual(mine))
     }
 
     @Test("a saved static int8 file reloads to bit-identical outputs; fused and unfused agree bit for bit")

@@ -48,6 +48,8 @@ enum ONNXLoader {
         }
         if graph.nodes.contains(where: { $0.op == "MatMulInteger" || $0.op == "ConvInteger" }) {
             warnings.append("\(path) is a dynamically quantized (integer) ONNX graph: it runs as imported; converting it keeps the ONNX initializer names")
+        } else if graph.nodes.contains(where: { $0.op == "QuantizeLinear" }) {
+            warnings.append("\(path) is a statically quantized (QDQ) ONNX graph: it runs as imported; converting it keeps the ONNX initializer names")
         } else {
             warnings.append("\(path) is not recognised as a ViT (\(why)); it runs, but converting it keeps the ONNX initializer names")
         }

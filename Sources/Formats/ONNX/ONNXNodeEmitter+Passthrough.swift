@@ -12,12 +12,12 @@ extension ONNXNodeEmitter {
         "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Expand", "Transpose", "Concat", "Slice", "Split", "Gather",
         "MatMul", "Gemm", "Conv", "Softmax", "ReduceMean", "LayerNormalization",
         "Mod", "Greater", "Less", "Cos", "Sin", "Abs", "IsNaN", "GatherElements", "ScatterND",
-        "QuantizeLinear", "DequantizeLinear",
+        "QuantizeLinear", "DequantizeLinear", "ReduceSum",
     ]
 
     /// Writes `n` as the ONNX node of the same op, undoing what import and `ShapeFolding` did: `Cast.to`
     /// back to its ONNX type code; parameters folded into attributes (Reshape/Expand `shape`,
-    /// Squeeze/Unsqueeze/Split/Slice parameters, reduction `axes` from opset 18 on, Clip's pre-opset-11
+    /// Squeeze/Unsqueeze/Split/Slice parameters, reduction `axes` from opset 18 on (ReduceSum 13), Clip's pre-opset-11
     /// bounds) back to constant inputs; Expand's `-1` (the batch of its second input) back to a
     /// `Shape → Slice → Concat` of that input; Softmax's pre-opset-13 `coerce2d` as
     /// `Flatten → Softmax → Reshape` (or dropped where it means the last axis).
@@ -35,6 +35,8 @@ extension ONNXNodeEmitter {
             attrs["to"] = .int(Int(ONNXTensorDecoder.code(t)))
         case "ReduceMin", "ReduceMax", "ReduceMean":
             if opset >= 18, let axes = take("axes") { inputs = [inputs[0], b.ints(axes)] }
+        case "ReduceSum":
+            if opset >= 13, let axes = take("axes") { inputs = [inputs[0], b.ints(axes)] }
         case "Reshape", "Squeeze", "Unsqueeze", "Split":
             let key = ["Reshape": "shape", "Split": "split"][n.op] ?? "axes"
             if let v = take(key) {

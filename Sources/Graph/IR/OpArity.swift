@@ -33,7 +33,7 @@ public struct OpArity: Sendable, Equatable {
                    "Cos", "Sin", "Abs", "IsNaN", "Size"] {
             t[op] = OpArity(1...1)
         }
-        for op in ["Squeeze", "Unsqueeze", "ReduceMean", "ReduceMin", "ReduceMax"] { t[op] = OpArity(1...2) }
+        for op in ["Squeeze", "Unsqueeze", "ReduceMean", "ReduceMin", "ReduceMax", "ReduceSum"] { t[op] = OpArity(1...2) }
         t["Reshape"] = OpArity(2...2)
         t["Expand"] = OpArity(2...2)
         t["Where"] = OpArity(3...3)

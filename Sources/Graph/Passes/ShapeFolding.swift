@@ -10,7 +10,7 @@ public enum ShapeFolding {
     /// Parameter inputs per op: input index → attribute name.
     static let parameters: [String: [(Int, String)]] = [
         "Reshape": [(1, "shape")], "Expand": [(1, "shape")], "Squeeze": [(1, "axes")], "Unsqueeze": [(1, "axes")],
-        "ReduceMean": [(1, "axes")], "ReduceMin": [(1, "axes")], "ReduceMax": [(1, "axes")], "Split": [(1, "split")],
+        "ReduceMean": [(1, "axes")], "ReduceMin": [(1, "axes")], "ReduceMax": [(1, "axes")], "ReduceSum": [(1, "axes")], "Split": [(1, "split")],
         "Slice": [(1, "starts"), (2, "ends"), (3, "axes"), (4, "steps")],
         "Tile": [(1, "repeats")], "TopK": [(1, "k")], "Resize": [(1, "roi"), (2, "scales"), (3, "sizes")],
         "Pad": [(1, "pads"), (2, "pad_value"), (3, "axes")],
@@ -20,6 +20,11 @@ public enum ShapeFolding {
     /// Ops evaluated on symbolic shape vectors.
     static let symbolicOps: Set<String> = ["Identity", "Cast", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Gather", "Slice",
                                            "Add", "Sub", "Mul", "Div", "Equal", "Where"]
+
+    /// Ops left in the graph even when every input is constant: `DequantizeLinear` of an int8 weight stays
+    /// a node so that the int8 pattern pass finds the stored integers and scales (and a QDQ file does
+    /// not grow into fp32 weights at import).
+    static let unfolded: Set<String> = ["DequantizeLinear"]
 
     /// Most elements a constant-folded value may have (1 GiB of fp32): constant subgraphs in real
     /// exports compute shapes and small tables, so a larger result means a hostile or broken file.
@@ -85,7 +90,7 @@ public enum ShapeFolding {
                 return
             }
             guard let kernel = registry.kernel(for: node.op) else { throw GraphError.unknownOp(node: node.name, op: node.op) }
-            if live.allSatisfy({ consts[$0] != nil }) {
+            if live.allSatisfy({ consts[$0] != nil }), !unfolded.contains(node.op) {
                 node = try parameterize(node, consts: consts, symbolic: symbolic, infos: infos, graph: graph)
                 let args = try node.inputs.map { name -> Tensor in
                     guard let t = consts[name] else { throw GraphError.undefinedValue(node: node.name, value: name) }

@@ -88,8 +88,17 @@ struct Int8ONNXMatcher {
             x = dql.inputs[0]
             scheme = .perTensor
         }
-        // The Int8Linear: weight [N, K], scale [N], bias.
         let base = mm.inputs[1].hasSuffix("_quantized") ? String(mm.inputs[1].dropLast("_quantized".count)) : mm.inputs[1]
+        replacements[last.0] = int8Linear(name: last.1.name, x: x, base: base, weight: w, scale: ws, bias: bias,
+                                          output: last.1.outputs[0], attributes: ["activations": .string(scheme.rawValue)])
+        return .success(mm.name)
+    }
+
+    /// The `Int8Linear` replacing a matched chain, its initializers added under names derived from
+    /// `base`: the weight `[K, N]` transposed to vitopt's `[N, K]`, the scale broadcast to `[N]`, the packed panels.
+    mutating func int8Linear(name: String, x: String, base: String, weight w: Tensor, scale ws: Tensor, bias: String?,
+                             output: String, attributes: [String: Attribute]) -> Node {
+        let n = w.shape[1]
         let wName = unique(base + ".int8"), sName = unique(base + ".int8_scale"), pName = unique(base + ".packed")
         let wt = transposed(w)
         let scaleT = ws.count == n ? ws.asF32().copy() : Tensor(shape: [n], floats: [Float](repeating: ws.floatArray()[0], count: n))
@@ -97,10 +106,8 @@ struct Int8ONNXMatcher {
         graph.initializers[wName] = wt
         graph.initializers[sName] = scaleT
         graph.initializers[pName] = PackedWeights(weight: wt, scale: scaleT, bias: biasT).tensor
-        let out = last.1.outputs[0]
-        replacements[last.0] = Node(name: last.1.name, op: Int8LinearKernel.op, inputs: [x, pName, wName, sName] + (bias.map { [$0] } ?? []),
-                                    outputs: [out], attributes: ["activations": .string(scheme.rawValue)])
-        return .success(mm.name)
+        return Node(name: name, op: Int8LinearKernel.op, inputs: [x, pName, wName, sName] + (bias.map { [$0] } ?? []),
+                    outputs: [output], attributes: attributes)
     }
 
     /// A reduction over the last axis (`axes` attribute `[-1]`, as ONNX import and the lowering spell it).

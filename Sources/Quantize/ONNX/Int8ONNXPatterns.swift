@@ -8,6 +8,9 @@ import Graph
 ///   Mul(·, Mul(x_scale, w_scale)) (→ Add bias)` becomes `Int8Linear {activations: per-tensor}`, and
 ///   the same chain through a patch `ConvInteger` becomes `Int8PatchConv`.
 /// - vitopt's per-token export (see `Int8ONNXLowering`) becomes `Int8Linear {activations: per-token}`.
+/// - static int8 in QDQ form (vitopt's `--calibrate` export, ONNX Runtime's `quantize_static`):
+///   `MatMul` or `Gemm` of `DequantizeLinear(QuantizeLinear(x))` and `DequantizeLinear(W)` becomes `Int8Linear {activations: static}`
+///   (`Int8ONNXMatcher.matchQDQ`).
 ///
 /// The weight must be a constant I8 `[K, N]` with zero point 0, the weight scale a constant scalar
 /// or `[N]`, the bias a constant `[N]`. The u8 activations and int32 accumulators are the generic
@@ -16,20 +19,28 @@ import Graph
 public enum Int8ONNXPatterns {
     public struct Result: Sendable {
         public var graph: ModelGraph
-        /// `MatMulInteger` / `ConvInteger` nodes now running on vitopt's kernel.
+        /// `MatMulInteger` / `ConvInteger` / QDQ `MatMul` and `Gemm` nodes now running on vitopt's kernel.
         public var rewritten: [String]
-        /// `MatMulInteger` / `ConvInteger` nodes left to the generic kernels, with the reason.
+        /// `MatMulInteger` / `ConvInteger` / QDQ `MatMul` and `Gemm` nodes left to the generic kernels, with the reason.
         public var kept: [(node: String, reason: String)]
     }
 
-    /// Whether `graph` has ONNX integer matmuls (an imported dynamically quantized model).
-    public static func applies(to graph: ModelGraph) -> Bool { graph.nodes.contains { $0.op == "MatMulInteger" } }
+    /// Whether `graph` has ONNX integer matmuls or QDQ pairs (an imported quantized model).
+    public static func applies(to graph: ModelGraph) -> Bool {
+        graph.nodes.contains { $0.op == "MatMulInteger" || $0.op == "DequantizeLinear" }
+    }
 
     public static func apply(_ input: ModelGraph) -> Result {
         var m = Int8ONNXMatcher(input)
         var rewritten: [String] = [], kept: [(String, String)] = []
-        for i in input.nodes.indices where input.nodes[i].op == "MatMulInteger" || input.nodes[i].op == "ConvInteger" {
-            switch input.nodes[i].op == "ConvInteger" ? m.matchConv(i) : m.match(i) {
+        // QDQ candidates: a MatMul/Gemm whose second operand is a dequantized constant (a weight); a product of
+        // two dequantized activations (attention) stays on the generic kernels without a note.
+        let dequantized = Set(input.nodes.filter { $0.op == "DequantizeLinear" && input.initializers[$0.inputs[0]] != nil }.flatMap(\.outputs))
+        for i in input.nodes.indices {
+            let n = input.nodes[i]
+            let qdq = (n.op == "MatMul" || n.op == "Gemm") && n.inputs.count >= 2 && dequantized.contains(n.inputs[1])
+            guard n.op == "MatMulInteger" || n.op == "ConvInteger" || qdq else { continue }
+            switch n.op == "ConvInteger" ? m.matchConv(i) : (qdq ? m.matchQDQ(i) : m.match(i)) {
             case .success(let name): rewritten.append(name)
             case .failure(let why): kept.append((input.nodes[i].name, why.text))
             }

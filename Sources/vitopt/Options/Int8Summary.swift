@@ -13,7 +13,7 @@ enum Int8Summary {
 
     /// For an imported dynamically quantized ONNX model.
     static func text(_ q: Int8ONNXPatterns.Result, metadata: [String: String]) -> String {
-        var lines = ["quantization: integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger) — \(q.rewritten.count) layer(s) on vitopt's packed int8 kernel, \(q.kept.count) on the generic integer kernels"]
+        var lines = ["quantization: integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger, or QDQ) — \(q.rewritten.count) layer(s) on vitopt's packed int8 kernel, \(q.kept.count) on the generic kernels"]
         if let m = metadata[DynamicQuantization.metadataKey] { lines.append("  written by vitopt: \(m.prefix(120))") }
         if let k = q.kept.first { lines.append("  generic: \(k.node) (\(k.reason))\(q.kept.count > 1 ? " and \(q.kept.count - 1) more" : "")") }
         return lines.joined(separator: "\n")
@@ -30,7 +30,7 @@ enum Int8Summary {
 
     static func fields(_ q: Int8ONNXPatterns.Result, metadata: [String: String]) -> [String: Any] {
         var f: [String: Any] = [
-            "scheme": "integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger)",
+            "scheme": "integer ONNX (DynamicQuantizeLinear/MatMulInteger/ConvInteger, or QDQ)",
             "packed_layers": q.rewritten.count, "generic_layers": q.kept.map { ["node": $0.node, "reason": $0.reason] },
         ]
         if let m = metadata[DynamicQuantization.metadataKey] { f["written_by_vitopt"] = m }

@@ -24,7 +24,7 @@ extension ModelOptions {
             }
             let q = Int8ONNXPatterns.apply(graph)
             if let first = q.kept.first {
-                Console.warn("\(q.kept.count) of \(q.kept.count + q.rewritten.count) integer nodes (MatMulInteger/ConvInteger) run on the generic integer kernels, not vitopt's packed one (node '\(first.node)': \(first.reason))")
+                Console.warn("\(q.kept.count) of \(q.kept.count + q.rewritten.count) quantized matmuls (MatMulInteger, ConvInteger, QDQ MatMul) run on the generic kernels, not vitopt's packed one (node '\(first.node)': \(first.reason))")
             }
             return RunnableModel(loaded: loaded, graph: q.graph, registry: .int8, int8: nil, onnxInt8: q)
         }

@@ -8,11 +8,13 @@ extension OpRegistry {
         for k in ONNXUnaryKernel.all { r.register(k) }
         for k in ReshapeKernel.all { r.register(k) }
         for k in ReduceExtremumKernel.all { r.register(k) }
-        for k: any OpKernel in [ClipKernel(), DynamicQuantizeLinearKernel(), MatMulIntegerKernel(), ConvIntegerKernel()] { r.register(k) }
+        for k: any OpKernel in [ClipKernel(), DynamicQuantizeLinearKernel(), MatMulIntegerKernel(), ConvIntegerKernel(),
+                                  QuantizeLinearKernel(), DequantizeLinearKernel()] { r.register(k) }
         let others: [any OpKernel] = [CastKernel(), WhereKernel(), TransposeKernel(), ExpandKernel(), ConcatKernel(), SliceKernel(),
                                       SplitKernel(), GatherKernel(), MatMulKernel(), GemmKernel(), ConvKernel(), SoftmaxKernel(),
                                       ReduceMeanKernel(), LayerNormalizationKernel(), ModKernel(), IsNaNKernel(), RangeKernel(),
-                                      TileKernel(), GatherElementsKernel(), TopKKernel(), ScatterNDKernel(), ResizeKernel()]
+                                      TileKernel(), GatherElementsKernel(), TopKKernel(), ScatterNDKernel(), ResizeKernel(),
+                                      ReduceSumKernel()]
         for k in others { r.register(k) }
         for k: any OpKernel in ONNXBinaryKernel.orEqual + [PadKernel(), GlobalAveragePoolKernel(), NotKernel()] { r.register(k) }
         return r

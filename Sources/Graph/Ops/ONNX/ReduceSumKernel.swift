@@ -1,0 +1,67 @@
+/// ONNX `ReduceSum(data, axes?) {keepdims = 1, noop_with_empty_axes = 0}` (axes an input from opset 13,
+/// an attribute after `ShapeFolding`): the sum over `axes` (all axes when none are given, the input
+/// unchanged when none are given and `noop_with_empty_axes` is 1). Float tensors sum in fp32 in index
+/// order along each reduced row (as `ReduceMean` does before its division); integer tensors
+/// (I64, I32, U8, I8, exporters' index arithmetic) sum exactly in 64-bit with wraparound, keeping their dtype.
+struct ReduceSumKernel: OpKernel {
+    let kind = "ReduceSum"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...1)
+        if Self.isNoop(node) { return [ValueInfo(name: "", dtype: inputs[0].dtype, shape: inputs[0].shape)] }
+        var info = try Reduction.outputInfo(node, inputs[0])
+        info.dtype = inputs[0].dtype
+        return [info]
+    }
+
+    /// Whether the node is the identity: no axes and `noop_with_empty_axes = 1`.
+    static func isNoop(_ node: Node) -> Bool {
+        (node.int("noop_with_empty_axes") ?? 0) == 1 && (SymbolicShape.optionalInts(node, "axes") ?? []).isEmpty
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let x = inputs[0]
+        if Self.isNoop(node) { return [x] }
+        guard !x.dtype.isFloatingPoint else {
+            let (src, width, rows, out, held) = try Reduction.rows(node, x.asF32())
+            let y = out.mutableFloats
+            context.parallelFor(rows, minChunk: 64) { r in
+                for row in r {
+                    var s: Float = 0
+                    for j in 0..<width { s += src[row * width + j] }
+                    y[row] = s
+                }
+            }
+            withExtendedLifetime(held) {}
+            return [out]
+        }
+        let ax = try Reduction.axes(node, rank: x.rank)
+        let keep = Reduction.keepdims(node)
+        let reducedShape = x.shape.enumerated().map { ax.contains($0) ? 1 : $1 }
+        let count = reducedShape.reduce(1, *)
+        _ = try KernelAllocation.product(node, [count, 8], role: "ReduceSum accumulators")
+        var sums = [Int](repeating: 0, count: count)
+        let values = x.intArray()
+        // Row-major strides of the reduced shape (a reduced axis has stride 0 in the accumulator index).
+        var strides = [Int](repeating: 0, count: x.rank), step = 1
+        for d in stride(from: x.rank - 1, through: 0, by: -1) {
+            strides[d] = ax.contains(d) ? 0 : step
+            step *= reducedShape[d]
+        }
+        var index = [Int](repeating: 0, count: x.rank)
+        for v in values {
+            var o = 0
+            for d in 0..<x.rank { o += index[d] * strides[d] }
+            sums[o] = sums[o] &+ v
+            var d = x.rank - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < x.shape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        let shape = keep ? reducedShape : x.shape.enumerated().compactMap { ax.contains($0) ? nil : $1 }
+        return [IntegerTensor.make(sums, shape: shape, dtype: x.dtype)]
+    }
+}
