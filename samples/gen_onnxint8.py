@@ -56,6 +56,20 @@ def _ops(path):
     return sorted({n.op_type for n in m.graph.node})
 
 
+def _calibration_reader(calib):
+    """An ONNX Runtime CalibrationDataReader feeding `calib` [N,3,H,W] one image at a time as pixel_values."""
+    from onnxruntime.quantization import CalibrationDataReader
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.it = iter([{"pixel_values": calib[i:i + 1]} for i in range(len(calib))])
+
+        def get_next(self):
+            return next(self.it, None)
+
+    return Reader()
+
+
 def _tiny_vit_onnx(path):
     """The random timm ViT of the ORT-quantized fixtures (img 32, patch 8, dim 16, depth 2, 2 heads), exported by
     torch.onnx (TorchScript, opset 17, dynamic batch) to `path`; returns (model, digits/onnx_input.npy)."""
@@ -117,19 +131,12 @@ def gen_onnxint8_qdq():
     """ONNX Runtime's static int8 in QDQ form of the same tiny ViT: quantize_static (MinMax) calibrated on the
     first 32 training digits (digits_input of the uint8 pixels, as vitopt preprocesses them), MatMul/Gemm only, (a) QUInt8 activations with QInt8 per-channel weights, (b) QInt8 activations with QInt8
     per-tensor weights; ORT's logits on digits/onnx_input.npy with its default optimisation and without any."""
-    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     from generate import digits_input, save_npy
 
     OUT.mkdir(parents=True, exist_ok=True)
     calib = digits_input(np.load(ROOT / "digits" / "train_pixels.npy")[:32]).numpy()
-
-    class Reader(CalibrationDataReader):
-        def __init__(self):
-            self.it = iter([{"pixel_values": calib[i:i + 1]} for i in range(len(calib))])
-
-        def get_next(self):
-            return next(self.it, None)
 
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "tiny.onnx"
@@ -139,7 +146,7 @@ def gen_onnxint8_qdq():
         for name, kwargs in [("tiny_qdq_u8_per_channel", dict(activation_type=QuantType.QUInt8, per_channel=True)),
                              ("tiny_qdq_s8_per_tensor", dict(activation_type=QuantType.QInt8, per_channel=False))]:
             path = OUT / f"{name}.onnx"
-            quantize_static(str(fp32), str(path), Reader(), quant_format=QuantFormat.QDQ, weight_type=QuantType.QInt8,
+            quantize_static(str(fp32), str(path), _calibration_reader(calib), quant_format=QuantFormat.QDQ, weight_type=QuantType.QInt8,
                             calibrate_method=CalibrationMethod.MinMax, op_types_to_quantize=["MatMul", "Gemm"], **kwargs)
             _save_ort_quantized(path, name, ref, x)
             # ORT's default optimisation fuses the QDQ pairs into its integer kernels, whose float rounding moves some
@@ -194,7 +201,7 @@ def gen_onnxint8_static(vitopt=None):
     """
     import onnx
     from onnx import numpy_helper
-    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     from generate import digits_input, save_npy
 
@@ -221,15 +228,8 @@ def gen_onnxint8_static(vitopt=None):
                                    "onnxruntime": __import__("onnxruntime").__version__, "inputs": calibrated}
         print(f"  static: {len(data)} bytes, fnv1a64 {record['vitopt_export']['fnv1a64']}, ops {_ops(path)}")
 
-        class Reader(CalibrationDataReader):
-            def __init__(self):
-                self.it = iter([{"pixel_values": calib[i:i + 1]} for i in range(len(calib))])
-
-            def get_next(self):
-                return next(self.it, None)
-
         qpath = Path(tmp) / "ort-static.onnx"
-        quantize_static(str(ROOT / "digits" / "onnx" / "torchscript.onnx"), str(qpath), Reader(), quant_format=QuantFormat.QDQ,
+        quantize_static(str(ROOT / "digits" / "onnx" / "torchscript.onnx"), str(qpath), _calibration_reader(calib), quant_format=QuantFormat.QDQ,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
                         calibrate_method=CalibrationMethod.MinMax, op_types_to_quantize=["MatMul", "Gemm"])
         m = onnx.load(str(qpath))

@@ -37,30 +37,12 @@ struct ReduceSumKernel: OpKernel {
         }
         let ax = try Reduction.axes(node, rank: x.rank)
         let keep = Reduction.keepdims(node)
+        // The reduced axes last (any dtype), then one exact sum per row.
+        let rest = (0..<x.rank).filter { !ax.contains($0) }
+        let values = (ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)).intArray()
+        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = width == 0 ? rest.reduce(1) { $0 * x.shape[$1] } : values.count / width
+        let sums = (0..<rows).map { r in values[(r * width)..<((r + 1) * width)].reduce(0, &+) }
         let reducedShape = x.shape.enumerated().map { ax.contains($0) ? 1 : $1 }
-        let count = reducedShape.reduce(1, *)
-        _ = try KernelAllocation.product(node, [count, 8], role: "ReduceSum accumulators")
-        var sums = [Int](repeating: 0, count: count)
-        let values = x.intArray()
-        // Row-major strides of the reduced shape (a reduced axis has stride 0 in the accumulator index).
-        var strides = [Int](repeating: 0, count: x.rank), step = 1
-        for d in stride(from: x.rank - 1, through: 0, by: -1) {
-            strides[d] = ax.contains(d) ? 0 : step
-            step *= reducedShape[d]
-        }
-        var index = [Int](repeating: 0, count: x.rank)
-        for v in values {
-            var o = 0
-            for d in 0..<x.rank { o += index[d] * strides[d] }
-            sums[o] = sums[o] &+ v
-            var d = x.rank - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < x.shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
         let shape = keep ? reducedShape : x.shape.enumerated().compactMap { ax.contains($0) ? nil : $1 }
         return [IntegerTensor.make(sums, shape: shape, dtype: x.dtype)]
     }
