@@ -72,7 +72,7 @@ def _calibration_reader(calib):
 
 def _tiny_vit_onnx(path):
     """The random timm ViT of the ORT-quantized fixtures (img 32, patch 8, dim 16, depth 2, 2 heads), exported by
-    torch.onnx (TorchScript, opset 17, dynamic batch) to `path`; returns (model, digits/onnx_input.npy)."""
+    torch.onnx (TorchScript, opset 17, dynamic batch) to `path`; returns digits/onnx_input.npy and PyTorch's logits on it."""
     import timm
 
     torch.manual_seed(5)
@@ -89,7 +89,8 @@ def _tiny_vit_onnx(path):
     torch.onnx.export(model, (torch.from_numpy(x),), str(path), dynamo=False, opset_version=17,
                       input_names=["pixel_values"], output_names=["logits"],
                       dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
-    return model, x
+    with torch.no_grad():
+        return x, model(torch.from_numpy(x)).numpy()
 
 
 def _save_ort_quantized(path, name, ref, x):
@@ -116,9 +117,7 @@ def gen_onnxint8_ort():
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "tiny.onnx"
-        model, x = _tiny_vit_onnx(fp32)
-        with torch.no_grad():
-            ref = model(torch.from_numpy(x)).numpy()
+        x, ref = _tiny_vit_onnx(fp32)
         for name, kwargs in [("tiny_qint8", dict(weight_type=QuantType.QInt8, per_channel=False)),
                              ("tiny_qint8_per_channel", dict(weight_type=QuantType.QInt8, per_channel=True)),
                              ("tiny_quint8", dict(weight_type=QuantType.QUInt8, per_channel=False))]:
@@ -129,8 +128,8 @@ def gen_onnxint8_ort():
 
 def gen_onnxint8_qdq():
     """ONNX Runtime's static int8 in QDQ form of the same tiny ViT: quantize_static (MinMax) calibrated on the
-    first 32 training digits (digits_input of the uint8 pixels, as vitopt preprocesses them), MatMul/Gemm only, (a) QUInt8 activations with QInt8 per-channel weights, (b) QInt8 activations with QInt8
-    per-tensor weights; ORT's logits on digits/onnx_input.npy with its default optimisation and without any."""
+    first 32 training digits (digits_input of the uint8 pixels, as vitopt preprocesses them), MatMul/Gemm
+    only, (a) QUInt8 activations with QInt8 per-channel weights, (b) QInt8 activations with QInt8 per-tensor weights; ORT's logits on digits/onnx_input.npy with its default optimisation and without any."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     from generate import digits_input, save_npy
@@ -140,9 +139,7 @@ def gen_onnxint8_qdq():
 
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "tiny.onnx"
-        model, x = _tiny_vit_onnx(fp32)
-        with torch.no_grad():
-            ref = model(torch.from_numpy(x)).numpy()
+        x, ref = _tiny_vit_onnx(fp32)
         for name, kwargs in [("tiny_qdq_u8_per_channel", dict(activation_type=QuantType.QUInt8, per_channel=True)),
                              ("tiny_qdq_s8_per_tensor", dict(activation_type=QuantType.QInt8, per_channel=False))]:
             path = OUT / f"{name}.onnx"
