@@ -12,7 +12,7 @@ W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
 for m in tiny-ls tiny-dist; do
     mkdir -p "$W/$m"/{timm,hf,onnx,h5,tf,q}
-    cp "samples/distill/$m/model.safetensors" "samples/distill/$m/config.json" "$W/$m/"
+    cp "samples/distill/$m/model.safetensors" "samples/distill/$m/config.json" "samples/distill/$m/input.npy" "$W/$m/"
 done
 cd "$W"
 v() { "$V" "$@" >/dev/null; }
@@ -20,6 +20,7 @@ v convert tiny-ls/model.safetensors tiny-ls/timm/model.safetensors --naming timm
 v convert tiny-dist/model.safetensors tiny-dist/hf/model.safetensors --naming hf
 v convert tiny-ls/model.safetensors tiny-ls/onnx/model.onnx
 v quantize tiny-ls/model.safetensors tiny-ls/q/model.int8.onnx
+v quantize tiny-ls/model.safetensors tiny-ls/q/model.static8.onnx --calibrate tiny-ls/input.npy
 v convert tiny-ls/model.safetensors tiny-ls/h5/model.h5
 v convert tiny-dist/model.safetensors tiny-dist/tf/tf_model.h5 --naming hf-tf
 S="$ROOT/Fuzz"
@@ -29,6 +30,7 @@ cp tiny-ls/model.safetensors "$S/safetensors/seeds/tiny-ls-no-metadata.safetenso
 mkdir -p "$S/onnx/seeds"
 cp tiny-ls/onnx/model.onnx "$S/onnx/seeds/valid-tiny-ls.onnx"
 cp tiny-ls/q/model.int8.onnx "$S/onnx/seeds/valid-tiny-ls.int8.onnx"
+cp tiny-ls/q/model.static8.onnx "$S/onnx/seeds/valid-tiny-ls.static8.onnx"
 cp tiny-ls/h5/model.h5 "$S/hdf5/seeds/valid-tiny-ls-plain.h5"
 cp tiny-dist/tf/tf_model.h5 "$S/hdf5/seeds/valid-tiny-dist-keras.h5"
 cd "$ROOT"
