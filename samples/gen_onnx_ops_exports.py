@@ -13,7 +13,9 @@ Registered in generate.py's FIXTURES as `onnx-ops-exports`; run alone with
                                    nearest asymmetric floor with scales, linear half_pixel_symmetric),
                                    Gelu (opset 20, none and tanh), ScatterND (duplicate indices), Conv
                                    auto_pad VALID, If (condition folding to true and to false, nested),
-                                   ReduceSum (axes input with a negative axis, integer, all axes, noop_with_empty_axes)
+                                   ReduceSum (axes input with a negative axis, integer, all axes, noop_with_empty_axes),
+                                   Ceil, Floor, BatchNormalization (inference), InstanceNormalization, MaxPool (pads
+                                   and strides, ceil_mode, SAME_UPPER, dilations, 1-D with SAME_LOWER)
   onnx-ops/ops_exports_<output>.npy ONNX Runtime's outputs on x.npy, as float32
   onnx-ops/ops_exports_if_dynamic.onnx  an If whose condition depends on the image (vitopt must refuse it)
 """
@@ -57,6 +59,9 @@ def gen_onnx_ops_exports():
         const("w_valid", rng.standard_normal((2, 3, 2, 2)).astype(np.float32)),
         const("two", np.float32(2)), const("rank3", np.int64(3)), const("half", np.float32(0.5)),
         const("ax1m1", np.array([1, -1], np.int64)),
+        const("bn_scale", rng.standard_normal(3).astype(np.float32)), const("bn_b", rng.standard_normal(3).astype(np.float32)),
+        const("bn_mean", rng.standard_normal(3).astype(np.float32)), const("bn_var", rng.uniform(0.2, 2, 3).astype(np.float32)),
+        const("shape_1d", np.array([0, 3, 20], np.int64)),
     ]
     inner_then = branch("inner_then", [N("Add", ["x", "half"], ["inner_t"])], "inner_t")
     inner_else = branch("inner_else", [N("Sub", ["x", "half"], ["inner_e"])], "inner_e")
@@ -102,12 +107,23 @@ def gen_onnx_ops_exports():
         N("Less", ["rank", "rank3"], ["cond_false"]), N("If", ["cond_false"], ["if_else"], then_branch=then2, else_branch=else2),
         N("ReduceSum", ["x", "ax1m1"], ["reduce_sum"]), N("ReduceSum", ["xi", "ax0"], ["reduce_sum_int"], keepdims=0),
         N("ReduceSum", ["x"], ["reduce_sum_all"], keepdims=0), N("ReduceSum", ["x"], ["reduce_sum_noop"], noop_with_empty_axes=1),
+        N("Ceil", ["x3"], ["ceil"]), N("Floor", ["x3"], ["floor"]),
+        N("BatchNormalization", ["x", "bn_scale", "bn_b", "bn_mean", "bn_var"], ["batch_norm"], epsilon=1e-3),
+        N("InstanceNormalization", ["x", "bn_scale", "bn_b"], ["instance_norm"], epsilon=1e-4),
+        N("MaxPool", ["x"], ["max_pool"], kernel_shape=[2, 2], strides=[2, 1], pads=[1, 0, 1, 1]),
+        N("MaxPool", ["x"], ["max_pool_ceil"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
+        N("MaxPool", ["x"], ["max_pool_same"], kernel_shape=[2, 3], strides=[1, 2], auto_pad="SAME_UPPER"),
+        N("MaxPool", ["x"], ["max_pool_dilated"], kernel_shape=[2, 2], dilations=[2, 1], pads=[0, 1, 0, 1]),
+        N("Reshape", ["x", "shape_1d"], ["x1d"]),
+        N("MaxPool", ["x1d"], ["max_pool_1d"], kernel_shape=[3], strides=[2], auto_pad="SAME_LOWER"),
     ]
     outputs = ["mod_float", "mod_int_py", "mod_int_c", "greater_float", "less_int", "cos", "sin", "abs_float", "abs_int", "isnan",
                "tile", "tile_batch", "gather_elements", "topk_values", "topk_indices", "topk_small_values", "topk_small_indices",
                "topk_ties_values", "topk_ties_indices", "range_float", "range_int", "range_batch", "size_add", "resize_cubic",
                "resize_cubic_exclude", "resize_linear_corners", "resize_nearest", "resize_linear_sym", "gelu", "gelu_tanh",
-               "scatter_nd", "conv_valid", "if_then", "if_else", "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop"]
+               "scatter_nd", "conv_valid", "if_then", "if_else", "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop",
+               "ceil", "floor", "batch_norm", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same", "max_pool_dilated",
+               "max_pool_1d"]
     g = helper.make_graph(nodes, "ops_exports", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 4, 5])],
                           [helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None) for o in outputs], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 20)], producer_name="gen_onnx_ops_exports.py")

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The operators the families' own torch.onnx exports use (Mod, Greater, Less, Cos, Sin, Abs, IsNaN,
 /// Tile, GatherElements, TopK, Range, Size, Resize, opset-20 Gelu, ScatterND, Conv auto_pad VALID,
-/// If, ReduceSum), each output of `samples/onnx-ops/ops_exports.onnx` against ONNX Runtime's (written by
+/// If, ReduceSum, Ceil, Floor, BatchNormalization, InstanceNormalization, MaxPool), each output of `samples/onnx-ops/ops_exports.onnx` against ONNX Runtime's (written by
 /// `samples/gen_onnx_ops_exports.py`), within 1e-5 of the output's scale.
 @Suite("ONNX operators of the families' exports against ONNX Runtime")
 struct ONNXExportOpsTests {
@@ -15,7 +15,9 @@ struct ONNXExportOpsTests {
                           "topk_small_indices", "topk_ties_values", "topk_ties_indices", "range_float", "range_int", "range_batch",
                           "size_add", "resize_cubic", "resize_cubic_exclude", "resize_linear_corners", "resize_nearest",
                           "resize_linear_sym", "gelu", "gelu_tanh", "scatter_nd", "conv_valid", "if_then", "if_else",
-                          "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop"]
+                          "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop",
+                          "ceil", "floor", "batch_norm", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same",
+                          "max_pool_dilated", "max_pool_1d"]
 
     /// The graph, imported and run once on `x.npy` for all the cases.
     static let run: Result<(ModelGraph, [String: Tensor]), any Error> = Result {
@@ -91,6 +93,23 @@ struct ONNXExportOpsTests {
         }
         #expect(throws: GraphError.self) {
             try ResizeKernel().run(node: Self.node("Resize", ["scales": .floats([1, .infinity])], inputs: 1), inputs: [x], context: ctx)
+        }
+        // Pooling and normalisation: impossible windows, strides, pads and mismatched parameters.
+        let image = Tensor(shape: [1, 1, 2, 3], floats: [1, 2, 3, 4, 5, 6])
+        let info = [ValueInfo(name: "x", shape: image.shape.map { .fixed($0) })]
+        for attrs: [String: Attribute] in [["kernel_shape": .ints([0, 1])], ["kernel_shape": .ints([2, 2]), "strides": .ints([0, 1])],
+                                           ["kernel_shape": .ints([4, 1])], ["kernel_shape": .ints([1, 1]), "pads": .ints([-1, 0, 0, 0])],
+                                           ["kernel_shape": .ints([Int.max, 1])], ["kernel_shape": .ints([1])],
+                                           ["kernel_shape": .ints([1, 1]), "auto_pad": .string("SAME")]] {
+            #expect(throws: GraphError.self, "\(attrs)") { try MaxPoolKernel().inferShapes(node: Self.node("MaxPool", attrs, inputs: 1), inputs: info) }
+        }
+        let three = Tensor(shape: [3], floats: [1, 1, 1])
+        #expect(throws: GraphError.self) {
+            try BatchNormalizationKernel().inferShapes(node: Self.node("BatchNormalization", inputs: 5),
+                                                       inputs: info + Array(repeating: ValueInfo(name: "p", shape: [.fixed(3)]), count: 4))
+        }
+        #expect(throws: GraphError.self) {
+            try InstanceNormalizationKernel().run(node: Self.node("InstanceNormalization", inputs: 3), inputs: [image, three, three], context: ctx)
         }
     }
 }

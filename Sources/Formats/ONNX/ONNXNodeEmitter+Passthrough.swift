@@ -13,6 +13,7 @@ extension ONNXNodeEmitter {
         "MatMul", "Gemm", "Conv", "Softmax", "ReduceMean", "LayerNormalization",
         "Mod", "Greater", "Less", "Cos", "Sin", "Abs", "IsNaN", "GatherElements", "ScatterND",
         "QuantizeLinear", "DequantizeLinear", "ReduceSum",
+        "Ceil", "Floor", "BatchNormalization", "InstanceNormalization", "MaxPool",
     ]
 
     /// Writes `n` as the ONNX node of the same op, undoing what import and `ShapeFolding` did: `Cast.to`

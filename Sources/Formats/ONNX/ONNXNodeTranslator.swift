@@ -33,6 +33,7 @@ struct ONNXNodeTranslator {
         "fmod": "int", "largest": "int", "sorted": "int", "exclude_outside": "int", "antialias": "int",
         "mode": "string", "coordinate_transformation_mode": "string", "nearest_mode": "string", "keep_aspect_ratio_policy": "string",
         "reduction": "string", "cubic_coeff_a": "float", "extrapolation_value": "float",
+        "ceil_mode": "int", "training_mode": "int", "storage_order": "int", "momentum": "float",
     ]
 
     /// Attributes the ONNX schema requires that a kernel would otherwise default.

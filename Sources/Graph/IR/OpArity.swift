@@ -30,7 +30,7 @@ public struct OpArity: Sendable, Equatable {
                    "Greater", "Less", "Mod", "Tile", "GatherElements"] { t[op] = OpArity(2...2) }
         for op in ["Sqrt", "Erf", "Neg", "Reciprocal", "Exp", "Relu", "Sigmoid", "Round", "Identity", "Tanh", "Gelu",
                    "Cast", "Transpose", "Softmax", "Flatten", "Shape", "ConstantOfShape", "TakeToken", "MeanTokens",
-                   "Cos", "Sin", "Abs", "IsNaN", "Size"] {
+                   "Cos", "Sin", "Abs", "IsNaN", "Size", "Ceil", "Floor", "MaxPool"] {
             t[op] = OpArity(1...1)
         }
         for op in ["Squeeze", "Unsqueeze", "ReduceMean", "ReduceMin", "ReduceMax", "ReduceSum"] { t[op] = OpArity(1...2) }
@@ -79,6 +79,8 @@ public struct OpArity: Sendable, Equatable {
         t["Pad"] = OpArity(2...4)
         for op in ["GreaterOrEqual", "LessOrEqual"] { t[op] = OpArity(2...2) }
         for op in ["GlobalAveragePool", "Not"] { t[op] = OpArity(1...1) }
+        t["BatchNormalization"] = OpArity(5...5)
+        t["InstanceNormalization"] = OpArity(3...3)
         t[OpKind.rope] = OpArity(3...3)
         t["Int8Linear"] = OpArity(4...6)
         t["Int8LinearQ"] = OpArity(6...8)

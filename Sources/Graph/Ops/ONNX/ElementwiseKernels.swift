@@ -90,7 +90,7 @@ enum IntegerTensor {
 }
 
 /// ONNX elementwise unary float ops: `Sqrt`, `Erf`, `Neg`, `Reciprocal`, `Exp`, `Relu`, `Sigmoid`, `Cos`,
-/// `Sin` (the C library's fp32 functions, ≈1 ulp), `Round` (half to even, exact), `Abs` (exact; integer
+/// `Sin` (the C library's fp32 functions, ≈1 ulp), `Round` (half to even, exact), `Ceil` and `Floor` (exact), `Abs` (exact; integer
 /// tensors too, in 64-bit, keeping their dtype), and `Identity` (no copy, any dtype).
 struct ONNXUnaryKernel: OpKernel {
     let kind: String
@@ -110,6 +110,8 @@ struct ONNXUnaryKernel: OpKernel {
         ONNXUnaryKernel(kind: "Cos", apply: { cosf($0) }),
         ONNXUnaryKernel(kind: "Sin", apply: { sinf($0) }),
         ONNXUnaryKernel(kind: "Abs", apply: { abs($0) }, integer: { $0 == .min ? $0 : abs($0) }),
+        ONNXUnaryKernel(kind: "Ceil", apply: { $0.rounded(.up) }),
+        ONNXUnaryKernel(kind: "Floor", apply: { $0.rounded(.down) }),
         ONNXUnaryKernel(kind: "Identity", apply: nil),
     ]
 
