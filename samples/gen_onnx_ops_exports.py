@@ -14,7 +14,8 @@ Registered in generate.py's FIXTURES as `onnx-ops-exports`; run alone with
                                    Gelu (opset 20, none and tanh), ScatterND (duplicate indices), Conv
                                    auto_pad VALID, If (condition folding to true and to false, nested),
                                    ReduceSum (axes input with a negative axis, integer, all axes, noop_with_empty_axes),
-                                   Ceil, Floor, BatchNormalization (inference), InstanceNormalization, MaxPool (pads
+                                   Ceil, Floor, BatchNormalization (inference, and training_mode 1 with the
+                                   running statistics, as weight standardisation exports it), InstanceNormalization, MaxPool (pads
                                    and strides, ceil_mode, SAME_UPPER, dilations, 1-D with SAME_LOWER)
   onnx-ops/ops_exports_<output>.npy ONNX Runtime's outputs on x.npy, as float32
   onnx-ops/ops_exports_if_dynamic.onnx  an If whose condition depends on the image (vitopt must refuse it)
@@ -110,6 +111,8 @@ def gen_onnx_ops_exports():
         N("Ceil", ["x3"], ["ceil"]), N("Floor", ["x3"], ["floor"]),
         N("BatchNormalization", ["x", "bn_scale", "bn_b", "bn_mean", "bn_var"], ["batch_norm"], epsilon=1e-3),
         N("InstanceNormalization", ["x", "bn_scale", "bn_b"], ["instance_norm"], epsilon=1e-4),
+        N("BatchNormalization", ["x", "bn_scale", "bn_b", "bn_mean", "bn_var"],
+          ["batch_norm_train", "bn_running_mean", "bn_running_var"], epsilon=1e-5, momentum=0.8, training_mode=1),
         N("MaxPool", ["x"], ["max_pool"], kernel_shape=[2, 2], strides=[2, 1], pads=[1, 0, 1, 1]),
         N("MaxPool", ["x"], ["max_pool_ceil"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
         N("MaxPool", ["x"], ["max_pool_same"], kernel_shape=[2, 3], strides=[1, 2], auto_pad="SAME_UPPER"),
@@ -122,7 +125,7 @@ def gen_onnx_ops_exports():
                "topk_ties_values", "topk_ties_indices", "range_float", "range_int", "range_batch", "size_add", "resize_cubic",
                "resize_cubic_exclude", "resize_linear_corners", "resize_nearest", "resize_linear_sym", "gelu", "gelu_tanh",
                "scatter_nd", "conv_valid", "if_then", "if_else", "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop",
-               "ceil", "floor", "batch_norm", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same", "max_pool_dilated",
+               "ceil", "floor", "batch_norm", "batch_norm_train", "bn_running_mean", "bn_running_var", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same", "max_pool_dilated",
                "max_pool_1d"]
     g = helper.make_graph(nodes, "ops_exports", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 4, 5])],
                           [helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None) for o in outputs], inits)

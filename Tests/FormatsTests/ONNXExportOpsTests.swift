@@ -16,7 +16,7 @@ struct ONNXExportOpsTests {
                           "size_add", "resize_cubic", "resize_cubic_exclude", "resize_linear_corners", "resize_nearest",
                           "resize_linear_sym", "gelu", "gelu_tanh", "scatter_nd", "conv_valid", "if_then", "if_else",
                           "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop",
-                          "ceil", "floor", "batch_norm", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same",
+                          "ceil", "floor", "batch_norm", "batch_norm_train", "bn_running_mean", "bn_running_var", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same",
                           "max_pool_dilated", "max_pool_1d"]
 
     /// The graph, imported and run once on `x.npy` for all the cases.

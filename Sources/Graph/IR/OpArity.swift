@@ -79,7 +79,7 @@ public struct OpArity: Sendable, Equatable {
         t["Pad"] = OpArity(2...4)
         for op in ["GreaterOrEqual", "LessOrEqual"] { t[op] = OpArity(2...2) }
         for op in ["GlobalAveragePool", "Not"] { t[op] = OpArity(1...1) }
-        t["BatchNormalization"] = OpArity(5...5)
+        t["BatchNormalization"] = OpArity(5...5, outputs: 1...3)
         t["InstanceNormalization"] = OpArity(3...3)
         t[OpKind.rope] = OpArity(3...3)
         t["Int8Linear"] = OpArity(4...6)
