@@ -22,7 +22,7 @@ struct WindowAttentionKernel: OpKernel {
     /// The value the libraries add to scores between tokens of different shifted regions.
     static let maskValue: Float = -100
     /// Swin v2's clamp on the logit scale, `ln(1 / 0.01)` rounded to fp32 as the libraries' `clamp` does.
-    static let maxLogitScale = Float(4.605170185988092)  // ln 100
+    static let maxLogitScale = SwinContinuousPositionBias.maxLogitScale
 
     struct Geometry {
         var heads, gh, gw, wh, ww, sh, sw, width: Int

@@ -5,6 +5,10 @@ import Foundation
 /// (`relative_coords_table`, timm `_make_pair_wise_relative_positions`, transformers
 /// `create_coords_table_and_index`).
 package enum SwinContinuousPositionBias {
+    /// Swin v2's clamp on the attention logit scale, `ln(1 / 0.01)` rounded to fp32 (the libraries'
+    /// `clamp(max=math.log(1. / 0.01))` on an fp32 tensor).
+    package static let maxLogitScale = Float(4.605170185988092)
+
     /// `[(2Wh−1)(2Ww−1), 2]` row-major (dy outer, dx inner): for each offset `(dy, dx)` in
     /// `−(W−1)…W−1`, `v = 8·d / max(P − 1, 1)` with `P` the pretrained window side when > 0, else the
     /// window side, then `sign(v)·log2(|v| + 1) / 3`. fp32, in the libraries' order of operations.
