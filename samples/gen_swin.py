@@ -183,13 +183,191 @@ def gen_swin():
     (ROOT / "index.json").write_text(json.dumps(index, indent=1) + "\n")
 
 
-def main():
+# --------------------------------------------------------------------------- Swin v2 (samples/swinv2/)
+#
+#   timm      timm `swinv2_tiny_window8_256` rebuilt tiny (img 32, patch 4, embed 16, depths (2, 2), heads
+#             (2, 4), window 4, 5 classes): scaled cosine attention, continuous position bias (cpb_mlp),
+#             q/v biases, res-post-norm, patch merging reduction-then-norm. The res-post-norm weights
+#             (zero-initialised by timm) are set to 1 before the seeded perturbation, the q/v biases and
+#             logit scales are drawn too, and one head's logit scale is set above log(100) so the clamp
+#             is exercised. `timm/resize/img64/` (`img_size=64`: stage 1's window no longer clamped, its
+#             table recomputed for the same window, now shifted) and `timm/resize/img64_window8/`
+#             (`img_size=64, window_size=8, pretrained_window_sizes=(4, 4)`: the Swin v2 transfer to a
+#             larger window, coordinates normalised by the pretraining window) hold timm's logits and
+#             the tables it computes (16*sigmoid(cpb_mlp(relative_coords_table)), per block).
+#   hf        transformers `Swinv2ForImageClassification` with the same weights (renamed by
+#             `timm_v2_to_hf`, loaded strictly), saved with `save_pretrained`.
+#   hf-model  transformers `Swinv2Model` (window 2, heads (1, 2), pretrained_window_sizes [3, 3]), its own
+#             weights; outputs `last_hidden_state`, `pooler_output`.
+# Inputs: ../swinv2/input.npy [2,3,32,32] randn seed 1500, resize_input.npy [1,3,64,64] seed 1501.
+
+V2_ROOT = Path(__file__).resolve().parent / "swinv2"
+V2_SIZE_BUDGET = 800_000
+V2_TIMM_ARGS = OrderedDict(img_size=SIZE, patch_size=4, embed_dim=16, depths=(2, 2), num_heads=(2, 4), window_size=4,
+                           num_classes=CLASSES)
+V2_HF_MODEL_ARGS = OrderedDict(image_size=SIZE, patch_size=4, embed_dim=16, depths=[2, 2], num_heads=[1, 2],
+                               window_size=2, pretrained_window_sizes=[3, 3])
+
+
+def v2_prepare(model, seed, post_norm_names):
+    """Res-post-norm weights to 1 (timm zero-initialises them), then the family perturbation, then
+    q/v biases (zero-initialised, not touched by `perturb`) and logit scales drawn from the same seed."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if any(n in name for n in post_norm_names) and name.endswith(".weight"):
+                p.fill_(1.0)
+    fam.perturb(model, seed)
+    g = torch.Generator().manual_seed(seed + 1)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith(("q_bias", "v_bias", "query.bias", "value.bias")):
+                p.copy_(torch.randn(p.shape, generator=g) * 0.3)
+            if name.endswith("logit_scale"):
+                p.copy_(torch.log(torch.rand(p.shape, generator=g) * 20 + 2))
+
+
+def timm_v2_to_hf(sd):
+    """timm SwinTransformerV2 -> transformers Swinv2 names (downsample at the end of stages 0..; q, k, v
+    split from qkv with q_bias/v_bias as the query/value biases and no key bias; `swinv2.` prefix)."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        m = re.match(r"layers\.(\d+)\.downsample\.(.*)", k)
+        if m:
+            out[f"swinv2.encoder.layers.{int(m.group(1)) - 1}.downsample.{m.group(2)}"] = v
+            continue
+        m = re.match(r"layers\.(\d+)\.blocks\.(\d+)\.(.*)", k)
+        if m:
+            p = f"swinv2.encoder.layers.{m.group(1)}.blocks.{m.group(2)}."
+            rest = m.group(3)
+            if rest == "attn.qkv.weight":
+                for name, part in zip(("query", "key", "value"), v.chunk(3, 0)):
+                    out[p + f"attention.self.{name}.weight"] = part.clone()
+                continue
+            rest = (rest.replace("attn.q_bias", "attention.self.query.bias").replace("attn.v_bias", "attention.self.value.bias")
+                    .replace("attn.logit_scale", "attention.self.logit_scale")
+                    .replace("attn.cpb_mlp.", "attention.self.continuous_position_bias_mlp.")
+                    .replace("norm1.", "layernorm_before.").replace("norm2.", "layernorm_after.")
+                    .replace("attn.proj.", "attention.output.dense.").replace("mlp.fc1.", "intermediate.dense.")
+                    .replace("mlp.fc2.", "output.dense."))
+            out[p + rest] = v
+            continue
+        k = (k.replace("patch_embed.proj.", "swinv2.embeddings.patch_embeddings.projection.")
+             .replace("patch_embed.norm.", "swinv2.embeddings.norm.").replace("head.fc.", "classifier."))
+        if k.startswith("norm."):
+            k = "swinv2.layernorm." + k[len("norm."):]
+        out[k] = v
+    return out
+
+
+def v2_tables(model):
+    """Per block: the bias table the forward pass adds, 16*sigmoid(cpb_mlp(relative_coords_table)),
+    [(2Wh-1)(2Ww-1), heads]."""
+    tables = OrderedDict()
+    with torch.no_grad():
+        for name, mod in model.named_modules():
+            if hasattr(mod, "cpb_mlp"):
+                tables[name] = 16 * torch.sigmoid(mod.cpb_mlp(mod.relative_coords_table).view(-1, mod.num_heads))
+    return tables
+
+
+def timm_v2_resize_record(directory, x, **kwargs):
+    out_dir = fam.fresh_dir(directory)
+    model = fam.timm_reload(V2_ROOT / "timm", **kwargs)
+    with torch.no_grad():
+        logits = model(x)
+    record = OrderedDict(how="timm.create_model('local-dir:samples/swinv2/timm', pretrained=True, "
+                             + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")",
+                         outputs=fam.save_outputs(out_dir, OrderedDict(logits=logits)))
+    tables = OrderedDict()
+    for name, t in v2_tables(model).items():
+        path = out_dir / (name.replace(".", "_") + "_bias_table.npy")
+        save_npy(path, t)
+        tables[name] = fam.rel(path)
+    record["bias_tables"] = tables
+    return record
+
+
+def gen_swinv2():
+    import timm
+    import transformers
+    from transformers import Swinv2Config, Swinv2ForImageClassification, Swinv2Model
+
+    fam.ROOT = V2_ROOT
+    fam.ENTRIES.clear()
+    inputs = fam.Inputs(V2_ROOT, 1500, SIZE, NEW_SIZE)
+    x = inputs.x
+
+    d = fam.fresh_dir(V2_ROOT / "timm")
+    model = timm.create_model("swinv2_tiny_window8_256", pretrained=False, **V2_TIMM_ARGS).eval()
+    v2_prepare(model, 1510, ("norm1", "norm2"))
+    with torch.no_grad():
+        model.layers[1].blocks[0].attn.logit_scale[1] = 5.0  # above log(100): clamped
+    from timm.models._hub import save_for_hf
+
+    save_for_hf(model, str(d), model_args=dict(V2_TIMM_ARGS), safe_serialization=True)
+    reloaded = fam.timm_reload(d)
+    with torch.no_grad():
+        logits = model(x)
+        fam.assert_close(reloaded(x), logits, "timm v2 reload")
+    entry = fam.add_entry(d, "timm.models.swin_transformer_v2.SwinTransformerV2", family="swinv2", library="timm",
+                          convention="timm", architecture="swinv2_tiny_window8_256", model_args=V2_TIMM_ARGS)
+    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=logits))
+    entry["input"] = fam.rel(inputs.path)
+    entry["resize"] = OrderedDict(input=fam.rel(inputs.resize_path))
+    entry["resize"]["img64"] = timm_v2_resize_record(d / "resize" / "img64", inputs.xr, img_size=NEW_SIZE)
+    entry["resize"]["img64_window8"] = timm_v2_resize_record(d / "resize" / "img64_window8", inputs.xr, img_size=NEW_SIZE,
+                                                             window_size=8, pretrained_window_sizes=(4, 4))
+    entry["files"] = fam.list_files(d)
+
+    d = fam.fresh_dir(V2_ROOT / "hf")
+    cfg = Swinv2Config(image_size=SIZE, patch_size=4, embed_dim=16, depths=[2, 2], num_heads=[2, 4], window_size=4,
+                       num_labels=CLASSES, layer_norm_eps=1e-5)
+    hf = hf_load_strict(Swinv2ForImageClassification(cfg).eval(), timm_v2_to_hf(model.state_dict()))
+    with torch.no_grad():
+        hf_logits = hf(pixel_values=x).logits
+    diff = fam.assert_close(hf_logits, logits, "transformers v2 vs timm (same weights)", 1e-5)
+    hf.save_pretrained(str(d), safe_serialization=True)
+    fam.hf_reload(Swinv2ForImageClassification, d)
+    entry = fam.add_entry(d, "transformers.Swinv2ForImageClassification", family="swinv2", library="transformers",
+                          convention="hf", same_weights_as="timm", converted_by="gen_swin.timm_v2_to_hf",
+                          max_abs_diff_vs_timm=diff)
+    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=hf_logits))
+    entry["input"] = fam.rel(inputs.path)
+    entry["files"] = fam.list_files(d)
+
+    d = fam.fresh_dir(V2_ROOT / "hf-model")
+    backbone = Swinv2Model(Swinv2Config(**V2_HF_MODEL_ARGS)).eval()
+    v2_prepare(backbone, 1520, ("layernorm_before", "layernorm_after"))
+    fam.hf_fixture(d, Swinv2Model, backbone, inputs,
+                   fam.add_entry(d, "transformers.Swinv2Model", family="swinv2", library="transformers", convention="hf",
+                                 kwargs=V2_HF_MODEL_ARGS),
+                   resize=False, onnx=False)
+    fam.ENTRIES[-1]["files"] = fam.list_files(d)
+
+    versions = OrderedDict(torch=torch.__version__, timm=timm.__version__, transformers=transformers.__version__)
+    index = OrderedDict(generator="samples/gen_swin.py (gen_swinv2)", versions=versions,
+                        conventions_note="paths are relative to samples/swinv2; every .npy is float32 C-order",
+                        fixtures=sorted(fam.ENTRIES, key=lambda e: e["path"]))
+    (V2_ROOT / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+
+
+def main(argv=None):
+    """`gen_swin.py` writes samples/swin/ and samples/swinv2/; `gen_swin.py v2` only samples/swinv2/."""
+    argv = sys.argv[1:] if argv is None else argv
     setup_torch()
-    ROOT.mkdir(parents=True, exist_ok=True)
-    gen_swin()
-    total = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
-    print(f"samples/swin: {total} bytes (budget {SIZE_BUDGET})")
-    return 0 if total <= SIZE_BUDGET else 1
+    ok = True
+    if "v2" not in argv:
+        ROOT.mkdir(parents=True, exist_ok=True)
+        gen_swin()
+        total = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
+        print(f"samples/swin: {total} bytes (budget {SIZE_BUDGET})")
+        ok = total <= SIZE_BUDGET
+    setup_torch()
+    V2_ROOT.mkdir(parents=True, exist_ok=True)
+    gen_swinv2()
+    total = sum(p.stat().st_size for p in V2_ROOT.rglob("*") if p.is_file())
+    print(f"samples/swinv2: {total} bytes (budget {V2_SIZE_BUDGET})")
+    return 0 if ok and total <= V2_SIZE_BUDGET else 1
 
 
 if __name__ == "__main__":

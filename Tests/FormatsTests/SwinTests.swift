@@ -135,10 +135,10 @@ import TestSupport
         odd.imageSize = [36, 36]  // a 9×9 grid does not tile into 4×4 windows
         #expect(throws: FormatError.self) { try load(base, odd) }
         #expect(throws: FormatError.self) { try load(base, ConfigHints()) }  // no image size anywhere
-        // Swin v2 is refused by what it is
+        // v1 tables and v2 position-bias MLPs in one file are not one model
         t = base
-        t["layers.0.blocks.0.attn.logit_scale"] = Tensor(zeros: .f32, shape: [2, 1, 1])
-        #expect(throws: FormatError.unsupported(path: "x.safetensors", detail: "a Swin Transformer v2 (continuous position bias, cosine attention): only Swin v1 is supported")) { try load(t) }
+        t["layers.0.blocks.0.attn.cpb_mlp.0.weight"] = Tensor(zeros: .f32, shape: [512, 2])
+        #expect(throws: FormatError.unsupported(path: "x.safetensors", detail: "both Swin v1 bias tables and Swin v2 position-bias MLPs: not one model")) { try load(t) }
     }
 
     @Test func transformersQueryKeyValueMustAgree() throws {

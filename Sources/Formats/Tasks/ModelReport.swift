@@ -140,7 +140,7 @@ public struct ModelReport: Codable, Sendable {
             parameterLine,
         ]
         if let s = swin {
-            lines[3] = "  stages        Swin: depths \(s.depths), heads \(s.numHeads), widths \((0..<s.stageCount).map(s.width)), window \(s.windowSize), MLP \(s.mlpHidden), eps \(eps)"
+            lines[3] = "  stages        Swin\(s.isV2 ? " v2" : ""): depths \(s.depths), heads \(s.numHeads), widths \((0..<s.stageCount).map(s.width)), window \(s.windowSize), MLP \(s.mlpHidden), eps \(eps)"
             lines[4] = "  tokens        none; pool avg over the last stage's \(s.grid(stage: s.stageCount - 1).reduce(1, *)) tokens"
         }
         if !extraTensors.isEmpty { lines.append("  extra tensors \(extraTensors.joined(separator: ", "))") }

@@ -74,7 +74,8 @@ public struct OpArity: Sendable, Equatable {
         t[OpKind.attentionPool] = OpArity(2...2)
         t[OpKind.relativePositionBias] = OpArity(1...1)
         t[OpKind.biasedAttention] = OpArity(2...4)
-        t[OpKind.windowAttention] = OpArity(2...2)
+        t[OpKind.windowAttention] = OpArity(2...3)
+        t[OpKind.continuousPositionBias] = OpArity(3...3)
         t[OpKind.patchMerging] = OpArity(1...1)
         t["Pad"] = OpArity(2...4)
         for op in ["GreaterOrEqual", "LessOrEqual"] { t[op] = OpArity(2...2) }

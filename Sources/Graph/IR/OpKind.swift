@@ -28,6 +28,8 @@ public enum OpKind {
     public static let windowAttention = "WindowAttention"
     /// Swin's 2×2 patch merging gather (`PatchMergingKernel`).
     public static let patchMerging = "PatchMerging"
+    /// Swin v2's continuous position bias table from its MLP (`ContinuousPositionBiasKernel`).
+    public static let continuousPositionBias = "ContinuousPositionBias"
     /// `RelativePositionBias(table[(2Gh−1)(2Gw−1)+3, H]) {grid = [Gh, Gw]}` → `[H, T, T]`, `T = Gh·Gw + 1` (BEiT).
     public static let relativePositionBias = "RelativePositionBias"
     /// `Attention` whose scores get an additive bias `[H, T, T]` (broadcast over the batch) before

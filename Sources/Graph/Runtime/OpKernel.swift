@@ -35,7 +35,7 @@ public struct OpRegistry: Sendable {
         PatchEmbedKernel(), PrefixTokensKernel(), BinaryKernel.add, BinaryKernel.mul, LayerNormKernel(),
         LinearKernel(), AttentionKernel(), GeluKernel(), TanhKernel(), TakeTokenKernel(), MeanTokensKernel(),
         AverageKernel(), PackedLinearKernel(), PackedBF16LinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
-        AttentionPoolKernel(), WindowAttentionKernel(), PatchMergingKernel(),
+        AttentionPoolKernel(), WindowAttentionKernel(), PatchMergingKernel(), ContinuousPositionBiasKernel(),
         RelativePositionBiasKernel(), BiasedAttentionKernel(),
         RoPEKernel(),
     ])

@@ -8,6 +8,11 @@
 /// the window shrinks to the grid and the shift is dropped (timm's `_calc_window_shift`, transformers'
 /// `set_shift_and_window_size`, identical on square grids). Serialised with snake_case keys into
 /// checkpoint metadata (`vitopt.swin_config`).
+///
+/// `version` 2 is Swin v2 (timm `SwinTransformerV2`, transformers `Swinv2Model`): scaled cosine
+/// attention, the continuous position bias (a per-block MLP on log-spaced relative coordinates
+/// instead of a learned table), q/v biases without a key bias, res-post-norm blocks and patch
+/// merging as reduction then norm. Its fields are optional so a v1 config encodes as before.
 public struct SwinConfig: Codable, Equatable, Sendable {
     /// Input height and width in pixels.
     public var imageSize: [Int]
@@ -30,16 +35,23 @@ public struct SwinConfig: Codable, Equatable, Sendable {
     public var numClasses: Int
     public var labels: [String]?
     public var preprocessing: ViTConfig.Preprocessing
+    /// 2 for Swin v2; nil (or 1) for v1.
+    public var version: Int?
+    /// Swin v2: per stage, the window side the continuous position bias was trained at (timm's and
+    /// transformers' `pretrained_window_sizes`); the relative coordinates are normalised by it,
+    /// 0 meaning the stage's own window. nil means 0 for every stage.
+    public var pretrainedWindowSizes: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case imageSize = "image_size", patchSize = "patch_size", channels, embedDim = "embed_dim", depths, numHeads = "num_heads"
         case windowSize = "window_size", mlpHidden = "mlp_hidden", eps, qkvBias = "qkv_bias", numClasses = "num_classes", labels
-        case preprocessing
+        case preprocessing, version = "swin_version", pretrainedWindowSizes = "pretrained_window_sizes"
     }
 
     public init(imageSize: [Int], patchSize: Int, channels: Int = 3, embedDim: Int, depths: [Int], numHeads: [Int],
                 windowSize: Int, mlpHidden: [Int], eps: Double = 1e-5, qkvBias: Bool = true, numClasses: Int,
-                labels: [String]? = nil, preprocessing: ViTConfig.Preprocessing? = nil) {
+                labels: [String]? = nil, preprocessing: ViTConfig.Preprocessing? = nil, version: Int? = nil,
+                pretrainedWindowSizes: [Int]? = nil) {
         self.imageSize = imageSize
         self.patchSize = patchSize
         self.channels = channels
@@ -53,7 +65,15 @@ public struct SwinConfig: Codable, Equatable, Sendable {
         self.numClasses = numClasses
         self.labels = labels
         self.preprocessing = preprocessing ?? .timm(size: imageSize, cropPct: 0.9)
+        self.version = version
+        self.pretrainedWindowSizes = pretrainedWindowSizes
     }
+
+    /// Whether this is a Swin v2.
+    public var isV2: Bool { version == 2 }
+
+    /// Swin v2: the window side stage `s`'s relative coordinates are normalised by (0: its own window).
+    public func pretrainedWindow(stage s: Int) -> Int { pretrainedWindowSizes.map { s < $0.count ? $0[s] : 0 } ?? 0 }
 
     /// The ranges `validate()` accepts beyond `ViTConfig.Limits`.
     public enum Limits {
@@ -95,6 +115,12 @@ public struct SwinConfig: Codable, Equatable, Sendable {
         }
         guard depths.allSatisfy(Limits.depthPerStage.contains) else { throw fail("depths \(depths): each must be in \(Limits.depthPerStage)") }
         guard Limits.windowSize.contains(windowSize) else { throw fail("window size \(windowSize) outside \(Limits.windowSize)") }
+        guard version == nil || version == 1 || version == 2 else { throw fail("version \(version ?? 0) is not 1 or 2") }
+        if let p = pretrainedWindowSizes {
+            guard isV2, p.count == depths.count, p.allSatisfy({ $0 == 0 || (2...Limits.windowSize.upperBound).contains($0) }) else {
+                throw fail("pretrained window sizes \(p) need Swin v2 and one per stage, each 0 or in 2...\(Limits.windowSize.upperBound)")
+            }
+        }
         guard ViTConfig.Limits.eps.contains(eps) else { throw fail("eps \(eps) must be in (0, 1]") }
         guard ViTConfig.Limits.numClasses.contains(numClasses) else { throw fail("num_classes \(numClasses) outside \(ViTConfig.Limits.numClasses)") }
         guard embedDim >= 1, embedDim <= ViTConfig.Limits.embedDim.upperBound >> (depths.count - 1) else {

@@ -8,6 +8,11 @@
 /// `WindowAttention` (shift on odd blocks) → proj Linear → residual, LayerNorm → MLP (erf GELU) →
 /// residual; final norm; token mean; head. The per-token Linears stay ordinary `Linear` nodes, so
 /// packing, epilogue fusion, bf16 and int8 apply to them as to a ViT's.
+///
+/// Swin v2 (`SwinTransformerV2.forward`): merging is [patch merging → bias-free Linear → LayerNorm];
+/// a block is qkv Linear → `WindowAttention` with the block's `ContinuousPositionBias` table and
+/// logit scale (cosine attention) → proj → norm1 → residual, MLP → norm2 → residual (res-post-norm).
+/// The position-bias MLP is its own op, not `Linear` nodes, so int8 leaves it fp32.
 public enum SwinGraphBuilder {
     /// - Throws: `ViTError` when the description is inconsistent (missing tensor, wrong shape, a grid
     ///   that does not tile into windows).
@@ -33,25 +38,42 @@ public enum SwinGraphBuilder {
             if s > 0 {
                 let g = c.grid(stage: s - 1)
                 x = add(OpKind.patchMerging, [x], "layers.\(s).downsample.merge", ["grid_h": .int(g[0]), "grid_w": .int(g[1])])
-                x = norm(x, "layers.\(s).downsample.norm")
-                x = linear(x, "layers.\(s).downsample.reduction", bias: false)
+                if c.isV2 {
+                    x = linear(x, "layers.\(s).downsample.reduction", bias: false)
+                    x = norm(x, "layers.\(s).downsample.norm")
+                } else {
+                    x = norm(x, "layers.\(s).downsample.norm")
+                    x = linear(x, "layers.\(s).downsample.reduction", bias: false)
+                }
             }
             let g = c.grid(stage: s)
             for b in 0..<c.depths[s] {
                 let p = "layers.\(s).blocks.\(b)"
                 let (window, shift) = c.windowAndShift(stage: s, block: b)
-                var h = norm(x, p + ".norm1")
-                h = add(OpKind.linear, [h, w(p + ".attn.qkv.weight")] + (c.qkvBias ? [w(p + ".attn.qkv.bias")] : []), p + ".attn.qkv")
-                h = add(OpKind.windowAttention, [h, w(p + ".attn.relative_position_bias_table")], p + ".attn.core", [
+                let attrs: [String: Attribute] = [
                     "num_heads": .int(c.numHeads[s]), "grid_h": .int(g[0]), "grid_w": .int(g[1]), "window_h": .int(window[0]),
                     "window_w": .int(window[1]), "shift_h": .int(shift[0]), "shift_w": .int(shift[1]),
-                ])
+                ]
+                var h = c.isV2 ? x : norm(x, p + ".norm1")
+                h = add(OpKind.linear, [h, w(p + ".attn.qkv.weight")] + (c.qkvBias ? [w(p + ".attn.qkv.bias")] : []), p + ".attn.qkv")
+                if c.isV2 {
+                    let pre = c.pretrainedWindow(stage: s)
+                    let table = add(OpKind.continuousPositionBias, [w(p + ".attn.cpb_mlp.0.weight"), w(p + ".attn.cpb_mlp.0.bias"),
+                                                                   w(p + ".attn.cpb_mlp.2.weight")], p + ".attn.cpb", [
+                        "window_h": .int(window[0]), "window_w": .int(window[1]), "pretrained_h": .int(pre), "pretrained_w": .int(pre),
+                    ])
+                    h = add(OpKind.windowAttention, [h, table, w(p + ".attn.logit_scale")], p + ".attn.core", attrs)
+                } else {
+                    h = add(OpKind.windowAttention, [h, w(p + ".attn.relative_position_bias_table")], p + ".attn.core", attrs)
+                }
                 h = linear(h, p + ".attn.proj")
+                if c.isV2 { h = norm(h, p + ".norm1") }
                 x = add(OpKind.add, [x, h], p + ".residual1")
-                h = norm(x, p + ".norm2")
+                h = c.isV2 ? x : norm(x, p + ".norm2")
                 h = linear(h, p + ".mlp.fc1")
                 h = add(OpKind.gelu, [h], p + ".mlp.act", ["approximate": .string("none")])
                 h = linear(h, p + ".mlp.fc2")
+                if c.isV2 { h = norm(h, p + ".norm2") }
                 x = add(OpKind.add, [x, h], p + ".residual2")
             }
         }

@@ -5,7 +5,9 @@ import Graph
 /// vitopt's int8 model files: safetensors whose quantized Linear weights are I8 `[N, K]` under their
 /// usual names with an F32 `<weight>_scale [N]` beside each, every other tensor as in the fp32 file,
 /// and `__metadata__["vitopt.quantization"]` a JSON object `{"scheme": "dynamic-int8", "activations":
-/// "per-token"|"per-tensor", "layers": [weight names], "weights": …}` plus vitopt's config entry.
+/// "per-token"|"per-tensor", "layers": [weight names], "weights": …}` plus vitopt's config entry. A Swin's
+/// file has its parameters under timm's names (its graph's) and `vitopt.swin_config`: it loads back as the
+/// same Swin graph with the int8 Linears.
 ///
 /// Static int8 files (`{"scheme": "static-int8", "version": 1, "activations": "static", …}`) also hold, per
 /// quantized layer, `<weight>_input_scale` F32 `[1]` and `<weight>_input_zero_point` U8 `[1]`: the calibrated
@@ -50,8 +52,7 @@ public enum Int8ModelFile {
             tensors[layer.weight + inputZeroPointSuffix] = Tensor.integers([Int(c.zeroPoint)], shape: [1], dtype: .u8)
         }
         var metadata: [String: String] = ["format": "pt"]
-        metadata[ConfigSources.metadataKey] = ConfigSources.metadataValue(loaded.model.config)
-        metadata[ConfigSources.namingKey] = loaded.convention.rawValue
+        metadata.merge(loaded.graphConfigMetadata) { _, new in new }
         metadata[DynamicQuantization.metadataKey] = result.graph.metadata[DynamicQuantization.metadataKey]
         return try SafetensorsWriter.write(tensors, metadata: metadata, to: path)
     }

@@ -71,9 +71,6 @@ struct QuantizeCommand: ParsableCommand {
         try outputs.claim(output)
         if Int8ModelFile.isQuantized(input) { throw QuantizeError.alreadyQuantized(path: input) }
         let file = try modelOptions.load(input)
-        if file.swin != nil && !Int8ONNXFile.isONNXPath(output) {
-            throw ValidationError("\(input) is a Swin Transformer: vitopt writes int8 Swin models as ONNX only (give an .onnx output)")
-        }
         if Int8ONNXPatterns.applies(to: try file.graph()) { throw QuantizeError.alreadyQuantized(path: input) }
         let toONNX = Int8ONNXFile.isONNXPath(output)
         // An int8 safetensors file needs checkpoint tensor names: an imported ONNX graph is quantized from its description.

@@ -1,9 +1,9 @@
 import Foundation
 import Graph
 
-/// Reads a Swin Transformer v1 checkpoint (timm, original Microsoft or transformers names) into a
+/// Reads a Swin Transformer v1 or v2 checkpoint (timm, original Microsoft or transformers names) into a
 /// `SwinDescription`: names mapped to timm's, transformers' q, k, v concatenated into `qkv`
-/// (bit-exact copies), computed buffers dropped, the config from the shapes plus `config.json` or
+/// (bit-exact copies; a v2's absent key bias as zeros), computed buffers dropped, the config from the shapes plus `config.json` or
 /// vitopt's metadata for what shapes cannot say (image size, window when clamped, eps, labels).
 enum SwinCheckpoint {
     /// - Throws: `FormatError` naming the file and tensor at fault; nothing traps on hostile names,
@@ -12,7 +12,8 @@ enum SwinCheckpoint {
                      fileSize: Int, hints: ConfigHints, naming: NamingConvention?) throws -> LoadedModel {
         if let why = SwinNames.unsupportedReason(tensors.keys) { throw FormatError.unsupported(path: path, detail: why) }
         let names = tensors.keys.sorted()
-        let hf = names.contains { $0.hasPrefix("embeddings.") || $0.hasPrefix("swin.") || $0.hasPrefix("encoder.") }
+        let hf = names.contains { $0.hasPrefix("embeddings.") || $0.hasPrefix("swin.") || $0.hasPrefix("swinv2.") || $0.hasPrefix("encoder.") }
+        let v2 = names.contains(where: SwinNames.isV2Name)
         let oldTimm = !hf && tensors["layers.0.downsample.reduction.weight"] != nil
         var canonical: [String: Tensor] = [:]
         var thirds: [String: [Int: (String, Tensor)]] = [:]
@@ -28,7 +29,11 @@ enum SwinCheckpoint {
             guard canonical[c] == nil else { throw FormatError.tensor(path: path, tensor: name, detail: "another tensor has the same role (\(c))") }
             canonical[c] = t
         }
-        for (c, parts) in thirds.sorted(by: { $0.key < $1.key }) {
+        for (c, var parts) in thirds.sorted(by: { $0.key < $1.key }) {
+            // Swin v2 has query and value biases only: the key's is zero (keyBiasOmitted)
+            if v2, c.hasSuffix(".qkv.bias"), parts[1] == nil, let q = parts[0], q.1.rank == 1, q.1.dtype.isFloatingPoint {
+                parts[1] = (q.0, Tensor(shape: q.1.shape, floats: [Float](repeating: 0, count: q.1.count)))
+            }
             guard let q = parts[0], let k = parts[1], let v = parts[2] else {
                 throw FormatError.tensor(path: path, tensor: parts.values.first?.0 ?? c, detail: "query, key and value must all be present")
             }
@@ -39,12 +44,12 @@ enum SwinCheckpoint {
             canonical[c] = Tensor.concatenateRows([q.1, k.1, v.1])
         }
         let convention: NamingConvention = naming ?? (hf ? .hf : .timm)
-        let config = try resolve(canonical, metadata: metadata, hints: hints, convention: convention, path: path)
+        let config = try resolve(canonical, metadata: metadata, hints: hints, convention: convention, path: path, v2: v2)
         let model = SwinDescription(config: config, tensors: canonical)
         do { try model.validate() } catch let e as ViTError { throw FormatError.config(path: path, detail: e.description) }
         var warnings: [String] = []
-        if dropped > 0 { warnings.append("\(dropped) computed buffer(s) (relative_position_index, attn_mask) read and recomputed from the config") }
-        return try loaded(model, path: path, format: format, convention: convention, prefix: hf && config.numClasses > 0 ? "swin." : "",
+        if dropped > 0 { warnings.append("\(dropped) computed buffer(s) (relative_position_index, attn_mask, relative_coords_table) read and recomputed from the config") }
+        return try loaded(model, path: path, format: format, convention: convention, prefix: hf && config.numClasses > 0 ? (v2 ? "swinv2." : "swin.") : "",
                           metadata: metadata, warnings: warnings, fileSize: fileSize)
     }
 
@@ -67,7 +72,7 @@ enum SwinCheckpoint {
     /// The config: stages, depths, widths, heads and MLP widths from the shapes; image size, window,
     /// eps and labels from the command line, vitopt's metadata or `config.json`, in that order.
     static func resolve(_ t: [String: Tensor], metadata: [String: String], hints: ConfigHints, convention: NamingConvention,
-                        path: String) throws -> SwinConfig {
+                        path: String, v2: Bool = false) throws -> SwinConfig {
         func fail(_ s: String) -> FormatError { .config(path: path, detail: s) }
         guard let pw = t["patch_embed.proj.weight"]?.shape, pw.count == 4, pw[2] == pw[3] else {
             throw fail("the patch embedding 'patch_embed.proj.weight' must be a square-kernel [D, C, P, P] tensor")
@@ -84,6 +89,12 @@ enum SwinCheckpoint {
         }
         guard !depths.isEmpty, depths.allSatisfy({ $0 > 0 }) else { throw fail("every stage needs blocks (found depths \(depths))") }
         let heads = try (0..<depths.count).map { s -> Int in
+            if v2 {
+                guard let shape = t["layers.\(s).blocks.0.attn.logit_scale"]?.shape, shape.count == 3, shape[1] == 1, shape[2] == 1 else {
+                    throw fail("'layers.\(s).blocks.0.attn.logit_scale' must be [heads, 1, 1]")
+                }
+                return shape[0]
+            }
             guard let shape = t["layers.\(s).blocks.0.attn.relative_position_bias_table"]?.shape, shape.count == 2 else {
                 throw fail("'layers.\(s).blocks.0.attn.relative_position_bias_table' must be [(2W-1)², heads]")
             }
@@ -97,11 +108,18 @@ enum SwinCheckpoint {
         let file = meta == nil ? try SwinConfigFile.sidecar(for: path) : nil
         let from = meta != nil ? "\(path) (\(SwinConfigFile.metadataKey))" : (file?.source ?? "the config")
         if let h = meta?.numHeads ?? file?.numHeads, h != heads { throw fail("\(from) says num_heads \(h), the bias tables have \(heads)") }
-        let rows = t["layers.0.blocks.0.attn.relative_position_bias_table"]!.shape[0]
+        if let m = meta, m.isV2 != v2 {
+            throw fail("\(from) describes a Swin v\(m.isV2 ? 2 : 1), the tensors are a Swin v\(v2 ? 2 : 1)'s")
+        }
+        if let f = file, let fv2 = f.isV2, fv2 != v2 {
+            throw fail("\(from) describes a Swin v\(fv2 ? 2 : 1), the tensors are a Swin v\(v2 ? 2 : 1)'s")
+        }
+        let rows = t["layers.0.blocks.0.attn.relative_position_bias_table"]?.shape.first ?? 0
         let side = Int(Double(rows).squareRoot().rounded())
-        let tableWindow = side * side == rows && side % 2 == 1 ? (side + 1) / 2 : nil
+        let tableWindow = rows > 0 && side * side == rows && side % 2 == 1 ? (side + 1) / 2 : nil
         guard let window = meta?.windowSize ?? file?.windowSize ?? tableWindow else {
-            throw fail("cannot infer the window size from a \(rows)-row relative position bias table")
+            throw fail(v2 ? "a Swin v2's window size is not in its tensors, and neither the file's metadata nor a config.json beside it gives it"
+                          : "cannot infer the window size from a \(rows)-row relative position bias table")
         }
         guard let size = hints.imageSize ?? meta?.imageSize ?? file?.imageSize else {
             throw fail("the image size is not in the file's metadata or a config.json beside it; give it with --source-grid HxW")
@@ -115,7 +133,9 @@ enum SwinCheckpoint {
         let config = SwinConfig(imageSize: size, patchSize: pw[2], channels: pw[1], embedDim: pw[0], depths: depths, numHeads: heads,
                                 windowSize: window, mlpHidden: hidden, eps: hints.eps ?? meta?.eps ?? file?.eps ?? 1e-5,
                                 qkvBias: t["layers.0.blocks.0.attn.qkv.bias"] != nil, numClasses: classes, labels: labels,
-                                preprocessing: preprocessing)
+                                preprocessing: preprocessing, version: v2 ? 2 : nil,
+                                pretrainedWindowSizes: v2 ? (meta?.pretrainedWindowSizes ?? file?.pretrainedWindowSizes).flatMap { p in
+                                    p.allSatisfy { $0 == 0 } ? nil : Array(p.prefix(depths.count)) } : nil)
         do { try config.validate() } catch let e as ViTError { throw fail(e.description) }
         return config
     }

@@ -11,6 +11,10 @@ struct SwinConfigFile {
     var eps: Double?
     var labels: [String]?
     var preprocessing: ViTConfig.Preprocessing?
+    /// Whether the file describes a Swin v2 (nil: it does not say).
+    var isV2: Bool?
+    /// Swin v2's `pretrained_window_sizes`, as the file lists them.
+    var pretrainedWindowSizes: [Int]?
     /// The file the values came from, for messages.
     var source = ""
 
@@ -52,14 +56,19 @@ struct SwinConfigFile {
             return try ConfigValue.integer(v, 0...(1 << 20)) { fail("'\(key)' \($0)") }
         }
         func ints(_ v: Any?, _ key: String) throws -> [Int]? {
-            guard let v else { return nil }
-            if !(v is [Any]) { return [try int(v, key)!] }
+            guard let v, !(v is NSNull) else { return nil }
+            if !(v is [Any]) { return try int(v, key).map { [$0] } }
             guard let a = v as? [Any], a.count <= 16 else { throw fail("'\(key)' must be a list of integers") }
-            return try a.map { try int($0, key)! }
+            return try a.map { e in
+                guard let i = try int(e, key) else { throw fail("'\(key)' must be a list of integers") }
+                return i
+            }
         }
         var out = SwinConfigFile(source: path)
         if let type = json["model_type"] as? String {
-            guard type == "swin" else { throw fail("model_type '\(type)' is not 'swin' (the tensors are a Swin Transformer's)") }
+            guard type == "swin" || type == "swinv2" else { throw fail("model_type '\(type)' is not 'swin' or 'swinv2' (the tensors are a Swin Transformer's)") }
+            out.isV2 = type == "swinv2"
+            if out.isV2 == true { out.pretrainedWindowSizes = try ints(json["pretrained_window_sizes"], "pretrained_window_sizes") }
             if let abs = json["use_absolute_embeddings"] as? Bool, abs {
                 throw FormatError.unsupported(path: path, detail: "use_absolute_embeddings (a Swin with absolute position embeddings) is not supported")
             }
@@ -81,8 +90,12 @@ struct SwinConfigFile {
         }
         if let arch = json["architecture"] as? String {
             guard arch.hasPrefix("swin") else { throw fail("architecture '\(arch)' is not a timm Swin Transformer") }
-            guard !arch.hasPrefix("swinv2") else { throw FormatError.unsupported(path: path, detail: "\(arch): only Swin v1 is supported") }
+            out.isV2 = arch.hasPrefix("swinv2")
             let args = json["model_args"] as? [String: Any] ?? [:]
+            if out.isV2 == true { out.pretrainedWindowSizes = try ints(args["pretrained_window_sizes"], "model_args.pretrained_window_sizes") }
+            if let w = args["window_size"] as? [Any], w.count != 1 {
+                throw FormatError.unsupported(path: path, detail: "model_args.window_size \(w): per-stage or non-square windows are not supported")
+            }
             let cfg = json["pretrained_cfg"] as? [String: Any] ?? [:]
             out.imageSize = try ints(args["img_size"], "model_args.img_size").map { $0.count == 1 ? [$0[0], $0[0]] : $0 }
             if out.imageSize == nil, let input = try ints(cfg["input_size"], "pretrained_cfg.input_size"), input.count == 3 {
@@ -106,7 +119,9 @@ struct SwinConfigFile {
             throw FormatError.cannotExpress(convention: "hf", detail: "MLP widths \(c.mlpHidden) (transformers has one mlp_ratio)")
         }
         var j: [String: Any] = [
-            "architectures": [c.numClasses > 0 ? "SwinForImageClassification" : "SwinModel"], "model_type": "swin",
+            "architectures": [c.isV2 ? (c.numClasses > 0 ? "Swinv2ForImageClassification" : "Swinv2Model")
+                                     : (c.numClasses > 0 ? "SwinForImageClassification" : "SwinModel")],
+            "model_type": c.isV2 ? "swinv2" : "swin",
             "image_size": c.imageSize[0] == c.imageSize[1] ? c.imageSize[0] as Any : c.imageSize as Any,
             "patch_size": c.patchSize, "num_channels": c.channels, "embed_dim": c.embedDim, "depths": c.depths,
             "num_heads": c.numHeads, "window_size": c.windowSize, "mlp_ratio": ratio, "qkv_bias": c.qkvBias,
@@ -114,6 +129,7 @@ struct SwinConfigFile {
             "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0, "drop_path_rate": 0.0,
             "hidden_size": c.width(stage: c.stageCount - 1), "num_layers": c.stageCount, "encoder_stride": 32,
         ]
+        if c.isV2 { j["pretrained_window_sizes"] = (0..<c.stageCount).map(c.pretrainedWindow) }
         if c.numClasses > 0 {
             let labels = c.labels ?? (0..<c.numClasses).map { "LABEL_\($0)" }
             j["id2label"] = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ("\($0.offset)", $0.element) })
@@ -129,7 +145,7 @@ struct SwinConfigFile {
         let ratio = Double(c.mlpHidden[0]) / Double(c.embedDim)
         let cropPct = p.resizeShorterSide && p.resize[0] > 0 ? Double(p.crop[0]) / Double(p.resize[0]) : 1.0
         var j: [String: Any] = [
-            "architecture": "swin_tiny_patch4_window7_224", "num_classes": c.numClasses,
+            "architecture": c.isV2 ? "swinv2_tiny_window8_256" : "swin_tiny_patch4_window7_224", "num_classes": c.numClasses,
             "num_features": c.width(stage: c.stageCount - 1), "global_pool": "avg",
             "model_args": ["img_size": c.imageSize[0] == c.imageSize[1] ? c.imageSize[0] as Any : c.imageSize as Any, "patch_size": c.patchSize, "in_chans": c.channels, "embed_dim": c.embedDim,
                            "depths": c.depths, "num_heads": c.numHeads, "window_size": c.windowSize, "mlp_ratio": ratio,
@@ -140,6 +156,10 @@ struct SwinConfigFile {
                                "first_conv": "patch_embed.proj", "classifier": "head.fc"] as [String: Any],
         ]
         if let labels = c.labels { j["label_names"] = labels }
+        if c.isV2, var args = j["model_args"] as? [String: Any] {
+            args["pretrained_window_sizes"] = (0..<c.stageCount).map(c.pretrainedWindow)
+            j["model_args"] = args
+        }
         return j
     }
 }

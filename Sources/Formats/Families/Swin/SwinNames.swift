@@ -4,22 +4,28 @@ import Graph
 /// Swin Transformer v1 parameter names: timm's (canonical, `SwinDescription`), the original
 /// Microsoft checkpoints' (patch merging at the end of a stage, `head.`), and transformers' — both the
 /// names `save_pretrained` writes (`attention.self.query`, …) and transformers 5's in-memory ones
-/// (`attention.q_proj`, …), with or without the `swin.` prefix of the classifier.
+/// (`attention.q_proj`, …), with or without the `swin.` prefix of the classifier; and Swin v2's: timm
+/// `attn.q_bias`/`attn.v_bias` (the key has no bias, read as zeros into the packed `qkv.bias`, dropped on
+/// writing: `keyBiasOmitted`), `attn.logit_scale`, `attn.cpb_mlp.*`, and transformers' `swinv2.` prefix,
+/// `attention.self.logit_scale` and `continuous_position_bias_mlp.*`.
 enum SwinNames {
     /// Buffers both libraries compute from the config; read and dropped, never written.
-    static let computedBuffers = ["relative_position_index", "attn_mask"]
+    static let computedBuffers = ["relative_position_index", "attn_mask", "relative_coords_table"]
 
     /// Whether tensors with these names are a Swin (v1 or v2) checkpoint.
     static func recognises(_ names: some Collection<String>) -> Bool {
-        names.contains { $0.hasSuffix("relative_position_bias_table") && ($0.contains("layers.") || $0.contains("encoder.layers.")) }
+        names.contains {
+            ($0.hasSuffix("relative_position_bias_table") || isV2Name($0)) && ($0.contains("layers.") || $0.contains("encoder.layers."))
+        }
     }
 
-    /// Why a Swin-like checkpoint cannot be read, or nil (Swin v2's continuous position bias).
+    /// A Swin v2 parameter name (the continuous position bias MLP).
+    static func isV2Name(_ name: String) -> Bool { name.contains(".cpb_mlp.") || name.contains(".continuous_position_bias_mlp.") }
+
+    /// Why a Swin-like checkpoint cannot be read, or nil.
     static func unsupportedReason(_ names: some Collection<String>) -> String? {
-        guard names.contains(where: { $0.contains("cpb_mlp") || $0.hasSuffix("logit_scale") || $0.contains("continuous_position_bias_mlp") }) else {
-            return nil
-        }
-        return "a Swin Transformer v2 (continuous position bias, cosine attention): only Swin v1 is supported"
+        let v2 = names.contains(where: isV2Name), v1 = names.contains { $0.hasSuffix("relative_position_bias_table") }
+        return v1 && v2 ? "both Swin v1 bias tables and Swin v2 position-bias MLPs: not one model" : nil
     }
 
     /// A name in canonical form: `(canonical name, qkv part)`; the part (0 q, 1 k, 2 v) is set for a
@@ -30,8 +36,9 @@ enum SwinNames {
         if computedBuffers.contains(where: { name.hasSuffix($0) }) { return nil }
         var n = name
         if n.hasPrefix("swin.") { n.removeFirst(5) }
+        if n.hasPrefix("swinv2.") { n.removeFirst(7) }
         if n.hasPrefix("model.") { n.removeFirst(6) }
-        func fail() -> FormatError { .tensor(path: path, tensor: name, detail: "not a Swin Transformer v1 parameter") }
+        func fail() -> FormatError { .tensor(path: path, tensor: name, detail: "not a Swin Transformer parameter") }
         let parts = n.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         // transformers
         if n.hasPrefix("embeddings.patch_embeddings.projection.") { return ("patch_embed.proj." + parts.last!, nil) }
@@ -50,8 +57,11 @@ enum SwinNames {
                 "attention.output.dense.\(kind)": "attn.proj.\(kind)", "attention.o_proj.\(kind)": "attn.proj.\(kind)",
                 "intermediate.dense.\(kind)": "mlp.fc1.\(kind)", "output.dense.\(kind)": "mlp.fc2.\(kind)",
                 "mlp.fc1.\(kind)": "mlp.fc1.\(kind)", "mlp.fc2.\(kind)": "mlp.fc2.\(kind)",
+                "attention.self.logit_scale": "attn.logit_scale",
             ]
             if let t = table[rest] { return (p + t, nil) }
+            let cpb = "attention.self.continuous_position_bias_mlp."
+            if rest.hasPrefix(cpb) { return (p + "attn.cpb_mlp." + rest.dropFirst(cpb.count), nil) }
             let qkv = ["attention.self.query.\(kind)": 0, "attention.self.key.\(kind)": 1, "attention.self.value.\(kind)": 2,
                        "attention.q_proj.\(kind)": 0, "attention.k_proj.\(kind)": 1, "attention.v_proj.\(kind)": 2]
             if let i = qkv[rest], kind == "weight" || kind == "bias" { return (p + "attn.qkv.\(kind)", i) }
@@ -62,6 +72,8 @@ enum SwinNames {
             return ("layers.\(s + 1).downsample." + parts[3...].joined(separator: "."), nil)
         }
         if oldTimm, n.hasPrefix("head."), !n.hasPrefix("head.fc.") { return ("head.fc." + parts.last!, nil) }
+        if n.hasSuffix(".attn.q_bias") { return (String(n.dropLast("q_bias".count)) + "qkv.bias", 0) }
+        if n.hasSuffix(".attn.v_bias") { return (String(n.dropLast("v_bias".count)) + "qkv.bias", 2) }
         return (n, nil)
     }
 
@@ -80,7 +92,8 @@ enum SwinNames {
             let table = ["norm1.\(kind)": "layernorm_before.\(kind)", "norm2.\(kind)": "layernorm_after.\(kind)",
                          "attn.relative_position_bias_table": "attention.self.relative_position_bias_table",
                          "attn.proj.\(kind)": "attention.output.dense.\(kind)", "mlp.fc1.\(kind)": "intermediate.dense.\(kind)",
-                         "mlp.fc2.\(kind)": "output.dense.\(kind)"]
+                         "mlp.fc2.\(kind)": "output.dense.\(kind)", "attn.logit_scale": "attention.self.logit_scale"]
+            if rest.hasPrefix("attn.cpb_mlp.") { return p + "attention.self.continuous_position_bias_mlp." + rest.dropFirst("attn.cpb_mlp.".count) }
             return p + (table[rest] ?? rest)
         }
         return prefix + name
@@ -94,19 +107,44 @@ enum SwinNames {
     }
 
     /// `model`'s tensors under `convention`'s names (timm: canonical; hf: `save_pretrained`'s, q/k/v
-    /// split as zero-copy row slices).
-    /// - Throws: `FormatError.cannotExpress` for a convention that has no Swin names.
+    /// split as zero-copy row slices). A Swin v2's packed `qkv.bias` is written as its q and v thirds
+    /// (timm `q_bias`/`v_bias`, transformers `query.bias`/`value.bias`), the key third dropped.
+    /// - Throws: `FormatError.cannotExpress` for a convention that has no Swin names, or a Swin v2
+    ///   whose key bias is not zero (neither library has a place for it; with cosine attention it
+    ///   changes the output).
     static func named(_ model: SwinDescription, _ convention: NamingConvention) throws -> [String: Tensor] {
+        let v2 = model.config.isV2
+        if v2 {
+            for (name, t) in model.tensors where name.hasSuffix(".attn.qkv.bias") {
+                let third = t.shape[0] / 3
+                guard t.slice(rows: third..<(2 * third)).floatArray().allSatisfy({ $0 == 0 }) else {
+                    throw FormatError.cannotExpress(convention: convention.rawValue, detail: "Swin v2 '\(name)' has a non-zero key bias, which Swin v2 files cannot hold")
+                }
+            }
+        }
         switch convention {
         case .timm:
-            return model.tensors
+            guard v2 else { return model.tensors }
+            var out: [String: Tensor] = [:]
+            for (name, t) in model.tensors {
+                if name.hasSuffix(".attn.qkv.bias") {
+                    let third = t.shape[0] / 3, base = String(name.dropLast("qkv.bias".count))
+                    out[base + "q_bias"] = t.slice(rows: 0..<third)
+                    out[base + "v_bias"] = t.slice(rows: (2 * third)..<(3 * third))
+                } else {
+                    out[name] = t
+                }
+            }
+            return out
         case .hf:
-            let prefix = model.config.numClasses > 0 ? "swin." : ""
+            let prefix = model.config.numClasses > 0 ? (v2 ? "swinv2." : "swin.") : ""
             var out: [String: Tensor] = [:]
             for (name, t) in model.tensors {
                 if name.hasSuffix(".attn.qkv.weight") || name.hasSuffix(".attn.qkv.bias") {
                     let third = t.shape[0] / 3
-                    for (i, n) in qkvNames(name, prefix: prefix).enumerated() { out[n] = t.slice(rows: (i * third)..<((i + 1) * third)) }
+                    for (i, n) in qkvNames(name, prefix: prefix).enumerated() where !(v2 && i == 1 && name.hasSuffix(".bias")) {
+                        out[n] = t.slice(rows: (i * third)..<((i + 1) * third))
+                    }
                 } else {
                     out[hfName(name, prefix: prefix)] = t
                 }

@@ -40,7 +40,9 @@ public enum SwinSaver {
         try AtomicFileSet.committing {
             if let p = configPath {
                 let writer = try AtomicFileWriter(path: p)
-                try writer.write(Array((JSONText.pretty(config) + "\n").utf8))
+                // transformers' strict configs (Swinv2Config) refuse an integral float field written as an integer
+                let text = JSONText.pretty(config)
+                try writer.write(Array(((naming == .hf ? ConfigWriter.floatsSpelledAsFloats(text) : text) + "\n").utf8))
                 try writer.commit()
             }
             summary.bytes = try SafetensorsWriter.write(named, metadata: metadata, to: path)
