@@ -27,6 +27,20 @@ def stats(f, runs, warmup):
     return {"median_ms": float(np.median(t)), "p90_ms": t[min(len(t) - 1, int(np.ceil(0.9 * len(t))) - 1)]}
 
 
+def x1():
+    """The benchmark input: one 224×224 image of standard-normal noise (seed 7)."""
+    return np.random.default_rng(7).standard_normal((1, 3, 224, 224), dtype=np.float32)
+
+
+def ort_latency(path, threads, runs, warmup, peer):
+    """ONNX Runtime CPU latency of `path` at batch 1 on `threads` threads, as a JSON-ready row."""
+    import onnxruntime as ort
+    o = ort.SessionOptions(); o.intra_op_num_threads = threads; o.inter_op_num_threads = 1
+    s = ort.InferenceSession(path, o, providers=["CPUExecutionProvider"])
+    x = x1()
+    return {"peer": peer, "threads": threads, **stats(lambda: s.run(None, {"pixel_values": x}), runs, warmup)}
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "export":
@@ -38,13 +52,8 @@ def main():
                           opset_version=17, dynamo=False)
         quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8)
     elif cmd == "ort":
-        import onnxruntime as ort
         path, threads, runs, warmup = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-        o = ort.SessionOptions(); o.intra_op_num_threads = threads; o.inter_op_num_threads = 1
-        s = ort.InferenceSession(path, o, providers=["CPUExecutionProvider"])
-        x = np.random.default_rng(7).standard_normal((1, 3, 224, 224), dtype=np.float32)
-        peer = sys.argv[6] if len(sys.argv) > 6 else "ort_int8"
-        print(json.dumps({"peer": peer, "threads": threads, **stats(lambda: s.run(None, {"pixel_values": x}), runs, warmup)}))
+        print(json.dumps(ort_latency(path, threads, runs, warmup, sys.argv[6] if len(sys.argv) > 6 else "ort_int8")))
     elif cmd == "torch":
         import torch
         ckpt, threads, runs, warmup = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

@@ -9,22 +9,11 @@
   torch CKPT THREADS RUNS WARMUP            PyTorch eager fp32 latency (JSON line)
   logits MODEL X.npy OUT.npy [ov|ort]       logits of X with OpenVINO (f32 hint) or ORT
 """
-import json, sys, time
+import json, os, sys
 import numpy as np
 
-
-def stats(f, runs, warmup):
-    for _ in range(warmup):
-        f()
-    t = []
-    for _ in range(runs):
-        t0 = time.perf_counter(); f(); t.append((time.perf_counter() - t0) * 1e3)
-    t.sort()
-    return {"median_ms": float(np.median(t)), "p90_ms": t[min(len(t) - 1, int(np.ceil(0.9 * len(t))) - 1)]}
-
-
-def x1():
-    return np.random.default_rng(7).standard_normal((1, 3, 224, 224), dtype=np.float32)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ort_int8 import model as vit_base, ort_latency, stats, x1  # noqa: E402  (the shared timing, input and ViT-B loader)
 
 
 def ov_compile(model, threads, precision):
@@ -80,19 +69,13 @@ def main():
         x = x1()
         print(json.dumps({"peer": peer, "threads": threads, "ov_precision": used, **stats(lambda: req.infer([x]), runs, warmup)}))
     elif cmd == "ort":
-        import onnxruntime as ort
-        model, threads, runs, warmup, peer = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-        o = ort.SessionOptions(); o.intra_op_num_threads = threads; o.inter_op_num_threads = 1
-        s = ort.InferenceSession(model, o, providers=["CPUExecutionProvider"])
-        x = x1()
-        print(json.dumps({"peer": peer, "threads": threads, **stats(lambda: s.run(None, {"pixel_values": x}), runs, warmup)}))
+        path, threads, runs, warmup, peer = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+        print(json.dumps(ort_latency(path, threads, runs, warmup, peer)))
     elif cmd == "torch":
-        import timm, torch
-        from safetensors.torch import load_file
+        import torch
         ckpt, threads, runs, warmup = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
         torch.set_num_threads(threads)
-        m = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=1000)
-        m.load_state_dict(load_file(ckpt)); m.eval()
+        m = vit_base(ckpt)
         x = torch.from_numpy(x1())
         with torch.inference_mode():
             print(json.dumps({"peer": "torch_fp32", "threads": threads, **stats(lambda: m(x), runs, warmup)}))
