@@ -40,6 +40,9 @@ final class ActivationWorkspace {
     /// Relative position bias only (BEiT): the block's table expanded to `[H, S, S]`, and its gradient
     /// summed over the batch (else 1-element placeholders).
     let relativeBias: Tensor, dRelativeBias: Tensor
+    /// Relative position bias only: the table row of every (query, key) token pair, `[S·S]` row-major
+    /// (`ViTRelativePositionBias.index`, computed once from the grid; else empty).
+    let relativeIndex: [Int32]
 
     /// - Throws: `TensorError` naming the batch size when a buffer does not fit in memory (every
     ///   buffer is zero-filled as it is made, so each budget check sees the ones before it).
@@ -74,6 +77,7 @@ final class ActivationWorkspace {
         let biased = c.relativeBias != .absent
         relativeBias = biased ? try z([c.numHeads, s, s]) : try z([1])
         dRelativeBias = biased ? try grad([c.numHeads, s, s]) : try z([1])
+        relativeIndex = biased ? ViTRelativePositionBias.index(grid: c.gridSize) : []
     }
 
     /// Index of block `b`'s buffers in the per-block arrays.

@@ -42,7 +42,7 @@ extension TrainableViT {
         let eps = Float(c.eps)
         let activation = c.mlpActivation ?? .gelu
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
-        if c.relativeBias == .shared { expandRelativeBias(p.value(.sharedRelativeBiasTable), into: w.relativeBias.mutableFloats) }
+        if c.relativeBias == .shared { expandRelativeBias(p.value(.sharedRelativeBiasTable), w) }
         for b in 0..<c.depth {
             let sb = w.slot(b)
             let xin = w.stream(b).floats, mid = w.xMid[sb].mutableFloats  // tensor-lifetime: the workspace holds xIn
@@ -54,7 +54,7 @@ extension TrainableViT {
                                    bias: c.qkvBias ? p.value(.qkvBias, b) : nil, into: w.qkv[sb].mutableFloats, context: ctx)
             }
             prof.measure("forward.attn") {
-                if c.relativeBias == .perBlock { expandRelativeBias(p.value(.relativeBiasTable, b), into: w.relativeBias.mutableFloats) }
+                if c.relativeBias == .perBlock { expandRelativeBias(p.value(.relativeBiasTable, b), w) }
                 AttentionGrad.forward(qkv: w.qkv[sb].floats, shape: shape, probs: w.probs[sb].mutableFloats, out: w.attnOut[sb].mutableFloats,
                                       scratch: w.dAttn.mutableFloats, bias: c.relativeBias == .absent ? nil : w.relativeBias.floats, context: ctx)
             }

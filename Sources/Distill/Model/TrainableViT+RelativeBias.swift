@@ -3,8 +3,8 @@ import Graph
 
 /// BEiT's relative position bias in training: the tables (one per block, or one shared by every block,
 /// `[R, H]` with `R = (2·Gh−1)(2·Gw−1) + 3`) gathered into the `[H, T, T]` score bias by the index
-/// `ViTRelativePositionBias.row` computes from the grid, and the gradient scattered back; and the key
-/// bias of families that have none (fixed at zero).
+/// `ViTRelativePositionBias.index` computes from the grid (`ActivationWorkspace.relativeIndex`), and the
+/// gradient scattered back; and the key bias of families that have none (fixed at zero).
 extension TrainableViT {
     /// The table block `b` adds to its scores, or nil when the model has no relative position bias.
     func relativeBiasKey(block b: Int) -> ViTTensorKey? {
@@ -15,28 +15,30 @@ extension TrainableViT {
         }
     }
 
-    /// `out[h, i, j] = table[row(i, j), h]` for the `[H, T, T]` bias (an exact gather; each head is one
-    /// thread's contiguous slice).
-    func expandRelativeBias(_ table: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let grid = config.gridSize, heads = config.numHeads, t = tokens
-        context.parallelFor(heads) { hs in
-            for h in hs {
-                for i in 0..<t {
-                    let o = out + (h * t + i) * t
-                    for j in 0..<t { o[j] = table[ViTRelativePositionBias.row(i, j, grid: grid) * heads + h] }
+    /// `w.relativeBias[h, i, j] = table[index[i, j], h]` (an exact gather; each head is one thread's
+    /// contiguous slice).
+    func expandRelativeBias(_ table: UnsafePointer<Float>, _ w: ActivationWorkspace) {
+        let heads = config.numHeads, t = tokens, out = w.relativeBias.mutableFloats
+        w.relativeIndex.withUnsafeBufferPointer { index in
+            context.parallelFor(heads) { hs in
+                for h in hs {
+                    for i in 0..<t {
+                        let o = out + (h * t + i) * t
+                        for j in 0..<t { o[j] = table[Int(index[i * t + j]) * heads + h] }
+                    }
                 }
             }
         }
     }
 
     /// Adds the gradient of block `b`'s table: `dB[h, i, j] = Σ_n dS[n, h, i, j]` (images in order,
-    /// rows of `dB` split across threads), then `dTable[row(i, j), h] += dB[h, i, j]` in (i, j) order, one
+    /// rows of `dB` split across threads), then `dTable[index[i, j], h] += dB[h, i, j]` in (i, j) order, one
     /// head per thread (every head writes its own column). No two threads write one float and every sum
     /// runs in a fixed order, so the gradient repeats bit for bit with any thread count.
     /// - Parameters: `dScores`: `[N·H, T, T]`, ∂loss/∂scores of the block (`AttentionGrad.backward`).
     func relativeBiasBackward(_ w: ActivationWorkspace, dScores: UnsafePointer<Float>, block b: Int) {
         guard let key = relativeBiasKey(block: b) else { return }
-        let grid = config.gridSize, heads = config.numHeads, t = tokens, n = w.batch
+        let heads = config.numHeads, t = tokens, n = w.batch
         let dB = w.dRelativeBias.mutableFloats, dTable = parameters.grad(key)
         context.parallelFor(heads * t, minChunk: 4) { rows in
             for r in rows {
@@ -49,11 +51,13 @@ extension TrainableViT {
                 }
             }
         }
-        context.parallelFor(heads) { hs in
-            for h in hs {
-                for i in 0..<t {
-                    let g = dB + (h * t + i) * t
-                    for j in 0..<t { dTable[ViTRelativePositionBias.row(i, j, grid: grid) * heads + h] += g[j] }
+        w.relativeIndex.withUnsafeBufferPointer { index in
+            context.parallelFor(heads) { hs in
+                for h in hs {
+                    for i in 0..<t {
+                        let g = dB + (h * t + i) * t
+                        for j in 0..<t { dTable[Int(index[i * t + j]) * heads + h] += g[j] }
+                    }
                 }
             }
         }
