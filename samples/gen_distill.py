@@ -254,3 +254,53 @@ def gen_distill_families():
     _hf_clip_projection_case("tiny-clip-proj", 15)
     # HF ViTModel with its pooler: the student regresses pooler_output (cosine)
     _hf_vit_pooler_case("tiny-vit-pooler", 17)
+
+
+# ----------------------------------------------------------------- BEiT / Data2Vec-vision students (issue #14)
+# Relative position bias tables (per block or shared, gathered into [heads, T, T] and added to the scores),
+# with and without the absolute position table, q/v biases (the key has none: timm keeps a zero buffer,
+# transformers a bias-free Linear, so the key bias gets no gradient), LayerScale and mean pooling + fc_norm
+# or the class token after a final norm. The tables are not decayed (timm's Beit.no_weight_decay()).
+BEIT_ARGS = dict(FAMILY_ARGS)
+
+
+def _timm_beit_case(name, seed, **extra):
+    import timm
+
+    args = dict(BEIT_ARGS, **extra)
+    torch.manual_seed(seed)
+    model = timm.create_model("beit_base_patch16_224", pretrained=False, **args)
+    _perturb(model, seed + 100)
+
+    def save(out):
+        G.save_safetensors(model.state_dict(), out / "model.safetensors")
+        G.write_json(out / "config.json", G.timm_hub_config("beit_base_patch16_224", 5, model.num_features, model.global_pool,
+                                                            args, TIMM_CFG))
+
+    _family_step(name, model, save, set(model.no_weight_decay()), seed)
+
+
+def _hf_beit_case(name, seed, data2vec, **extra):
+    from transformers import BeitConfig, BeitForImageClassification, Data2VecVisionConfig, Data2VecVisionForImageClassification
+
+    torch.manual_seed(seed)
+    kwargs = dict({"image_size": 16, "patch_size": 4, "hidden_size": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
+                   "intermediate_size": 32, "num_labels": 5, "drop_path_rate": 0.0}, **extra)  # default 0.1: random in train mode
+    model = (Data2VecVisionForImageClassification(Data2VecVisionConfig(**kwargs)) if data2vec
+             else BeitForImageClassification(BeitConfig(**kwargs)))
+    no_decay = {k for k, _ in model.named_parameters()
+                if k.endswith(("embeddings.cls_token", "embeddings.position_embeddings", "relative_position_bias_table"))}
+    _hf_case(name, model, no_decay, seed)
+
+
+def gen_distill_beit():
+    # timm beit_base_patch16_224 as built: a table per block, no absolute table, LayerScale 0.1, mean + fc_norm
+    _timm_beit_case("tiny-beit", 18)
+    # timm Beit with one shared table and the absolute table, class-token pooling after the final norm
+    _timm_beit_case("tiny-beit-shared", 19, use_rel_pos_bias=False, use_shared_rel_pos_bias=True, use_abs_pos_emb=True,
+                    global_pool="token")
+    # HF Data2VecVisionForImageClassification: a table per block and the absolute table, mean pooling
+    _hf_beit_case("tiny-data2vec", 20, True, use_relative_position_bias=True, use_absolute_position_embeddings=True,
+                  use_mean_pooling=True)
+    # HF BeitForImageClassification: the shared table alone, class-token pooling
+    _hf_beit_case("tiny-beit-hf-shared", 21, False, use_shared_relative_position_bias=True, use_mean_pooling=False)

@@ -800,6 +800,7 @@ FIXTURES = OrderedDict([
     ("onnxint8-qdq", lambda: __import__("gen_onnxint8").gen_onnxint8_qdq()),  # samples/gen_onnxint8.py
     ("distill-ls", lambda: __import__("gen_distill").gen_distill_ls()),  # LayerScale / fc_norm / no class token
     ("distill-families", lambda: __import__("gen_distill").gen_distill_families()),  # CLIP, tanh-GELU, HF DINOv2 students
+    ("distill-beit", lambda: __import__("gen_distill").gen_distill_beit()),  # BEiT / Data2Vec-vision students
 ])
 
 

@@ -47,7 +47,20 @@ import Graph
         Variant(name: "headless with projection", config: config(classes: 0, normPre: true, projection: 5),
                 parts: [.imageProjection, .normWeight, .clsToken]),
         Variant(name: "headless with the HF pooler", config: config(classes: 0, pooler: true), parts: [.poolerWeight, .poolerBias, .normBias]),
+        // BEiT (issue #14): relative position bias tables, with and without the absolute table.
+        Variant(name: "BEiT: table per block, no position table", config: beit("block", absolute: false),
+                parts: [.relativeBiasTable, .ls1, .qkvBias, .patchWeight, .fcNormWeight]),
+        Variant(name: "BEiT: shared table and position table", config: beit("shared", absolute: true),
+                parts: [.sharedRelativeBiasTable, .posEmbed, .clsToken, .qkvWeight]),
     ]
+
+    static func beit(_ layout: String, absolute: Bool) -> ViTConfig {
+        var c = config(pool: "avg", fcNorm: true, finalNorm: false, layerScale: true)
+        c.relativePositionBias = layout
+        c.absolutePositions = absolute
+        c.family = "beit"
+        return c
+    }
 
     @Test(arguments: variants) func gradientsMatchCentralDifferences(_ v: Variant) throws {
         var rng = SeededGenerator(seed: 11)

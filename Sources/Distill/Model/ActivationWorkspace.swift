@@ -4,7 +4,7 @@ import Graph
 /// allocated once and reused for every step of that size (the plan is fixed by the config:
 /// nothing is allocated per step). Sizes for batch N, S tokens, width D, MLP width M, heads H:
 /// per block 6·N·S·D + 2·N·S·M + N·H·S² floats (+ 2·N·S·D with LayerScale), plus the embedding,
-/// head and gradient buffers. For a forward-only model (`keepsActivations` false: a teacher) one
+/// head and gradient buffers (+ 2·H·S² with a relative position bias: the expanded bias and its gradient). For a forward-only model (`keepsActivations` false: a teacher) one
 /// block's buffers serve every block, the residual stream ping-pongs between two, and there are no
 /// gradient buffers.
 final class ActivationWorkspace {
@@ -37,6 +37,12 @@ final class ActivationWorkspace {
     let dPoolerDense: Tensor
     /// LayerNorm backward's per-block partial sums.
     let lnScratch: Tensor
+    /// Relative position bias only (BEiT): the block's table expanded to `[H, S, S]`, and its gradient
+    /// summed over the batch (else 1-element placeholders).
+    let relativeBias: Tensor, dRelativeBias: Tensor
+    /// Relative position bias only: the table row of every (query, key) token pair, `[S·S]` row-major
+    /// (`ViTRelativePositionBias.index`, computed once from the grid; else empty).
+    let relativeIndex: [Int32]
 
     /// - Throws: `TensorError` naming the batch size when a buffer does not fit in memory (every
     ///   buffer is zero-filled as it is made, so each budget check sees the ones before it).
@@ -68,6 +74,10 @@ final class ActivationWorkspace {
         mapPool = c.pooling == .map ? try MapPoolBuffers(config: c, batch: n, keepsActivations: keep) : nil
         dPoolerDense = c.pooler ? try grad([n, d]) : try z([1])
         lnScratch = try grad([LayerNormGrad.scratchCount(rows: r, width: d)])
+        let biased = c.relativeBias != .absent
+        relativeBias = biased ? try z([c.numHeads, s, s]) : try z([1])
+        dRelativeBias = biased ? try grad([c.numHeads, s, s]) : try z([1])
+        relativeIndex = biased ? ViTRelativePositionBias.index(grid: c.gridSize) : []
     }
 
     /// Index of block `b`'s buffers in the per-block arrays.
@@ -79,7 +89,7 @@ final class ActivationWorkspace {
     /// Bytes held by this workspace.
     var byteCount: Int {
         var all = [patches, patchOut, xOut, pooled, pooledDist, logits, logitsDist, dx, dLn, dqkv, dHidden, dPooled, dAttn, dPatch,
-                   dBranch, lnScratch, embedded, dFc1, dPoolerDense]
+                   dBranch, lnScratch, embedded, dFc1, dPoolerDense, relativeBias, dRelativeBias]
         if normed.storage !== xOut.storage { all.append(normed) }
         if pooledRaw.storage !== pooled.storage { all.append(pooledRaw) }
         if dPooledRaw.storage !== dPooled.storage { all.append(dPooledRaw) }

@@ -58,12 +58,13 @@ public final class ParameterSet: @unchecked Sendable {
     public func zeroGradients() { memset(grads.mutableRawPointer, 0, grads.byteCount) }
 
     /// Whether AdamW decays `entry`: timm's `param_groups_weight_decay` — no decay for 1-D tensors
-    /// (biases, norms) nor for the names in `no_weight_decay` (position embedding and prefix tokens), nor
-    /// for HF DINOv2's mask token (unused by the forward, so it stays as it is).
+    /// (biases, norms) nor for the names in `no_weight_decay` (position embedding, prefix tokens and, as
+    /// timm's `Beit`, the relative position bias tables), nor for HF DINOv2's mask token (unused by the
+    /// forward, so it stays as it is).
     public static func decays(_ e: Entry) -> Bool {
         if e.shape.count <= 1 { return false }
         switch e.key.part {
-        case .posEmbed, .clsToken, .distToken, .regToken, .maskToken: return false
+        case .posEmbed, .clsToken, .distToken, .regToken, .maskToken, .relativeBiasTable, .sharedRelativeBiasTable: return false
         default: return true
         }
     }

@@ -16,7 +16,9 @@ import Graph
 /// LayerScale, mask token, projection) at its own width and depth; a headless teacher without a
 /// projection keeps its width (the student regresses its pooled features), and the initial values of
 /// the new parts are `norm_pre` 1/0, a zero mask token (as transformers initialises DINOv2's) and the
-/// attention-pooling latent trunc_normal with std D^-½ (timm).
+/// attention-pooling latent trunc_normal with std D^-½ (timm). A BEiT or Data2Vec-vision teacher gets a
+/// student with its relative position bias layout (per block or shared, copied per layer like the blocks)
+/// and its choice of absolute table, initialised fresh as timm's `Beit` (`initialiseAsBEiT`).
 public enum StudentBuilder {
     public struct Spec: Sendable, Equatable {
         public var depth: Int?
@@ -97,6 +99,7 @@ public enum StudentBuilder {
             }
             out.tensors[key] = initial(key, shape: shape, config: c, rng: &rng)
         }
+        if fresh && c.writtenAsBEiT { initialiseAsBEiT(&out, rng: &rng) }
         let how = fresh
             ? "freshly initialised (timm init, seed \(seed)): width \(c.embedDim), depth \(c.depth), \(c.numHeads) heads, MLP \(c.mlpHidden)"
             : "depth \(c.depth) from teacher layers \(layers.map(String.init).joined(separator: ", ")) of \(t.config.depth); embeddings, final norm and head copied"

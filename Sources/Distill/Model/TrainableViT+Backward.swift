@@ -10,6 +10,8 @@ extension TrainableViT {
     /// Parallel over `context.threads` with OpenBLAS at one thread: weight gradients split by output
     /// feature, input gradients and LayerNorm by rows, attention by (batch, head). Every reduction
     /// (over the batch for parameter gradients) runs in a fixed order, so a run repeats bit for bit.
+    /// With a relative position bias the saved attention probabilities are replaced by their gradient:
+    /// run `forward` again before another `backward`.
     /// - Parameters:
     ///   - dLogits: `[N, classes]`, ∂loss/∂logits of the class head.
     ///   - dDistLogits: ∂loss/∂logits of `head_dist` (models with a distillation token).
@@ -52,12 +54,16 @@ extension TrainableViT {
                                     dW: p.grad(.projWeight, b), db: p.grad(.projBias, b), dx: dLn, context: ctx)
             }
             prof.measure("backward.attn") {
+                // With a relative position bias, each pair's dScores replaces its probabilities (no longer read).
+                let dScores = c.relativeBias == .absent ? nil : w.probs[b].mutableFloats
                 AttentionGrad.backward(qkv: w.qkv[b].floats, probs: w.probs[b].floats, dOut: dLn, shape: shape,
-                                       dqkv: w.dqkv.mutableFloats, scratch: w.dAttn.mutableFloats, context: ctx)
+                                       dqkv: w.dqkv.mutableFloats, scratch: w.dAttn.mutableFloats, dScores: dScores, context: ctx)
+                if let dScores { relativeBiasBackward(w, dScores: dScores, block: b) }
             }
             prof.measure("backward.linear") {
                 LinearGrad.backward(x: w.ln1[b].floats, dy: w.dqkv.floats, rows: r, k: d, n: 3 * d, weight: p.value(.qkvWeight, b),
                                     dW: p.grad(.qkvWeight, b), db: c.qkvBias ? p.grad(.qkvBias, b) : nil, dx: dLn, context: ctx)
+                if keyBiasFixed { zeroKeyBias(in: p.grads, block: b) }
             }
             prof.measure("backward.norm") {
                 LayerNormGrad.backward(x: w.xIn[b].floats, dy: dLn, rows: r, width: d, gamma: p.value(.norm1Weight, b), epsilon: eps,
@@ -154,7 +160,7 @@ extension TrainableViT {
     /// ∂x₀ into the position embedding, prefix tokens and the patch projection.
     private func embedBackward(_ w: ActivationWorkspace, dx: UnsafePointer<Float>, n: Int) {
         let c = config, p = parameters, d = c.embedDim, s = tokens, prefix = c.numPrefixTokens, np = c.numPatches
-        let gPos = p.grad(.posEmbed), start = c.posEmbedIncludesPrefix ? 0 : prefix
+        let gPos = c.absolutePositions ? p.grad(.posEmbed) : nil, start = c.posEmbedIncludesPrefix ? 0 : prefix
         var tokenGrads: [UnsafeMutablePointer<Float>] = []
         if c.classToken { tokenGrads.append(p.grad(.clsToken)) }
         if c.distToken { tokenGrads.append(p.grad(.distToken)) }
@@ -165,7 +171,7 @@ extension TrainableViT {
             for b in 0..<n {
                 let seq = dx + b * s * d
                 for t in tokensRange {
-                    if t >= start { self.add(gPos + (t - start) * d, seq + t * d, count: d) }
+                    if t >= start, let gPos { self.add(gPos + (t - start) * d, seq + t * d, count: d) }
                     if t < prefix { self.add(tokenGrads[t], seq + t * d, count: d) } else {
                         (dPatch + (b * np + t - prefix) * d).update(from: seq + t * d, count: d)
                     }

@@ -42,6 +42,7 @@ extension TrainableViT {
         let eps = Float(c.eps)
         let activation = c.mlpActivation ?? .gelu
         let shape = AttentionGrad.Shape(batch: n, tokens: s, width: d, heads: c.numHeads)
+        if c.relativeBias == .shared { expandRelativeBias(p.value(.sharedRelativeBiasTable), w) }
         for b in 0..<c.depth {
             let sb = w.slot(b)
             let xin = w.stream(b).floats, mid = w.xMid[sb].mutableFloats  // tensor-lifetime: the workspace holds xIn
@@ -53,8 +54,9 @@ extension TrainableViT {
                                    bias: c.qkvBias ? p.value(.qkvBias, b) : nil, into: w.qkv[sb].mutableFloats, context: ctx)
             }
             prof.measure("forward.attn") {
+                if c.relativeBias == .perBlock { expandRelativeBias(p.value(.relativeBiasTable, b), w) }
                 AttentionGrad.forward(qkv: w.qkv[sb].floats, shape: shape, probs: w.probs[sb].mutableFloats, out: w.attnOut[sb].mutableFloats,
-                                      scratch: w.dAttn.mutableFloats, context: ctx)
+                                      scratch: w.dAttn.mutableFloats, bias: c.relativeBias == .absent ? nil : w.relativeBias.floats, context: ctx)
             }
             prof.measure("forward.linear") {
                 residualBranch(w.attnOut[sb].floats, k: d, weight: p.value(.projWeight, b), bias: p.value(.projBias, b),
@@ -127,10 +129,11 @@ extension TrainableViT {
         }
     }
 
-    /// Prefix tokens (class, dist, registers) and position embedding into `xIn[0]`.
+    /// Prefix tokens (class, dist, registers) and position embedding (when the model has one) into `xIn[0]`.
     private func embed(_ w: ActivationWorkspace, n: Int) {
         let c = config, d = c.embedDim, s = tokens, prefix = c.numPrefixTokens, np = c.numPatches
-        let x0 = c.normPre ? w.embedded.mutableFloats : w.stream(0).mutableFloats, pos = parameters.value(.posEmbed), patch = w.patchOut.floats  // tensor-lifetime: the workspace holds xIn
+        let x0 = c.normPre ? w.embedded.mutableFloats : w.stream(0).mutableFloats, patch = w.patchOut.floats  // tensor-lifetime: the workspace holds xIn
+        let pos = c.absolutePositions ? UnsafePointer(parameters.value(.posEmbed)) : nil
         let tokenRows = prefixTokenRows()
         let start = c.posEmbedIncludesPrefix ? 0 : prefix
         context.parallelFor(n, minChunk: 4) { range in
@@ -138,7 +141,7 @@ extension TrainableViT {
                 let seq = x0 + b * s * d
                 for (i, row) in tokenRows.enumerated() { (seq + i * d).update(from: row, count: d) }
                 (seq + prefix * d).update(from: patch + b * np * d, count: np * d)
-                self.add(seq + start * d, pos, count: (s - start) * d)
+                if let pos { self.add(seq + start * d, pos, count: (s - start) * d) }
             }
         }
     }

@@ -10,6 +10,8 @@ import Graph
 /// either position-embedding layout, `norm_pre`, a patch embedding with or without bias, token, avg or
 /// token_avg (class token and patch mean side by side, HF DINOv2's classifier) pooling, `fc_norm`,
 /// attention pooling (`map`, SigLIP's head: `TrainableViT+AttentionPool.swift`),
+/// BEiT's relative position bias, per block or shared, with or without the absolute position table
+/// (`TrainableViT+RelativeBias.swift`; a key bias the family does not have stays exactly zero),
 /// LayerScale, qkv with or without bias, the activations gelu (erf), gelu_tanh, quick_gelu and SwiGLU,
 /// the mask token (stored, unused: zero gradient), and as the output a classifier head, a bias-free
 /// projection (CLIP's image embedding) or, with neither, the pooled features — through the HF ViT pooler
@@ -39,6 +41,7 @@ public final class TrainableViT {
         self.context = ExecutionContext(threads: threads)
         self.sourceNames = [:]
         self.trainable = trainable
+        if keyBiasFixed { zeroKeyBias(in: parameters.values) }  // not a parameter: no output depends on it
     }
 
     static func checkSupported(_ c: ViTConfig) throws {
@@ -48,8 +51,8 @@ public final class TrainableViT {
         if c.mlpActivation == nil { throw DistillError.unsupported("activation \(c.activation)") }
         if c.pooling == .tokenAvg && c.fcNorm { throw DistillError.unsupported("fc_norm with token_avg pooling") }
         if c.depth < 1 { throw DistillError.unsupported("depth 0") }
-        if c.relativeBias != .absent || !c.absolutePositions || c.rope != nil || c.mlpNorm {
-            throw DistillError.unsupported("a relative position bias (BEiT), rotary position embeddings (RoPE), no position table or an inner MLP norm (EVA-02, DINOv3): no backward pass for them yet; the teacher may be one, the student not")
+        if c.rope != nil || c.mlpNorm {
+            throw DistillError.unsupported("rotary position embeddings (RoPE) or an inner MLP norm (EVA-02, DINOv3): no backward pass for them yet; the teacher may be one, the student not")
         }
     }
 

@@ -9,6 +9,9 @@ import Graph
 /// `AttentionMath`'s register-tiled kernels; otherwise (`path: .scalar`) OpenBLAS; the softmax is
 /// `Softmax.rows` on both. (batch, head) pairs run in parallel; every output element belongs to one pair, so
 /// results do not depend on the thread count.
+/// With an additive score bias `B[H,S,S]` (BEiT's relative position bias, the same for every image) the
+/// scores are `scale·Q·Kᵀ + B[h]` before the softmax; its gradient is `Σ_batch dS`, which `backward`
+/// hands back per pair in `dScores` for the caller to reduce in a fixed order.
 enum AttentionGrad {
     struct Shape {
         var batch: Int, tokens: Int, width: Int, heads: Int
@@ -23,10 +26,11 @@ enum AttentionGrad {
     static func scratchCount(_ s: Shape, threads: Int) -> Int { workers(s, ExecutionContext(threads: threads)) * perWorker(s) }
 
     /// - Parameters: `probs`: `[N·heads, S, S]`, filled with the attention probabilities; `scratch`:
-    ///   `scratchCount` floats (allocated here when nil).
+    ///   `scratchCount` floats (allocated here when nil); `bias`: `[heads, S, S]` added to every image's
+    ///   scaled scores before the softmax (nil: none).
     static func forward(qkv: UnsafePointer<Float>, shape s: Shape, probs: UnsafeMutablePointer<Float>,
-                        out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil, context: ExecutionContext,
-                        path: AttentionMath.Path = AttentionMath.selected) {
+                        out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil,
+                        context: ExecutionContext, path: AttentionMath.Path = AttentionMath.selected) {
         let (t, d, dh, ld) = (s.tokens, s.width, s.headDim, 3 * s.width)
         withScratch(s, scratch, context) { buffer in
             pairs(s, context) { b, h, worker in
@@ -36,10 +40,12 @@ enum AttentionGrad {
                 if path == .avx512 {
                     AttentionMath.abT(m: t, n: t, k: dh, scale: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, out: p, ldo: t,
                                       scratch: buffer + worker * perWorker(s) + t * t, path: path)
+                    if let bias { addBias(bias + h * t * t, to: p, count: t * t) }
                     Softmax.rows(p, rows: t, width: t)
                     AttentionMath.ab(m: t, n: t, k: dh, p: p, ldp: t, v: qkv + off + 2 * d, ldv: ld, out: o, ldo: d, path: path)
                 } else {
                     BLAS.sgemm(transB: true, m: t, n: t, k: dh, alpha: s.scale, a: qkv + off, lda: ld, b: qkv + off + d, ldb: ld, c: p, ldc: t)
+                    if let bias { addBias(bias + h * t * t, to: p, count: t * t) }
                     Softmax.rows(p, rows: t, width: t)
                     BLAS.sgemm(m: t, n: dh, k: t, a: p, lda: t, b: qkv + off + 2 * d, ldb: ld, c: o, ldc: d)
                 }
@@ -47,9 +53,13 @@ enum AttentionGrad {
         }
     }
 
-    /// - Parameters: `dOut[N,S,D]`; `scratch` holds `scratchCount` floats (allocated here when nil); `dqkv` is overwritten.
+    /// - Parameters: `dOut[N,S,D]`; `scratch` holds `scratchCount` floats (allocated here when nil); `dqkv` is overwritten;
+    ///   `dScores` (`[N·heads, S, S]`, may be `probs` itself: a pair's probabilities are no longer read once its
+    ///   `dS` is known) receives ∂loss/∂scores of every pair, the gradient of an additive score bias before
+    ///   its sum over the batch (nil: not kept).
     static func backward(qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>, dOut: UnsafePointer<Float>, shape s: Shape,
-                         dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil, context: ExecutionContext,
+                         dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
+                         dScores: UnsafeMutablePointer<Float>? = nil, context: ExecutionContext,
                          path: AttentionMath.Path = AttentionMath.selected) {
         let (t, d, dh, ld) = (s.tokens, s.width, s.headDim, 3 * s.width)
         withScratch(s, scratch, context) { buffer in
@@ -71,6 +81,7 @@ enum AttentionGrad {
                     let dot = Self.dot(pr, gr, t)
                     for j in 0..<t { gr[j] = pr[j] * (gr[j] - dot) }
                 }
+                if let dScores { (dScores + (b * s.heads + h) * t * t).update(from: dP, count: t * t) }
                 if path == .avx512 {
                     AttentionMath.ab(m: t, n: t, k: dh, alpha: s.scale, p: dP, ldp: t, v: k, ldv: ld, out: dq, ldo: ld, path: path)
                     AttentionMath.ab(m: t, n: t, k: dh, alpha: s.scale, p: dP, ldp: t, transposeP: true, v: q, ldv: ld, out: dk, ldo: ld,
@@ -96,6 +107,12 @@ enum AttentionGrad {
         var s = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
         while i < n { s += a[i] * b[i]; i += 1 }
         return s
+    }
+
+    /// `p[i] += bias[i]` for `i < count`.
+    @inline(__always)
+    private static func addBias(_ bias: UnsafePointer<Float>, to p: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { p[i] += bias[i] }
     }
 
     /// Parallel workers used for `s`.

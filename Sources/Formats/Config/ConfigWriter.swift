@@ -25,7 +25,8 @@ public enum ConfigWriter {
     /// timm's hub layout (`architecture`, `model_args`, `pretrained_cfg`). The architecture name
     /// carries what `model_args` cannot (a CLIP name for eps 1e-5 and `pre_norm`).
     static func timm(_ c: ViTConfig) -> [String: Any] {
-        if c.rope != nil || !c.absolutePositions || c.mlpNorm || c.family == "eva" || c.family == "dinov3" {
+        // A BEiT (timm's default has no absolute table) is timm's `Beit`, never `Eva`: their names differ.
+        if !c.writtenAsBEiT && (c.rope != nil || !c.absolutePositions || c.mlpNorm || c.family == "eva" || c.family == "dinov3") {
             return TimmEvaConfig.json(c, base: timmVisionTransformer(c))
         }
         return timmVisionTransformer(c)
