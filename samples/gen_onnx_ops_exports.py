@@ -16,7 +16,8 @@ Registered in generate.py's FIXTURES as `onnx-ops-exports`; run alone with
                                    ReduceSum (axes input with a negative axis, integer, all axes, noop_with_empty_axes),
                                    Ceil, Floor, BatchNormalization (inference, and training_mode 1 with the
                                    running statistics, as weight standardisation exports it), InstanceNormalization, MaxPool (pads
-                                   and strides, ceil_mode, SAME_UPPER, dilations, 1-D with SAME_LOWER)
+                                   and strides, ceil_mode, SAME_UPPER, dilations, 1-D with SAME_LOWER), ReduceL2,
+                                   GatherND (negative indices, batch_dims 1), Clip with only a maximum
   onnx-ops/ops_exports_<output>.npy ONNX Runtime's outputs on x.npy, as float32
   onnx-ops/ops_exports_if_dynamic.onnx  an If whose condition depends on the image (vitopt must refuse it)
 """
@@ -63,6 +64,8 @@ def gen_onnx_ops_exports():
         const("bn_scale", rng.standard_normal(3).astype(np.float32)), const("bn_b", rng.standard_normal(3).astype(np.float32)),
         const("bn_mean", rng.standard_normal(3).astype(np.float32)), const("bn_var", rng.uniform(0.2, 2, 3).astype(np.float32)),
         const("shape_1d", np.array([0, 3, 20], np.int64)),
+        const("axm1", np.array([-1], np.int64)), const("gnd_i", np.array([[0, 1], [2, 3], [1, -1]], np.int64)),
+        const("gnd_b", np.array([[[1], [0]], [[3], [3]], [[-2], [2]]], np.int64)),
     ]
     inner_then = branch("inner_then", [N("Add", ["x", "half"], ["inner_t"])], "inner_t")
     inner_else = branch("inner_else", [N("Sub", ["x", "half"], ["inner_e"])], "inner_e")
@@ -119,6 +122,9 @@ def gen_onnx_ops_exports():
         N("MaxPool", ["x"], ["max_pool_dilated"], kernel_shape=[2, 2], dilations=[2, 1], pads=[0, 1, 0, 1]),
         N("Reshape", ["x", "shape_1d"], ["x1d"]),
         N("MaxPool", ["x1d"], ["max_pool_1d"], kernel_shape=[3], strides=[2], auto_pad="SAME_LOWER"),
+        N("ReduceL2", ["x", "axm1"], ["reduce_l2"]),
+        N("GatherND", ["x0s", "gnd_i"], ["gather_nd"]), N("GatherND", ["x0s", "gnd_b"], ["gather_nd_batch"], batch_dims=1),
+        N("Clip", ["x", "", "c01"], ["clip_max_only"]),
     ]
     outputs = ["mod_float", "mod_int_py", "mod_int_c", "greater_float", "less_int", "cos", "sin", "abs_float", "abs_int", "isnan",
                "tile", "tile_batch", "gather_elements", "topk_values", "topk_indices", "topk_small_values", "topk_small_indices",
@@ -126,7 +132,7 @@ def gen_onnx_ops_exports():
                "resize_cubic_exclude", "resize_linear_corners", "resize_nearest", "resize_linear_sym", "gelu", "gelu_tanh",
                "scatter_nd", "conv_valid", "if_then", "if_else", "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop",
                "ceil", "floor", "batch_norm", "batch_norm_train", "bn_running_mean", "bn_running_var", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same", "max_pool_dilated",
-               "max_pool_1d"]
+               "max_pool_1d", "reduce_l2", "gather_nd", "gather_nd_batch", "clip_max_only"]
     g = helper.make_graph(nodes, "ops_exports", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 4, 5])],
                           [helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None) for o in outputs], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 20)], producer_name="gen_onnx_ops_exports.py")

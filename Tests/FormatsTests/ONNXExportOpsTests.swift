@@ -6,7 +6,7 @@ import TestSupport
 
 /// The operators the families' own torch.onnx exports use (Mod, Greater, Less, Cos, Sin, Abs, IsNaN,
 /// Tile, GatherElements, TopK, Range, Size, Resize, opset-20 Gelu, ScatterND, Conv auto_pad VALID,
-/// If, ReduceSum, Ceil, Floor, BatchNormalization, InstanceNormalization, MaxPool), each output of `samples/onnx-ops/ops_exports.onnx` against ONNX Runtime's (written by
+/// If, ReduceSum, Ceil, Floor, BatchNormalization, InstanceNormalization, MaxPool, ReduceL2, GatherND), each output of `samples/onnx-ops/ops_exports.onnx` against ONNX Runtime's (written by
 /// `samples/gen_onnx_ops_exports.py`), within 1e-5 of the output's scale.
 @Suite("ONNX operators of the families' exports against ONNX Runtime")
 struct ONNXExportOpsTests {
@@ -17,7 +17,7 @@ struct ONNXExportOpsTests {
                           "resize_linear_sym", "gelu", "gelu_tanh", "scatter_nd", "conv_valid", "if_then", "if_else",
                           "reduce_sum", "reduce_sum_int", "reduce_sum_all", "reduce_sum_noop",
                           "ceil", "floor", "batch_norm", "batch_norm_train", "bn_running_mean", "bn_running_var", "instance_norm", "max_pool", "max_pool_ceil", "max_pool_same",
-                          "max_pool_dilated", "max_pool_1d"]
+                          "max_pool_dilated", "max_pool_1d", "reduce_l2", "gather_nd", "gather_nd_batch", "clip_max_only"]
 
     /// The graph, imported and run once on `x.npy` for all the cases.
     static let run: Result<(ModelGraph, [String: Tensor]), any Error> = Result {
@@ -102,6 +102,12 @@ struct ONNXExportOpsTests {
                                            ["kernel_shape": .ints([Int.max, 1])], ["kernel_shape": .ints([1])],
                                            ["kernel_shape": .ints([1, 1]), "auto_pad": .string("SAME")]] {
             #expect(throws: GraphError.self, "\(attrs)") { try MaxPoolKernel().inferShapes(node: Self.node("MaxPool", attrs, inputs: 1), inputs: info) }
+        }
+        #expect(throws: GraphError.self) {
+            try GatherNDKernel().run(node: Self.node("GatherND"), inputs: [x, Tensor.integers([1, 3], shape: [1, 2])], context: ctx)
+        }
+        #expect(throws: GraphError.self) {
+            try GatherNDKernel().run(node: Self.node("GatherND", ["batch_dims": .int(2)]), inputs: [x, Tensor.integers([0], shape: [1, 1])], context: ctx)
         }
         let three = Tensor(shape: [3], floats: [1, 1, 1])
         #expect(throws: GraphError.self) {

@@ -13,7 +13,7 @@ extension ONNXNodeEmitter {
         "MatMul", "Gemm", "Conv", "Softmax", "ReduceMean", "LayerNormalization",
         "Mod", "Greater", "Less", "Cos", "Sin", "Abs", "IsNaN", "GatherElements", "ScatterND",
         "QuantizeLinear", "DequantizeLinear", "ReduceSum",
-        "Ceil", "Floor", "BatchNormalization", "InstanceNormalization", "MaxPool",
+        "Ceil", "Floor", "BatchNormalization", "InstanceNormalization", "MaxPool", "ReduceL2", "GatherND",
     ]
 
     /// Writes `n` as the ONNX node of the same op, undoing what import and `ShapeFolding` did: `Cast.to`
@@ -34,7 +34,7 @@ extension ONNXNodeEmitter {
         case "Cast":
             guard let s = n.string("to"), let t = DType(rawValue: s) else { throw unsupported(n, "Cast without a target type") }
             attrs["to"] = .int(Int(ONNXTensorDecoder.code(t)))
-        case "ReduceMin", "ReduceMax", "ReduceMean":
+        case "ReduceMin", "ReduceMax", "ReduceMean", "ReduceL2":
             if opset >= 18, let axes = take("axes") { inputs = [inputs[0], b.ints(axes)] }
         case "ReduceSum":
             if opset >= 13, let axes = take("axes") { inputs = [inputs[0], b.ints(axes)] }

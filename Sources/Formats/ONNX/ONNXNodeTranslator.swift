@@ -33,7 +33,7 @@ struct ONNXNodeTranslator {
         "fmod": "int", "largest": "int", "sorted": "int", "exclude_outside": "int", "antialias": "int",
         "mode": "string", "coordinate_transformation_mode": "string", "nearest_mode": "string", "keep_aspect_ratio_policy": "string",
         "reduction": "string", "cubic_coeff_a": "float", "extrapolation_value": "float",
-        "ceil_mode": "int", "training_mode": "int", "storage_order": "int", "momentum": "float",
+        "ceil_mode": "int", "training_mode": "int", "storage_order": "int", "momentum": "float", "batch_dims": "int",
     ]
 
     /// Attributes the ONNX schema requires that a kernel would otherwise default.
@@ -136,6 +136,12 @@ struct ONNXNodeTranslator {
             } else {
                 attrs["axis"] = attrs["axis"] ?? .int(-1)
             }
+        case "Clip" where inputs.count == 3 && inputs[1].isEmpty:
+            // An omitted lower bound before a given upper one (torch's clamp(max=…)): the IR has no empty
+            // names in the middle of an input list, so it becomes the bound it means, −∞.
+            let lowest = "\(name).min"
+            constants[lowest] = Tensor(shape: [], floats: [-.infinity])
+            inputs[1] = lowest
         case "Dropout":
             op = "Identity"
             inputs = Array(inputs.prefix(1))

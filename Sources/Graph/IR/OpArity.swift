@@ -33,7 +33,7 @@ public struct OpArity: Sendable, Equatable {
                    "Cos", "Sin", "Abs", "IsNaN", "Size", "Ceil", "Floor", "MaxPool"] {
             t[op] = OpArity(1...1)
         }
-        for op in ["Squeeze", "Unsqueeze", "ReduceMean", "ReduceMin", "ReduceMax", "ReduceSum"] { t[op] = OpArity(1...2) }
+        for op in ["Squeeze", "Unsqueeze", "ReduceMean", "ReduceMin", "ReduceMax", "ReduceSum", "ReduceL2"] { t[op] = OpArity(1...2) }
         t["Reshape"] = OpArity(2...2)
         t["Expand"] = OpArity(2...2)
         t["Where"] = OpArity(3...3)
@@ -82,6 +82,7 @@ public struct OpArity: Sendable, Equatable {
         for op in ["GlobalAveragePool", "Not"] { t[op] = OpArity(1...1) }
         t["BatchNormalization"] = OpArity(5...5, outputs: 1...3)
         t["InstanceNormalization"] = OpArity(3...3)
+        t["GatherND"] = OpArity(2...2)
         t[OpKind.rope] = OpArity(3...3)
         t["Int8Linear"] = OpArity(4...6)
         t["Int8LinearQ"] = OpArity(6...8)

@@ -10,7 +10,7 @@ public enum ShapeFolding {
     /// Parameter inputs per op: input index → attribute name.
     static let parameters: [String: [(Int, String)]] = [
         "Reshape": [(1, "shape")], "Expand": [(1, "shape")], "Squeeze": [(1, "axes")], "Unsqueeze": [(1, "axes")],
-        "ReduceMean": [(1, "axes")], "ReduceMin": [(1, "axes")], "ReduceMax": [(1, "axes")], "ReduceSum": [(1, "axes")], "Split": [(1, "split")],
+        "ReduceMean": [(1, "axes")], "ReduceMin": [(1, "axes")], "ReduceMax": [(1, "axes")], "ReduceSum": [(1, "axes")], "ReduceL2": [(1, "axes")], "Split": [(1, "split")],
         "Slice": [(1, "starts"), (2, "ends"), (3, "axes"), (4, "steps")],
         "Tile": [(1, "repeats")], "TopK": [(1, "k")], "Resize": [(1, "roi"), (2, "scales"), (3, "sizes")],
         "Pad": [(1, "pads"), (2, "pad_value"), (3, "axes")],

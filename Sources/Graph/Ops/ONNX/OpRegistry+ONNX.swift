@@ -14,7 +14,8 @@ extension OpRegistry {
                                       SplitKernel(), GatherKernel(), MatMulKernel(), GemmKernel(), ConvKernel(), SoftmaxKernel(),
                                       ReduceMeanKernel(), LayerNormalizationKernel(), ModKernel(), IsNaNKernel(), RangeKernel(),
                                       TileKernel(), GatherElementsKernel(), TopKKernel(), ScatterNDKernel(), ResizeKernel(),
-                                      ReduceSumKernel(), BatchNormalizationKernel(), InstanceNormalizationKernel(), MaxPoolKernel()]
+                                      ReduceSumKernel(), BatchNormalizationKernel(), InstanceNormalizationKernel(), MaxPoolKernel(),
+                                      ReduceL2Kernel(), GatherNDKernel()]
         for k in others { r.register(k) }
         for k: any OpKernel in ONNXBinaryKernel.orEqual + [PadKernel(), GlobalAveragePoolKernel(), NotKernel()] { r.register(k) }
         return r

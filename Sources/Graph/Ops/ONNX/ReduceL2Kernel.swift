@@ -1,0 +1,27 @@
+/// ONNX `ReduceL2(data, axes?) {keepdims = 1}` (axes an input from opset 18, an attribute after `ShapeFolding`):
+/// `sqrt(Σ x²)` over `axes` (all axes when none are given), the squares summed in fp32 in index order along
+/// each reduced row, then one square root. Float tensors only (Swin v2's cosine attention normalises q and k with it).
+struct ReduceL2Kernel: OpKernel {
+    let kind = "ReduceL2"
+
+    func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
+        try KernelCheck.arity(node, inputs.count, 1...1)
+        try KernelCheck.require(inputs[0].dtype.isFloatingPoint, node, "ReduceL2 needs a float input, has \(inputs[0].dtype.rawValue)")
+        try KernelCheck.require((node.int("noop_with_empty_axes") ?? 0) == 0, node, "noop_with_empty_axes is not supported")
+        return [try Reduction.outputInfo(node, inputs[0])]
+    }
+
+    func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
+        let (src, width, rows, out, held) = try Reduction.rows(node, inputs[0].asF32())
+        let y = out.mutableFloats
+        context.parallelFor(rows, minChunk: 64) { r in
+            for row in r {
+                var s: Float = 0
+                for j in 0..<width { let v = src[row * width + j]; s += v * v }
+                y[row] = s.squareRoot()
+            }
+        }
+        withExtendedLifetime(held) {}
+        return [out]
+    }
+}
