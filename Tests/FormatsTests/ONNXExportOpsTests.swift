@@ -109,6 +109,16 @@ struct ONNXExportOpsTests {
         #expect(throws: GraphError.self) {
             try GatherNDKernel().run(node: Self.node("GatherND", ["batch_dims": .int(2)]), inputs: [x, Tensor.integers([0], shape: [1, 1])], context: ctx)
         }
+        // A window far larger than the input with huge pads: bounded work, refused before it runs.
+        let big = Tensor(shape: [1, 1, 1024, 1024], floats: [Float](repeating: 0, count: 1 << 20))
+        #expect(throws: GraphError.self) {
+            try MaxPoolKernel().run(node: Self.node("MaxPool", ["kernel_shape": .ints([1024, 1024]), "pads": .ints([1024, 1024, 1024, 1024])], inputs: 1),
+                                    inputs: [big], context: ctx)
+        }
+        // An integer ReduceSum over an empty axis is zeros of the reduced shape.
+        let empty = try ReduceSumKernel().run(node: Self.node("ReduceSum", ["axes": .ints([1]), "keepdims": .int(0)], inputs: 1),
+                                              inputs: [Tensor(zeros: .i64, shape: [3, 0])], context: ctx)[0]
+        #expect(empty.shape == [3] && empty.intArray() == [0, 0, 0])
         let three = Tensor(shape: [3], floats: [1, 1, 1])
         #expect(throws: GraphError.self) {
             try BatchNormalizationKernel().inferShapes(node: Self.node("BatchNormalization", inputs: 5),

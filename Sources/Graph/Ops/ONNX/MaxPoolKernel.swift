@@ -45,6 +45,25 @@ struct MaxPoolKernel: OpKernel {
         }
     }
 
+    /// Most element comparisons one node may ask for (about ten seconds of one core): the window is walked only
+    /// where it overlaps the input, so this bounds planes · outputs · (overlap of kernel and input) per axis.
+    static let maxComparisons = 1 << 34
+
+    static func checkWork(_ node: Node, planes: Int, _ ax: [Axis]) throws {
+        let factors = [planes] + ax.flatMap { [$0.output, min($0.kernel, $0.input)] }
+        guard let work = Tensor.elementCount(factors), work <= maxComparisons else {
+            throw GraphError.shapeMismatch(node: node.name, detail: "MaxPool would compare more than \(maxComparisons) elements (\(factors))")
+        }
+    }
+
+    /// The kernel taps of output `o` on `a` that land inside the input: `o·stride + tap·dilation − begin` in `0..<input`.
+    static func taps(_ a: Axis, _ o: Int) -> Range<Int> {
+        let start = o * a.stride - a.begin
+        let first = start >= 0 ? 0 : (-start + a.dilation - 1) / a.dilation
+        let last = min(a.kernel, (a.input - 1 - start) / a.dilation + 1)
+        return first < last ? first..<last : 0..<0
+    }
+
     func inferShapes(node: Node, inputs: [ValueInfo]) throws -> [ValueInfo] {
         try KernelCheck.arity(node, inputs.count, 1...1)
         try KernelCheck.floats(node, inputs)
@@ -62,6 +81,7 @@ struct MaxPoolKernel: OpKernel {
         // 1-D pooling is 2-D pooling over a height of 1.
         let h = ax.count == 2 ? ax[0] : Axis(input: 1, kernel: 1, stride: 1, dilation: 1, begin: 0, output: 1), w = ax[ax.count - 1]
         let planes = x.shape[0] * x.shape[1]
+        try Self.checkWork(node, planes: planes, ax)
         let out = try KernelAllocation.tensor(node, .f32, [x.shape[0], x.shape[1]] + ax.map(\.output), zeroed: false)
         let s = x.floats, y = out.mutableFloats
         context.parallelFor(planes, minChunk: 1) { range in
@@ -70,12 +90,11 @@ struct MaxPoolKernel: OpKernel {
                 for oy in 0..<h.output {
                     for ox in 0..<w.output {
                         var m = -Float.greatestFiniteMagnitude
-                        for ky in 0..<h.kernel {
+                        for ky in Self.taps(h, oy) {
                             let iy = oy * h.stride + ky * h.dilation - h.begin
-                            guard iy >= 0 && iy < h.input else { continue }
-                            for kx in 0..<w.kernel {
+                            for kx in Self.taps(w, ox) {
                                 let ix = ox * w.stride + kx * w.dilation - w.begin
-                                if ix >= 0 && ix < w.input, src[iy * w.input + ix] > m { m = src[iy * w.input + ix] }
+                                if src[iy * w.input + ix] > m { m = src[iy * w.input + ix] }
                             }
                         }
                         dst[oy * w.output + ox] = m

@@ -38,12 +38,15 @@ struct ReduceSumKernel: OpKernel {
         let ax = try Reduction.axes(node, rank: x.rank)
         let keep = Reduction.keepdims(node)
         // The reduced axes last (any dtype), then one exact sum per row.
-        let rest = (0..<x.rank).filter { !ax.contains($0) }
-        let values = (ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)).intArray()
-        let width = ax.reduce(1) { $0 * x.shape[$1] }, rows = width == 0 ? rest.reduce(1) { $0 * x.shape[$1] } : values.count / width
-        let sums = (0..<rows).map { r in values[(r * width)..<((r + 1) * width)].reduce(0, &+) }
         let reducedShape = x.shape.enumerated().map { ax.contains($0) ? 1 : $1 }
         let shape = keep ? reducedShape : x.shape.enumerated().compactMap { ax.contains($0) ? nil : $1 }
+        let width = ax.reduce(1) { $0 * x.shape[$1] }
+        // An empty reduction is all zeros (and the output may be larger than the input: allocate it first).
+        let zeros = try KernelAllocation.tensor(node, x.dtype, shape)
+        guard width > 0 else { return [zeros] }
+        let rest = (0..<x.rank).filter { !ax.contains($0) }
+        let values = (ax == Array((x.rank - ax.count)..<x.rank) ? x : TensorIndexing.transpose(x, rest + ax)).intArray()
+        let sums = (0..<(values.count / width)).map { r in values[(r * width)..<((r + 1) * width)].reduce(0, &+) }
         return [IntegerTensor.make(sums, shape: shape, dtype: x.dtype)]
     }
 }
