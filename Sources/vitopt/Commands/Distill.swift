@@ -7,7 +7,7 @@ import Graph
 struct DistillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
-        abstract: "Train a smaller student ViT from a teacher (knowledge distillation), natively.")
+        abstract: "Train a smaller student ViT or Swin from a teacher (knowledge distillation), natively.")
 
     @Option(help: "Teacher model file.") var teacher: String
     @Option(help: "Training data: a .npy (float N×C×H×W or uint8 pixels) or an image folder.") var data: String
@@ -55,9 +55,9 @@ struct DistillCommand: ParsableCommand {
         try outputs.claim(checkpointPath, as: "the checkpoint", replacing: resume)
         if let l = log { try outputs.claim(l, as: "the --log file") }
         let t = try modelOptions.load(teacher)
-        // A Swin teacher's ViT student starts from a fresh ViT at its input; the teacher runs as a graph.
-        if t.swin != nil && student.architecture == nil {
-            throw ValidationError("\(teacher) is a Swin Transformer: give --student \(StudentBuilder.vitForSwin) (or a timm ViT architecture) for a ViT student")
+        // A Swin teacher trains a Swin student, or with --student a ViT one (a fresh ViT at its input; the teacher runs as a graph).
+        if let swin = t.swin, student.architecture == nil {
+            return try runSwinStudent(teacher: t, swin: swin, inputs: inputs, outputs: outputs, checkpointPath: checkpointPath)
         }
         let (desc, how) = try t.swin.map { try StudentBuilder.build(teacher: StudentBuilder.vitShell(swinTeacher: $0.config),
                                                                     spec: StudentBuilder.vitSpec(swinTeacher: student.spec), seed: training.seed) }
