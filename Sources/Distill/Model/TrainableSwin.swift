@@ -26,6 +26,11 @@ public final class TrainableSwin {
     ///   does not tile into windows); `TensorError` when the parameters do not fit in memory.
     public init(_ model: SwinDescription, threads: Int) throws {
         try model.validate()
+        // Exactly the tensors this forward reads: anything else (Swin v2's logit scales and position-bias MLP) is refused.
+        let expected = Set(model.expected.map(\.name)), used = Self.parameterNames(model.config)
+        if let odd = expected.symmetricDifference(used).sorted().first {
+            throw DistillError.unsupported("Swin tensor '\(odd)': only Swin v1 is trained (no backward pass for Swin v2's cosine attention and continuous position bias yet); a v2 teacher can train a ViT student (--student vit)")
+        }
         config = model.config
         parameters = try SwinParameterSet(model)
         context = ExecutionContext(threads: threads)
@@ -35,6 +40,20 @@ public final class TrainableSwin {
             first += model.config.depths[s]
         }
         stages = plans
+    }
+
+    /// Every parameter name `forward` and `backward` read for `c` (timm's canonical names).
+    static func parameterNames(_ c: SwinConfig) -> Set<String> {
+        var names: Set<String> = ["patch_embed.proj.weight", "patch_embed.proj.bias", "patch_embed.norm.weight", "patch_embed.norm.bias",
+                                  "norm.weight", "norm.bias"]
+        if c.numClasses > 0 { names.formUnion(["head.fc.weight", "head.fc.bias"]) }
+        let block = ["norm1.weight", "norm1.bias", "attn.relative_position_bias_table", "attn.qkv.weight", "attn.proj.weight", "attn.proj.bias",
+                     "norm2.weight", "norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias"] + (c.qkvBias ? ["attn.qkv.bias"] : [])
+        for s in 0..<c.stageCount {
+            if s > 0 { names.formUnion(["norm.weight", "norm.bias", "reduction.weight"].map { "layers.\(s).downsample.\($0)" }) }
+            for b in 0..<c.depths[s] { names.formUnion(block.map { SwinStagePlan.blockPrefix(s, b) + $0 }) }
+        }
+        return names
     }
 
     /// The model as a `SwinDescription` (copies of the current values, canonical names).
