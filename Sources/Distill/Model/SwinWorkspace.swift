@@ -52,15 +52,17 @@ final class SwinWorkspace {
         normed = try z([last.rows(n), last.width])
         pooled = try z([n, last.width])
         logits = try z([n, classes > 0 ? classes : last.width])
-        qkvGrid = try z([3 * maxRD]); window = try z([maxRD]); dx = try z([maxRD]); dLn = try z([maxRD]); dWindow = try z([maxRD])
-        dqkvW = try z([3 * maxRD]); dqkvGrid = try z([3 * maxRD]); dHidden = try z([maxRM]); dPooled = try z([n, last.width])
+        // The forward's grid-order qkv and window-order output are free during the backward: they serve as its
+        // grid-order dqkv and window-order gradient.
+        qkvGrid = try z([3 * maxRD]); window = try z([maxRD]); dx = try z([maxRD]); dLn = try z([maxRD]); dWindow = window
+        dqkvW = try z([3 * maxRD]); dqkvGrid = qkvGrid; dHidden = try z([maxRM]); dPooled = try z([n, last.width])
         attnScratch = try z([attn]); lnScratch = try z([ln])
     }
 
     /// Bytes held by this workspace.
     var byteCount: Int {
         let lists = xIn + ln1 + qkvW + probs + attnOut + xMid + ln2 + fc1 + act + stageOut + merged + mergeNormed
-        let single = [patches, patchOut, normed, pooled, logits, qkvGrid, window, dx, dLn, dWindow, dqkvW, dqkvGrid, dHidden, dPooled, attnScratch, lnScratch]
+        let single = [patches, patchOut, normed, pooled, logits, qkvGrid, window, dx, dLn, dqkvW, dHidden, dPooled, attnScratch, lnScratch]
         return (lists + single).reduce(0) { $0 + $1.byteCount }
     }
 }
