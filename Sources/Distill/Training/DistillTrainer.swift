@@ -252,33 +252,3 @@ public final class StudentTrainer<Student: TrainableStudent> {
 
 /// The distillation loop for a ViT student (the original name).
 public typealias DistillTrainer = StudentTrainer<TrainableViT>
-
-/// One optimisation step, as logged.
-public struct DistillStepLog: Codable, Sendable {
-    public var epoch: Int
-    public var step: Int
-    public var totalSteps: Int
-    public var loss: Double
-    public var ce: Double?
-    public var distill: Double
-    public var lr: Double
-    public var gradNorm: Double
-    public var imagesPerSecond: Double
-    public var elapsed: Double
-    /// The process's peak resident set so far (bytes): after the first step, what a training batch needs.
-    public var peakRSS: Int
-    enum CodingKeys: String, CodingKey {
-        case epoch, step, totalSteps = "total_steps", loss, ce, distill, lr, gradNorm = "grad_norm"
-        case imagesPerSecond = "images_per_s", elapsed = "elapsed_s", peakRSS = "peak_rss_bytes"
-    }
-}
-
-public struct DistillResult: Sendable {
-    public var steps: Int
-    public var firstLoss: Double?
-    public var lastLoss: Double?
-    public var imagesPerSecond: Double
-    public var peakRSS: Int
-    public var activationBytes: Int
-    public var skipped: [String]
-}
