@@ -3,7 +3,7 @@ import Graph
 /// AdamW with decoupled weight decay, PyTorch's `torch.optim.AdamW` update in fp32, element for element:
 /// `p ← p·(1 − lr·wd)` (decayed entries only), `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`,
 /// `p ← p − (lr / (1−β1ᵗ)) · m / (sqrt(v)/sqrt(1−β2ᵗ) + eps)`.
-/// Which entries decay follows `ParameterSet.decays` (timm's `param_groups_weight_decay`).
+/// Which entries decay is each entry's `decays` (`ParameterSet.decays`, timm's `param_groups_weight_decay`).
 public final class AdamW {
     public var beta1: Float = 0.9
     public var beta2: Float = 0.999
@@ -13,15 +13,15 @@ public final class AdamW {
     public let m: Tensor, v: Tensor
     /// Steps taken.
     public internal(set) var step = 0
-    private let decayMask: [Bool]
-    private let parameters: ParameterSet
+    private let layout: [FlatParameterEntry]
+    private let parameters: any FlatParameters
 
-    public init(_ parameters: ParameterSet, weightDecay: Float) {
+    public init(_ parameters: any FlatParameters, weightDecay: Float) {
         self.parameters = parameters
         self.weightDecay = weightDecay
         self.m = Tensor(zeros: .f32, shape: [parameters.count])
         self.v = Tensor(zeros: .f32, shape: [parameters.count])
-        self.decayMask = parameters.entries.map(ParameterSet.decays)
+        self.layout = parameters.layout
     }
 
     /// One update with learning rate `lr` from `parameters.grads`.
@@ -31,8 +31,8 @@ public final class AdamW {
         let stepSize = lr / bc1, bc2Sqrt = bc2.squareRoot()
         let p = parameters.values.mutableFloats, g = parameters.grads.floats, mm = m.mutableFloats, vv = v.mutableFloats
         let (b1, b2, e) = (beta1, beta2, eps)
-        for (i, entry) in parameters.entries.enumerated() {
-            let decay: Float = decayMask[i] ? 1 - lr * weightDecay : 1
+        for entry in layout {
+            let decay: Float = entry.decays ? 1 - lr * weightDecay : 1
             context.parallelFor(entry.count, minChunk: 1 << 15) { range in
                 for j in range {
                     let k = entry.offset + j
@@ -51,7 +51,7 @@ public final class AdamW {
 public enum GradientClip {
     /// - Returns: the norm before clipping (NaN/inf when a gradient is not finite).
     @discardableResult
-    public static func clip(_ parameters: ParameterSet, maxNorm: Float?) -> Double {
+    public static func clip(_ parameters: any FlatParameters, maxNorm: Float?) -> Double {
         let g = parameters.grads.mutableFloats
         var sq = 0.0
         for i in 0..<parameters.count { sq += Double(g[i]) * Double(g[i]) }

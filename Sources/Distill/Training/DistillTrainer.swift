@@ -14,38 +14,11 @@ import Graph
 /// The teacher is a `DistillTeacher`: any `Executor` whose graph maps `pixel_values` to logits (an
 /// int8-quantized graph drops in unchanged), or a fp32 ViT on the training engine's own forward.
 /// With `loss.alpha == 0` it is not run at all.
-public final class DistillTrainer {
-    /// One optimisation step, as logged.
-    public struct StepLog: Codable, Sendable {
-        public var epoch: Int
-        public var step: Int
-        public var totalSteps: Int
-        public var loss: Double
-        public var ce: Double?
-        public var distill: Double
-        public var lr: Double
-        public var gradNorm: Double
-        public var imagesPerSecond: Double
-        public var elapsed: Double
-        /// The process's peak resident set so far (bytes): after the first step, what a training batch needs.
-        public var peakRSS: Int
-        enum CodingKeys: String, CodingKey {
-            case epoch, step, totalSteps = "total_steps", loss, ce, distill, lr, gradNorm = "grad_norm"
-            case imagesPerSecond = "images_per_s", elapsed = "elapsed_s", peakRSS = "peak_rss_bytes"
-        }
-    }
+public final class StudentTrainer<Student: TrainableStudent> {
+    public typealias StepLog = DistillStepLog
+    public typealias Result = DistillResult
 
-    public struct Result: Sendable {
-        public var steps: Int
-        public var firstLoss: Double?
-        public var lastLoss: Double?
-        public var imagesPerSecond: Double
-        public var peakRSS: Int
-        public var activationBytes: Int
-        public var skipped: [String]
-    }
-
-    public let student: TrainableViT
+    public let student: Student
     public let optimizer: AdamW
     public let settings: DistillSettings
     let teacher: DistillTeacher?
@@ -70,28 +43,28 @@ public final class DistillTrainer {
     ///   - dataConfig: the config used to load samples (the student's input size and preprocessing).
     /// - Throws: `DistillError` for an empty or too-small dataset, a setting out of range
     ///   (`DistillSettings.validate`) or a teacher/student mismatch.
-    public convenience init(student: TrainableViT, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
+    public convenience init(student: Student, teacher: Executor?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
         try self.init(student: student, teacher: teacher.map(DistillTeacher.graph), data: data, dataPath: dataPath, settings: settings)
     }
 
-    public init(student: TrainableViT, teacher: DistillTeacher?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
-        let c = student.config
+    public init(student: Student, teacher: DistillTeacher?, data: Dataset, dataPath: String, settings: DistillSettings) throws {
+        let c = student.inputConfig, classes = student.classes
         try settings.validate(samples: data.count)
         guard data.count > 0 else { throw DistillError.badData(path: dataPath, detail: "the dataset is empty") }
         guard settings.batch >= 1, data.count >= settings.batch else {
             throw DistillError.badData(path: dataPath, detail: "\(data.count) samples are fewer than one batch of \(settings.batch)")
         }
-        let headless = c.numClasses == 0
+        let headless = classes == 0
         guard headless == (settings.loss.kind == .cosine) else {
             throw DistillError.mismatch(headless
-                ? "the student has no classifier head (its output is \(TrainableViT.outputKind(c))): only feature distillation (the cosine objective) trains it"
-                : "the cosine objective is for students without a classifier head; this one has \(c.numClasses) classes")
+                ? "the student has no classifier head (its output is \(student.outputKind)): only feature distillation (the cosine objective) trains it"
+                : "the cosine objective is for students without a classifier head; this one has \(classes) classes")
         }
         if headless && settings.loss.alpha != 1 {
             throw DistillError.setting("feature distillation has no label term: --alpha must be 1, got \(settings.loss.alpha)")
         }
-        if !headless, let labels = data.labels, let bad = labels.first(where: { $0 < 0 || $0 >= c.numClasses }) {
-            throw DistillError.badData(path: dataPath, detail: "label \(bad) outside the student's \(c.numClasses) classes")
+        if !headless, let labels = data.labels, let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+            throw DistillError.badData(path: dataPath, detail: "label \(bad) outside the student's \(classes) classes")
         }
         if data.labels == nil && settings.loss.alpha == 0 {
             throw DistillError.badData(path: dataPath, detail: "no labels and --alpha 0: nothing to learn from")
@@ -110,7 +83,7 @@ public final class DistillTrainer {
         self.dataConfig = c
         self.dataPath = dataPath
         self.settings = settings
-        self.optimizer = AdamW(student.parameters, weightDecay: Float(settings.weightDecay))
+        self.optimizer = AdamW(student.trainableParameters, weightDecay: Float(settings.weightDecay))
     }
 
     public var totalSteps: Int { settings.epochs * settings.stepsPerEpoch(data.count) }
@@ -119,7 +92,7 @@ public final class DistillTrainer {
     /// - Throws: `DistillError.checkpoint` for a checkpoint of another run, or one holding NaN/inf.
     public func resume(from path: String) throws {
         try TrainingCheckpoint.restore(path, model: student, optimizer: optimizer, settings: settings)
-        if let bad = FiniteCheck.firstNonFinite(student.parameters, optimizer) {
+        if let bad = FiniteCheck.firstNonFinite(student.trainableParameters, optimizer) {
             throw DistillError.checkpoint(path: path, detail: "holds non-finite values (\(bad)); resume from an earlier checkpoint")
         }
         lastCheckpoint = path
@@ -137,7 +110,7 @@ public final class DistillTrainer {
 
     /// Throws `DistillError.nonFinite` naming the first parameter (or moment) that is NaN/inf.
     private func requireFinite(step: Int) throws {
-        if let bad = FiniteCheck.firstNonFinite(student.parameters, optimizer) {
+        if let bad = FiniteCheck.firstNonFinite(student.trainableParameters, optimizer) {
             throw DistillError.nonFinite(step: step, detail: "parameters (\(bad))", checkpoint: lastCheckpoint)
         }
     }
@@ -153,9 +126,9 @@ public final class DistillTrainer {
         let s = settings, c = dataConfig, spe = s.stepsPerEpoch(data.count), total = totalSteps
         let schedule = LRSchedule(base: s.lr, warmup: s.warmupSteps, total: total, minLR: s.minLR)
         let batch = Tensor(zeros: .f32, shape: [s.batch, c.channels, c.imageSize[0], c.imageSize[1]])
-        let width = TrainableViT.outputWidth(c)
+        let width = student.outputWidth, classes = student.classes
         let dL = Tensor(zeros: .f32, shape: [s.batch, width])
-        let dD = c.distToken ? Tensor(zeros: .f32, shape: [s.batch, c.numClasses]) : nil
+        let dD = student.hasDistillationHead ? Tensor(zeros: .f32, shape: [s.batch, classes]) : nil
         let zeroTeacher = Tensor(zeros: .f32, shape: [s.batch, width])
         var order: [Int] = [], orderEpoch = -1
         var result = Result(steps: 0, imagesPerSecond: 0, peakRSS: 0, activationBytes: 0, skipped: [])
@@ -181,9 +154,9 @@ public final class DistillTrainer {
             if let teacher {
                 teacherLogits = try prof.measure("teacher") { try teacher.logits(batch) }
                 guard teacherLogits.shape == [s.batch, width] else {
-                    throw DistillError.mismatch(c.numClasses > 0
-                        ? "the teacher gives logits \(teacherLogits.shape), the student has \(c.numClasses) classes"
-                        : "the teacher gives \(teacherLogits.shape), the student's \(TrainableViT.outputKind(c)) are \(width) wide")
+                    throw DistillError.mismatch(classes > 0
+                        ? "the teacher gives logits \(teacherLogits.shape), the student has \(classes) classes"
+                        : "the teacher gives \(teacherLogits.shape), the student's \(student.outputKind) are \(width) wide")
                 }
             } else {
                 teacherLogits = zeroTeacher
@@ -197,10 +170,10 @@ public final class DistillTrainer {
                 throw DistillError.nonFinite(step: step + 1, detail: "loss (\(value.total))", checkpoint: lastCheckpoint)
             }
             prof.measure("backward") {
-                student.parameters.zeroGradients()
+                student.trainableParameters.zeroGradients()
                 student.backward(dLogits: dL, dDistLogits: dD)
             }
-            let norm = prof.measure("clip") { GradientClip.clip(student.parameters, maxNorm: s.clipNorm.map(Float.init)) }
+            let norm = prof.measure("clip") { GradientClip.clip(student.trainableParameters, maxNorm: s.clipNorm.map(Float.init)) }
             guard norm.isFinite else {
                 throw DistillError.nonFinite(step: step + 1, detail: "gradient norm (\(norm))", checkpoint: lastCheckpoint)
             }
@@ -276,3 +249,6 @@ public final class DistillTrainer {
         return p
     }
 }
+
+/// The distillation loop for a ViT student (the original name).
+public typealias DistillTrainer = StudentTrainer<TrainableViT>

@@ -37,8 +37,8 @@ public final class EpochEvaluator {
         self.teacherPredictions = try Self.predictions(teacher, data: data, config: config, batch: batch)
     }
 
-    public func evaluate(_ student: TrainableViT, epoch: Int, step: Int) throws -> Result {
-        let exec = try Executor(graph: try ViTGraphBuilder.build(student.description()), threads: threads)
+    public func evaluate(_ student: any TrainableStudent, epoch: Int, step: Int) throws -> Result {
+        let exec = try Executor(graph: try student.inferenceGraph(), threads: threads)
         let s = try Self.predictions(exec, data: data, config: config, batch: batch)
         let n = Double(data.count)
         let agree = zip(s, teacherPredictions).filter { $0 == $1 }.count

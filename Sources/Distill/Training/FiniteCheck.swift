@@ -4,10 +4,10 @@ import Graph
 enum FiniteCheck {
     /// A description of the first non-finite value ("parameter 'blocks.0.attn.qkv.weight' (3 of 6912
     /// values non-finite)", or "adam_m"/"adam_v"), or nil when every value is finite.
-    static func firstNonFinite(_ parameters: ParameterSet, _ optimizer: AdamW) -> String? {
+    static func firstNonFinite(_ parameters: any FlatParameters, _ optimizer: AdamW) -> String? {
         if let i = firstNonFinite(parameters.values) {
-            let e = parameters.entries.last { $0.offset <= i }
-            let name = e.map { "\($0.key)" } ?? "values[\(i)]"
+            let e = parameters.layout.last { $0.offset <= i }
+            let name = e?.name ?? "values[\(i)]"
             return "parameter '\(name)'; \(countNonFinite(parameters.values)) of \(parameters.count) values non-finite"
         }
         if firstNonFinite(optimizer.m) != nil { return "AdamW first moment (adam_m)" }

@@ -10,23 +10,22 @@ public enum TrainingCheckpoint {
     static let settingsKey = "vitopt.distill.settings"
     static let stepKey = "vitopt.distill.step"
 
-    public static func write(model: TrainableViT, optimizer: AdamW, settings: DistillSettings, to path: String) throws {
+    public static func write(model: any TrainableStudent, optimizer: AdamW, settings: DistillSettings, to path: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        let meta = [ConfigSources.metadataKey: ConfigSources.metadataValue(model.config),
+        let meta = model.checkpointMetadata.merging([
                     settingsKey: String(decoding: try enc.encode(settings), as: UTF8.self),
-                    stepKey: String(optimizer.step), "format": "vitopt-distill-checkpoint"]
-        try SafetensorsWriter.write(["values": model.parameters.values, "adam_m": optimizer.m, "adam_v": optimizer.v],
+                    stepKey: String(optimizer.step), "format": "vitopt-distill-checkpoint"]) { $1 }
+        try SafetensorsWriter.write(["values": model.trainableParameters.values, "adam_m": optimizer.m, "adam_v": optimizer.v],
                                     metadata: meta, to: path)
     }
 
     /// Restores `model` and `optimizer` from `path`.
     /// - Throws: `DistillError.checkpoint` when the file is not a checkpoint of this model and these settings.
-    public static func restore(_ path: String, model: TrainableViT, optimizer: AdamW, settings: DistillSettings) throws {
+    public static func restore(_ path: String, model: any TrainableStudent, optimizer: AdamW, settings: DistillSettings) throws {
         let file: SafetensorsFile
         do { file = try SafetensorsFile(path: path) } catch { throw DistillError.checkpoint(path: path, detail: "\(error)") }
-        guard let text = file.metadata[settingsKey], let stepText = file.metadata[stepKey], let step = Int(stepText),
-              let cfgText = file.metadata[ConfigSources.metadataKey] else {
+        guard let text = file.metadata[settingsKey], let stepText = file.metadata[stepKey], let step = Int(stepText) else {
             throw DistillError.checkpoint(path: path, detail: "not a vitopt distill checkpoint (no \(settingsKey)/\(stepKey) metadata)")
         }
         let saved = try JSONDecoder().decode(DistillSettings.self, from: Data(text.utf8))
@@ -38,9 +37,8 @@ public enum TrainingCheckpoint {
             let list = blocking.map { "\($0.key) \($0.saved) in the checkpoint, \($0.given) now" }.joined(separator: "; ")
             throw DistillError.checkpoint(path: path, detail: "written with different settings: \(list); resume with the same options (only --epochs may grow)")
         }
-        let cfg = try JSONDecoder().decode(ViTConfig.self, from: Data(cfgText.utf8))
-        guard cfg == model.config else { throw DistillError.checkpoint(path: path, detail: "written for a different student architecture") }
-        for (name, dst) in [("values", model.parameters.values), ("adam_m", optimizer.m), ("adam_v", optimizer.v)] {
+        if let why = model.checkpointMismatch(file.metadata) { throw DistillError.checkpoint(path: path, detail: why) }
+        for (name, dst) in [("values", model.trainableParameters.values), ("adam_m", optimizer.m), ("adam_v", optimizer.v)] {
             guard let t = file.tensors[name], t.dtype == .f32, t.shape == dst.shape else {
                 throw DistillError.checkpoint(path: path, detail: "tensor '\(name)' missing or not f32 \(dst.shape)")
             }

@@ -7,7 +7,7 @@ import Graph
 struct DistillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
-        abstract: "Train a smaller student ViT from a teacher (knowledge distillation), natively.")
+        abstract: "Train a smaller student ViT or Swin from a teacher (knowledge distillation), natively.")
 
     @Option(help: "Teacher model file.") var teacher: String
     @Option(help: "Training data: a .npy (float N×C×H×W or uint8 pixels) or an image folder.") var data: String
@@ -55,15 +55,20 @@ struct DistillCommand: ParsableCommand {
         try outputs.claim(checkpointPath, as: "the checkpoint", replacing: resume)
         if let l = log { try outputs.claim(l, as: "the --log file") }
         let t = try modelOptions.load(teacher)
-        if t.swin != nil { throw ValidationError("\(teacher) is a Swin Transformer: distillation is not supported for Swin (it trains plain ViT students)") }
-        let (desc, how) = try StudentBuilder.build(teacher: t.model, spec: student.spec, seed: training.seed)
+        // A Swin teacher trains a Swin student, or with --student a ViT one (a fresh ViT at its input; the teacher runs as a graph).
+        if let swin = t.swin, student.architecture == nil {
+            return try runSwinStudent(teacher: t, swin: swin, inputs: inputs, outputs: outputs, checkpointPath: checkpointPath)
+        }
+        let (desc, how) = try t.swin.map { try StudentBuilder.build(teacher: StudentBuilder.vitShell(swinTeacher: $0.config),
+                                                                    spec: StudentBuilder.vitSpec(swinTeacher: student.spec), seed: training.seed) }
+            ?? StudentBuilder.build(teacher: t.model, spec: student.spec, seed: training.seed)
         // A plain ViT student is saved in timm's convention when timm can express it, any other (CLIP, DINOv2...)
         // in its teacher's, unless told otherwise; that it can be written is checked before training.
         func savable(_ c: NamingConvention) throws { _ = try NamingMapper.names(for: NamingMapper.prepared(desc, for: c), convention: c) }
         let convention: NamingConvention
         if let naming {
             convention = try NamingConvention.parse(naming)
-        } else if t.model.config.family == "vit", (try? savable(.timm)) != nil {
+        } else if t.model.config.family == "vit" || t.swin != nil, (try? savable(.timm)) != nil {
             convention = .timm
         } else {
             convention = t.convention
@@ -86,7 +91,7 @@ struct DistillCommand: ParsableCommand {
             settings.loss.alpha = 1
         }
         let teacherGraph = try t.graph()
-        let teacherRuntime: DistillTeacher = teacherGraphRuntime
+        let teacherRuntime: DistillTeacher = teacherGraphRuntime || t.swin != nil
             ? .graph(try Executor(graph: teacherGraph, threads: threads.count))
             : try DistillTeacher.automatic(t.model, threads: threads.count)
         let trainer = try DistillTrainer(student: model, teacher: teacherRuntime, data: dataset, dataPath: data, settings: settings)

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Distill
+import Foundation
+import Formats
+import Graph
+
+extension DistillCommand {
+    /// A Swin teacher's Swin student (the default for a Swin teacher): built by `StudentBuilder.swin`, trained
+    /// natively (`TrainableSwin`) against the teacher's graph, saved by `SwinSaver` in the teacher's convention
+    /// (timm or transformers; `--naming` overrides) with that library's `config.json` beside it.
+    func runSwinStudent(teacher t: LoadedModel, swin: SwinDescription, inputs: OutputGuard, outputs: OutputGuard,
+                        checkpointPath: String) throws {
+        var outputs = outputs
+        if swin.config.numClasses == 0 && training.hard {
+            throw ValidationError("--hard needs logits; the teacher (Swin without a head) outputs pooled features")
+        }
+        let convention = try naming.map(NamingConvention.parse) ?? t.convention
+        guard convention == .timm || convention == .hf else {
+            throw ValidationError("a Swin student is saved with timm or hf names, not \(convention.rawValue)")
+        }
+        let (desc, how) = try StudentBuilder.swin(teacher: swin, spec: student.spec, seed: training.seed)
+        let slash = out.lastIndex(of: "/")
+        let configPath = (slash.map { String(out[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? ".") + "/config.json"
+        try outputs.claim(configPath, as: "the student's config.json")
+        let model = try TrainableSwin(desc, threads: threads.count)
+        let config = model.inputConfig
+        let dataset = try Dataset.open(data, labels: labels, config: config)
+        var settings = training.settings
+        let headless = desc.config.numClasses == 0
+        if headless {
+            if dataset.labels != nil { Console.note("the teacher has no classifier head: labels are not used (feature distillation)") }
+            settings.loss = DistillLoss(kind: .cosine, alpha: 1, temperature: settings.loss.temperature)
+            Console.note("the teacher has no classifier head: feature distillation of its pooled features (1 − cosine)")
+        } else if dataset.labels == nil && settings.loss.alpha < 1 {
+            Console.note("no labels for \(data): alpha = 1 (pure distillation)")
+            settings.loss.alpha = 1
+        }
+        let teacherGraph = try t.graph()
+        let trainer = try StudentTrainer(student: model, teacher: .graph(try Executor(graph: teacherGraph, threads: threads.count)), data: dataset,
+                                         dataPath: data, settings: settings)
+        trainer.checkpointPath = checkpointPath
+        trainer.checkpointEvery = checkpointEvery
+        trainer.onWarning = { Console.warn($0) }
+        let evalData = try eval.map { try Dataset.open($0, labels: evalLabels, config: config) }
+        if evalData != nil, headless {
+            Console.note("per-epoch evaluation needs logits; the report after training gives the mean cosine on --eval")
+        } else if let evalData {
+            trainer.evaluator = try EpochEvaluator(teacher: try Executor(graph: teacherGraph, threads: threads.count), data: evalData,
+                                                   config: config, threads: threads.count)
+        }
+        if let r = resume { try trainer.resume(from: r) }
+        model.profile.enabled = profile
+        Console.note("student: \(how); \(model.parameters.count) parameters; teacher on the graph executor")
+        Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
+                     + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
+        let trainingLog = try log.map { try TrainingLog(path: $0, append: resume != nil) }
+        let progress = TrainingProgress(log: trainingLog)
+        trainer.onEpoch = { progress.eval($0) }
+        let result: DistillResult
+        do {
+            result = try trainer.train { progress.step($0) }
+        } catch DistillError.interrupted(let sig, let step, let saved) {
+            progress.finish()
+            Console.note("\(DistillError.interrupted(signal: sig, step: step, checkpoint: saved)); the student was not saved")
+            Interrupts.terminate(sig)
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        if let e = trainingLog?.writeError { Console.warn("the log could not be written completely: \(e)") }
+        if profile { Console.note("time per phase over \(result.steps) steps:\n" + model.profile.table(steps: result.steps)) }
+        let trained = model.description()
+        let saved = try SwinSaver.save(trained, to: out, naming: convention, format: .safetensors, writeConfigJSON: true, inputs: inputs)
+        Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
+                            result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))
+        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try SwinGraphBuilder.build(trained), data: evalData ?? dataset,
+                                                config: config, threads: threads.count, latencyRuns: latencyRuns)
+        report.teacherFileSize = t.fileSize
+        report.studentFileSize = saved.bytes
+        report.trainImagesPerSecond = result.imagesPerSecond
+        report.activationBytes = result.activationBytes
+        report.trainPeakRSS = result.peakRSS
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            if eval == nil { print("(no --eval set: the report is on the training data)") }
+            print(report.text)
+        }
+    }
+}
