@@ -16,6 +16,9 @@ extension StudentBuilder {
     public static func swin(teacher: SwinDescription, spec: Spec, seed: UInt64) throws -> (SwinDescription, String) {
         let t = teacher.config
         if spec.distToken { throw DistillError.invalidStudent("--dist-token: a Swin student has no distillation token") }
+        if t.isV2 {
+            throw DistillError.invalidStudent("a Swin v2 student: no backward pass for cosine attention and the continuous position bias yet; a Swin v2 teacher can train a ViT student (--student vit)")
+        }
         var c = t
         var fresh = spec.freshInit
         if let dim = spec.dim, dim != t.embedDim { c.embedDim = dim; fresh = true }
