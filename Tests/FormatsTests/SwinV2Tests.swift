@@ -110,6 +110,24 @@ import TestSupport
         #expect(diff <= 1e-5 * scale, "\(key) logits: max diff \(diff), scale \(scale), ratio \(diff / scale)")
     }
 
+    /// An HF v2 checkpoint stored in f16 or bf16: the absent key bias is made in the file's type, so the three
+    /// thirds pack, and the model runs as the f32 one with its parameters rounded to that type.
+    @Test(arguments: [ParameterDType.f16, .bf16])
+    func halfPrecisionHFCheckpointLoads(_ storage: ParameterDType) throws {
+        let file = try SafetensorsFile(path: Self.file("hf/model.safetensors"))
+        let half = file.tensors.mapValues { $0.castingFloats(to: storage) }
+        var hints = ConfigHints()
+        hints.imageSize = [32, 32]
+        let f32 = try #require(try ModelLoader.load(Self.file("hf")).swin)
+        let meta = [SwinConfigFile.metadataKey: SwinConfigFile.metadataValue(f32.config)]
+        let loaded = try ModelLoader.fromTensors(half, metadata: meta, path: "half.safetensors", format: .safetensors, fileSize: 0,
+                                                 hints: hints, naming: nil)
+        let swin = try #require(loaded.swin)
+        let got = try #require(try Self.run(swin, "input.npy")["logits"])
+        let want = try NpyArray.read(path: Self.file("hf/logits.npy"))
+        #expect(Tolerance.minRowCosine(got, want) >= 0.99, "\(storage): cosine \(Tolerance.minRowCosine(got, want))")
+    }
+
     @Test func hostileV2CheckpointsGetTypedErrors() throws {
         let base = try SafetensorsFile(path: Self.file("timm/model.safetensors")).tensors
         var hints = ConfigHints()

@@ -32,7 +32,7 @@ enum SwinCheckpoint {
         for (c, var parts) in thirds.sorted(by: { $0.key < $1.key }) {
             // Swin v2 has query and value biases only: the key's is zero (keyBiasOmitted)
             if v2, c.hasSuffix(".qkv.bias"), parts[1] == nil, let q = parts[0], q.1.rank == 1, q.1.dtype.isFloatingPoint {
-                parts[1] = (q.0, Tensor(shape: q.1.shape, floats: [Float](repeating: 0, count: q.1.count)))
+                parts[1] = (q.0, Tensor(zeros: q.1.dtype, shape: q.1.shape))  // in the file's float type (f16/bf16 files too)
             }
             guard let q = parts[0], let k = parts[1], let v = parts[2] else {
                 throw FormatError.tensor(path: path, tensor: parts.values.first?.0 ?? c, detail: "query, key and value must all be present")
