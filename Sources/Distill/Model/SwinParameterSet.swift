@@ -56,11 +56,13 @@ public final class SwinParameterSet: FlatParameters, @unchecked Sendable {
     /// The parameters (or, from `buffer`, e.g. the gradients) as separate tensors by canonical name (copies).
     public func tensors(from buffer: Tensor? = nil) -> [String: Tensor] {
         var out: [String: Tensor] = [:]
-        let src = (buffer ?? values).floats
-        for (e, shape) in zip(layout, shapes) {
-            let t = Tensor(zeros: .f32, shape: shape)
-            t.mutableFloats.update(from: src + e.offset, count: e.count)
-            out[e.name] = t
+        let source = buffer ?? values
+        source.withFloats { src in
+            for (e, shape) in zip(layout, shapes) {
+                let t = Tensor(zeros: .f32, shape: shape)
+                t.mutableFloats.update(from: src.baseAddress! + e.offset, count: e.count)
+                out[e.name] = t
+            }
         }
         return out
     }
