@@ -53,23 +53,7 @@ extension DistillCommand {
         Console.note("student: \(how); \(model.parameters.count) parameters; teacher on the graph executor")
         Console.note("training: \(dataset.count) samples, \(settings.epochs) epochs × \(settings.stepsPerEpoch(dataset.count)) steps of \(settings.batch)"
                      + (trainer.optimizer.step > 0 ? ", resuming at step \(trainer.optimizer.step)" : ""))
-        let trainingLog = try log.map { try TrainingLog(path: $0, append: resume != nil) }
-        let progress = TrainingProgress(log: trainingLog)
-        trainer.onEpoch = { progress.eval($0) }
-        let result: DistillResult
-        do {
-            result = try trainer.train { progress.step($0) }
-        } catch DistillError.interrupted(let sig, let step, let saved) {
-            progress.finish()
-            Console.note("\(DistillError.interrupted(signal: sig, step: step, checkpoint: saved)); the student was not saved")
-            Interrupts.terminate(sig)
-        } catch {
-            progress.finish()
-            throw error
-        }
-        progress.finish()
-        if let e = trainingLog?.writeError { Console.warn("the log could not be written completely: \(e)") }
-        if profile { Console.note("time per phase over \(result.steps) steps:\n" + model.profile.table(steps: result.steps)) }
+        let result = try runTraining(trainer)
         let trained = model.description()
         let saved = try SwinSaver.save(trained, to: out, naming: convention, format: .safetensors, writeConfigJSON: true, inputs: inputs)
         Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",

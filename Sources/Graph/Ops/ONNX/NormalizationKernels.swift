@@ -45,17 +45,7 @@ struct ReduceMeanKernel: OpKernel {
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let (src, width, rows, out, held) = try Reduction.rows(node, inputs[0].asF32())
-        let y = out.mutableFloats
-        context.parallelFor(rows, minChunk: 64) { r in
-            for row in r {
-                var s: Float = 0
-                for j in 0..<width { s += src[row * width + j] }
-                y[row] = s / Float(width)
-            }
-        }
-        withExtendedLifetime(held) {}
-        return [out]
+        [try Reduction.sumRows(node, inputs[0], context: context) { s, width in s / Float(width) }]
     }
 }
 

@@ -12,16 +12,6 @@ struct ReduceL2Kernel: OpKernel {
     }
 
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
-        let (src, width, rows, out, held) = try Reduction.rows(node, inputs[0].asF32())
-        let y = out.mutableFloats
-        context.parallelFor(rows, minChunk: 64) { r in
-            for row in r {
-                var s: Float = 0
-                for j in 0..<width { let v = src[row * width + j]; s += v * v }
-                y[row] = s.squareRoot()
-            }
-        }
-        withExtendedLifetime(held) {}
-        return [out]
+        [try Reduction.sumRows(node, inputs[0], context: context, squared: true) { s, _ in s.squareRoot() }]
     }
 }

@@ -22,19 +22,7 @@ struct ReduceSumKernel: OpKernel {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor] {
         let x = inputs[0]
         if Self.isNoop(node) { return [x] }
-        guard !x.dtype.isFloatingPoint else {
-            let (src, width, rows, out, held) = try Reduction.rows(node, x.asF32())
-            let y = out.mutableFloats
-            context.parallelFor(rows, minChunk: 64) { r in
-                for row in r {
-                    var s: Float = 0
-                    for j in 0..<width { s += src[row * width + j] }
-                    y[row] = s
-                }
-            }
-            withExtendedLifetime(held) {}
-            return [out]
-        }
+        guard !x.dtype.isFloatingPoint else { return [try Reduction.sumRows(node, x, context: context) { s, _ in s }] }
         let ax = try Reduction.axes(node, rank: x.rank)
         let keep = Reduction.keepdims(node)
         // The reduced axes last (any dtype), then one exact sum per row.

@@ -26,4 +26,21 @@ enum Reduction {
         let out = try KernelAllocation.tensor(node, .f32, x.shape.enumerated().compactMap { i, d in ax.contains(i) ? (keep ? 1 : nil) : d })
         return (t.floats, width, rows, out, t)
     }
+
+    /// `finish(Σ v, width)` per reduced row of `x` over the node's axes, `v` the element (or its square when
+    /// `squared`), summed in fp32 in index order: `ReduceSum`, `ReduceMean` and `ReduceL2` on floats.
+    static func sumRows(_ node: Node, _ x: Tensor, context: ExecutionContext, squared: Bool = false,
+                        finish: @escaping @Sendable (Float, Int) -> Float) throws -> Tensor {
+        let (src, width, rows, out, held) = try Reduction.rows(node, x.asF32())
+        let y = out.mutableFloats
+        context.parallelFor(rows, minChunk: 64) { r in
+            for row in r {
+                var s: Float = 0
+                for j in 0..<width { let v = src[row * width + j]; s += squared ? v * v : v }
+                y[row] = finish(s, width)
+            }
+        }
+        withExtendedLifetime(held) {}
+        return out
+    }
 }
