@@ -1,5 +1,7 @@
 import Distill
 import Formats
+import Foundation
+import Graph
 
 extension DistillCommand {
     /// The training loop every student shares: progress lines and the `--log` file (appended to on `--resume`),
@@ -25,5 +27,28 @@ extension DistillCommand {
         if let e = trainingLog?.writeError { Console.warn("the log could not be written completely: \(e)") }
         if profile { Console.note("time per phase over \(result.steps) steps:\n" + trainer.student.profile.table(steps: result.steps)) }
         return result
+    }
+
+    /// After the student is saved: the one-line training summary, then the report comparing teacher and student on
+    /// `data` (`--eval`, else the training data), as text or `--json`.
+    func printReport(_ result: DistillResult, savedBytes: Int, teacher: ModelGraph, teacherFileSize: Int, student: ModelGraph,
+                     data: Dataset, config: ViTConfig) throws {
+        Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
+                            result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))
+        var report = try DistillReport.evaluate(teacher: teacher, student: student, data: data, config: config, threads: threads.count,
+                                                latencyRuns: latencyRuns)
+        report.teacherFileSize = teacherFileSize
+        report.studentFileSize = savedBytes
+        report.trainImagesPerSecond = result.imagesPerSecond
+        report.activationBytes = result.activationBytes
+        report.trainPeakRSS = result.peakRSS
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            if eval == nil { print("(no --eval set: the report is on the training data)") }
+            print(report.text)
+        }
     }
 }

@@ -113,22 +113,7 @@ struct DistillCommand: ParsableCommand {
         let result = try runTraining(trainer)
         let saved = try ModelSaver.save(model.description(), to: out, naming: convention, inputs: inputs)
         for w in saved.warnings { Console.warn(w) }
-        Console.note(String(format: "trained %d steps at %.1f images/s; activations %.1f MB, peak RSS %.1f MB; saved %@",
-                            result.steps, result.imagesPerSecond, Double(result.activationBytes) / 1e6, Double(result.peakRSS) / 1e6, out))
-        var report = try DistillReport.evaluate(teacher: teacherGraph, student: try ViTGraphBuilder.build(model.description()), data: evalData ?? dataset,
-                                                config: desc.config, threads: threads.count, latencyRuns: latencyRuns)
-        report.teacherFileSize = t.fileSize
-        report.studentFileSize = saved.bytes
-        report.trainImagesPerSecond = result.imagesPerSecond
-        report.activationBytes = result.activationBytes
-        report.trainPeakRSS = result.peakRSS
-        if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(report), as: UTF8.self))
-        } else {
-            if eval == nil { print("(no --eval set: the report is on the training data)") }
-            print(report.text)
-        }
+        try printReport(result, savedBytes: saved.bytes, teacher: teacherGraph, teacherFileSize: t.fileSize,
+                        student: try ViTGraphBuilder.build(model.description()), data: evalData ?? dataset, config: desc.config)
     }
 }
