@@ -57,6 +57,7 @@ public enum GEMMBenchmark {
         let sgemm = best(reps) {
             BLAS.sgemm(m: m, n: n, k: k, a: x.floats, lda: k, b: b.floats, ldb: n, c: out.mutableFloats, ldc: n)
         }
+        BLAS.setThreads(1)  // back to what every other caller expects
         let wf = Tensor(shape: [n, k], floats: (0..<(n * k)).map { _ in rng.normal() })
         let fp = FloatGEMM.pack(wf), fpath = FloatGEMM.selectedPath ?? FloatGEMM.bestPath
         let packed32 = best(reps) {

@@ -35,7 +35,9 @@ struct MatMulKernel: OpKernel {
         let bs = TensorIndexing.strides(batch)
         let pa = a.floats, pb = b.floats, pc = out.mutableFloats
         let workers = min(context.threads, count)
-        if workers > 1 { BLAS.setThreads(1) }
+        // OpenBLAS stays single-threaded (the executor set it so for the whole run): changing its global thread
+        // count here changed every later OpenBLAS call in the process, including other runs' (its single-threaded
+        // small-matrix kernels round differently from its threaded ones).
         ExecutionContext(threads: workers).parallelFor(count) { range in
             for i in range {
                 var oa = 0, ob = 0, rest = i
@@ -43,7 +45,6 @@ struct MatMulKernel: OpKernel {
                 BLAS.sgemm(m: m, n: n, k: k, a: pa + oa * m * k, lda: k, b: pb + ob * k * n, ldb: n, c: pc + i * m * n, ldc: n)
             }
         }
-        if workers > 1 { BLAS.setThreads(context.threads) }
         return [out]
     }
 }
