@@ -25,16 +25,8 @@ extension DistillCommand {
         let model = try TrainableSwin(desc, threads: threads.count)
         let config = model.inputConfig
         let dataset = try Dataset.open(data, labels: labels, config: config)
-        var settings = training.settings
         let headless = desc.config.numClasses == 0
-        if headless {
-            if dataset.labels != nil { Console.note("the teacher has no classifier head: labels are not used (feature distillation)") }
-            settings.loss = DistillLoss(kind: .cosine, alpha: 1, temperature: settings.loss.temperature)
-            Console.note("the teacher has no classifier head: feature distillation of its pooled features (1 − cosine)")
-        } else if dataset.labels == nil && settings.loss.alpha < 1 {
-            Console.note("no labels for \(data): alpha = 1 (pure distillation)")
-            settings.loss.alpha = 1
-        }
+        let settings = distillSettings(headless: headless, features: "pooled features", dataset: dataset)
         let teacherGraph = try t.graph()
         let trainer = try StudentTrainer(student: model, teacher: .graph(try Executor(graph: teacherGraph, threads: threads.count)), data: dataset,
                                          dataPath: data, settings: settings)

@@ -51,4 +51,19 @@ extension DistillCommand {
             print(report.text)
         }
     }
+
+    /// `--training` settings for this teacher and data: a headless teacher (`features` names what it outputs) is
+    /// distilled by cosine on its features and labels are unused; without labels, alpha becomes 1.
+    func distillSettings(headless: Bool, features: String, dataset: Dataset) -> DistillSettings {
+        var settings = training.settings
+        if headless {
+            if dataset.labels != nil { Console.note("the teacher has no classifier head: labels are not used (feature distillation)") }
+            settings.loss = DistillLoss(kind: .cosine, alpha: 1, temperature: settings.loss.temperature)
+            Console.note("the teacher has no classifier head: feature distillation of its \(features) (1 − cosine)")
+        } else if dataset.labels == nil && settings.loss.alpha < 1 {
+            Console.note("no labels for \(data): alpha = 1 (pure distillation)")
+            settings.loss.alpha = 1
+        }
+        return settings
+    }
 }

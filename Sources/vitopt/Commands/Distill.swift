@@ -78,18 +78,12 @@ struct DistillCommand: ParsableCommand {
         if let p = configAction.writtenPath { try outputs.claim(p, as: "the student's config.json") }
         let model = try TrainableViT(desc, threads: threads.count)
         let dataset = try Dataset.open(data, labels: labels, config: desc.config)
-        var settings = training.settings
         let headless = desc.config.numClasses == 0
-        if headless {
-            // Feature distillation: the student's image embedding (or pooled features) regresses the teacher's.
-            if training.hard { throw ValidationError("--hard needs logits; the teacher (\(desc.config.family)) outputs \(TrainableViT.outputKind(desc.config))") }
-            if dataset.labels != nil { Console.note("the teacher has no classifier head: labels are not used (feature distillation)") }
-            settings.loss = DistillLoss(kind: .cosine, alpha: 1, temperature: settings.loss.temperature)
-            Console.note("the teacher has no classifier head: feature distillation of its \(TrainableViT.outputKind(desc.config)) (1 − cosine)")
-        } else if dataset.labels == nil && settings.loss.alpha < 1 {
-            Console.note("no labels for \(data): alpha = 1 (pure distillation)")
-            settings.loss.alpha = 1
+        // Feature distillation: the student's image embedding (or pooled features) regresses the teacher's.
+        if headless && training.hard {
+            throw ValidationError("--hard needs logits; the teacher (\(desc.config.family)) outputs \(TrainableViT.outputKind(desc.config))")
         }
+        let settings = distillSettings(headless: headless, features: TrainableViT.outputKind(desc.config), dataset: dataset)
         let teacherGraph = try t.graph()
         let teacherRuntime: DistillTeacher = teacherGraphRuntime || t.swin != nil
             ? .graph(try Executor(graph: teacherGraph, threads: threads.count))
