@@ -28,7 +28,6 @@ struct BatchNormalizationKernel: OpKernel {
         let p = inputs.dropFirst().map { $0.asF32().floatArray() }
         try KernelCheck.require(p.allSatisfy { $0.count == c }, node, "per-channel inputs must have \(c) values")
         let (scale, bias) = (p[0], p[1])
-        var (mean, variance) = (p[2], p[3])
         let eps = node.float("epsilon") ?? 1e-5
         let s = x.floats, rows = x.count / max(1, inner)
         let training = (node.int("training_mode") ?? 0) == 1
@@ -41,14 +40,12 @@ struct BatchNormalizationKernel: OpKernel {
             for r in 0..<rows { for i in (r * inner)..<((r + 1) * inner) { let d = s[i] - current[r % c]; sq[r % c] += d * d } }
             let currentVar = sq.map { $0 / count }
             let momentum = node.float("momentum") ?? 0.9
-            let running = (zip(mean, current).map { $0 * momentum + $1 * (1 - momentum) },
-                           zip(variance, currentVar).map { $0 * momentum + $1 * (1 - momentum) })
-            (mean, variance) = (current, currentVar)
-            let out = try normalized(node, x, mean: mean, variance: variance, scale: scale, bias: bias, eps: eps)
-            let extra = [Tensor(shape: [c], floats: running.0), Tensor(shape: [c], floats: running.1)]
+            let out = try normalized(node, x, mean: current, variance: currentVar, scale: scale, bias: bias, eps: eps)
+            let extra = [Tensor(shape: [c], floats: zip(p[2], current).map { $0 * momentum + $1 * (1 - momentum) }),
+                         Tensor(shape: [c], floats: zip(p[3], currentVar).map { $0 * momentum + $1 * (1 - momentum) })]
             return [out] + extra.prefix(node.outputs.count - 1)
         }
-        return [try normalized(node, x, mean: mean, variance: variance, scale: scale, bias: bias, eps: eps)]
+        return [try normalized(node, x, mean: p[2], variance: p[3], scale: scale, bias: bias, eps: eps)]
     }
 
     func normalized(_ node: Node, _ x: Tensor, mean: [Float], variance: [Float], scale: [Float], bias: [Float], eps: Float) throws -> Tensor {
