@@ -35,7 +35,10 @@ let package = Package(
         // fp32 GEMM micro-kernels against pre-packed weights (AVX-512, AVX2+FMA, scalar), chosen at run time.
         .target(name: "CFloatGEMM", dependencies: ["CVecMath"], path: "Sources/CFloatGEMM"),
         // bf16 GEMM micro-kernels (AVX512-BF16, AVX2 emulation, scalar reference; runtime dispatch); epilogues from CFloatGEMM.
-        .target(name: "CBF16GEMM", dependencies: ["CFloatGEMM"]),
+        .target(name: "CBF16GEMM", dependencies: ["CFloatGEMM", "CAMXTiles"]),
+        // The AMX tile operations shared by the int8 and bf16 kernels: CPU/OS detection, the Linux permission
+        // request, and a portable model of the tile instructions for verifying the kernels without AMX.
+        .target(name: "CAMXTiles"),
         // Persistent, briefly spinning worker threads for the parallel loops (pthreads, C11 atomics).
         .target(name: "CThreadPool"),
         // Tensors, the IR, passes and the fp32 executor.
@@ -46,7 +49,7 @@ let package = Package(
             dependencies: ["Graph", "CPNG", "CJPEG", "CHDF5", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["ONNX/Proto/onnx.proto", "ONNX/Proto/generate.sh"]),
         // int8 GEMM micro-kernels (per-function ISA targets, runtime dispatch); not a product.
-        .target(name: "CInt8GEMM"),
+        .target(name: "CInt8GEMM", dependencies: ["CAMXTiles"]),
         // Dynamic int8 quantization: the pass, int8 kernels, int8 model files.
         .target(name: "Quantize", dependencies: ["Graph", "Formats", "CInt8GEMM"]),
         // Attention matrix products for training (AVX-512, scalar reference, runtime dispatch); not a product.

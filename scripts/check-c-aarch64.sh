@@ -11,13 +11,13 @@ SYSROOT_INC=/usr/aarch64-linux-gnu/include
 [[ -x "$CLANG" ]] || { echo "error: no clang beside swift (looked for $CLANG)" >&2; exit 1; }
 [[ -d "$SYSROOT_INC" ]] || { echo "error: $SYSROOT_INC missing: install libc6-dev-arm64-cross (make deps)" >&2; exit 1; }
 count=0
-# Every C target with sources (the system-library shims have none); CVecMath is the shared header they include; CBF16GEMM includes CFloatGEMM's header.
+# Every C target with sources (the system-library shims have none); CVecMath is the shared header they include; CBF16GEMM includes CFloatGEMM's header; the AMX kernels include CAMXTiles'.
 for target in Sources/C*/; do
     target="${target%/}"
     compgen -G "$target/*.c" >/dev/null || continue
     for f in "$target"/*.c; do
         "$CLANG" --target=aarch64-linux-gnu -isystem "$SYSROOT_INC" -fsyntax-only -Wall -Werror \
-            -I"$target/include" -I"$target" -ISources/CVecMath/include -ISources/CFloatGEMM/include "$f"
+            -I"$target/include" -I"$target" -ISources/CVecMath/include -ISources/CFloatGEMM/include -ISources/CAMXTiles/include "$f"
         count=$((count + 1))
     done
 done

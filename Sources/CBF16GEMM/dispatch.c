@@ -17,6 +17,8 @@ int vitopt_bf16_cpu_supports(int path) {
     case VITOPT_BF16_AVX512:
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx512f");
+    case VITOPT_BF16_AMX:
+        return vitopt_bf16_amx_status() == VITOPT_BF16_AMX_READY;
 #endif
     default: return 0;
     }
@@ -62,7 +64,7 @@ void vitopt_bf16_pack(const float *w, int n, int k, int ldw, uint16_t *packed) {
 
 void vitopt_bf16_convert_rows(int path, const float *x, int k, int ldx, uint16_t *a, int lda, int row0, int row1) {
     const int kp = vitopt_bf16_padded_k(k);
-    const int simd = path == VITOPT_BF16_AVX512BF16 && vitopt_bf16_cpu_supports(VITOPT_BF16_AVX512BF16);
+    const int simd = (path == VITOPT_BF16_AVX512BF16 || path == VITOPT_BF16_AMX) && vitopt_bf16_cpu_supports(VITOPT_BF16_AVX512BF16);
     for (int r = row0; r < row1; r++) {
         const float *src = x + (size_t)r * (size_t)ldx;
         uint16_t *dst = a + (size_t)r * (size_t)lda;
@@ -96,6 +98,7 @@ void vitopt_bf16_gemm(int path, int m, int n, int k, const uint16_t *a, int lda,
     vitopt_bf16_args g = {m, n, k, vitopt_bf16_padded_k(k), a, lda, packed, bias, epilogue, residual, c, ldc, panel0, panel1};
     if (!vitopt_bf16_cpu_supports(path)) path = VITOPT_BF16_SCALAR;
     switch (path) {
+    case VITOPT_BF16_AMX: vitopt_bf16_gemm_amx(&g); break;
     case VITOPT_BF16_AVX512BF16: vitopt_bf16_gemm_avx512bf16(&g); break;
     case VITOPT_BF16_AVX512: vitopt_bf16_gemm_avx512(&g); break;
     case VITOPT_BF16_AVX2: vitopt_bf16_gemm_avx2(&g); break;

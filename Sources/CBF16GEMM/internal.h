@@ -26,4 +26,8 @@ void vitopt_bf16_gemm_avx2(const vitopt_bf16_args *g);
 void vitopt_bf16_gemm_avx512bf16(const vitopt_bf16_args *g);
 void vitopt_bf16_gemm_avx512(const vitopt_bf16_args *g);
 void vitopt_bf16_convert_row_avx512bf16(const float *x, int k, uint16_t *a);
+void vitopt_bf16_gemm_amx(const vitopt_bf16_args *g);
+/* Runs `kernel` on a small product with every tail and compares it with the scalar reference within
+ * vitopt_bf16_amx_bound: 1 when it agrees. */
+int vitopt_bf16_amx_self_check(void (*kernel)(const vitopt_bf16_args *));
 #endif

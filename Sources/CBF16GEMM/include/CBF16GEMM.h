@@ -26,6 +26,15 @@
  * which NaN payload they return, and where a sum rounds to exactly FLT_MIN from just below (x86 flushes
  * on tininess after rounding, the scalar reference on the rounded denormal). The epilogue is then
  * the fp32 GEMM's: erf-GELU by vitopt_vgelu, or one fp32 add of the residual.
+ *
+ * The AMX path (TDPBF16PS) is the exception: Intel documents that instruction's rounding per step but not
+ * unambiguously the order of a pair's two products (the intrinsics guide adds the even then the odd one
+ * into the accumulator; the SDM can be read as summing the pair first), so it is held to a bound instead
+ * of bits: before the epilogue, |c − c_scalar| <= vitopt_bf16_amx_bound(Kp, |bias| + Σ_k |a_k·w_k|)
+ * (the products are exact in fp32; only the at most Kp additions of either order round). Its tile
+ * program is verified bit for bit on a model of the stated even-then-odd order
+ * (vitopt_bf16_gemm_amx_emulated), and on the hardware against the bound, once per process before it is
+ * offered.
  */
 #ifndef VITOPT_CBF16GEMM_H
 #define VITOPT_CBF16GEMM_H
@@ -40,15 +49,28 @@ extern "C" {
 /* Output columns per packed panel. */
 #define VITOPT_BF16_NR 64
 
-/* Kernel paths. An AMX-BF16 path would be one more value here (it needs the Linux permission request for
- * the tile data and its own accumulation-order contract). */
+/* Kernel paths. */
 enum {
     VITOPT_BF16_SCALAR = 0,     /* the reference: portable C */
     VITOPT_BF16_AVX2 = 1,       /* AVX2 + FMA emulation in fp32 (bf16 widened by a shift), for CPUs without AVX512-BF16 */
     VITOPT_BF16_AVX512BF16 = 2, /* VDPBF16PS, 6 × 64 register tile */
     VITOPT_BF16_AVX512 = 3,     /* AVX-512F emulation on the fp32 FMA units, 4 × 64 tile: faster than VDPBF16PS where that
                                    instruction runs below the FMA rate */
+    VITOPT_BF16_AMX = 4,        /* AMX-BF16 TDPBF16PS, 32 × 32 tile blocks (gemm_amx.c): CPU, OS, Linux permission and a
+                                   self-check against the scalar path are checked first; within a bound, not bit-exact */
 };
+
+/* Why VITOPT_BF16_AMX is or is not offered (vitopt_bf16_amx_status; probed once per process). */
+enum {
+    VITOPT_BF16_AMX_READY = 0,             /* CPU, OS, permission and the kernel's self-check all good */
+    VITOPT_BF16_AMX_NO_CPU = 1,            /* no AMX-TILE/AMX-BF16 in CPUID, or the OS does not enable tile state (XCR0) */
+    VITOPT_BF16_AMX_NO_PERMISSION = 2,     /* Linux refused ARCH_REQ_XCOMP_PERM for XTILEDATA */
+    VITOPT_BF16_AMX_SELF_CHECK_FAILED = 3, /* the kernel disagreed with the scalar path beyond the bound on the real tiles */
+};
+int vitopt_bf16_amx_status(void);
+
+/* The AMX path's bound on |c − c_scalar| for an output of padded depth kp whose |bias| + Σ|a·w| is `magnitude`. */
+double vitopt_bf16_amx_bound(int kp, double magnitude);
 
 /* Epilogues (the same values as CFloatGEMM's VITOPT_EPILOGUE_*). */
 enum { VITOPT_BF16_EPILOGUE_NONE = 0, VITOPT_BF16_EPILOGUE_GELU = 1, VITOPT_BF16_EPILOGUE_RESIDUAL = 2 };
@@ -83,6 +105,15 @@ void vitopt_bf16_convert_rows(int path, const float *x, int k, int ldx, uint16_t
  * reference. Panels are independent, so threads may split the panel range. */
 void vitopt_bf16_gemm(int path, int m, int n, int k, const uint16_t *a, int lda, const uint16_t *packed,
                       const float *bias, int epilogue, const float *residual, float *c, int ldc, int panel0, int panel1);
+
+/* Test only, never dispatched: vitopt_bf16_gemm's arguments (the scalar path's contract otherwise) run
+ * through the AMX kernel's tile program on a portable model of the tile instructions, on any CPU. Returns
+ * 0, or the first fault (VITOPT_AMX_* of amx_tiles.h) the hardware would have raised. */
+int vitopt_bf16_gemm_amx_emulated(int m, int n, int k, const uint16_t *a, int lda, const uint16_t *packed, const float *bias,
+                                  int epilogue, const float *residual, float *c, int ldc, int panel0, int panel1);
+
+/* The first-use self-check run on the emulated kernel (1: passed), for tests. */
+int vitopt_bf16_amx_emulated_self_check(void);
 
 #ifdef __cplusplus
 }

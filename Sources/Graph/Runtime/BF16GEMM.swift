@@ -16,7 +16,7 @@ import Glibc
 /// GEMM on the same inputs the difference is the rounding of the operands: each product is off by at
 /// most about 2·2⁻⁸ relative, so an output of K terms is within ≈ 2⁻⁷·Σ|a·w| (plus fp32 rounding).
 public enum BF16GEMM {
-    /// The kernel paths (`VITOPT_BF16_KERNEL` names them). AMX-BF16 would be one more.
+    /// The kernel paths (`VITOPT_BF16_KERNEL` names them).
     public enum Path: String, CaseIterable, Sendable {
         /// The portable reference.
         case scalar
@@ -27,6 +27,10 @@ public enum BF16GEMM {
         /// AVX-512F emulation on the fp32 FMA units (same bits): faster than `avx512bf16` where `VDPBF16PS`
         /// runs below the FMA rate, as on this project's Xeon without AMX (docs/bf16.md).
         case avx512
+        /// AMX-BF16 `TDPBF16PS` on 32 × 32 tile blocks (Sapphire Rapids and later, with Linux's permission for
+        /// the tile data). Offered only after a first-use self-check on the real tiles. Not bit-exact with the
+        /// others: within `amxBound` of the scalar reference (`CBF16GEMM.h`).
+        case amx
 
         var code: Int32 {
             switch self {
@@ -34,8 +38,12 @@ public enum BF16GEMM {
             case .avx2: Int32(VITOPT_BF16_AVX2)
             case .avx512bf16: Int32(VITOPT_BF16_AVX512BF16)
             case .avx512: Int32(VITOPT_BF16_AVX512)
+            case .amx: Int32(VITOPT_BF16_AMX)
             }
         }
+
+        /// Whether the path writes the scalar reference's bits (every path but `amx`).
+        public var isBitExact: Bool { self != .amx }
 
         /// Whether this CPU runs the path.
         public var isSupported: Bool { vitopt_bf16_cpu_supports(code) != 0 }
@@ -48,19 +56,37 @@ public enum BF16GEMM {
     /// Paths this CPU runs.
     public static var availablePaths: [Path] { Path.allCases.filter(\.isSupported) }
 
-    /// `VITOPT_BF16_KERNEL`'s path when set; else, on a CPU with bf16 hardware, the faster of `avx512bf16`
-    /// and `avx512` (`fasterHardwarePath`); `nil` on a CPU without bf16 hardware, so that bf16 precision
-    /// runs in fp32 (the AVX2 emulation is slower than fp32 and only worth forcing to check results).
+    /// Why the AMX path is or is not offered here (probed once per process).
+    public static var amxStatus: String {
+        switch vitopt_bf16_amx_status() {
+        case Int32(VITOPT_BF16_AMX_READY): "AMX-BF16 ready"
+        case Int32(VITOPT_BF16_AMX_NO_PERMISSION): "AMX-BF16 present, but Linux refused the tile-data permission"
+        case Int32(VITOPT_BF16_AMX_SELF_CHECK_FAILED): "AMX-BF16 present, but the kernel failed its self-check on the real tiles"
+        default: "no AMX-BF16 on this CPU (or the OS does not enable tile state)"
+        }
+    }
+
+    /// The AMX path's bound on `|c − c_scalar|` (before the epilogue) for an output of padded depth `paddedK`
+    /// whose `|bias| + Σ|a·w|` is `magnitude`: `2·paddedK·2⁻²⁴·magnitude` (with a 10⁻⁴ margin) plus
+    /// `2·paddedK·2⁻¹²⁶` for flushed denormals.
+    public static func amxBound(paddedK: Int, magnitude: Double) -> Double { vitopt_bf16_amx_bound(Int32(paddedK), magnitude) }
+
+    /// `VITOPT_BF16_KERNEL`'s path when set; else `amx` where it is ready; else, on a CPU with AVX512-BF16,
+    /// the faster of `avx512bf16` and `avx512` (`fasterHardwarePath`); `nil` on a CPU without bf16
+    /// hardware, so that bf16 precision runs in fp32 (the AVX2 emulation is slower than fp32 and only worth
+    /// forcing to check results).
     /// - Throws: `GraphError.unsupported` for an unknown path, or one this CPU cannot run.
     public static func selectedPath(environment: [String: String] = currentEnvironment()) throws -> Path? {
         guard let raw = environment[environmentKey], !raw.isEmpty else {
+            if Path.amx.isSupported { return .amx }
             return Path.avx512bf16.isSupported ? fasterHardwarePath : nil
         }
         guard let path = Path(rawValue: raw.lowercased()) else {
             throw GraphError.unsupported("\(environmentKey)=\(raw) is not one of \(Path.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard path.isSupported else {
-            throw GraphError.unsupported("\(environmentKey)=\(raw): this CPU cannot run that path (available: \(availablePaths.map(\.rawValue).joined(separator: ", ")))")
+            let why = path == .amx ? " (\(amxStatus))" : ""
+            throw GraphError.unsupported("\(environmentKey)=\(raw): this CPU cannot run that path\(why) (available: \(availablePaths.map(\.rawValue).joined(separator: ", ")))")
         }
         return path
     }

@@ -6,17 +6,7 @@ import Graph
 /// CPUs without AMX. Same operands and contract as `Int8GEMM.run`/`runRaw`, for panels `panels`.
 enum Int8AMXEmulation {
     /// A fault the hardware would have raised on the kernel's tile program.
-    struct Fault: Error, CustomStringConvertible {
-        let code: Int32
-        var description: String {
-            switch code {
-            case 1: return "#GP: invalid tile configuration"
-            case 2: return "#UD: tile instruction on an unconfigured tile"
-            case 3: return "#UD: tdpbusd operand shapes do not chain"
-            default: return "AMX emulator fault \(code)"
-            }
-        }
-    }
+    typealias Fault = AMXEmulatorFault
 
     /// Whether this CPU runs the AVX-512 epilogue the hardware path uses (every AMX CPU does).
     static var simdEpilogueSupported: Bool { vitopt_i8_amx_simd_epilogue_supported() != 0 }

@@ -1,10 +1,12 @@
-/* The AMX tile operations the int8 kernel uses, in two interchangeable forms:
- *   - AMX_TILES_REAL: the hardware instructions (ldtilecfg, tilezero, tileloadd, tdpbusd, tilestored,
- *     tilerelease) through their intrinsics, in functions compiled with target("amx-tile,amx-int8");
+/* The AMX tile operations vitopt's int8 and bf16 kernels use, in two interchangeable forms:
+ *   - AMX_TILES_REAL: the hardware instructions (ldtilecfg, tilezero, tileloadd, tdpbusd, tdpbf16ps,
+ *     tilestored, tilerelease) through their intrinsics, in functions compiled with
+ *     target("amx-tile,amx-int8,amx-bf16");
  *   - otherwise: vitopt_amx_emu_*, a portable C model of the same instructions' architectural effect
  *     (Intel SDM, AMX chapter), used to verify the kernel on CPUs without AMX.
- * The kernel body (gemm_amx_body.h) is written once against the T_* macros below and compiled in both
- * forms, so the emulated run executes exactly the tile program the hardware would.
+ * Each kernel body (CInt8GEMM's gemm_amx_body.h, CBF16GEMM's gemm_amx_body.h) is written once against the
+ * T_* macros below and compiled in both forms, so the emulated run executes exactly the tile program the
+ * hardware would.
  *
  * Tile numbers passed to T_* must be integer literals (the instructions encode them as immediates). */
 #ifndef VITOPT_AMX_TILES_H
@@ -32,7 +34,7 @@ enum {
     VITOPT_AMX_OK = 0,
     VITOPT_AMX_GP_CONFIG = 1,      /* #GP: LDTILECFG with an invalid palette, reserved bits or sizes */
     VITOPT_AMX_UD_UNCONFIGURED = 2, /* #UD: a tile instruction with no configuration, or on an unused tile */
-    VITOPT_AMX_UD_SHAPE = 3,       /* #UD: TDPBUSD operands whose shapes do not chain, or repeated tiles */
+    VITOPT_AMX_UD_SHAPE = 3,       /* #UD: TDPBUSD/TDPBF16PS operands whose shapes do not chain, or repeated tiles */
 };
 
 /* Emulated architectural state: the configuration and 8 tiles of 16 × 64 bytes. */
@@ -60,10 +62,31 @@ void vitopt_amx_emu_stored(vitopt_amx_emu *x, int t, void *base, ptrdiff_t strid
  * in int32 with wraparound; requires a.rows = d.rows, b.rows = a.colsb/4, b.colsb = d.colsb and three
  * distinct configured tiles (else #UD). */
 void vitopt_amx_emu_dpbusd(vitopt_amx_emu *x, int d, int a, int b);
+/* TDPBF16PS d += a·b in fp32: for row m < d.rows and dword n < d.colsb/4, with the same shape rules as
+ * TDPBUSD, each dword of a and b read as a pair of bf16 (element 0 in the low half):
+ *   for k < a.colsb/4 ascending:
+ *     d[m].fp32[n] = fma(a[m].bf16[2k],   b[k].bf16[2n],   d[m].fp32[n])
+ *     d[m].fp32[n] = fma(a[m].bf16[2k+1], b[k].bf16[2n+1], d[m].fp32[n])
+ * each step rounded to nearest even, bf16 and accumulator denormals read as zero, a denormal result
+ * flushed to a zero of its sign (MXCSR ignored). That is the even-then-odd order of Intel's intrinsics
+ * guide; the SDM's text can also be read as summing a pair's two products before the accumulator, so the
+ * hardware is held to a tolerance (CBF16GEMM.h), and this model to its own order bit for bit. */
+void vitopt_amx_emu_dpbf16ps(vitopt_amx_emu *x, int d, int a, int b);
+
+/* Leaf 7 EDX bits of the AMX features, for vitopt_amx_cpu_has. */
+enum { VITOPT_AMX_BF16_BIT = 22, VITOPT_AMX_TILE_BIT = 24, VITOPT_AMX_INT8_BIT = 25 };
+
+/* Whether the CPU has AMX-TILE and the feature `bit` (VITOPT_AMX_INT8_BIT or VITOPT_AMX_BF16_BIT) and the
+ * OS saves tile state (CPUID OSXSAVE, XCR0 bits 17 and 18). 0 off x86-64 Linux. */
+int vitopt_amx_cpu_has(int bit);
+
+/* Linux (5.16+) keeps tile data disabled until the process asks (arch_prctl ARCH_REQ_XCOMP_PERM for
+ * XTILEDATA): asked once per process; 1 when granted, 0 when refused or off Linux. */
+int vitopt_amx_request_permission(void);
 
 #if defined(AMX_TILES_REAL)
 #include <immintrin.h>
-#define AMX_FN __attribute__((target("amx-tile,amx-int8")))
+#define AMX_FN __attribute__((target("amx-tile,amx-int8,amx-bf16")))
 typedef struct { char unused; } amx_ctx;
 #define T_CFG(x, cfg) _tile_loadconfig(cfg)
 #define T_RELEASE(x) _tile_release()
@@ -73,6 +96,7 @@ typedef struct { char unused; } amx_ctx;
 #define T_LOAD(x, t, base, stride) do { __asm__ volatile("" ::: "memory"); _tile_loadd(t, base, stride); } while (0)
 #define T_STORE(x, t, base, stride) _tile_stored(t, base, stride)
 #define T_DPBUSD(x, d, a, b) _tile_dpbusd(d, a, b)
+#define T_DPBF16PS(x, d, a, b) _tile_dpbf16ps(d, a, b)
 #else
 #define AMX_FN
 typedef vitopt_amx_emu amx_ctx;
@@ -82,5 +106,6 @@ typedef vitopt_amx_emu amx_ctx;
 #define T_LOAD(x, t, base, stride) vitopt_amx_emu_loadd(x, t, base, stride)
 #define T_STORE(x, t, base, stride) vitopt_amx_emu_stored(x, t, base, stride)
 #define T_DPBUSD(x, d, a, b) vitopt_amx_emu_dpbusd(x, d, a, b)
+#define T_DPBF16PS(x, d, a, b) vitopt_amx_emu_dpbf16ps(x, d, a, b)
 #endif
 #endif
