@@ -19,6 +19,8 @@ int vitopt_bf16_cpu_supports(int path) {
         return __builtin_cpu_supports("avx512f");
     case VITOPT_BF16_AMX:
         return vitopt_bf16_amx_status() == VITOPT_BF16_AMX_READY;
+    case VITOPT_BF16_WIDENED:
+        return vitopt_bf16_widened_supported();
 #endif
     default: return 0;
     }

@@ -16,7 +16,7 @@ import TestSupport
 
     func run(_ path: BF16GEMM.Path, m: Int, k: Int, n: Int, a: [Float], w: [Float], bias: [Float]?, epilogue: Int = 0,
              residual: [Float]? = nil, threads: Int = 1) throws -> [Float] {
-        let packed = try BF16GEMM.pack(Tensor(shape: [n, k], floats: w), name: "w")
+        let packed = try BF16GEMM.pack(Tensor(shape: [n, k], floats: w), name: "w", path: path)
         var c = [Float](repeating: .nan, count: m * n)
         let r = residual ?? []
         try a.withUnsafeBufferPointer { ap in
@@ -199,5 +199,12 @@ import TestSupport
         #expect(packed.nodes.filter { $0.op == PackedBF16LinearKernel.op }.count == 2 && packed.initializers["w1"] == nil)
         packed.initializers["w1#packed"] = Tensor(zeros: .u16, shape: [3, 42, 64])
         #expect(throws: GraphError.self) { try packed.inferShapes(registry: .standard) }
+        // The widened path's own layout: F32 panels of 32 columns; the bf16 layout is refused there.
+        guard BF16GEMM.Path.widened.isSupported else { return }
+        var widened = try PackLinearWeightsPass.apply(g, bf16: .widened)
+        #expect(widened.initializers["w1#packed"]?.dtype == .f32 && widened.initializers["w1#packed"]?.shape == [5, 40, 32])
+        _ = try widened.inferShapes(registry: .standard)
+        widened.initializers["w1#packed"] = try BF16GEMM.pack(g.initializers["w1"]!, name: "w1")
+        #expect(throws: GraphError.self) { try widened.inferShapes(registry: .standard) }
     }
 }

@@ -58,6 +58,8 @@ enum {
                                    instruction runs below the FMA rate */
     VITOPT_BF16_AMX = 4,        /* AMX-BF16 TDPBF16PS, 32 × 32 tile blocks (gemm_amx.c): CPU, OS, Linux permission and a
                                    self-check against the scalar path are checked first; within a bound, not bit-exact */
+    VITOPT_BF16_WIDENED = 5,    /* bf16 values widened to fp32 once, pairs odd-first, on the fp32 GEMM under FTZ/DAZ
+                                   (gemm_widened.c): its own packing (vitopt_bf16_pack_widened), same bits */
 };
 
 /* Why VITOPT_BF16_AMX is or is not offered (vitopt_bf16_amx_status; probed once per process). */
@@ -105,6 +107,20 @@ void vitopt_bf16_convert_rows(int path, const float *x, int k, int ldx, uint16_t
  * reference. Panels are independent, so threads may split the panel range. */
 void vitopt_bf16_gemm(int path, int m, int n, int k, const uint16_t *a, int lda, const uint16_t *packed,
                       const float *bias, int epilogue, const float *residual, float *c, int ldc, int panel0, int panel1);
+
+/* The widened path (VITOPT_BF16_WIDENED; vitopt_bf16_gemm does not run it: it has its own layouts).
+ * Supported with an FMA path of the fp32 GEMM on x86. Weights: vitopt_bf16_widened_packed_size floats
+ * (64-byte aligned) packed by vitopt_bf16_pack_widened (0: out of memory) — CFloatGEMM's panels of
+ * VITOPT_SGEMM_NR columns over padded K, each weight rounded to bf16 and widened, pairs odd element first.
+ * Activations: rows [row0, row1) of x widened the same way by vitopt_bf16_widen_rows into rows of stride
+ * ldo >= padded K (optionally then packed with vitopt_sgemm_pack_a_tiles over padded K). The product runs
+ * CFloatGEMM's panels [panel0, panel1) (NR = VITOPT_SGEMM_NR) with this file's contract and epilogues. */
+int vitopt_bf16_widened_supported(void);
+long vitopt_bf16_widened_packed_size(int k, int n);
+int vitopt_bf16_pack_widened(const float *w, int n, int k, int ldw, float *packed);
+void vitopt_bf16_widen_rows(const float *x, int k, int ldx, float *out, int ldo, int row0, int row1);
+void vitopt_bf16_gemm_widened(int m, int n, int k, const float *a, int lda, const float *apacked, const float *packed,
+                              const float *bias, int epilogue, const float *residual, float *c, int ldc, int panel0, int panel1);
 
 /* Test only, never dispatched: vitopt_bf16_gemm's arguments (the scalar path's contract otherwise) run
  * through the AMX kernel's tile program on a portable model of the tile instructions, on any CPU. Returns

@@ -1,4 +1,5 @@
-/// `LinearPackedBF16(x[..., K], packed U16[P, Kp, 64], bias[Nout]?, residual[..., Nout]?) {out_features, path, epilogue?}`
+/// `LinearPackedBF16(x[..., K], packed U16[P, Kp, 64] (F32[P, Kp, 32] on the widened path), bias[Nout]?, residual[..., Nout]?)
+/// {out_features, path, epilogue?}`
 /// -> F32 `[..., Nout]`: a `Linear` whose constant weight `BF16GEMM.pack` has rounded to bf16 and laid
 /// out for the bf16 micro-kernels; `x` is rounded to bf16 at run time, sums are fp32 (see `BF16GEMM`).
 /// The epilogues are `LinearPacked`'s: `"gelu"` (erf GELU) or `"residual"` (adds the last input).
@@ -12,13 +13,13 @@ struct PackedBF16LinearKernel: ResidualEpilogueKernel {
         try KernelCheck.arity(node, inputs.count, residual ? 3...4 : 2...3)
         try KernelCheck.floats(node, [inputs[0]] + inputs.dropFirst(2))
         guard let nOut = node.int("out_features"), nOut >= 1 else { throw GraphError.missingAttribute(node: node.name, name: "out_features") }
-        _ = try path(node)
+        let path = try path(node)
         if let e = node.string("epilogue"), e != "gelu" && e != "residual" {
             throw GraphError.shapeMismatch(node: node.name, detail: "epilogue must be \"gelu\" or \"residual\", is \"\(e)\"")
         }
         let k = try KernelCheck.fixed(node, inputs[0], axis: -1)
-        let panels = (nOut + BF16GEMM.panelWidth - 1) / BF16GEMM.panelWidth
-        try KernelCheck.require(inputs[1].dtype == .u16 && inputs[1].shape == [.fixed(panels), .fixed(BF16GEMM.paddedK(k)), .fixed(BF16GEMM.panelWidth)],
+        let layout = BF16GEMM.packedLayout(n: nOut, k: k, path: path)
+        try KernelCheck.require(inputs[1].dtype == layout.dtype && inputs[1].shape == layout.shape.map { .fixed($0) },
                                 node, "packed bf16 weight \(inputs[1].dtype.rawValue) \(inputs[1].shape.shapeDescription) does not fit \(k) input and \(nOut) output features")
         let out = Array(inputs[0].shape.dropLast()) + [.fixed(nOut)]
         if !residual, inputs.count == 3 {
@@ -38,8 +39,9 @@ struct PackedBF16LinearKernel: ResidualEpilogueKernel {
         let x = inputs[0], packed = inputs[1]
         guard let nOut = node.int("out_features") else { throw GraphError.missingAttribute(node: node.name, name: "out_features") }
         let k = x.shape.last ?? 0, rows = x.count / max(1, k)
-        let panels = (nOut + BF16GEMM.panelWidth - 1) / BF16GEMM.panelWidth
-        guard packed.dtype == .u16, packed.shape == [panels, BF16GEMM.paddedK(k), BF16GEMM.panelWidth] else {
+        let path = try path(node)
+        let layout = BF16GEMM.packedLayout(n: nOut, k: k, path: path)
+        guard packed.dtype == layout.dtype, packed.shape == layout.shape else {
             throw GraphError.shapeMismatch(node: node.name, detail: "packed bf16 weight \(packed.shape) does not fit \(k) input and \(nOut) output features")
         }
         let shape = Array(x.shape.dropLast()) + [nOut]
@@ -59,7 +61,7 @@ struct PackedBF16LinearKernel: ResidualEpilogueKernel {
             epilogue = .residual(r.floats)
         }
         try BF16GEMM.multiply(x.floats, m: rows, k: k, packed: packed, n: nOut, bias: hasBias ? inputs[2].floats : nil,
-                              into: out.mutableFloats, path: try path(node), epilogue: epilogue, context: context)
+                              into: out.mutableFloats, path: path, epilogue: epilogue, context: context)
         return [out]
     }
 

@@ -13,7 +13,7 @@ public enum PackLinearWeightsPass {
     /// The graph with its constant-weight Linears on the bf16 kernel `path`.
     /// - Throws: `TensorError` when a packed weight does not fit the memory budget.
     public static func apply(_ graph: ModelGraph, bf16 path: BF16GEMM.Path) throws -> ModelGraph {
-        try rewrite(graph, op: PackedBF16LinearKernel.op, path: .string(path.rawValue)) { w, name in try BF16GEMM.pack(w, name: name) }
+        try rewrite(graph, op: PackedBF16LinearKernel.op, path: .string(path.rawValue)) { w, name in try BF16GEMM.pack(w, name: name, path: path) }
     }
 
     private static func rewrite(_ graph: ModelGraph, op: String, path: Attribute,

@@ -31,6 +31,10 @@ public enum BF16GEMM {
         /// the tile data). Offered only after a first-use self-check on the real tiles. Not bit-exact with the
         /// others: within `amxBound` of the scalar reference (`CBF16GEMM.h`).
         case amx
+        /// The bf16 values widened to fp32 once (weights at packing, activations per call), each pair odd
+        /// element first, on vitopt's fp32 GEMM under FTZ/DAZ: the same FMA chain, so the same bits, at the
+        /// fp32 kernel's speed; the packed weights take fp32's memory. Needs an FMA path of `FloatGEMM` on x86.
+        case widened
 
         var code: Int32 {
             switch self {
@@ -39,6 +43,7 @@ public enum BF16GEMM {
             case .avx512bf16: Int32(VITOPT_BF16_AVX512BF16)
             case .avx512: Int32(VITOPT_BF16_AVX512)
             case .amx: Int32(VITOPT_BF16_AMX)
+            case .widened: Int32(VITOPT_BF16_WIDENED)
             }
         }
 
@@ -91,29 +96,31 @@ public enum BF16GEMM {
         return path
     }
 
-    /// Of `avx512bf16` and `avx512`, the faster on this CPU: each is timed on a 96 × 768 × 512 GEMM (best
-    /// of 6, alternating; about 20 ms, once per process; a 48 × 768 × 256 trial of 4 picked the slower one
-    /// on a loaded machine). `VDPBF16PS` runs at the FMA rate on some
-    /// CPUs and at half of it on others (docs/bf16.md); the two write the same bits, so the choice
-    /// changes only the speed.
+    /// The fastest of the bit-exact hardware-era paths this CPU runs (`avx512bf16`, `avx512`, `widened`): each is
+    /// timed on a 96 × 768 × 512 GEMM (best of 6, interleaved; about 40 ms, once per process; a 48 × 768 × 256
+    /// trial of 4 picked the slower one on a loaded machine). `VDPBF16PS` runs at the FMA rate on some CPUs and
+    /// at half of it on others (docs/bf16.md); the paths write the same bits, so the choice changes only the speed.
     static let fasterHardwarePath: Path = {
-        guard Path.avx512.isSupported else { return .avx512bf16 }
+        let candidates = [Path.avx512bf16, .avx512, .widened].filter(\.isSupported)
+        guard candidates.count > 1 else { return candidates.first ?? .avx512bf16 }
         let (m, k, n) = (96, 768, 512)
         func values(_ count: Int) -> [Float] { (0..<count).map { Float(($0 * 7919) % 97) / 48 - 1 } }
-        let a = Tensor(shape: [m, k], floats: values(m * k))
-        guard let w = try? pack(Tensor(shape: [n, k], floats: values(n * k)), name: "calibration") else { return .avx512bf16 }
+        let a = Tensor(shape: [m, k], floats: values(m * k)), w = Tensor(shape: [n, k], floats: values(n * k))
         let c = Tensor(zeros: .f32, shape: [m, n])
         let context = ExecutionContext(threads: 1)
+        var packed: [Path: Tensor] = [:]
+        for path in candidates { packed[path] = try? pack(w, name: "calibration", path: path) }
         var best: [Path: UInt64] = [:]
         for _ in 0..<6 {
-            for path in [Path.avx512bf16, .avx512] {
+            for path in candidates {
+                guard let p = packed[path] else { continue }
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                try? multiply(a.floats, m: m, k: k, packed: w, n: n, bias: nil, into: c.mutableFloats, path: path, context: context)
+                try? multiply(a.floats, m: m, k: k, packed: p, n: n, bias: nil, into: c.mutableFloats, path: path, context: context)
                 let t = DispatchTime.now().uptimeNanoseconds - t0
                 best[path] = min(best[path] ?? .max, t)
             }
         }
-        return (best[.avx512] ?? .max) < (best[.avx512bf16] ?? .max) ? .avx512 : .avx512bf16
+        return candidates.min { (best[$0] ?? .max) < (best[$1] ?? .max) } ?? .avx512bf16
     }()
 
     /// The process environment, for `selectedPath`.
@@ -131,16 +138,31 @@ public enum BF16GEMM {
     /// Rounds one value to bf16 (the bits) as the kernels do.
     public static func round(_ x: Float) -> UInt16 { vitopt_bf16_from_f32(x) }
 
-    /// Packs a float weight `[n, k]` (any float dtype, converted to F32 exactly) into a U16 tensor
-    /// `[panels, paddedK, 64]` of bf16 bits.
+    /// Packs a float weight `[n, k]` (any float dtype, converted to F32 exactly) for `path`: a U16 tensor
+    /// `[panels, paddedK, 64]` of bf16 bits for every path but `widened`, which gets an F32 tensor
+    /// `[fp32 panels, paddedK, 32]` of the rounded values widened (pairs odd element first).
     /// - Throws: `TensorError` when the packed size does not fit the memory budget.
-    public static func pack(_ weight: Tensor, name: String) throws -> Tensor {
+    public static func pack(_ weight: Tensor, name: String, path: Path = .scalar) throws -> Tensor {
         let w = weight.asF32()
         let n = w.shape[0], k = w.shape[1]
+        if path == .widened {
+            let panels = (n + FloatGEMM.panelWidth - 1) / FloatGEMM.panelWidth
+            let out = try Tensor(zeros: .f32, shape: [panels, paddedK(k), FloatGEMM.panelWidth], for: "widened bf16 packed weight '\(name)'")
+            guard vitopt_bf16_pack_widened(w.floats, Int32(n), Int32(k), Int32(k), out.mutableFloats) != 0 else {
+                throw TensorError.outOfMemory(what: "widened bf16 packing of '\(name)'", bytes: n * paddedK(k) * 4, available: nil)
+            }
+            return out
+        }
         let panels = (n + panelWidth - 1) / panelWidth
         let out = try Tensor(zeros: .u16, shape: [panels, paddedK(k), panelWidth], for: "bf16 packed weight '\(name)'")
         vitopt_bf16_pack(w.floats, Int32(n), Int32(k), Int32(k), out.mutableRawPointer.assumingMemoryBound(to: UInt16.self))
         return out
+    }
+
+    /// The shape and dtype `pack` gives an `[n, k]` weight for `path`.
+    public static func packedLayout(n: Int, k: Int, path: Path) -> (dtype: DType, shape: [Int]) {
+        path == .widened ? (.f32, [(n + FloatGEMM.panelWidth - 1) / FloatGEMM.panelWidth, paddedK(k), FloatGEMM.panelWidth])
+            : (.u16, [(n + panelWidth - 1) / panelWidth, paddedK(k), panelWidth])
     }
 
     /// `c[m, n] = bf16(a[m, k])·bf16(W)ᵀ + bias`, then `epilogue`, with W packed by `pack`. A is rounded
@@ -149,6 +171,10 @@ public enum BF16GEMM {
     public static func multiply(_ a: UnsafePointer<Float>, m: Int, k: Int, packed: Tensor, n: Int,
                                 bias: UnsafePointer<Float>?, into c: UnsafeMutablePointer<Float>,
                                 path: Path, epilogue: FloatGEMM.Epilogue = .none, context: ExecutionContext) throws {
+        if path == .widened {
+            try multiplyWidened(a, m: m, k: k, packed: packed, n: n, bias: bias, into: c, epilogue: epilogue, context: context)
+            return
+        }
         let kp = paddedK(k)
         let rows = try Tensor(uninitialized: .u16, shape: [max(1, m), kp], for: "bf16 activations (\(m) × \(kp))")
         let ap = rows.mutableRawPointer.assumingMemoryBound(to: UInt16.self)

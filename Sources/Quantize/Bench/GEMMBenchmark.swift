@@ -64,7 +64,7 @@ public enum GEMMBenchmark {
             FloatGEMM.multiply(x.floats, m: m, k: k, packed: fp, n: n, bias: nil, into: out.mutableFloats, path: fpath, context: ctx)
         }
         var result = Result(shape: shape, int8GOPs: ops / int8 / 1e9, sgemmGFLOPs: ops / sgemm / 1e9, packedGFLOPs: ops / packed32 / 1e9)
-        if let bf16, let wb = try? BF16GEMM.pack(wf, name: "benchmark weight") {
+        if let bf16, let wb = try? BF16GEMM.pack(wf, name: "benchmark weight", path: bf16) {
             let t = best(reps) {
                 try? BF16GEMM.multiply(x.floats, m: m, k: k, packed: wb, n: n, bias: nil, into: out.mutableFloats, path: bf16, context: ctx)
             }
