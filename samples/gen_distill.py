@@ -24,7 +24,7 @@ import torch.nn.functional as F
 import generate as G
 
 OUT = G.ROOT / "distill"
-TINY_ARGS = {"img_size": 16, "patch_size": 4, "in_chans": 3, "num_classes": 5, "embed_dim": 32, "depth": 2,
+TINY_ARGS = {"img_size": 16, "patch_size": 4, "in_chans": 3, "num_classes": 5, "embed_dim": 16, "depth": 2,
              "num_heads": 2, "mlp_ratio": 2.0}
 ALPHA, TEMPERATURE = 0.5, 2.0
 LR, WEIGHT_DECAY, MAX_NORM = 1e-2, 0.05, 0.5

@@ -16,6 +16,15 @@ goldens: transformers' own processors, saved with `save_pretrained` and run on p
   preprocess/hf_convnext_224_pixels.npy             [1,3,224,224] uint8: its pixel_values as pixels
   Each processor is loaded back with AutoImageProcessor (default backend: torchvision) and compared with timm's
   transform of the same recipe and with the same processor on the PIL backend; the differences are printed.
+  preprocess/hf_siglip_32_pixels.npy                [1,3,32,32] uint8: AutoImageProcessor of families/siglip/hf (its
+                                                    SiglipImageProcessor, 32x32 bicubic, mean/std 0.5) on photo.png
+  preprocess/photo_square.png                       photo.png's central 200x200, Pillow LANCZOS to 72x72 (a square
+                                                    image: Siglip2ImageProcessor keeps the aspect ratio)
+  preprocess/siglip2_32/preprocessor_config.json    Siglip2ImageProcessor(patch_size 8, max_num_patches 16, bilinear,
+                                                    mean/std 0.5): the processor of families/siglip2/hf's tower
+  preprocess/hf_siglip2_32_pixels.npy               [1,16,192] uint8: its pixel_values (patches flattened as row,
+                                                    column, channel) on photo_square.png, as pixels
+  (`python samples/gen_hf_export.py siglip` writes only these four.)
 
 check: runs `vitopt convert` of the digits teacher (samples/digits/timm, a timm recipe) into an Optimum-style folder
   (`--to onnx`) and a Hugging Face safetensors folder (`--naming hf`), and of hf-vit into an Optimum folder; then
@@ -88,6 +97,33 @@ def goldens():
         print(f"    PIL backend vs timm:         {pixel_diff(pil_pixels, timm_pixels)}")
         save_npy(ROOT / "preprocess" / f"hf_{name}_pixels.npy", pixels)
     crop_offset(png)
+
+
+def siglip_goldens():
+    """The processors transformers pairs with SigLIP towers (SiglipImageProcessor) and SigLIP 2 towers
+    (Siglip2ImageProcessor, which hands Siglip2VisionModel patches, not an image), and their pixel_values."""
+    from PIL import Image
+    from transformers import AutoImageProcessor, Siglip2ImageProcessor
+
+    half = [0.5, 0.5, 0.5]
+    png = Image.open(PHOTO).convert("RGB")
+    siglip = AutoImageProcessor.from_pretrained(ROOT / "families" / "siglip" / "hf")
+    print(f"  families/siglip/hf processor: {type(siglip).__name__}")
+    save_npy(ROOT / "preprocess" / "hf_siglip_32_pixels.npy", to_pixels(siglip(images=png, return_tensors="np")["pixel_values"], half, half))
+
+    square = png.crop((50, 0, 250, 200)).resize((72, 72), resample=Image.LANCZOS)
+    square.save(ROOT / "preprocess" / "photo_square.png")
+    print("  wrote preprocess/photo_square.png (72x72)")
+    folder = ROOT / "preprocess" / "siglip2_32"
+    Siglip2ImageProcessor(patch_size=8, max_num_patches=16, resample=2, image_mean=half, image_std=half).save_pretrained(folder)
+    loaded = AutoImageProcessor.from_pretrained(folder)
+    out = loaded(images=Image.open(ROOT / "preprocess" / "photo_square.png").convert("RGB"), return_tensors="np")
+    print(f"  wrote preprocess/siglip2_32/preprocessor_config.json; AutoImageProcessor: {type(loaded).__name__}")
+    assert out["spatial_shapes"].tolist() == [[4, 4]] and out["pixel_attention_mask"].tolist() == [[1] * 16]
+    x = out["pixel_values"].astype(np.float64)
+    p = np.round((x * 0.5 + 0.5) * 255)
+    assert x.shape == (1, 16, 192) and p.min() >= 0 and p.max() <= 255
+    save_npy(ROOT / "preprocess" / "hf_siglip2_32_pixels.npy", p.astype(np.uint8))
 
 
 def crop_offset(png):
@@ -182,7 +218,10 @@ if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "goldens"
     if mode == "goldens":
         goldens()
+        siglip_goldens()
+    elif mode == "siglip":
+        siglip_goldens()
     elif mode == "check":
         check(sys.argv[2] if len(sys.argv) > 2 else str(ROOT.parent / ".build" / "debug" / "vitopt"))
     else:
-        sys.exit(f"unknown mode {mode}; use goldens or check")
+        sys.exit(f"unknown mode {mode}; use goldens, siglip or check")

@@ -133,8 +133,17 @@ def gen_onnx_exports():
         assert np.abs(got - ref).max() <= 1e-4, np.abs(got - ref).max()
         save_npy(ROOT / "digits" / golden, got)
 
-    # Hugging Face ViTForImageClassification, as Optimum exports it (TorchScript exporter, opset 14).
+    gen_onnx_hf_vit()
+
+
+def gen_onnx_hf_vit():
+    """Hugging Face ViTForImageClassification (samples/hf-vit), as Optimum exports it (TorchScript exporter,
+    opset 14), and ONNX Runtime's logits on batch224."""
+    import shutil
+
     from transformers import ViTForImageClassification
+
+    from generate import save_npy
 
     hf = ViTForImageClassification.from_pretrained(str(ROOT / "hf-vit")).eval()
     xb = torch.from_numpy(np.load(ROOT / "inputs" / "batch224.npy").astype(np.float32))  # stored as float16

@@ -65,11 +65,7 @@ def main():
 
     torch.save(OrderedDict((k, v.half()) for k, v in sd.items()), OUT / "state_dict_f16.pt")
 
-    hf = OUT / "hf-bin"
-    hf.mkdir(exist_ok=True)
-    hf_sd = load_file(ROOT / "hf-vit/model.safetensors")
-    torch.save(OrderedDict((k, hf_sd[k]) for k in hf_sd), hf / "pytorch_model.bin")
-    shutil.copy(ROOT / "hf-vit/config.json", hf / "config.json")
+    gen_hf_bin()
 
     sharded = OUT / "sharded"
     if sharded.exists():
@@ -85,6 +81,15 @@ def main():
     for p in sorted(OUT.rglob("*")):
         if p.is_file():
             print(f"{p.relative_to(ROOT)}: {p.stat().st_size} bytes")
+
+
+def gen_hf_bin():
+    """hf-vit as `save_pretrained(safe_serialization=False)` lays it out: pytorch_model.bin + config.json."""
+    hf = OUT / "hf-bin"
+    hf.mkdir(exist_ok=True)
+    hf_sd = load_file(ROOT / "hf-vit/model.safetensors")
+    torch.save(OrderedDict((k, hf_sd[k]) for k in hf_sd), hf / "pytorch_model.bin")
+    shutil.copy(ROOT / "hf-vit/config.json", hf / "config.json")
 
 
 if __name__ == "__main__":

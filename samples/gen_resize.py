@@ -99,7 +99,7 @@ def gen_resize_interp():
     from timm.layers import resample_abs_pos_embed
 
     g = torch.Generator().manual_seed(61)
-    dim = 4
+    dim = 2
     sources = OrderedDict([
         ("src_14", _src(g, 1 + 14 * 14, dim)),          # class row + 14x14
         ("src_14_deit", _src(g, 2 + 14 * 14, dim)),     # class + distillation rows

@@ -96,6 +96,44 @@ def hf_load_strict(model, sd):
         return fam.hf_reload(type(model), tmp)
 
 
+def timm_classifier_fixture(d, model, model_args, inputs, cls, family, architecture, label):
+    """A timm classifier saved with `save_for_hf` (with its `model_args`), reloaded through timm and checked, its
+    logits on `inputs.x` saved and recorded in the index with the input and the resize input. Returns the logits
+    and the index entry (its `resize` record to be filled)."""
+    from timm.models._hub import save_for_hf
+
+    save_for_hf(model, str(d), model_args=dict(model_args), safe_serialization=True)
+    reloaded = fam.timm_reload(d)
+    with torch.no_grad():
+        logits = model(inputs.x)
+        fam.assert_close(reloaded(inputs.x), logits, label)
+    entry = fam.add_entry(d, cls, family=family, library="timm", convention="timm", architecture=architecture,
+                          model_args=model_args)
+    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=logits))
+    entry["input"] = fam.rel(inputs.path)
+    entry["resize"] = OrderedDict(input=fam.rel(inputs.resize_path))
+    return logits, entry
+
+
+def hf_classifier_fixture(d, cls, cfg, state_dict, x, logits, inputs, family, converted_by,
+                          label="transformers vs timm (same weights)"):
+    """timm's weights (renamed) as the transformers classifier `cls(cfg)`, loaded strictly: its logits checked
+    against timm's within 1e-5, saved with save_pretrained, reloaded, and recorded (outputs, input) in the index.
+    Returns the model, its logits and the index entry."""
+    hf = hf_load_strict(cls(cfg).eval(), state_dict)
+    with torch.no_grad():
+        hf_logits = hf(pixel_values=x).logits
+    diff = fam.assert_close(hf_logits, logits, label, 1e-5)
+    hf.save_pretrained(str(d), safe_serialization=True)
+    fam.hf_reload(cls, d)
+    entry = fam.add_entry(d, f"transformers.{cls.__name__}", family=family, library="transformers",
+                          convention="hf", same_weights_as="timm", converted_by=converted_by,
+                          max_abs_diff_vs_timm=diff)
+    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=hf_logits))
+    entry["input"] = fam.rel(inputs.path)
+    return hf, hf_logits, entry
+
+
 def timm_resize_record(directory, x, **kwargs):
     out_dir = fam.fresh_dir(directory)
     model = fam.timm_reload(ROOT / "timm", **kwargs)
@@ -126,18 +164,8 @@ def gen_swin():
     d = fam.fresh_dir(ROOT / "timm")
     model = timm.create_model("swin_tiny_patch4_window7_224", pretrained=False, **TIMM_ARGS).eval()
     fam.perturb(model, 1410)
-    from timm.models._hub import save_for_hf
-
-    save_for_hf(model, str(d), model_args=dict(TIMM_ARGS), safe_serialization=True)
-    reloaded = fam.timm_reload(d)
-    with torch.no_grad():
-        logits = model(x)
-        fam.assert_close(reloaded(x), logits, "timm reload")
-    entry = fam.add_entry(d, "timm.models.swin_transformer.SwinTransformer", family="swin", library="timm",
-                          convention="timm", architecture="swin_tiny_patch4_window7_224", model_args=TIMM_ARGS)
-    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=logits))
-    entry["input"] = fam.rel(inputs.path)
-    entry["resize"] = OrderedDict(input=fam.rel(inputs.resize_path))
+    logits, entry = timm_classifier_fixture(d, model, TIMM_ARGS, inputs, "timm.models.swin_transformer.SwinTransformer",
+                                            family="swin", architecture="swin_tiny_patch4_window7_224", label="timm reload")
     entry["resize"]["img64"] = timm_resize_record(d / "resize" / "img64", inputs.xr, img_size=NEW_SIZE)
     entry["resize"]["img64_window8"] = timm_resize_record(d / "resize" / "img64_window8", inputs.xr,
                                                           img_size=NEW_SIZE, window_size=8)
@@ -150,17 +178,8 @@ def gen_swin():
     d = fam.fresh_dir(ROOT / "hf")
     cfg = SwinConfig(image_size=SIZE, patch_size=4, embed_dim=16, depths=[2, 2], num_heads=[2, 4], window_size=4,
                      num_labels=CLASSES, layer_norm_eps=1e-5)
-    hf = hf_load_strict(SwinForImageClassification(cfg).eval(), timm_to_hf(model.state_dict()))
-    with torch.no_grad():
-        hf_logits = hf(pixel_values=x).logits
-    diff = fam.assert_close(hf_logits, logits, "transformers vs timm (same weights)", 1e-5)
-    hf.save_pretrained(str(d), safe_serialization=True)
-    fam.hf_reload(SwinForImageClassification, d)
-    entry = fam.add_entry(d, "transformers.SwinForImageClassification", family="swin", library="transformers",
-                          convention="hf", same_weights_as="timm", converted_by="gen_swin.timm_to_hf",
-                          max_abs_diff_vs_timm=diff)
-    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=hf_logits))
-    entry["input"] = fam.rel(inputs.path)
+    hf, hf_logits, entry = hf_classifier_fixture(d, SwinForImageClassification, cfg, timm_to_hf(model.state_dict()),
+                                                 x, logits, inputs, family="swin", converted_by="gen_swin.timm_to_hf")
     print("  onnx swin/hf")
     entry["onnx"] = fam.export_onnx(d / "onnx", hf, lambda m, t: OrderedDict(logits=m(pixel_values=t).logits), x,
                                     OrderedDict(logits=hf_logits))
@@ -302,18 +321,8 @@ def gen_swinv2():
     v2_prepare(model, 1510, ("norm1", "norm2"))
     with torch.no_grad():
         model.layers[1].blocks[0].attn.logit_scale[1] = 5.0  # above log(100): clamped
-    from timm.models._hub import save_for_hf
-
-    save_for_hf(model, str(d), model_args=dict(V2_TIMM_ARGS), safe_serialization=True)
-    reloaded = fam.timm_reload(d)
-    with torch.no_grad():
-        logits = model(x)
-        fam.assert_close(reloaded(x), logits, "timm v2 reload")
-    entry = fam.add_entry(d, "timm.models.swin_transformer_v2.SwinTransformerV2", family="swinv2", library="timm",
-                          convention="timm", architecture="swinv2_tiny_window8_256", model_args=V2_TIMM_ARGS)
-    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=logits))
-    entry["input"] = fam.rel(inputs.path)
-    entry["resize"] = OrderedDict(input=fam.rel(inputs.resize_path))
+    logits, entry = timm_classifier_fixture(d, model, V2_TIMM_ARGS, inputs, "timm.models.swin_transformer_v2.SwinTransformerV2",
+                                            family="swinv2", architecture="swinv2_tiny_window8_256", label="timm v2 reload")
     entry["resize"]["img64"] = timm_v2_resize_record(d / "resize" / "img64", inputs.xr, img_size=NEW_SIZE)
     entry["resize"]["img64_window8"] = timm_v2_resize_record(d / "resize" / "img64_window8", inputs.xr, img_size=NEW_SIZE,
                                                              window_size=8, pretrained_window_sizes=(4, 4))
@@ -322,17 +331,9 @@ def gen_swinv2():
     d = fam.fresh_dir(V2_ROOT / "hf")
     cfg = Swinv2Config(image_size=SIZE, patch_size=4, embed_dim=16, depths=[2, 2], num_heads=[2, 4], window_size=4,
                        num_labels=CLASSES, layer_norm_eps=1e-5)
-    hf = hf_load_strict(Swinv2ForImageClassification(cfg).eval(), timm_v2_to_hf(model.state_dict()))
-    with torch.no_grad():
-        hf_logits = hf(pixel_values=x).logits
-    diff = fam.assert_close(hf_logits, logits, "transformers v2 vs timm (same weights)", 1e-5)
-    hf.save_pretrained(str(d), safe_serialization=True)
-    fam.hf_reload(Swinv2ForImageClassification, d)
-    entry = fam.add_entry(d, "transformers.Swinv2ForImageClassification", family="swinv2", library="transformers",
-                          convention="hf", same_weights_as="timm", converted_by="gen_swin.timm_v2_to_hf",
-                          max_abs_diff_vs_timm=diff)
-    entry["outputs"] = fam.save_outputs(d, OrderedDict(logits=hf_logits))
-    entry["input"] = fam.rel(inputs.path)
+    _, _, entry = hf_classifier_fixture(d, Swinv2ForImageClassification, cfg, timm_v2_to_hf(model.state_dict()),
+                                        x, logits, inputs, family="swinv2", converted_by="gen_swin.timm_v2_to_hf",
+                                        label="transformers v2 vs timm (same weights)")
     entry["files"] = fam.list_files(d)
 
     d = fam.fresh_dir(V2_ROOT / "hf-model")

@@ -446,6 +446,7 @@ def gen_hf_vit():
 
     names = ["cat", "dog", "bird", "fish", "horse"]
     config = small_vit_config(
+        hidden_size=24, intermediate_size=48,  # 3 heads of 8, as hf-vitmodel: the layout is what is tested
         num_labels=5,
         id2label={i: n for i, n in enumerate(names)},
         label2id={n: i for i, n in enumerate(names)},

@@ -93,15 +93,21 @@ import TestSupport
         #expect(try Self.leftovers(dir + "/out").isEmpty)
     }
 
-    /// Starts `vitopt args`, sends `signal` as soon as `ready()` holds, and returns the process once
-    /// it ended, or nil when it finished before that.
-    static func interrupt(_ args: [String], signal: Int32 = SIGINT, when ready: () -> Bool) throws -> Process? {
+    /// Starts `vitopt args` with its output discarded.
+    static func launch(_ args: [String]) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
         p.arguments = args
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
+        return p
+    }
+
+    /// Starts `vitopt args`, sends `signal` as soon as `ready()` holds, and returns the process once
+    /// it ended, or nil when it finished before that.
+    static func interrupt(_ args: [String], signal: Int32 = SIGINT, when ready: () -> Bool) throws -> Process? {
+        let p = try launch(args)
         var sent = false
         while p.isRunning {
             if ready() {
@@ -146,12 +152,7 @@ import TestSupport
     }
 
     static func digits(_ dir: String) throws -> (String, String) {
-        let config = try ModelLoader.load(teacher).model.config
-        let x = try InputLoader.load(Fixtures.sample("digits/train_pixels.npy"), config: config).slice(rows: 0..<256).copy()
-        let y = try Fixtures.npy("digits/train_y.npy").slice(rows: 0..<256).copy()
-        try NpyArray.write(x, to: dir + "/x.npy")
-        try NpyArray.write(y, to: dir + "/y.npy")
-        return (dir + "/x.npy", dir + "/y.npy")
+        try DigitsTrainSlice.write(rows: 0..<256, to: dir)
     }
 
     @Test func distillRefusesBadOptionsAndMissingFoldersBeforeTraining() throws {
@@ -209,12 +210,7 @@ import TestSupport
         let args = ["distill", "--teacher", Self.teacher, "--data", x, "--labels", y, "--out", out, "--student-depth", "1",
                     "--batch", "16", "--epochs", "2", "--threads", "1", "--latency-runs", "0", "--log", log, "--checkpoint-every", "1"]
         let logged = { ((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? NSNumber)?.intValue ?? 0 > 0 }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try Self.launch(args)
         while p.isRunning && !logged() { usleep(500) }
         kill(p.processIdentifier, SIGINT)
         kill(p.processIdentifier, SIGINT)

@@ -10,13 +10,9 @@ import TestSupport
 
     /// 64 preprocessed digits train samples and labels as float/int64 `.npy` files.
     static func data(_ dir: String, poison: Bool = false) throws -> (String, String) {
-        let config = try ModelLoader.load(teacher).model.config
-        var x = try InputLoader.load(Fixtures.sample("digits/train_pixels.npy"), config: config).slice(rows: 0..<64).copy()
-        if poison { x = Tensor(shape: x.shape, floats: [Float](repeating: .infinity, count: x.count)) }
-        let y = try Fixtures.npy("digits/train_y.npy").slice(rows: 0..<64).copy()
-        try NpyArray.write(x, to: dir + "/x.npy")
-        try NpyArray.write(y, to: dir + "/y.npy")
-        return (dir + "/x.npy", dir + "/y.npy")
+        try DigitsTrainSlice.write(rows: 0..<64, to: dir) { x in
+            poison ? Tensor(shape: x.shape, floats: [Float](repeating: .infinity, count: x.count)) : x
+        }
     }
 
     @Test func shortRunSavesALoadableStudentLogAndReport() throws {

@@ -60,16 +60,7 @@ import TestSupport
         let c = try GradientGoldenTests.runStep(name)
         let p = c.model.parameters
         for e in p.entries { p.grad(e.key).update(from: c.grads[e.key]!.floats, count: e.count) }
-        let norm = GradientClip.clip(p, maxNorm: Float(c.step["max_norm"] as! Double))
-        let wantNorm = c.step["grad_norm"] as! Double
-        #expect(abs(norm - wantNorm) <= 1e-5 * wantNorm, "grad norm \(norm) vs \(wantNorm)")
-        let opt = AdamW(p, weightDecay: Float(c.step["weight_decay"] as! Double))
-        opt.update(lr: Float(c.step["lr"] as! Double), context: c.model.context)
-        let got = p.tensors()
-        for (key, want) in c.after {
-            let mine = try #require(got[key]).reshaped(want.shape)
-            #expect(Tolerance.close(mine, want, relative: 1e-5), "\(name) \(key): max |Δp| \(Tolerance.maxAbsDiff(mine, want))")
-        }
+        try AdamWStepGolden.check(name, parameters: p, context: c.model.context, step: c.step, after: c.after) { p.tensors() }
         #expect(!p.entries.contains { ($0.key.part == .relativeBiasTable || $0.key.part == .sharedRelativeBiasTable) && ParameterSet.decays($0) })
     }
 

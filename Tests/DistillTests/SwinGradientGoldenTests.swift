@@ -81,16 +81,7 @@ import TestSupport
         let c = try Self.runStep(name)
         let p = c.model.parameters
         for e in p.layout { p.grads.mutableFloats.advanced(by: e.offset).update(from: c.grads[e.name]!.asF32().floats, count: e.count) }
-        let norm = GradientClip.clip(p, maxNorm: Float(c.step["max_norm"] as! Double))
-        let wantNorm = c.step["grad_norm"] as! Double
-        #expect(abs(norm - wantNorm) <= 1e-5 * wantNorm, "grad norm \(norm) vs \(wantNorm)")
-        let opt = AdamW(p, weightDecay: Float(c.step["weight_decay"] as! Double))
-        opt.update(lr: Float(c.step["lr"] as! Double), context: c.model.context)
-        let got = p.tensors()
-        for (key, want) in c.after {
-            let mine = try #require(got[key]).reshaped(want.shape)
-            #expect(Tolerance.close(mine, want, relative: 1e-5), "\(name) \(key): max |Δp| \(Tolerance.maxAbsDiff(mine, want))")
-        }
+        try AdamWStepGolden.check(name, parameters: p, context: c.model.context, step: c.step, after: c.after) { p.tensors() }
     }
 
     /// The same step on 1 and 3 threads gives the same gradients up to OpenBLAS's rounding, and a repeated

@@ -11,13 +11,7 @@ import TestSupport
 
     /// `count` digits train samples from `offset`, preprocessed, as their own float `.npy` (+ labels) in a scratch dir.
     static func slice(_ count: Int, offset: Int = 0, dir: String) throws -> (String, String) {
-        let config = try ModelLoader.load(teacherPath).model.config
-        let px = try InputLoader.load(Fixtures.sample("digits/train_pixels.npy"), config: config), y = try Fixtures.npy("digits/train_y.npy")
-        let x = px.slice(rows: offset..<(offset + count)).copy(), l = y.slice(rows: offset..<(offset + count)).copy()
-        let (xp, lp) = (dir + "/x\(offset).npy", dir + "/y\(offset).npy")
-        try NpyArray.write(x, to: xp)
-        try NpyArray.write(l, to: lp)
-        return (xp, lp)
+        try DigitsTrainSlice.write(rows: offset..<(offset + count), to: dir, suffix: "\(offset)")
     }
 
     static func setup(samples: Int, settings: DistillSettings, spec: StudentBuilder.Spec) throws -> (DistillTrainer, LoadedModel, String) {

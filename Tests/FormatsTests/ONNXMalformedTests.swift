@@ -14,9 +14,11 @@ struct ONNXMalformedTests {
         do { try body(); return "" } catch { return "\(error)" }
     }
 
-    @Test("truncated files are refused at every cut", arguments: [1, 7, 100, 5000, 200_000, 378_000])
+    /// Cuts from the first bytes to just short of the end (the file has 174,682 bytes).
+    @Test("truncated files are refused at every cut", arguments: [1, 7, 100, 5000, 90_000, 174_000])
     func truncated(_ keep: Int) throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: model))
+        #expect(keep < bytes.count, "cut \(keep) is not inside the \(bytes.count)-byte file")
         let path = Fixtures.scratch("onnx-trunc") + "/model.onnx"
         try bytes.prefix(keep).write(to: URL(fileURLWithPath: path))
         let m = message { _ = try ONNXImporter.load(path) }
@@ -98,8 +100,8 @@ struct ONNXMalformedTests {
 
     @Test("tensor payloads of the wrong size name the tensor")
     func wrongSize() throws {
-        let path = try rewritten { m in m.graph.initializer[0].dims = [1, 1, 47] }
+        let path = try rewritten { m in m.graph.initializer[0].dims = [1, 1, 23] }
         let m = message { _ = try ONNXImporter.load(path) }
-        #expect(m.contains("tensor 'm.vit.embeddings.cls_token'") && m.contains("raw_data has 192 bytes"), "\(m)")
+        #expect(m.contains("tensor 'm.vit.embeddings.cls_token'") && m.contains("raw_data has 96 bytes"), "\(m)")
     }
 }

@@ -1,13 +1,5 @@
 import Graph
 
-/// One named parameter inside a flat buffer: where it lies and whether AdamW decays it.
-public struct FlatParameterEntry: Sendable {
-    public let name: String
-    public let offset: Int
-    public let count: Int
-    public let decays: Bool
-}
-
 /// A student's parameters as one contiguous fp32 buffer with its gradient buffer beside it, in named
 /// entries: what AdamW, gradient clipping, the finite checks and checkpoints act on, whatever the
 /// architecture (`ParameterSet` for a ViT, `SwinParameterSet` for a Swin).

@@ -88,7 +88,7 @@ public enum ModelSaver {
                 _ = try ConfigWriter.write(model.config, naming, directory: AtomicFileWriter.split(configPath).0)
             }
             if let p = preprocessorPath {
-                try ImageProcessorConfig.write(model.config.preprocessing, directory: AtomicFileWriter.split(p).0)
+                try ImageProcessorConfig.write(model.config, directory: AtomicFileWriter.split(p).0)
             }
             if format == .hdf5 {
                 metadata["format"] = nil
@@ -115,7 +115,8 @@ public enum ModelSaver {
         summary.configPath = action.writtenPath
         summary.preprocessorPath = preprocessorPath
         if case .keep(_, let reason) = action { summary.warnings.append(reason) }
-        if preprocessorPath != nil, let note = ImageProcessorConfig.exactness(for: model.config.preprocessing) { summary.warnings.append(note) }
+        if preprocessorPath != nil, let note = ImageProcessorConfig.exactness(for: model.config) { summary.warnings.append(note) }
+        if naming == .timm, let note = TimmLayerNormEps.mismatch(model.config) { summary.warnings.append(note) }
         return summary
     }
 }

@@ -38,37 +38,3 @@ indirect enum PickleValue {
         }
     }
 }
-
-/// A Python list, shared by reference.
-final class PickleList {
-    var items: [PickleValue] = []
-}
-
-/// A Python dict with string or integer keys, shared by reference, in insertion order.
-final class PickleDict {
-    private(set) var keys: [String] = []
-    private(set) var values: [String: PickleValue] = [:]
-
-    /// Sets `key` (keeping its first position when it repeats, as Python does).
-    func set(_ key: String, _ value: PickleValue) {
-        if values.updateValue(value, forKey: key) == nil { keys.append(key) }
-    }
-
-    subscript(key: String) -> PickleValue? { values[key] }
-    var count: Int { keys.count }
-}
-
-/// A storage named by `torch.save`'s persistent id `('storage', torch.XStorage, key, location, numel)`.
-struct TorchStorageRef {
-    let key: String
-    let dtype: DType
-    let count: Int
-}
-
-/// A tensor rebuilt by `torch._utils._rebuild_tensor_v2`: a strided window onto a storage.
-struct TorchTensorRef {
-    let storage: TorchStorageRef
-    let offset: Int
-    let shape: [Int]
-    let strides: [Int]
-}

@@ -11,41 +11,6 @@ public protocol OpKernel: Sendable {
     func run(node: Node, inputs: [Tensor], context: ExecutionContext) throws -> [Tensor]
 }
 
-/// A table from op kind to kernel.
-public struct OpRegistry: Sendable {
-    private var kernels: [String: any OpKernel] = [:]
-
-    public init(_ kernels: [any OpKernel] = []) {
-        for k in kernels { register(k) }
-    }
-
-    /// Adds (or replaces) the kernel for `kernel.kind`.
-    public mutating func register(_ kernel: any OpKernel) {
-        kernels[kernel.kind] = kernel
-    }
-
-    /// The kernel for `op`, if registered.
-    public func kernel(for op: String) -> (any OpKernel)? { kernels[op] }
-
-    /// All registered op kinds, sorted.
-    public var kinds: [String] { kernels.keys.sorted() }
-
-    /// The fp32 ViT vocabulary.
-    public static let standard = OpRegistry([
-        PatchEmbedKernel(), PrefixTokensKernel(), BinaryKernel.add, BinaryKernel.mul, LayerNormKernel(),
-        LinearKernel(), AttentionKernel(), GeluKernel(), TanhKernel(), TakeTokenKernel(), MeanTokensKernel(),
-        AverageKernel(), PackedLinearKernel(), PackedBF16LinearKernel(), QuickGeluKernel(), SwiGLUKernel(), ConcatFeaturesKernel(),
-        AttentionPoolKernel(), WindowAttentionKernel(), PatchMergingKernel(), ContinuousPositionBiasKernel(),
-        RelativePositionBiasKernel(), BiasedAttentionKernel(),
-        RoPEKernel(),
-    ])
-}
-
-/// A kernel that can finish its fp32 output with a residual add: given `epilogue = "residual"`, its
-/// last input is a tensor of the output's shape added to the result (one fp32 add per element, so
-/// bit-identical to a separate `Add`). `LinearEpilogueFusion` folds `Add`s into such kernels.
-public protocol ResidualEpilogueKernel: OpKernel {}
-
 extension Node {
     /// Whether `LinearEpilogueFusion` gave this node a residual input (its last).
     public var hasResidualEpilogue: Bool { string("epilogue") == "residual" }

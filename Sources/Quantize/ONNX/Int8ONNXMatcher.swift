@@ -1,8 +1,5 @@
 import Graph
 
-/// Why a `MatMulInteger` chain was left to the generic kernels.
-struct PatternMismatch: Error { let text: String }
-
 /// Graph lookups and the rewrite for `Int8ONNXPatterns`: matches one chain per `MatMulInteger`,
 /// records its `Int8Linear` replacement at the chain's last node, and drops what became dead.
 struct Int8ONNXMatcher {

@@ -166,7 +166,7 @@ struct Convert: ParsableCommand {
         print(String(format: "  %.2f MB in %.2f s", Double(summary.bytes) / 1e6, seconds))
         if let c = summary.configPath { print("  config: \(c)") }
         if let p = summary.preprocessorPath {
-            print("  image processor: \(p) (\(ImageProcessorConfig.processorClass(for: loaded.model.config.preprocessing)))")
+            print("  image processor: \(p) (\(ImageProcessorConfig.processorClass(for: loaded.model.config)))")
         }
     }
 }

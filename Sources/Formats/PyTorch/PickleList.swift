@@ -1,0 +1,6 @@
+import Graph
+
+/// A Python list, shared by reference.
+final class PickleList {
+    var items: [PickleValue] = []
+}

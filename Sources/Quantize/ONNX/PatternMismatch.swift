@@ -1,0 +1,4 @@
+import Graph
+
+/// Why a `MatMulInteger` chain was left to the generic kernels.
+struct PatternMismatch: Error { let text: String }
