@@ -5,7 +5,7 @@ import TestSupport
 import Graph
 
 /// Image inputs sized to exhaust memory: libpng's own limits refuse absurd sides as it reads the
-/// header, and the resize step refuses aspect ratios whose resized image would be enormous.
+/// header, and preprocessing computes only the crop, however large the resized image would be.
 @Suite("Hostile images")
 struct HostileImageTests {
     /// CRC-32 (ISO-HDLC), as PNG chunks use.
@@ -38,13 +38,35 @@ struct HostileImageTests {
         }
     }
 
-    @Test("a 4000×1 image is not resized to 1,024,000×256 (3 GB) for a shorter-side resize")
+    @Test("a 4000×1 image's shorter-side resize (1,024,000×256, 3 GB whole) computes only its 224×224 crop")
     func extremeAspectRatio() throws {
         let image = RGBImage(width: 4000, height: 1, pixels: [UInt8](repeating: 128, count: 12_000))
-        let recipe = ViTConfig.Preprocessing.timm(size: [224, 224])
-        #expect(throws: ImageError.self) { _ = try ImagePreprocessor.pixelValues(image: image, preprocessing: recipe) }
-        // A normal photo shape still works.
-        let photo = RGBImage(width: 64, height: 48, pixels: [UInt8](repeating: 128, count: 64 * 48 * 3))
-        #expect(try ImagePreprocessor.pixelValues(image: photo, preprocessing: recipe).shape == [1, 3, 224, 224])
+        let p = ViTConfig.Preprocessing.timm(size: [224, 224])
+        let recipe = try ImagePreprocessor.Recipe(p)
+        #expect(ImagePreprocessor.resizedSize(width: 4000, height: 1, preprocessing: p) == (1_024_000, 256))
+        let x = try ImagePreprocessor.pixelValues(image: image, preprocessing: p)
+        #expect(x.shape == [1, 3, 224, 224])
+        // A flat image stays flat: every sample is 128 up to the Float taps' rounding of their sum.
+        let v = x.floatArray(), plane = 224 * 224
+        let worst = v.indices.map { abs(v[$0] - (128 / 255 - recipe.mean[$0 / plane]) / recipe.std[$0 / plane]) }.max() ?? .infinity
+        #expect(worst < 1e-4, "max deviation \(worst)")
+    }
+
+    /// Fuzz/image/regressions/: its SOF hides behind bytes libjpeg skips, so only decoding tells its size.
+    static let hugeJPEG = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path + "/Fuzz/image/regressions/jpeg-undeclared-84mpx-resize-timeout.jpg"
+
+    @Test("a 217-byte JPEG that decodes to 65476×1280 pixels is preprocessed on its crop alone")
+    func undeclaredHugeJPEG() throws {
+        let image = try ImageDecoder.decode(path: Self.hugeJPEG)
+        #expect(image.width == 65476 && image.height == 1280)
+        let p = ViTConfig.Preprocessing.timm(size: [224, 224])
+        #expect(ImagePreprocessor.resizedSize(width: image.width, height: image.height, preprocessing: p) == (13095, 256))
+        let clock = ContinuousClock(), start = clock.now
+        let x = try ImagePreprocessor.pixelValues(image: image, preprocessing: p)
+        print("65476×1280 JPEG: preprocessed in \(clock.now - start) (only its 224×224 crop)")
+        #expect(x.shape == [1, 3, 224, 224])
+        let values = x.floatArray()
+        #expect(values.allSatisfy { $0.isFinite })
     }
 }

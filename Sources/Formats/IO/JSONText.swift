@@ -62,8 +62,26 @@ enum JSONText {
     }
 
     /// Whether a parsed JSON number was written as `true`/`false`.
+    ///
+    /// `JSONSerialization` gives booleans their own `NSNumber` subclass (its name contains "Boolean");
+    /// the classes are found once by parsing `[true, false]`, so each check compares one identifier
+    /// (formatting the class name for every number took a tenth of a safetensors header parse).
     static func isBoolean(_ n: NSNumber) -> Bool {
-        String(describing: type(of: n)).contains("Boolean")
+        booleanClasses.isEmpty ? isBooleanByName(n) : booleanClasses.contains(ObjectIdentifier(Swift.type(of: n)))
+    }
+
+    /// The classes `JSONSerialization` parses `true` and `false` into (each named "…Boolean").
+    private static let booleanClasses: Set<ObjectIdentifier> = {
+        let parsed = (try? JSONSerialization.jsonObject(with: Data("[true,false]".utf8), options: [])) as? [Any] ?? []
+        return Set(parsed.compactMap { value -> ObjectIdentifier? in
+            guard let n = value as? NSNumber, isBooleanByName(n) else { return nil }
+            return ObjectIdentifier(Swift.type(of: n))
+        })
+    }()
+
+    /// The class-name test, for when the classes could not be found by parsing.
+    private static func isBooleanByName(_ n: NSNumber) -> Bool {
+        String(describing: Swift.type(of: n)).contains("Boolean")
     }
 
     /// Serialises a JSON-compatible value with sorted keys (for configs written next to models).

@@ -44,13 +44,10 @@ extension ImagePreprocessor {
                 throw .invalidPreprocessing(detail: "cannot preprocess an empty \(image.width)×\(image.height) image")
             }
             let size = ImagePreprocessor.resizedSize(width: image.width, height: image.height, preprocessing: preprocessing)
-            // Resizing the shorter side of an extreme panorama would make the longer one enormous.
-            let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
-            guard size.width > 0, size.height > 0, !overflow, pixels <= ImagePreprocessor.maxResizedPixels else {
-                throw .invalidPreprocessing(detail: "a \(image.width)×\(image.height) image resizes to \(size.width)×\(size.height), more than \(ImagePreprocessor.maxResizedPixels) pixels")
-            }
-            let resized = ImageResampler.resize(PlanarImage(image), width: size.width, height: size.height, filter: filter)
-            let cropped = ImageResampler.centerCrop(resized, width: cropWidth, height: cropHeight)
+            // Only the crop is computed (`resizeAndCenterCrop`): the resized size is a coordinate
+            // system, however large a shorter-side resize of a panorama makes it.
+            let cropped = ImageResampler.resizeAndCenterCrop(image, width: size.width, height: size.height, filter: filter,
+                                                             cropWidth: cropWidth, cropHeight: cropHeight)
             let plane = cropHeight * cropWidth
             cropped.values.withUnsafeBufferPointer { src in
                 for c in 0..<3 {

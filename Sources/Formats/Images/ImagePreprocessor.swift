@@ -15,6 +15,12 @@ import Graph
 /// 4. Normalise in `Float`: `(v / 255 − mean[c]) / std[c]`, channel-first (torchvision
 ///    `ToTensor` + `Normalize`, HF `rescale` + `normalize`).
 ///
+/// Steps 2 and 3 run as one (`ImageResampler.resizeAndCenterCrop`, bit-identical to resizing then
+/// cropping): only the resized samples inside the crop are computed, so work and memory follow the
+/// crop and the input rows under it, not the resized size (timm's 224 recipe resizes a 65476×1280
+/// panorama to 13095×256 and computes 224×224 of it). The decoded 8-bit image itself is whole:
+/// 3 bytes per pixel, up to `ImageDecoder`'s pixel limit.
+///
 /// **Tolerance.** The resize weights are exactly Pillow's (and PyTorch's antialiased kernel's, which
 /// share them); what differs is quantisation: Pillow rounds to `UInt8` after each pass (22-bit
 /// fixed-point weights), PyTorch's uint8 kernel likewise with int16 weights, vitopt stays in `Float`.
@@ -23,10 +29,6 @@ import Graph
 /// timm (Pillow bicubic) and 1.0/255 against transformers v5 `ViTImageProcessor` (torchvision
 /// bilinear). With no resize (sizes already equal) the result is exact to `Float` rounding.
 public enum ImagePreprocessor {
-    /// Most pixels the resize step may produce (2²⁶: 768 MB of planar floats); an image whose
-    /// aspect ratio would exceed it when its shorter side is resized is refused.
-    public static let maxResizedPixels = 1 << 26
-
     /// `pixel_values` for one image file.
     /// - Parameters:
     ///   - path: a PNG or JPEG file.

@@ -28,9 +28,10 @@ public enum NamingMapper {
                              canonicalLayout: Bool = false) throws -> Match {
         var best: Match?
         var bestScore = 0
+        let templated = Self.templated(tensors)
         for naming in ModelFamilies.namings where forced == nil || naming.convention == forced {
             for prefix in naming.prefixes {
-                let m = match(tensors, naming: naming, prefix: prefix, canonicalLayout: canonicalLayout)
+                let m = match(tensors, naming: naming, prefix: prefix, canonicalLayout: canonicalLayout, templated: templated)
                 let score = m.tensors[ViTTensorKey(.patchWeight)] != nil ? m.tensors.count : 0
                 if score > bestScore { best = m; bestScore = score }
             }
@@ -47,12 +48,22 @@ public enum NamingMapper {
         return result
     }
 
-    static func match(_ tensors: [String: Tensor], naming: FamilyNaming, prefix: String, canonicalLayout: Bool = false) -> Match {
+    /// Each tensor with its name's template and block (`NameTemplate.template(of:)`), in `tensors`'
+    /// order: computed once for all the namings and prefixes a load tries.
+    static func templated(_ tensors: [String: Tensor]) -> [(name: String, tensor: Tensor, template: String, block: Int?)] {
+        tensors.map { name, t in
+            let (template, block) = NameTemplate.template(of: name)
+            return (name, t, template, block)
+        }
+    }
+
+    /// - Parameter templated: `templated(tensors)`, when the caller has it already.
+    static func match(_ tensors: [String: Tensor], naming: FamilyNaming, prefix: String, canonicalLayout: Bool = false,
+                      templated: [(name: String, tensor: Tensor, template: String, block: Int?)]? = nil) -> Match {
         let table = naming.lookup(prefix: prefix)
         var m = Match(convention: naming.convention, family: naming.family, prefix: prefix, tensors: [:], sourceNames: [:], unmatched: [:])
         var blocks: [ViTTensorKey: [Int: (String, Tensor)]] = [:]
-        for (name, t) in tensors {
-            let (tmpl, block) = NameTemplate.template(of: name)
+        for (name, t, tmpl, block) in templated ?? Self.templated(tensors) {
             if canonicalLayout {
                 if let row = table[tmpl], row.part.isPerBlock == (block != nil) {
                     m.tensors[ViTTensorKey(row.part, block: block)] = t

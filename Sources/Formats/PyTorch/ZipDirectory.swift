@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The stored (uncompressed) members of a ZIP archive, located without copying: what `torch.save` writes.
 ///
 /// Reads the end-of-central-directory record (ZIP64 when the archive needs it), then every central
@@ -66,19 +72,29 @@ struct ZipDirectory {
         return UnsafeRawBufferPointer(rebasing: bytes[m.dataOffset..<(m.dataOffset + m.size)])
     }
 
+    /// The end-of-central-directory record: 22 bytes plus a comment of at most 65,535 bytes, at the
+    /// very end. The last candidate whose comment length reaches the end of the file wins (as when
+    /// scanning backwards); candidates begin with the signature's first byte, `P`, which `memchr`
+    /// finds without a per-byte loop (a search through 64 KiB of a damaged file was a tenth of a
+    /// fuzzing run's time).
     private static func findEndRecord(_ r: inout ZipFieldReader) throws -> (position: Int, entries: Int, size: Int, offset: Int) {
         let count = r.bytes.count
-        guard count >= 22 else { throw r.corrupt("\(count) bytes is too short for a ZIP archive") }
-        // The record is 22 bytes plus a comment of at most 65,535 bytes, at the very end.
-        var p = count - 22
-        let lowest = max(0, count - 22 - 0xFFFF)
-        while p >= lowest {
-            if try r.u32(p) == 0x0605_4B50, try Int(r.u16(p + 20)) == count - p - 22 {
-                return (p, Int(try r.u16(p + 10)), Int(try r.u32(p + 12)), Int(try r.u32(p + 16)))
-            }
-            p -= 1
+        guard count >= 22, let base = r.bytes.baseAddress else { throw r.corrupt("\(count) bytes is too short for a ZIP archive") }
+        func record(at p: Int, _ r: ZipFieldReader) throws -> (position: Int, entries: Int, size: Int, offset: Int)? {
+            guard try r.u32(p) == 0x0605_4B50, try Int(r.u16(p + 20)) == count - p - 22 else { return nil }
+            return (p, Int(try r.u16(p + 10)), Int(try r.u32(p + 12)), Int(try r.u32(p + 16)))
         }
-        throw r.corrupt("no end-of-central-directory record (truncated archive?)")
+        let last = count - 22
+        if let found = try record(at: last, r) { return found }
+        var found: (position: Int, entries: Int, size: Int, offset: Int)?
+        var from = max(0, last - 0xFFFF)
+        while from < last, let hit = memchr(base + from, 0x50, last - from) {
+            let p = base.distance(to: UnsafeRawPointer(hit))
+            if let record = try record(at: p, r) { found = record }
+            from = p + 1
+        }
+        guard let found else { throw r.corrupt("no end-of-central-directory record (truncated archive?)") }
+        return found
     }
 
     private static func readEntry(_ r: inout ZipFieldReader, at: inout Int, limit: Int) throws -> Member {
