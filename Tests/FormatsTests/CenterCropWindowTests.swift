@@ -16,7 +16,7 @@ struct CenterCropWindowTests {
         return ImageResampler.centerCrop(resized, width: cropWidth, height: cropHeight)
     }
 
-    private static func randomImage(width: Int, height: Int, _ rng: inout SplitMix64) -> RGBImage {
+    private static func randomImage(width: Int, height: Int, _ rng: inout SeededGenerator) -> RGBImage {
         RGBImage(width: width, height: height, pixels: (0..<width * height * 3).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
     }
 
@@ -28,7 +28,7 @@ struct CenterCropWindowTests {
 
     @Test("bit-identical to resizing the whole image then cropping", arguments: ResampleFilter.allCases)
     func matchesWholeImageRoute(filter: ResampleFilter) {
-        var rng = SplitMix64(seed: filter == .bicubic ? 7 : 11)
+        var rng = SeededGenerator(seed: filter == .bicubic ? 7 : 11)
         func side(_ upTo: Int) -> Int { 1 + Int(rng.next() % UInt64(upTo)) }
         var checked = 0, padded = 0, unchangedAxis = 0
         for trial in 0..<400 {
@@ -62,7 +62,7 @@ struct CenterCropWindowTests {
                                 mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
     ])
     func recipesMatchWholeImageRoute(_ p: ViTConfig.Preprocessing) throws {
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let recipe = try ImagePreprocessor.Recipe(p)
         for (w, h) in [(37, 23), (23, 37), (24, 24), (100, 5), (5, 100), (1, 1), (9, 12), (300, 200)] {
             let image = Self.randomImage(width: w, height: h, &rng)
@@ -101,18 +101,5 @@ struct CenterCropWindowTests {
             let s = CenterCropSpan(size: size, crop: crop)
             #expect(s.origin == origin && s.kept == 0..<size, "\(size), \(crop)")
         }
-    }
-}
-
-/// Deterministic test data (SplitMix64).
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
