@@ -8,11 +8,7 @@ enum BF16AMXEmulation {
     /// emulated tile program; the epilogue as the other paths (a residual of `[m][n]` floats with `.residual`).
     static func run(_ a: UnsafePointer<UInt16>, lda: Int, m: Int, k: Int, packed: Tensor, n: Int, bias: UnsafePointer<Float>?,
                     epilogue: FloatGEMM.Epilogue = .none, into c: UnsafeMutablePointer<Float>, panels: Range<Int>) throws(AMXEmulatorFault) {
-        let (code, residual): (Int32, UnsafePointer<Float>?) = switch epilogue {
-        case .none: (Int32(VITOPT_BF16_EPILOGUE_NONE), nil)
-        case .gelu: (Int32(VITOPT_BF16_EPILOGUE_GELU), nil)
-        case .residual(let r): (Int32(VITOPT_BF16_EPILOGUE_RESIDUAL), r)
-        }
+        let (code, residual) = BF16GEMM.cEpilogue(epilogue)
         let fault = vitopt_bf16_gemm_amx_emulated(Int32(m), Int32(n), Int32(k), a, Int32(lda), packed.rawPointer.assumingMemoryBound(to: UInt16.self),
                                                   bias, code, residual, c, Int32(n), Int32(panels.lowerBound), Int32(panels.upperBound))
         if fault != 0 { throw AMXEmulatorFault(code: fault) }

@@ -35,11 +35,7 @@ extension BF16GEMM {
             }
             aPacked = t
         }
-        let (code, residual): (Int32, UnsafePointer<Float>?) = switch epilogue {
-        case .none: (Int32(VITOPT_BF16_EPILOGUE_NONE), nil)
-        case .gelu: (Int32(VITOPT_BF16_EPILOGUE_GELU), nil)
-        case .residual(let r): (Int32(VITOPT_BF16_EPILOGUE_RESIDUAL), r)
-        }
+        let (code, residual) = BF16GEMM.cEpilogue(epilogue)
         let w = packed.floats
         let shared = UnsafePointer(wide), sharedPacked = aPacked.map { UnsafePointer($0.mutableFloats) }
         let perPanel = max(1, m * kp * FloatGEMM.panelWidth)

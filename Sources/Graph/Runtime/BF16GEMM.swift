@@ -123,6 +123,15 @@ public enum BF16GEMM {
         return candidates.min { (best[$0] ?? .max) < (best[$1] ?? .max) } ?? .avx512bf16
     }()
 
+    /// `epilogue` as the C kernels' `VITOPT_BF16_EPILOGUE_*` code and residual pointer.
+    static func cEpilogue(_ epilogue: FloatGEMM.Epilogue) -> (Int32, UnsafePointer<Float>?) {
+        switch epilogue {
+        case .none: (Int32(VITOPT_BF16_EPILOGUE_NONE), nil)
+        case .gelu: (Int32(VITOPT_BF16_EPILOGUE_GELU), nil)
+        case .residual(let r): (Int32(VITOPT_BF16_EPILOGUE_RESIDUAL), r)
+        }
+    }
+
     /// The process environment, for `selectedPath`.
     public static func currentEnvironment() -> [String: String] {
         guard let v = getenv(environmentKey) else { return [:] }
@@ -183,11 +192,7 @@ public enum BF16GEMM {
         }
         let shared = UnsafePointer(ap)
         let w = packed.rawPointer.assumingMemoryBound(to: UInt16.self)
-        let (code, residual): (Int32, UnsafePointer<Float>?) = switch epilogue {
-        case .none: (Int32(VITOPT_BF16_EPILOGUE_NONE), nil)
-        case .gelu: (Int32(VITOPT_BF16_EPILOGUE_GELU), nil)
-        case .residual(let r): (Int32(VITOPT_BF16_EPILOGUE_RESIDUAL), r)
-        }
+        let (code, residual) = BF16GEMM.cEpilogue(epilogue)
         let panels = packed.shape[0]
         // As FloatGEMM: at least ~1M multiply-adds per thread before a second one is woken.
         let perPanel = max(1, m * kp * panelWidth)
